@@ -1,0 +1,194 @@
+"""The janus dialect: Python op classes derived from the op signatures.
+
+janus ops are generic-form operations of the `janus` namespace (the MLIR in IREE's wheel has no
+IRDL, so the dialect cannot be registered natively). Every op has a class here, made from its
+`OpSignature`: `AddOp.build(lhs, rhs)` creates one at the current insertion point, `op.lhs`
+reads an operand, `op.axes` decodes an attribute, `op.verify()` lists what is wrong with it.
+
+Compute ops come from the op registry (`janus_mlir.ops`); structural ops (guards) are declared
+below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from iree.compiler import ir
+
+from .opdef import I64, STR, Attr, OpSignature, ShapeError
+from .types import TensorSpec, UnsupportedType, is_bool, spec_of_type, tensor_type
+
+PREFIX = "janus."
+
+
+# ---------------------------------------------------------------------------------------------
+# Structural ops
+# ---------------------------------------------------------------------------------------------
+
+
+def _infer_guard(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[TensorSpec]:
+    (pred,) = operands
+    if pred.shape != () or not is_bool(pred.dtype):
+        raise ShapeError(f"predicate must be a rank-0 i1 tensor, got {pred}")
+    return []
+
+
+GUARD_KINDS = ("branch", "trip_count", "value", "shape", "type", "callee", "bounds", "error")
+
+GUARD = OpSignature(
+    "guard",
+    ("predicate",),
+    _infer_guard,
+    {"id": Attr(I64), "kind": Attr(STR), "where": Attr(STR), "message": Attr(STR)},
+    doc="An assumption checked at run time: holds iff `predicate` is true. `where` is the "
+    "user's file:line, `message` says what was assumed.",
+)
+
+STRUCTURAL: dict[str, OpSignature] = {GUARD.name: GUARD}
+
+
+# ---------------------------------------------------------------------------------------------
+# Op classes
+# ---------------------------------------------------------------------------------------------
+
+
+class JanusOp:
+    """A view of one janus operation; subclasses are generated, one per signature."""
+
+    SIGNATURE: ClassVar[OpSignature]
+
+    def __init__(self, operation: ir.Operation):
+        self.operation = operation.operation if hasattr(operation, "operation") else operation
+
+    @classmethod
+    def build(
+        cls,
+        *operands: ir.Value,
+        results: Sequence[TensorSpec] | None = None,
+        loc: ir.Location | None = None,
+        **attrs: Any,
+    ) -> JanusOp:
+        """Create the op at the current insertion point; result types come from the shape rule."""
+        sig = cls.SIGNATURE
+        values = dict(_defaults(sig))
+        values.update(attrs)
+        unknown = set(attrs) - set(sig.attrs)
+        if unknown:
+            raise TypeError(f"{sig.op_name} has no attribute(s) {sorted(unknown)}")
+        if results is None:
+            results = sig.infer([spec_of_type(v.type) for v in operands], values)
+        ir_attrs = {k: sig.attrs[k].kind.to_ir(v) for k, v in values.items() if v is not None}
+        op = ir.Operation.create(
+            sig.op_name,
+            results=[tensor_type(r.shape, r.dtype) for r in results],
+            operands=list(operands),
+            attributes=ir_attrs,
+            loc=loc,
+        )
+        return cls(op)
+
+    # --- access -----------------------------------------------------------------------------
+    @property
+    def result(self) -> ir.Value:
+        return self.operation.result
+
+    @property
+    def results(self) -> list[ir.Value]:
+        return list(self.operation.results)
+
+    @property
+    def operand_specs(self) -> list[TensorSpec]:
+        return [spec_of_type(v.type) for v in self.operation.operands]
+
+    @property
+    def result_specs(self) -> list[TensorSpec]:
+        return [spec_of_type(v.type) for v in self.operation.results]
+
+    def attributes(self) -> dict[str, Any]:
+        """Every declared attribute, decoded (defaults filled in for absent optional ones)."""
+        sig = self.SIGNATURE
+        out = dict(_defaults(sig))
+        attrs = self.operation.attributes
+        for name in attrs:
+            if name in sig.attrs:
+                out[name] = sig.attrs[name].kind.from_ir(attrs[name])
+        return out
+
+    # --- verification -----------------------------------------------------------------------
+    def verify(self) -> list[str]:
+        """What is wrong with this op (empty when it is valid), one message per problem."""
+        sig = self.SIGNATURE
+        op = self.operation
+        n = len(op.operands)
+        fixed = len(sig.operands) - (1 if sig.variadic else 0)
+        if (sig.variadic and n < fixed + 1) or (not sig.variadic and n != fixed):
+            want = f"at least {fixed + 1}" if sig.variadic else str(fixed)
+            return [f"expects {want} operand(s), got {n}"]
+        problems: list[str] = []
+        present = {name: op.attributes[name] for name in op.attributes}
+        for name, spec in sig.attrs.items():
+            if name not in present:
+                if not spec.optional:
+                    problems.append(f"requires attribute '{name}'")
+            elif not spec.kind.check(present[name]):
+                problems.append(f"attribute '{name}' must be {spec.kind.name}, got {present[name]}")
+        if problems:
+            return problems
+        try:
+            specs = self.operand_specs
+            declared = self.result_specs
+        except UnsupportedType as e:
+            return [str(e)]
+        try:
+            inferred = list(sig.infer(specs, self.attributes()))
+        except ShapeError as e:
+            return [str(e)]
+        if inferred != declared:
+            want = ", ".join(str(s) for s in inferred) or "no results"
+            got = ", ".join(str(s) for s in declared) or "no results"
+            return [f"result type(s) {got} do not match the inferred {want}"]
+        return []
+
+
+def _defaults(sig: OpSignature) -> dict[str, Any]:
+    return {k: a.default for k, a in sig.attrs.items() if a.optional}
+
+
+def _make_class(sig: OpSignature) -> type[JanusOp]:
+    ns: dict[str, Any] = {"SIGNATURE": sig, "__doc__": sig.doc or f"`{sig.op_name}`"}
+    for i, name in enumerate(sig.operands):
+        variadic_tail = sig.variadic and i == len(sig.operands) - 1
+        ns[name] = property(
+            (lambda self, i=i: list(self.operation.operands)[i:]) if variadic_tail
+            else (lambda self, i=i: self.operation.operands[i])
+        )
+    for name in sig.attrs:
+        ns[name] = property(lambda self, name=name: self.attributes()[name])
+    return type(sig.class_name, (JanusOp,), ns)
+
+
+def _all_signatures() -> dict[str, OpSignature]:
+    from ..ops import OPS  # the registry imports every op family
+
+    sigs = {name: rule.signature for name, rule in OPS.items()}
+    sigs.update(STRUCTURAL)
+    return sigs
+
+
+SIGNATURES: dict[str, OpSignature] = _all_signatures()
+OP_CLASSES: dict[str, type[JanusOp]] = {PREFIX + n: _make_class(s) for n, s in SIGNATURES.items()}
+globals().update({cls.__name__: cls for cls in OP_CLASSES.values()})
+
+
+def is_janus(op: ir.Operation | ir.OpView) -> bool:
+    return op.operation.name.startswith(PREFIX)
+
+
+def wrap(op: ir.Operation | ir.OpView) -> JanusOp:
+    """The op-class view of a janus operation; KeyError for an unknown janus op."""
+    return OP_CLASSES[op.operation.name](op.operation)
+
+
+def op_class(name: str) -> type[JanusOp]:
+    return OP_CLASSES[name if name.startswith(PREFIX) else PREFIX + name]

@@ -1,0 +1,90 @@
+"""Linear algebra: numpy.matmul (with its 1-D and batched cases) and dot products."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from iree.compiler import ir
+from iree.compiler.dialects import linalg
+
+from ..dialects.opdef import ShapeError
+from ..dialects.types import TensorSpec, is_bool
+from .elementwise import broadcast, resolve
+from .emit import PARALLEL, REDUCTION, Emitter, dims_map
+from .registry import defop
+
+
+def _matmul_shapes(a: tuple[int, ...], b: tuple[int, ...]):
+    """(a as >=2-D, b as >=2-D, batch shape, result shape) per numpy.matmul."""
+    if not a or not b:
+        raise ShapeError("matmul operands must have at least one dimension")
+    a2 = (1, *a) if len(a) == 1 else a
+    b2 = (*b, 1) if len(b) == 1 else b
+    if a2[-1] != b2[-2]:
+        raise ShapeError(f"matmul contraction dimensions differ: {a} and {b} "
+                         f"({a2[-1]} != {b2[-2]})")
+    batch = broadcast([a2[:-2], b2[:-2]])
+    out = (*batch, *((a2[-2],) if len(a) > 1 else ()), *((b2[-1],) if len(b) > 1 else ()))
+    return a2, b2, batch, out
+
+
+def _infer_matmul(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[TensorSpec]:
+    a, b = operands
+    dtype = resolve(np.matmul, [a.dtype, b.dtype])[-1]
+    if is_bool(dtype):
+        raise ShapeError("boolean matmul is not supported by janus")
+    return [TensorSpec(_matmul_shapes(a.shape, b.shape)[3], dtype)]
+
+
+def _lower_matmul(e: Emitter, operands, in_specs, attrs, out_specs):
+    (out,) = out_specs
+    a_spec, b_spec = in_specs
+    a2, b2, batch, _ = _matmul_shapes(a_spec.shape, b_spec.shape)
+    a = e.reshape(e.cast_tensor(operands[0], a_spec, out.dtype),
+                  TensorSpec(a_spec.shape, out.dtype), a2)
+    b = e.reshape(e.cast_tensor(operands[1], b_spec, out.dtype),
+                  TensorSpec(b_spec.shape, out.dtype), b2)
+    m, k, n = a2[-2], a2[-1], b2[-1]
+    if len(b2) == 2:
+        # (..., m, k) @ (k, n): fold a's batch dims into m and use one linalg.matmul.
+        rows = int(np.prod(a2[:-1]))
+        a_flat = e.reshape(a, TensorSpec(a2, out.dtype), (rows, k))
+        res = linalg.matmul(a_flat, b, outs=[e.fill(TensorSpec((rows, n), out.dtype), 0)])
+        return [e.reshape(res, TensorSpec((rows, n), out.dtype), out.shape)]
+    if a2[:-2] == batch and b2[:-2] == batch:
+        nb = int(np.prod(batch))
+        a3 = e.reshape(a, TensorSpec(a2, out.dtype), (nb, m, k))
+        b3 = e.reshape(b, TensorSpec(b2, out.dtype), (nb, k, n))
+        res = linalg.batch_matmul(a3, b3, outs=[e.fill(TensorSpec((nb, m, n), out.dtype), 0)])
+        return [e.reshape(res, TensorSpec((nb, m, n), out.dtype), out.shape)]
+    return [e.reshape(_broadcast_batch_matmul(e, a, b, a2, b2, batch, out.dtype),
+                      TensorSpec((*batch, m, n), out.dtype), out.shape)]
+
+
+def _broadcast_batch_matmul(e: Emitter, a, b, a2, b2, batch, dtype) -> ir.Value:
+    """Batched matmul whose batch dims broadcast: one contraction linalg.generic."""
+    nb = len(batch)
+    rank = nb + 3  # batch..., m, n, k
+    m_d, n_d, k_d = nb, nb + 1, nb + 2
+
+    def batch_dims(shape):
+        off = nb - (len(shape) - 2)
+        return [ir.AffineConstantExpr.get(0) if d == 1 and batch[off + i] != 1
+                else ir.AffineDimExpr.get(off + i) for i, d in enumerate(shape[:-2])]
+
+    def amap(shape, last):
+        return ir.AffineMap.get(rank, 0, batch_dims(shape) + [ir.AffineDimExpr.get(d) for d in last])
+
+    out_spec = TensorSpec((*batch, a2[-2], b2[-1]), dtype)
+    return e.generic(
+        [a, b], [amap(a2, (m_d, k_d)), amap(b2, (k_d, n_d))],
+        [e.fill(out_spec, 0)], [dims_map(rank, [*range(nb), m_d, n_d])],
+        [PARALLEL] * (nb + 2) + [REDUCTION],
+        lambda s, x, y, acc: s.add(acc, s.mul(x, y, dtype), dtype),
+    )[0]
+
+
+defop("matmul", ("lhs", "rhs"), infer=_infer_matmul, numpy=np.matmul, lower=_lower_matmul,
+      doc="numpy.matmul: 1-D operands are promoted and squeezed, batch dims broadcast.")

@@ -1,0 +1,64 @@
+"""The op registry: every NumPy-level janus op defined once.
+
+Each entry holds, side by side, the op's signature (operands, attributes, shape/dtype rule), its
+NumPy reference, its lowering to linalg/tensor/arith/math, and a slot for its derivative rule.
+The dialect (op classes, verifier), the lowering pass and the frontend all read this table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from iree.compiler import ir
+
+from ..dialects.opdef import Attr, InferFn, OpSignature
+from ..dialects.types import TensorSpec
+
+# lower(emitter, operand values, operand specs, attrs, result specs) -> result values
+LowerFn = Callable[["Emitter", Sequence[ir.Value], Sequence[TensorSpec], dict[str, Any],
+                    Sequence[TensorSpec]], Sequence[ir.Value]]
+
+
+@dataclass(frozen=True)
+class OpRule:
+    signature: OpSignature
+    numpy: Callable[..., Any]
+    lower: LowerFn
+    vjp: Callable[..., Any] | None = None  # derivative rule, filled in by the autodiff work
+
+    @property
+    def name(self) -> str:
+        return self.signature.name
+
+
+OPS: dict[str, OpRule] = {}
+
+
+def defop(
+    name: str,
+    operands: Sequence[str],
+    *,
+    infer: InferFn,
+    numpy: Callable[..., Any],
+    lower: LowerFn,
+    attrs: dict[str, Attr] | None = None,
+    variadic: bool = False,
+    doc: str = "",
+) -> OpRule:
+    """Register one op; returns its rule."""
+    if name in OPS:
+        raise ValueError(f"janus op {name!r} registered twice")
+    sig = OpSignature(name, tuple(operands), infer, dict(attrs or {}), variadic, doc)
+    rule = OpRule(sig, numpy, lower)
+    OPS[name] = rule
+    return rule
+
+
+def lookup(name: str) -> OpRule:
+    """The rule for `name` (with or without the `janus.` prefix)."""
+    return OPS[name.removeprefix("janus.")]
+
+
+from .emit import Emitter  # noqa: E402  (type used in annotations only)
