@@ -1,0 +1,13 @@
+"""janus_mlir: make ordinary Python + NumPy code fast by speculative graph compilation.
+
+    import janus_mlir as jm
+
+    @jm.compile
+    def forward(x, W, b):
+        return np.tanh(x @ W + b)
+"""
+
+from .api import JanusFunction, Stats, compile  # noqa: A004
+
+__all__ = ["JanusFunction", "Stats", "compile"]
+__version__ = "0.1.0"

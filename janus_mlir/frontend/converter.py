@@ -1,0 +1,400 @@
+"""The AST converter: one visitor that turns a Python function body into janus IR.
+
+Values known at conversion time are computed by Python (partial evaluation); array values become
+janus ops. Every visit sets the builder's location from the user's line, and every failure is an
+`Unconvertible` that names that line. `generic_visit` refuses what it does not know: the call then
+runs as plain Python and the reason is recorded.
+
+Control flow is converted when its condition or iterable is known now (`if x.ndim == 2`,
+`for W, b in layers`); data-dependent control flow stops the conversion.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import inspect
+import textwrap
+import types
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .builder import GraphBuilder
+from .errors import Unconvertible
+from .lift import HostObject, Lifter
+from .operators import BINOPS, COMPARES, UNARYOPS, apply, unary
+from .sources import AttrOf, ClosureVar, GlobalVar, ItemOf
+from .values import ARRAY, Tensor, is_tensor
+
+MAX_UNROLL = 4096
+MAX_INLINE_DEPTH = 64
+
+
+@dataclass
+class Conversion:
+    """State shared by the compiled function and the helpers inlined into it."""
+
+    builder: GraphBuilder
+    lifter: Lifter
+    functions: dict[str, types.FunctionType]
+    depth: int = 0
+
+
+class _Return(Exception):
+    def __init__(self, value: Any):
+        self.value = value
+
+
+def parse_function(fn: types.FunctionType) -> tuple[ast.FunctionDef, str, int]:
+    """The function's AST (lines numbered as in its file), its file name."""
+    try:
+        source = textwrap.dedent(inspect.getsource(fn))
+    except (OSError, TypeError) as e:
+        raise Unconvertible(f"source of {fn.__qualname__} is not available: {e}") from None
+    tree = ast.parse(source)
+    node = tree.body[0]
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        raise Unconvertible(f"{fn.__qualname__} is not defined by a def statement")
+    ast.increment_lineno(tree, fn.__code__.co_firstlineno - 1)
+    return node, fn.__code__.co_filename, fn.__code__.co_firstlineno
+
+
+def scope_name(fn: types.FunctionType) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+class FunctionConverter(ast.NodeVisitor):
+    def __init__(self, conv: Conversion, fn: types.FunctionType, scope: str,
+                 env: dict[str, Any]):
+        self.conv = conv
+        self.b: GraphBuilder = conv.builder
+        self.fn = fn
+        self.scope = scope
+        self.env = env
+        self.node, self.filename, _ = parse_function(fn)
+        conv.functions[scope] = fn
+        if isinstance(self.node, ast.AsyncFunctionDef):
+            raise Unconvertible("async functions are not converted", self._where(self.node))
+
+    # --- driver -----------------------------------------------------------------------------
+    def run(self) -> Any:
+        try:
+            self.block(self.node.body)
+        except _Return as r:
+            return r.value
+        return None
+
+    def block(self, stmts: list[ast.stmt]) -> None:
+        for s in stmts:
+            self.visit(s)
+
+    def visit(self, node: ast.AST) -> Any:
+        line = getattr(node, "lineno", None)
+        if line is None:
+            return super().visit(node)
+        with self.b.at(self.filename, line, getattr(node, "col_offset", 0)):
+            return super().visit(node)
+
+    def generic_visit(self, node: ast.AST) -> Any:
+        raise Unconvertible(f"{type(node).__name__} is not converted", self._where(node))
+
+    def _where(self, node: ast.AST) -> str:
+        return f"{self.filename}:{getattr(node, 'lineno', '?')}"
+
+    def fail(self, reason: str) -> Unconvertible:
+        return Unconvertible(reason, self.b.where)
+
+    # --- statements -------------------------------------------------------------------------
+    def visit_Expr(self, node: ast.Expr) -> None:
+        if isinstance(node.value, ast.Constant):
+            return  # docstring or bare constant
+        self.visit(node.value)
+
+    def visit_Pass(self, node: ast.Pass) -> None:
+        return
+
+    def visit_Return(self, node: ast.Return) -> None:
+        raise _Return(self.visit(node.value) if node.value is not None else None)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        value = self.visit(node.value)
+        for target in node.targets:
+            self.assign(target, value)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self.assign(node.target, self.visit(node.value))
+
+    def assign(self, target: ast.expr, value: Any) -> None:
+        if isinstance(target, ast.Name):
+            self.env[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            items = self.unpack(value, len(target.elts))
+            for t, v in zip(target.elts, items):
+                self.assign(t, v)
+        elif isinstance(target, ast.Attribute):
+            raise self.fail(f"assigning to attribute '{target.attr}' (a heap write) is not "
+                            "converted yet")
+        elif isinstance(target, ast.Subscript):
+            raise self.fail("item assignment (an in-place write) is not converted yet")
+        else:
+            raise self.fail(f"assignment to {type(target).__name__} is not converted")
+
+    def unpack(self, value: Any, n: int) -> list[Any]:
+        items = self.iterate(value)
+        if len(items) != n:
+            raise self.fail(f"cannot unpack {len(items)} values into {n} targets")
+        return items
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if not isinstance(node.target, ast.Name):
+            raise self.fail("augmented assignment to an attribute or item (a heap write) is "
+                            "not converted yet")
+        name = node.target.id
+        old = self.load_name(name)
+        rhs = self.visit(node.value)
+        op_name, py_op = BINOPS[type(node.op)]
+        if is_tensor(old) and old.kind == ARRAY:
+            self.env[name] = self.inplace(old, op_name, rhs)
+        else:
+            self.env[name] = apply(self.b, op_name, [old, rhs], static_fn=py_op)
+
+    def inplace(self, old: Tensor, op_name: str, rhs: Any) -> Tensor:
+        """`a += b` on an ndarray writes into `a`: allowed on arrays this graph created."""
+        if not old.fresh:
+            raise self.fail(f"in-place update of {old.source} (an array the caller can see) is "
+                            "not converted yet")
+        new = apply(self.b, op_name, [old, rhs])
+        if new.shape != old.shape:
+            raise self.fail(f"non-broadcastable output operand with shape {old.shape} doesn't "
+                            f"match the broadcast shape {new.shape}")
+        if new.dtype != old.dtype:
+            if not np.can_cast(new.dtype, old.dtype, casting="same_kind"):
+                raise self.fail(f"Cannot cast ufunc '{op_name}' output from {new.dtype} to "
+                                f"{old.dtype} with casting rule 'same_kind'")
+            new = self.b.emit("astype", [new], dtype=old.dtype)
+        new.kind = ARRAY
+        for k, v in list(self.env.items()):  # every name bound to the array sees the write
+            if v is old:
+                self.env[k] = new
+        return new
+
+    def visit_If(self, node: ast.If) -> None:
+        self.block(node.body if self.truth(self.visit(node.test)) else node.orelse)
+
+    def truth(self, value: Any) -> bool:
+        if is_tensor(value):
+            raise self.fail("branching on a value computed from array data is not converted "
+                            "yet")
+        if isinstance(value, HostObject):
+            return bool(value.value)
+        try:
+            return bool(value)
+        except Exception as e:
+            raise self.fail(f"{type(e).__name__}: {e}") from None
+
+    def visit_For(self, node: ast.For) -> None:
+        if node.orelse:
+            raise self.fail("for ... else is not converted")
+        if _contains(node.body, (ast.Break, ast.Continue)):
+            raise self.fail("break/continue in a loop is not converted yet")
+        items = self.iterate(self.visit(node.iter))
+        if len(items) > MAX_UNROLL:
+            raise self.fail(f"loop of {len(items)} iterations is too long to unroll")
+        for item in items:
+            self.assign(node.target, item)
+            self.block(node.body)
+
+    def iterate(self, value: Any) -> list[Any]:
+        """The items of something a for loop or an unpacking walks, known now."""
+        if isinstance(value, HostObject):
+            if type(value.value) not in (tuple, list):
+                raise self.fail(f"iterating over a {type(value.value).__name__} is not "
+                                "converted")
+            lift = self.conv.lifter
+            return [lift.read(ItemOf(value.source, i)) for i in range(len(value.value))]
+        if is_tensor(value):
+            from .numpy_api import index_first
+
+            if value.ndim == 0:
+                raise self.fail("iteration over a 0-d array")
+            return [index_first(self.b, value, i) for i in range(value.shape[0])]
+        if isinstance(value, (tuple, list, range, dict, str, zip, enumerate, map)):
+            return list(value)
+        raise self.fail(f"iterating over {type(value).__name__} is not converted")
+
+    def visit_Assert(self, node: ast.Assert) -> None:
+        if not self.truth(self.visit(node.test)):
+            raise self.fail("assertion fails (the call raises AssertionError)")
+
+    # --- expressions ------------------------------------------------------------------------
+    def visit_Constant(self, node: ast.Constant) -> Any:
+        return node.value
+
+    def visit_Name(self, node: ast.Name) -> Any:
+        return self.load_name(node.id)
+
+    def load_name(self, name: str) -> Any:
+        if name in self.env:
+            return self.env[name]
+        code = self.fn.__code__
+        if name in code.co_varnames or name in code.co_cellvars:
+            raise self.fail(f"local variable '{name}' referenced before assignment")
+        lift = self.conv.lifter
+        if name in code.co_freevars:
+            return lift.read(ClosureVar(name, self.scope))
+        if name in self.fn.__globals__:
+            return lift.read(GlobalVar(name, self.scope))
+        if hasattr(builtins, name):
+            return getattr(builtins, name)
+        raise self.fail(f"name '{name}' is not defined")
+
+    def visit_Tuple(self, node: ast.Tuple) -> tuple:
+        return tuple(self._elements(node.elts))
+
+    def visit_List(self, node: ast.List) -> list:
+        return self._elements(node.elts)
+
+    def _elements(self, elts: list[ast.expr]) -> list[Any]:
+        out: list[Any] = []
+        for e in elts:
+            if isinstance(e, ast.Starred):
+                out.extend(self.iterate(self.visit(e.value)))
+            else:
+                out.append(self.visit(e))
+        return out
+
+    def visit_Dict(self, node: ast.Dict) -> dict:
+        out = {}
+        for k, v in zip(node.keys, node.values):
+            if k is None:
+                raise self.fail("dict unpacking is not converted")
+            key = self.visit(k)
+            if is_tensor(key):
+                raise self.fail("dict keys must be known before the graph runs")
+            out[key] = self.visit(v)
+        return out
+
+    def visit_BinOp(self, node: ast.BinOp) -> Any:
+        if type(node.op) not in BINOPS:
+            raise self.fail(f"operator {type(node.op).__name__} is not converted")
+        name, py_op = BINOPS[type(node.op)]
+        lhs, rhs = self.visit(node.left), self.visit(node.right)
+        for v in (lhs, rhs):
+            if isinstance(v, (tuple, list, HostObject)) and any_tensor(v):
+                raise self.fail(f"operator {type(node.op).__name__} on a container of arrays "
+                                "is not converted")
+        return apply(self.b, name, [lhs, rhs], static_fn=py_op)
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> Any:
+        value = self.visit(node.operand)
+        if isinstance(node.op, ast.Not):
+            return not self.truth(value)
+        return unary(self.b, UNARYOPS[type(node.op)][0], value)
+
+    def visit_Compare(self, node: ast.Compare) -> Any:
+        left = self.visit(node.left)
+        rights = [self.visit(c) for c in node.comparators]
+        results = []
+        for op, right in zip(node.ops, rights):
+            if isinstance(op, (ast.Is, ast.IsNot, ast.In, ast.NotIn)):
+                if is_tensor(left) or is_tensor(right):
+                    if isinstance(op, (ast.Is, ast.IsNot)) and (left is None or right is None):
+                        results.append(isinstance(op, ast.IsNot))
+                        left = right
+                        continue
+                    raise self.fail(f"'{type(op).__name__}' on arrays is not converted")
+                results.append(_static_compare(op, left, right))
+            else:
+                name, py_op = COMPARES[type(op)]
+                results.append(apply(self.b, name, [left, right], static_fn=py_op))
+            left = right
+        if len(results) == 1:
+            return results[0]
+        if any(is_tensor(r) for r in results):
+            raise self.fail("chained comparison of arrays needs the truth value of an array")
+        return all(results)
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> Any:
+        is_and = isinstance(node.op, ast.And)
+        value: Any = None
+        for v in node.values:
+            value = self.visit(v)
+            if self.truth(value) != is_and:
+                return value
+        return value
+
+    def visit_IfExp(self, node: ast.IfExp) -> Any:
+        return self.visit(node.body if self.truth(self.visit(node.test)) else node.orelse)
+
+    def visit_Attribute(self, node: ast.Attribute) -> Any:
+        from .calls import attribute
+
+        return attribute(self, self.visit(node.value), node.attr)
+
+    def visit_Subscript(self, node: ast.Subscript) -> Any:
+        from .calls import subscript
+
+        return subscript(self, self.visit(node.value), self.visit(node.slice))
+
+    def visit_Slice(self, node: ast.Slice) -> slice:
+        parts = [self.visit(p) if p is not None else None for p in (node.lower, node.upper,
+                                                                     node.step)]
+        return slice(*parts)
+
+    def visit_Call(self, node: ast.Call) -> Any:
+        from .calls import call
+
+        fn = self.visit(node.func)
+        args = self._elements(node.args)
+        kwargs: dict[str, Any] = {}
+        for kw in node.keywords:
+            if kw.arg is None:
+                extra = self.visit(kw.value)
+                if not isinstance(extra, dict):
+                    raise self.fail("** of a value not known now is not converted")
+                kwargs.update(extra)
+            else:
+                kwargs[kw.arg] = self.visit(kw.value)
+        return call(self, fn, args, kwargs)
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> Any:
+        parts = []
+        for v in node.values:
+            x = self.visit(v.value) if isinstance(v, ast.FormattedValue) else v.value
+            if is_tensor(x):
+                raise self.fail("formatting an array value into a string is not converted yet")
+            parts.append(str(x))
+        return "".join(parts)
+
+
+def any_tensor(v: Any) -> bool:
+    if is_tensor(v):
+        return True
+    if isinstance(v, (tuple, list)):
+        return any(any_tensor(x) for x in v)
+    if isinstance(v, dict):
+        return any(any_tensor(x) for x in v.values())
+    return isinstance(v, HostObject) and type(v.value) in (tuple, list)
+
+
+def _static_compare(op: ast.cmpop, a: Any, b: Any) -> bool:
+    a = a.value if isinstance(a, HostObject) else a
+    b = b.value if isinstance(b, HostObject) else b
+    if isinstance(op, ast.Is):
+        return a is b
+    if isinstance(op, ast.IsNot):
+        return a is not b
+    if isinstance(op, ast.In):
+        return a in b
+    return a not in b
+
+
+def _contains(stmts: list[ast.stmt], kinds: tuple[type, ...]) -> bool:
+    for s in stmts:
+        for n in ast.walk(s):
+            if isinstance(n, kinds):
+                return True
+    return False

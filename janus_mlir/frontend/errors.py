@@ -1,0 +1,23 @@
+"""Why a function (or part of it) was not converted: one error type that points at the user's line."""
+
+from __future__ import annotations
+
+
+class Unconvertible(Exception):
+    """The converter met something it does not turn into a graph; the call runs as plain Python.
+
+    Never reaches the user as an exception: it becomes a structured reason in the function's stats.
+    """
+
+    def __init__(self, reason: str, where: str = "<unknown>"):
+        super().__init__(f"{where}: {reason}")
+        self.reason = reason
+        self.where = where
+
+
+class NeedsStatic(Unconvertible):
+    """A value passed in as a run-time input was needed as a Python constant (a shape, an axis)."""
+
+    def __init__(self, source: object, where: str = "<unknown>"):
+        super().__init__(f"{source} is used where a constant is needed", where)
+        self.source = source

@@ -1,0 +1,119 @@
+"""Turning what a converted function reads (arguments, globals, attributes) into symbolic values,
+and recording the guard each read needs.
+
+Entry guards (types, shapes, dtypes, container lengths) form the graph's signature: a call that
+fails one simply needs another graph. Assumptions (a Python scalar's value, which function a name
+refers to) are speculation: a call that fails one falls back to plain Python, and the next graph
+is built with that assumption relaxed (the scalar becomes a run-time input).
+"""
+
+from __future__ import annotations
+
+import types
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..dialects.types import is_supported_dtype
+from .builder import GraphBuilder
+from .errors import Unconvertible
+from .sources import Frame, Guard, Source
+from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor
+
+
+@dataclass
+class Policy:
+    """How Python scalar sources are treated: speculated constant (default), run-time input
+    (`dynamic`, after a value assumption failed), or part of the signature (`keyed`, when the
+    value must be a constant, e.g. a shape)."""
+
+    dynamic: set[Source] = field(default_factory=set)
+    keyed: set[Source] = field(default_factory=set)
+
+
+class HostObject:
+    """A Python object the graph reads from (a model, a tuple of parameters, a dict)."""
+
+    def __init__(self, source: Source, value: Any):
+        self.source = source
+        self.value = value
+
+
+class Lifter:
+    def __init__(self, builder: GraphBuilder, frame: Frame, policy: Policy):
+        self.b = builder
+        self.frame = frame
+        self.policy = policy
+        self.entry_guards: dict[tuple[Source, str], Guard] = {}
+        self.assumptions: dict[tuple[Source, str], Guard] = {}
+        self._cache: dict[Source, Any] = {}
+
+    def _entry(self, source: Source, kind: str, expected: Any) -> None:
+        self.entry_guards.setdefault((source, kind), Guard(source, kind, expected, self.b.where))
+
+    def _assume(self, source: Source, kind: str, expected: Any) -> None:
+        self.assumptions.setdefault((source, kind), Guard(source, kind, expected, self.b.where))
+
+    def read(self, source: Source) -> Any:
+        """The symbolic value of `source` in this call (guards recorded on first read)."""
+        if source not in self._cache:
+            try:
+                value = source.get(self.frame)
+            except (LookupError, AttributeError, TypeError) as e:
+                raise Unconvertible(f"reading {source} fails: {type(e).__name__}: {e}",
+                                    self.b.where) from None
+            self._cache[source] = self.lift(source, value)
+        return self._cache[source]
+
+    def lift(self, source: Source, value: Any) -> Any:
+        if type(value) is np.ndarray:
+            if not is_supported_dtype(value.dtype):
+                raise Unconvertible(f"{source} has dtype {value.dtype}, which janus does not "
+                                    "compile", self.b.where)
+            self._entry(source, "array", (value.shape, value.dtype))
+            return self.b.input(source, value.shape, value.dtype, ARRAY)
+        if type(value) in (bool, int, float):
+            return self._python_scalar(source, value)
+        if isinstance(value, np.generic):
+            if not is_supported_dtype(value.dtype):
+                raise Unconvertible(f"{source} is a {type(value).__name__}", self.b.where)
+            self._entry(source, "type", type(value))
+            return self.b.input(source, (), value.dtype, NP_SCALAR)
+        if value is None or type(value) in (str, bytes, type(Ellipsis)) or isinstance(value,
+                                                                                   np.dtype):
+            self._entry(source, "value" if value is not None else "identity", value)
+            return value
+        if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.ModuleType,
+                              type, np.ufunc)):
+            self._assume(source, "identity", value)
+            return value
+        if isinstance(value, types.MethodType):
+            self._assume(source, "method", value.__func__)
+            return value
+        if type(value) in (tuple, list):
+            self._entry(source, "type", type(value))
+            self._entry(source, "len", len(value))
+            return HostObject(source, value)
+        if isinstance(value, (np.ndarray, set, frozenset)):
+            raise Unconvertible(f"{source} is a {type(value).__name__}, not converted",
+                                self.b.where)
+        self._entry(source, "type", type(value))
+        return HostObject(source, value)
+
+    def _python_scalar(self, source: Source, value: Any) -> Any:
+        if source in self.policy.dynamic:
+            self._entry(source, "type", type(value))
+            dtype = {bool: np.bool_, int: np.int64, float: np.float64}[type(value)]
+            if type(value) is int and not -2**63 <= value < 2**63:
+                raise Unconvertible(f"{source} = {value} does not fit in int64", self.b.where)
+            return self.b.input(source, (), np.dtype(dtype), PY_SCALAR)
+        if source in self.policy.keyed:
+            self._entry(source, "value", value)
+        else:
+            self._assume(source, "value", value)
+        return value
+
+    def tensor_of(self, source: Source) -> Tensor | None:
+        v = self._cache.get(source)
+        return v if isinstance(v, Tensor) else None

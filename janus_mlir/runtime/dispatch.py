@@ -1,0 +1,204 @@
+"""JanusFunction: the path of one call (DESIGN.md).
+
+    entry guards -> graph cache
+      hit  -> assumptions hold? -> run the graph -> in-graph guards pass? -> return
+              any check fails   -> run the function as plain Python (a fallback), relax, rebuild
+      miss -> run as plain Python under the profiler -> enough profile? -> convert -> compile
+
+Nothing a graph computes is visible until it has finished with every guard passing, so a
+fallback re-runs the call from a clean slate. Whatever goes wrong inside janus (an unconvertible
+construct, a compiler error) is recorded as a reason and the call runs as plain Python: the user
+only ever sees what the undecorated function does.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import types
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import config
+from ..frontend.convert import convert
+from ..frontend.errors import NeedsStatic, Unconvertible
+from ..frontend.lift import Policy
+from ..frontend.sources import Param, Source
+from .compiler import CompileError
+from .graph import CompiledGraph
+from .module import GuardFailure
+from .targets import Target, get_target
+
+log = logging.getLogger("janus_mlir")
+
+
+@dataclass
+class Stats:
+    calls: int = 0
+    graph_calls: int = 0
+    imperative_calls: int = 0
+    fallbacks: int = 0
+    compilations: int = 0
+
+
+@dataclass
+class _Signature:
+    """What the profiler saw for calls of one signature (argument types, shapes, dtypes)."""
+
+    calls: int = 0
+    scalar_values: dict[Source, set[Any]] = field(default_factory=dict)
+    unconvertible: str | None = None
+    policy: Policy = field(default_factory=Policy)
+
+
+class JanusFunction:
+    def __init__(self, fn: types.FunctionType, target: str = "llvm-cpu"):
+        if not isinstance(fn, types.FunctionType):
+            raise TypeError(f"janus_mlir.compile needs a Python function, got {type(fn).__name__}")
+        self.fn = fn
+        self.target: Target = get_target(target)
+        self.stats = Stats()
+        self.graphs: list[CompiledGraph] = []
+        self.reasons: list[str] = []  # why calls ran as plain Python, newest last
+        self._signature = inspect.signature(fn)
+        self._profiles: dict[Any, _Signature] = {}
+        self.__wrapped__ = fn
+        for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
+            setattr(self, attr, getattr(fn, attr))
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
+        if obj is None:
+            return self
+        return types.MethodType(self, obj)
+
+    def __repr__(self) -> str:
+        return f"<janus_mlir.compile {self.fn.__qualname__}>"
+
+    # --- the call path ----------------------------------------------------------------------
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.stats.calls += 1
+        try:
+            bound = self._signature.bind(*args, **kwargs)
+        except TypeError:
+            return self._imperative(args, kwargs)  # raises the same TypeError
+        bound.apply_defaults()
+        params = dict(bound.arguments)
+        for graph in self.graphs:
+            frame = graph.frame(params)
+            if not graph.matches(frame):
+                continue
+            failed = graph.failed_assumption(frame)
+            if failed is not None:
+                return self._fallback(graph, params, args, kwargs, str(failed), failed.source)
+            try:
+                result = graph.run(frame)
+            except GuardFailure as e:
+                graph.guard_failures += 1
+                return self._fallback(graph, params, args, kwargs, str(e.guard), None)
+            self.stats.graph_calls += 1
+            return result
+        return self._profile_and_build(params, args, kwargs)
+
+    def _imperative(self, args: tuple, kwargs: dict) -> Any:
+        self.stats.imperative_calls += 1
+        return self.fn(*args, **kwargs)
+
+    def _fallback(self, graph: CompiledGraph, params: dict[str, Any], args: tuple, kwargs: dict,
+                  reason: str, relax: Source | None) -> Any:
+        """An assumption failed: run as plain Python; rebuild with the assumption relaxed."""
+        self.stats.fallbacks += 1
+        self._note(f"fallback: {reason}")
+        if relax is not None:  # a speculated Python value changed: make it a run-time input
+            self.graphs.remove(graph)
+            profile = self._profile_for(params)
+            profile.policy.dynamic.add(relax)
+            result = self._imperative(args, kwargs)
+            self._build(params, profile)
+            return result
+        return self._imperative(args, kwargs)
+
+    def _profile_and_build(self, params: dict[str, Any], args: tuple, kwargs: dict) -> Any:
+        profile = self._profile_for(params)
+        profile.calls += 1
+        for name, value in params.items():
+            if type(value) in (bool, int, float):
+                profile.scalar_values.setdefault(Param(name), set()).add((type(value), value))
+        result = self._imperative(args, kwargs)  # exceptions propagate like the plain call's
+        if profile.unconvertible is None and profile.calls >= config.current().profile_calls:
+            for source, seen in profile.scalar_values.items():
+                if len(seen) > 1:  # varied while profiling: do not speculate on its value
+                    profile.policy.dynamic.add(source)
+            self._build(params, profile)
+        return result
+
+    def _profile_for(self, params: dict[str, Any]) -> _Signature:
+        key = _signature_key(params)
+        return self._profiles.setdefault(key, _Signature())
+
+    def _build(self, params: dict[str, Any], profile: _Signature) -> None:
+        """Convert and compile a graph for this call's signature; record why if we cannot."""
+        for _ in range(8):  # each NeedsStatic moves one scalar from run-time input to signature
+            try:
+                converted = convert(self.fn, params, profile.policy)
+                name = f"{self.fn.__name__}_{len(self.graphs)}"
+                graph = CompiledGraph(converted, self.target, name)
+            except NeedsStatic as e:
+                profile.policy.dynamic.discard(e.source)
+                profile.policy.keyed.add(e.source)
+                continue
+            except Unconvertible as e:
+                profile.unconvertible = str(e)
+                self._note(f"not converted: {e}")
+                return
+            except CompileError as e:
+                profile.unconvertible = f"compile error: {e}"
+                self._note(profile.unconvertible)
+                return
+            except Exception as e:  # a janus bug must not change what the user's code does
+                profile.unconvertible = f"internal error: {type(e).__name__}: {e}"
+                self._note(profile.unconvertible)
+                log.debug("janus internal error", exc_info=True)
+                return
+            self.stats.compilations += 1
+            self.graphs.append(graph)
+            _dump(graph)
+            return
+        profile.unconvertible = "too many values needed as constants"
+
+    def _note(self, reason: str) -> None:
+        self.reasons.append(reason)
+        del self.reasons[:-100]
+        log.info("%s: %s", self.fn.__qualname__, reason)
+
+
+def _signature_key(params: dict[str, Any]) -> tuple:
+    """Types, shapes and dtypes of the top-level arguments (what the profile is grouped by)."""
+    out = []
+    for name, v in params.items():
+        if isinstance(v, np.ndarray):
+            out.append((name, "ndarray", v.shape, v.dtype.str))
+        else:
+            out.append((name, type(v)))
+    return tuple(out)
+
+
+def _dump(graph: CompiledGraph) -> None:
+    dump_dir: Path | None = config.current().dump_dir
+    if dump_dir is None:
+        return
+    dump_dir.mkdir(parents=True, exist_ok=True)
+    (dump_dir / f"{graph.name}.janus.mlir").write_text(graph.ir("janus"))
+    (dump_dir / f"{graph.name}.lowered.mlir").write_text(graph.ir("lowered"))
+    (dump_dir / f"{graph.name}.assumptions.txt").write_text(
+        "\n".join(graph.signature + graph.assumptions) + "\n")
+
+
+def compile(fn: Callable | None = None, *, target: str = "llvm-cpu") -> Any:  # noqa: A001
+    """Decorator: `@compile` or `@compile(target="cuda")`."""
+    if fn is None:
+        return lambda f: JanusFunction(f, target)
+    return JanusFunction(fn, target)
