@@ -116,9 +116,15 @@ class JanusFunction:
             self.graphs.remove(graph)
             profile = self._profile_for(params)
             profile.policy.dynamic.add(relax)
-            result = self._imperative(args, kwargs)
-            self._build(params, profile)
-            return result
+            try:
+                return self._imperative(args, kwargs)
+            finally:
+                self._build(params, profile)
+                if relax in profile.policy.keyed:
+                    # The value had to stay a constant: the old graph remains right for its
+                    # own value, which is now part of its signature rather than speculation.
+                    graph.key_on(relax)
+                    self.graphs.append(graph)
         return self._imperative(args, kwargs)
 
     def _profile_and_build(self, params: dict[str, Any], args: tuple, kwargs: dict) -> Any:

@@ -70,6 +70,13 @@ class CompiledGraph:
                 return g
         return None
 
+    def key_on(self, source: Any) -> None:
+        """Turn the value assumption on `source` into an entry guard (part of the signature)."""
+        c = self.converted
+        moved = [g for g in c.assumptions if g.source == source]
+        c.assumptions = [g for g in c.assumptions if g.source != source]
+        c.entry_guards = [*c.entry_guards, *moved]
+
     def run(self, frame: Frame) -> Any:
         """Run the graph for this call; raises runtime.module.GuardFailure if a guard fails."""
         args = [_argument(inp.source.get(frame), inp.spec.dtype)
