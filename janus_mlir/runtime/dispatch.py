@@ -65,6 +65,10 @@ class JanusFunction:
         self.graphs: list[CompiledGraph] = []
         self.reasons: list[str] = []  # why calls ran as plain Python, newest last
         self._signature = inspect.signature(fn)
+        kinds = [p.kind for p in self._signature.parameters.values()]
+        simple = all(k is inspect.Parameter.POSITIONAL_OR_KEYWORD for k in kinds)
+        self._positional: tuple[str, ...] | None = (
+            tuple(self._signature.parameters) if simple else None)
         self._profiles: dict[Any, _Signature] = {}
         self.__wrapped__ = fn
         for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
@@ -81,12 +85,9 @@ class JanusFunction:
     # --- the call path ----------------------------------------------------------------------
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         self.stats.calls += 1
-        try:
-            bound = self._signature.bind(*args, **kwargs)
-        except TypeError:
+        params = self._bind(args, kwargs)
+        if params is None:
             return self._imperative(args, kwargs)  # raises the same TypeError
-        bound.apply_defaults()
-        params = dict(bound.arguments)
         for graph in self.graphs:
             frame = graph.frame(params)
             if not graph.matches(frame):
@@ -102,6 +103,16 @@ class JanusFunction:
             self.stats.graph_calls += 1
             return result
         return self._profile_and_build(params, args, kwargs)
+
+    def _bind(self, args: tuple, kwargs: dict) -> dict[str, Any] | None:
+        if not kwargs and self._positional is not None and len(args) == len(self._positional):  # the common case, fast
+            return dict(zip(self._positional, args))
+        try:
+            bound = self._signature.bind(*args, **kwargs)
+        except TypeError:
+            return None
+        bound.apply_defaults()
+        return dict(bound.arguments)
 
     def _imperative(self, args: tuple, kwargs: dict) -> Any:
         self.stats.imperative_calls += 1
