@@ -246,7 +246,6 @@ def squeeze(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
 
 
 def _sequence(b: GraphBuilder, seq: Any, fn: str) -> list[Tensor]:
-    seq = static(b, seq, "a sequence") if not is_tensor(seq) else seq
     if is_tensor(seq):
         return [index_first(b, seq, i) for i in range(seq.shape[0])]
     if not isinstance(seq, (list, tuple)) or not seq:
