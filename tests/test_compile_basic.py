@@ -290,3 +290,31 @@ def test_dump_switch_writes_every_stage(tmp_path, monkeypatch):
     assert any(n.endswith(".janus.mlir") for n in names)
     assert any(n.endswith(".lowered.mlir") for n in names)
     assert any("iree-compile" in n for n in names)
+
+
+@pytest.mark.parametrize("target", ["cuda", "vulkan-spirv"])
+def test_gpu_target_compiles_and_runs_plain_python_without_a_device(target):
+    from janus_mlir.runtime.targets import device_available
+
+    if device_available(target):
+        pytest.skip(f"a {target} device exists: covered by test_gpu_targets")
+    f = jm.compile(target=target)(ir_example)
+    x, W = uniform(2, 3), uniform(3, 4)
+    check(f, x, W)
+    check(f, x, W)
+    assert f.stats.compilations == 0 and f.stats.imperative_calls == 2
+    assert "no " + target + " device" in f.reasons[-1] and "bytes" in f.reasons[-1]
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("target", ["cuda", "vulkan-spirv"])
+def test_gpu_target_runs_compiled_graph(target):
+    from janus_mlir.runtime.targets import device_available
+
+    if not device_available(target):
+        pytest.skip(f"no {target} device")
+    f = jm.compile(target=target)(mlp)
+    x, params = rng.random((128, 784), dtype=np.float32), mlp_params()
+    for _ in range(3):
+        check(f, x, *params)
+    assert f.stats.graph_calls == 2, f.reasons

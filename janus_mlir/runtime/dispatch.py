@@ -29,7 +29,7 @@ from ..frontend.errors import NeedsStatic, Unconvertible
 from ..frontend.lift import Policy
 from ..frontend.sources import Param, Source
 from .compiler import CompileError
-from .graph import CompiledGraph
+from .graph import CompiledGraph, DeviceUnavailable
 from .module import GuardFailure
 from .targets import Target, get_target
 
@@ -171,8 +171,8 @@ class JanusFunction:
                 profile.unconvertible = str(e)
                 self._note(f"not converted: {e}")
                 return
-            except CompileError as e:
-                profile.unconvertible = f"compile error: {e}"
+            except (CompileError, DeviceUnavailable) as e:
+                profile.unconvertible = f"{type(e).__name__}: {e}"
                 self._note(profile.unconvertible)
                 return
             except Exception as e:  # a janus bug must not change what the user's code does

@@ -19,7 +19,11 @@ from ..frontend.values import NP_SCALAR, PY_SCALAR
 from ..passes import lower_to_iree_input
 from .compiler import compile_ir
 from .module import LoadedModule
-from .targets import Target
+from .targets import Target, device_available
+
+
+class DeviceUnavailable(RuntimeError):
+    """The graph compiled for its target, but no such device exists in this process."""
 
 
 class CompiledGraph:
@@ -35,6 +39,10 @@ class CompiledGraph:
         start = time.perf_counter()
         self.compiled = compile_ir(self._lowered_ir, target, name=name)
         self.compile_seconds = time.perf_counter() - start
+        if not device_available(target.name):
+            raise DeviceUnavailable(
+                f"compiled for {target.name} ({len(self.compiled.vmfb)} bytes), but no "
+                f"{target.name} device is available here; calls run as plain Python")
         self.module = LoadedModule(self.compiled)
         self.guard_failures = 0
 
