@@ -1,10 +1,14 @@
 """Configuration: every environment variable janus reads, read here and nowhere else.
 
-JANUS_MLIR_DUMP_DIR      dump every stage (janus IR, lowered IR, iree-compile command line) there
-JANUS_MLIR_CACHE_DIR     on-disk compile cache (default ~/.cache/janus_mlir)
-JANUS_MLIR_NO_CACHE      set to 1 to bypass the compile cache
+JANUS_MLIR_DUMP_DIR         dump every stage there (janus IR, lowered IR, the iree-compile command line)
+JANUS_MLIR_CACHE_DIR        on-disk compile cache (default ~/.cache/janus_mlir)
+JANUS_MLIR_NO_CACHE         set to 1 to bypass the compile cache
 JANUS_MLIR_COMPILE_TIMEOUT  seconds iree-compile may run before it is killed (default 300)
-JANUS_MLIR_PROFILE_CALLS imperative profiling calls before a graph is built (default 1)
+JANUS_MLIR_PROFILE_CALLS    imperative profiling calls before a graph is built (default 1)
+JANUS_MLIR_CPU_DRIVER       IREE driver for llvm-cpu modules: auto (default; chosen per module from its
+                            estimated work), local-sync (one thread, cheapest calls) or local-task
+JANUS_MLIR_TASK_THREADS     worker threads of the local-task driver (default: the CPUs this process may
+                            use, after affinity and cgroup quota); read once, before the first device
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+CPU_DRIVERS = ("auto", "local-sync", "local-task")
 
 
 @dataclass(frozen=True)
@@ -21,18 +27,35 @@ class Config:
     use_cache: bool
     compile_timeout_s: float
     profile_calls: int
+    cpu_driver: str
+    task_threads: int  # 0: decided from the CPUs available
 
 
 def load() -> Config:
     env = os.environ
     dump = env.get("JANUS_MLIR_DUMP_DIR")
+    driver = env.get("JANUS_MLIR_CPU_DRIVER", "auto").strip() or "auto"
+    if driver not in CPU_DRIVERS:
+        raise ValueError(f"JANUS_MLIR_CPU_DRIVER={driver!r}: choose one of {', '.join(CPU_DRIVERS)}")
     return Config(
         dump_dir=Path(dump) if dump else None,
         cache_dir=Path(env.get("JANUS_MLIR_CACHE_DIR", Path.home() / ".cache" / "janus_mlir")),
-        use_cache=env.get("JANUS_MLIR_NO_CACHE", "0") not in ("1", "true", "yes"),
-        compile_timeout_s=float(env.get("JANUS_MLIR_COMPILE_TIMEOUT", "300")),
+        use_cache=env.get("JANUS_MLIR_NO_CACHE", "0").lower() not in ("1", "true", "yes"),
+        compile_timeout_s=_positive_float(env, "JANUS_MLIR_COMPILE_TIMEOUT", 300.0),
         profile_calls=max(1, int(env.get("JANUS_MLIR_PROFILE_CALLS", "1"))),
+        cpu_driver=driver,
+        task_threads=max(0, int(env.get("JANUS_MLIR_TASK_THREADS", "0"))),
     )
+
+
+def _positive_float(env: os._Environ[str] | dict[str, str], name: str, default: float) -> float:
+    text = env.get(name)
+    if text is None or not text.strip():
+        return default
+    value = float(text)
+    if value <= 0:
+        raise ValueError(f"{name}={text!r} must be a positive number of seconds")
+    return value
 
 
 def current() -> Config:

@@ -7,7 +7,6 @@ finds it in IREE's FAILED_PRECONDITION error and decodes it back into the failed
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 
 from iree.compiler import ir
@@ -18,7 +17,6 @@ from .registry import Pass, PassError, register
 from .walk import ops_named
 
 GUARD_TAG = "janus.guard"
-_MESSAGE = re.compile(re.escape(GUARD_TAG) + r"(\{.*?\})(?:;|$)")
 
 
 @register
@@ -45,13 +43,14 @@ def encode_guard_message(attrs: dict) -> str:
 
 
 def decode_guard_message(text: str) -> dict | None:
-    """The guard attributes encoded in an error text, or None if it holds no janus guard."""
-    m = _MESSAGE.search(text)
-    if not m:
+    """The guard attributes encoded in an error text (any message content), or None if it holds
+    no complete janus guard."""
+    start = text.find(GUARD_TAG + "{")
+    if start < 0:
         return None
     try:
-        return json.loads(m.group(1))
-    except json.JSONDecodeError:
+        payload, _ = json.JSONDecoder().raw_decode(text, start + len(GUARD_TAG))
+        return {"id": int(payload["id"]), "kind": str(payload["kind"]),
+                "where": str(payload["where"]), "message": str(payload["message"])}
+    except (ValueError, KeyError, TypeError):
         return None
-
-

@@ -1,18 +1,37 @@
-"""Loading a compiled module and calling its entry function with NumPy arrays.
+"""Loading a compiled module and calling one of its functions with NumPy arrays.
 
-A failed `cf.assert` that came from a janus guard surfaces as `GuardFailure` carrying the decoded
-assumption; any other runtime error propagates unchanged.
+The calling rules IREE 3.13 imposes (IREE-NOTES.md, "Calling the runtime"), handled here once:
+
+- Tensor arguments take NumPy arrays (copied by IREE on every call, so the caller's array is never
+  written) or DeviceArrays (passed without a copy). Rank-0 arrays are rank-0 tensors; they must not
+  go through `np.ascontiguousarray`, which turns them into shape (1,). Bool arrays cross as `i1`
+  in both directions. Python scalars are accepted for tensor arguments when they convert to the
+  expected dtype without loss of kind (bool -> bool, int -> int/float, float -> float).
+- Scalar (non-tensor) arguments must be Python int/float: NumPy scalars and 0-d arrays are turned
+  into them, and bool into 0/1.
+- A DeviceArray argument that the function writes in place (IRFacts.written_args: an insert into
+  the argument survives IREE's copy elision) is copied first, so the caller's array stays intact.
+- Results are NumPy arrays of the declared dtype and shape, rank-0 included (scalar results become
+  0-d arrays); `call_device` returns tensor results as DeviceArrays to keep state on the device.
+- A failed `cf.assert` carrying a janus guard message becomes GuardFailure with the decoded
+  assumption; any other runtime error propagates unchanged.
+
+Arguments are checked against the function's ABI declaration before the call, so a wrong dtype,
+rank or static dimension raises TypeError/ValueError naming the argument.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import iree.runtime as rt
 import numpy as np
 
 from ..passes.lower_guards import decode_guard_message
+from . import devices
 from .compiler import CompiledModule
 
 
@@ -33,50 +52,235 @@ class GuardFailure(Exception):
         self.guard = guard
 
 
-_CONFIGS: dict[str, rt.Config] = {}
+def decode_guard(text: str) -> FailedGuard | None:
+    """The janus guard encoded in an IREE error text, or None."""
+    decoded = decode_guard_message(text)
+    return FailedGuard(**decoded) if decoded is not None else None
 
 
-def _config(driver: str) -> rt.Config:
-    # One VM instance and device per driver for the whole process (device creation is costly).
-    if driver not in _CONFIGS:
-        _CONFIGS[driver] = rt.Config(driver)
-    return _CONFIGS[driver]
+# ---------------------------------------------------------------- ABI declaration
 
+_ELEMENT_DTYPES = {
+    "i1": np.bool_, "i8": np.int8, "i16": np.int16, "i32": np.int32, "i64": np.int64,
+    "si8": np.int8, "si16": np.int16, "si32": np.int32, "si64": np.int64,
+    "ui8": np.uint8, "ui16": np.uint16, "ui32": np.uint32, "ui64": np.uint64,
+    "f16": np.float16, "f32": np.float32, "f64": np.float64,
+    "complex<f32>": np.complex64, "complex<f64>": np.complex128,
+}
+
+
+@dataclass(frozen=True)
+class ValueSpec:
+    """One argument or result as the ABI declares it."""
+
+    text: str
+    tensor: bool
+    dtype: np.dtype | None  # None: no NumPy equivalent (bf16, opaque types): not checked
+    shape: tuple[int | None, ...] | None  # tensors only; None marks a dynamic dimension
+
+    def describe(self) -> str:
+        if not self.tensor:
+            return f"scalar {self.text}"
+        dims = ", ".join("?" if d is None else str(d) for d in self.shape or ())
+        return f"{self.dtype if self.dtype is not None else self.text} array of shape ({dims})"
+
+
+def parse_declaration(text: str) -> tuple[list[ValueSpec], list[ValueSpec]]:
+    """Arguments and results of an `iree.abi.declaration` such as
+    `sync func @f(%input0: tensor<2x?xf32>, %input1: i64) -> (%output0: tensor<f32>)`."""
+    m = re.match(r"\s*\w*\s*func\s+@[^(]*\((.*)\)\s*->\s*(.*)$", text, re.DOTALL)
+    if not m:
+        raise ValueError(f"unrecognised ABI declaration: {text!r}")
+    results = m.group(2).strip()
+    if results.startswith("(") and results.endswith(")"):
+        results = results[1:-1]
+    return [_value_spec(t) for t in _split(m.group(1))], [_value_spec(t) for t in _split(results)]
+
+
+def _split(text: str) -> list[str]:
+    items, depth, current = [], 0, []
+    for ch in text:
+        depth += ch in "<([{"
+        depth -= ch in ">)]}"
+        if ch == "," and depth == 0:
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    items.append("".join(current))
+    return [i.split(":", 1)[1].strip() if ":" in i else i.strip() for i in items if i.strip()]
+
+
+def _value_spec(text: str) -> ValueSpec:
+    m = re.fullmatch(r"tensor<((?:[0-9?]+x)*)([^,>]+(?:<[^>]*>)?)>", text)
+    if m:
+        dims = tuple(None if d == "?" else int(d) for d in m.group(1).split("x") if d)
+        return ValueSpec(text, True, _dtype(m.group(2)), dims)
+    return ValueSpec(text, False, _dtype(text), None)
+
+
+def _dtype(element: str) -> np.dtype | None:
+    dt = _ELEMENT_DTYPES.get(element.strip())
+    return None if dt is None else np.dtype(dt)
+
+
+# ---------------------------------------------------------------- argument conversion
+
+def _compatible(got: np.dtype, want: np.dtype) -> bool:
+    if got == want:
+        return True
+    if want.kind in "iu" and got.kind in "iu":  # MLIR integers are signless
+        return got.itemsize == want.itemsize
+    return want.kind == "b" and got.kind in "iu" and got.itemsize == 1  # i1 is stored as i8
+
+
+def _python_scalar_ok(value: Any, want: np.dtype) -> bool:
+    if isinstance(value, bool):
+        return want.kind == "b"
+    if isinstance(value, int):
+        return want.kind in "iuf"
+    if isinstance(value, float):
+        return want.kind == "f"
+    return isinstance(value, complex) and want.kind == "c"
+
+
+class _Converter:
+    """Turns one Python argument into what the IREE invoker accepts for `spec`."""
+
+    def __init__(self, index: int, entry: str, spec: ValueSpec, written: bool,
+                 device: rt.HalDevice):
+        self.index, self.entry, self.spec, self.written, self.device = (
+            index, entry, spec, written, device)
+        static = spec.tensor and spec.shape is not None and None not in spec.shape
+        self.fast_shape = spec.shape if static and spec.dtype is not None else None
+
+    def __call__(self, value: Any) -> Any:
+        # Fast path: an array already in the expected layout, dtype and static shape.
+        if (type(value) is np.ndarray and value.shape == self.fast_shape
+                and value.dtype == self.spec.dtype and value.flags.c_contiguous):
+            return value
+        spec = self.spec
+        if not spec.tensor:
+            return self._scalar(value)
+        if isinstance(value, rt.DeviceArray):
+            if self.written:  # IREE would write into the caller's buffer
+                return rt.asdevicearray(self.device, value.to_host())
+            return value
+        if isinstance(value, np.ndarray):
+            arr = value
+        elif isinstance(value, (bool, int, float, complex)) and spec.dtype is not None:
+            if not _python_scalar_ok(value, spec.dtype):
+                raise self._type_error(type(value).__name__)
+            arr = np.asarray(value, dtype=spec.dtype)
+        else:
+            arr = np.asarray(value)
+        if not arr.dtype.isnative:
+            arr = arr.astype(arr.dtype.newbyteorder("="))
+        if spec.dtype is not None and not _compatible(arr.dtype, spec.dtype):
+            raise self._type_error(f"{arr.dtype} array")
+        if spec.shape is not None and (
+                len(arr.shape) != len(spec.shape)
+                or any(w is not None and w != g for g, w in zip(arr.shape, spec.shape))):
+            raise ValueError(f"argument {self.index} of @{self.entry}: expected "
+                             f"{spec.describe()}, got shape {arr.shape}")
+        if arr.ndim and not arr.flags.c_contiguous:
+            arr = np.ascontiguousarray(arr)  # never on 0-d: that would make it shape (1,)
+        return arr
+
+    def _scalar(self, value: Any) -> Any:
+        if isinstance(value, (np.ndarray, np.generic)):
+            if np.ndim(value) != 0:
+                raise ValueError(f"argument {self.index} of @{self.entry}: expected "
+                                 f"{self.spec.describe()}, got an array of shape {np.shape(value)}")
+            value = value.item()
+        if isinstance(value, bool):
+            return int(value)
+        want = self.spec.dtype
+        if want is not None and want.kind == "f" and isinstance(value, int):
+            return float(value)
+        return value
+
+    def _type_error(self, got: str) -> TypeError:
+        return TypeError(f"argument {self.index} of @{self.entry}: expected "
+                         f"{self.spec.describe()}, got {got}")
+
+
+# ---------------------------------------------------------------- the loaded module
 
 class LoadedModule:
-    """A compiled module loaded into its own VM context, ready to call."""
+    """A compiled module loaded into its own VM context, one entry function ready to call.
+
+    driver: None picks the target's driver; for llvm-cpu, local-sync or local-task from the
+    module's estimated work (see devices.choose_cpu_driver). Name one to force it.
+    """
 
     def __init__(self, compiled: CompiledModule, entry: str = "main", driver: str | None = None):
         self.compiled = compiled
-        self.driver = driver or compiled.target.driver
-        cfg = _config(self.driver)
+        self.entry = entry
+        if driver is None:
+            driver = (devices.choose_cpu_driver(compiled.facts.seconds)
+                      if compiled.target.name == "llvm-cpu" else compiled.target.driver)
+        self.driver = driver
+        cfg = devices.runtime_config(driver)
+        self.device = cfg.device
         self._ctx = rt.SystemContext(config=cfg)
-        self._ctx.add_vm_module(rt.VmModule.copy_buffer(cfg.vm_instance, compiled.vmfb))
-        self._fn = self._ctx.modules.module[entry]
-
-    def __call__(self, *args: np.ndarray) -> list[np.ndarray]:
-        """Call the entry function; results come back as host NumPy arrays."""
+        vm_module = rt.VmModule.copy_buffer(cfg.vm_instance, compiled.vmfb)
+        self._ctx.add_vm_module(vm_module)
+        bound = getattr(self._ctx.modules, vm_module.name)
         try:
-            out = self._fn(*[_as_input(a) for a in args])
+            self._fn = bound[entry]
+        except (KeyError, RuntimeError):
+            raise KeyError(f"module has no function @{entry}") from None
+        declaration = self._fn.vm_function.reflection.get("iree.abi.declaration")
+        self.arg_specs, self.result_specs = (parse_declaration(declaration) if declaration
+                                             else (None, None))
+        written = set(compiled.facts.written_args.get(entry, ()))
+        self._convert: list[Callable[[Any], Any]] | None = None
+        if self.arg_specs is not None:
+            self._convert = [_Converter(i, entry, s, i in written, self.device)
+                             for i, s in enumerate(self.arg_specs)]
+
+    def __call__(self, *args: Any) -> list[np.ndarray]:
+        """Call the entry function; results come back as host NumPy arrays."""
+        return [self._to_numpy(i, r) for i, r in enumerate(self._invoke(args))]
+
+    def call_device(self, *args: Any) -> list[rt.DeviceArray | np.ndarray]:
+        """Call the entry function; tensor results stay on the device as DeviceArrays."""
+        return [r if isinstance(r, rt.DeviceArray) else self._to_numpy(i, r)
+                for i, r in enumerate(self._invoke(args))]
+
+    def to_device(self, array: np.ndarray) -> rt.DeviceArray:
+        """`array` copied onto this module's device, to pass to later calls without a copy."""
+        arr = np.asarray(array)
+        return rt.asdevicearray(self.device, arr if arr.ndim == 0 else np.ascontiguousarray(arr))
+
+    def _invoke(self, args: Sequence[Any]) -> tuple:
+        if self._convert is not None:
+            if len(args) != len(self._convert):
+                raise TypeError(f"@{self.entry} takes {len(self._convert)} arguments, "
+                                f"got {len(args)}")
+            args = [c(a) for c, a in zip(self._convert, args)]
+        try:
+            out = self._fn(*args)
         except RuntimeError as e:
-            decoded = decode_guard_message(str(e))
-            if decoded is None:
+            guard = decode_guard(str(e))
+            if guard is None:
                 raise
-            raise GuardFailure(FailedGuard(**decoded)) from None
+            raise GuardFailure(guard) from None
         if out is None:
-            return []
-        results = out if isinstance(out, (tuple, list)) else (out,)
-        return [np.asarray(r.to_host()) if hasattr(r, "to_host") else np.asarray(r)
-                for r in results]
+            return ()
+        return out if isinstance(out, tuple) else (out,)
+
+    def _to_numpy(self, index: int, value: Any) -> np.ndarray:
+        if isinstance(value, rt.DeviceArray):
+            return value.to_host()
+        spec = self.result_specs[index] if self.result_specs else None
+        dtype = spec.dtype if spec is not None else None
+        return np.asarray(value, dtype=dtype)
 
 
-def _as_input(a: np.ndarray) -> np.ndarray:
-    arr = np.asarray(a)
-    return np.ascontiguousarray(arr)
-
-
-def load(compiled: CompiledModule, entry: str = "main") -> LoadedModule:
-    return LoadedModule(compiled, entry)
+def load(compiled: CompiledModule, entry: str = "main", driver: str | None = None) -> LoadedModule:
+    return LoadedModule(compiled, entry, driver)
 
 
 def invoke(module: LoadedModule, args: Sequence[np.ndarray]) -> list[np.ndarray]:

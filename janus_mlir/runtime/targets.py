@@ -1,7 +1,19 @@
 """Compilation targets: the iree-compile flags and the runtime driver for each.
 
-CPU flags follow the measurements in IREE-NOTES.md: host CPU tuning and data tiling (matmul
-45 -> 130 GFLOP/s on two threads, and half the compile time of matmul-heavy graphs).
+CPU flags: host CPU tuning is essential (bench/matmul_gflops.py, 128x784 @ 784x512 f32: ~85
+GFLOP/s on one thread, ~145-160 best on two, against 20-25 for generic x86-64; NumPy/OpenBLAS
+~85 and ~150). Data tiling is kept from IREE-NOTES.md (it fixed dynamic-shape slowdowns and
+halved compile time of matmul-heavy graphs on the AVX2 host measured there); on this AVX-512 host
+it, ukernels (all / mmt4d), O3, tile-size changes and aggressive fusion all land within +-5% of
+one another in per-call interleaved A/B runs, so none replaces the defaults. For llvm-cpu the
+driver below is the default only; `LoadedModule` picks local-sync or local-task per module
+(`devices.choose_cpu_driver`).
+
+Every target keeps float64 and int64: IREE by default rewrites f64 to f32, changing the
+function's signature and results (IREE-NOTES.md), which would break NumPy's dtype semantics.
+On Vulkan's portable baseline target f64 transcendentals do not compile, so such programs fail
+loudly there (pass `--iree-vulkan-target=...` in `extra_flags` for a capable GPU).
+
 CUDA cross-compiles for sm_80 by default: PTX that newer drivers JIT (sm_90+ targets cannot be
 named without a GPU present).
 """
@@ -18,20 +30,26 @@ class Target:
     driver: str
 
 
+KEEP_WIDE_TYPES = (
+    "--iree-input-demote-f64-to-f32=false",
+    "--iree-input-demote-i64-to-i32=false",
+)
+
 CPU_FLAGS = (
     "--iree-hal-target-device=local",
     "--iree-hal-local-target-device-backends=llvm-cpu",
     "--iree-llvmcpu-target-cpu=host",
     "--iree-opt-data-tiling",
-    # NumPy computes in float64/int64 by default; IREE would silently narrow them.
-    "--iree-input-demote-f64-to-f32=false",
-    "--iree-input-demote-i64-to-i32=false",
+    *KEEP_WIDE_TYPES,
 )
+
+CUDA_FLAGS = ("--iree-hal-target-device=cuda", "--iree-cuda-target=sm_80", *KEEP_WIDE_TYPES)
+VULKAN_FLAGS = ("--iree-hal-target-device=vulkan", *KEEP_WIDE_TYPES)
 
 TARGETS: dict[str, Target] = {
     "llvm-cpu": Target("llvm-cpu", CPU_FLAGS, "local-task"),
-    "cuda": Target("cuda", ("--iree-hal-target-device=cuda", "--iree-cuda-target=sm_80"), "cuda"),
-    "vulkan-spirv": Target("vulkan-spirv", ("--iree-hal-target-device=vulkan",), "vulkan"),
+    "cuda": Target("cuda", CUDA_FLAGS, "cuda"),
+    "vulkan-spirv": Target("vulkan-spirv", VULKAN_FLAGS, "vulkan"),
 }
 
 
@@ -41,3 +59,10 @@ def get_target(name: str) -> Target:
     except KeyError:
         known = ", ".join(sorted(TARGETS))
         raise ValueError(f"unknown target {name!r}; choose one of {known}") from None
+
+
+def device_available(name: str) -> bool:
+    """Whether the device that runs target (or driver) `name` exists here; never raises."""
+    from .devices import device_available as probe
+
+    return probe(name)

@@ -1,0 +1,397 @@
+"""Regression tests for the IREE 3.13 traps in IREE-NOTES.md.
+
+Each trap has two halves: one test pins IREE's *current* behaviour on a tiny hand-written
+linalg/tensor module (so an IREE upgrade that fixes or changes it fails here and the notes and
+the workaround get revisited), and one shows that janus does not fall into it (compile_ir refuses
+the construct, LoadedModule protects the caller, or janus's own lowering never emits it).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from typing import ClassVar
+
+import iree.runtime as rt
+import numpy as np
+import pytest
+
+from janus_mlir.runtime import compiler
+from janus_mlir.runtime.compiler import CompileError, compile_ir
+from janus_mlir.runtime.ir_checks import analyze
+from janus_mlir.runtime.module import LoadedModule
+from janus_mlir.runtime.targets import CPU_FLAGS, KEEP_WIDE_TYPES, TARGETS, Target, get_target
+
+CPU = get_target("llvm-cpu")
+
+
+def raw_call(compiled, entry: str, *args):
+    """Call through iree.runtime directly, without any of LoadedModule's protections."""
+    cfg = rt.Config("local-sync")
+    ctx = rt.SystemContext(config=cfg)
+    ctx.add_vm_module(rt.VmModule.copy_buffer(cfg.vm_instance, compiled.vmfb))
+    return cfg.device, ctx.modules.module[entry], args
+
+
+def identity_map(rank: int) -> str:
+    dims = ", ".join(f"d{i}" for i in range(rank))
+    return f"affine_map<({dims}) -> ({dims})>"
+
+
+# ---------------------------------------------------------------- (a) recursion hangs iree-compile
+
+RECURSION = """
+func.func @fact(%n: i64) -> i64 {
+  %c1 = arith.constant 1 : i64
+  %le = arith.cmpi sle, %n, %c1 : i64
+  %r = scf.if %le -> (i64) {
+    scf.yield %c1 : i64
+  } else {
+    %m = arith.subi %n, %c1 : i64
+    %f = func.call @fact(%m) : (i64) -> i64
+    %p = arith.muli %n, %f : i64
+    scf.yield %p : i64
+  }
+  return %r : i64
+}
+func.func @main(%a: tensor<i64>) -> tensor<i64> {
+  %n = tensor.extract %a[] : tensor<i64>
+  %r = func.call @fact(%n) : (i64) -> i64
+  %t = tensor.from_elements %r : tensor<i64>
+  return %t : tensor<i64>
+}
+"""
+
+MUTUAL = """
+func.func @even(%n: i64) -> i1 {
+  %c0 = arith.constant 0 : i64
+  %c1 = arith.constant 1 : i64
+  %z = arith.cmpi eq, %n, %c0 : i64
+  %r = scf.if %z -> (i1) {
+    %t = arith.constant true
+    scf.yield %t : i1
+  } else {
+    %m = arith.subi %n, %c1 : i64
+    %o = func.call @odd(%m) : (i64) -> i1
+    scf.yield %o : i1
+  }
+  return %r : i1
+}
+func.func @odd(%n: i64) -> i1 {
+  %e = func.call @even(%n) : (i64) -> i1
+  %t = arith.constant true
+  %r = arith.xori %e, %t : i1
+  return %r : i1
+}
+"""
+
+
+class RecordingPopen(subprocess.Popen):
+    started: ClassVar[list[subprocess.Popen]] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        RecordingPopen.started.append(self)
+
+
+def test_recursion_hangs_iree_compile_and_the_timeout_kills_it(monkeypatch, tmp_path):
+    timeout = 8
+    monkeypatch.setenv("JANUS_MLIR_COMPILE_TIMEOUT", str(timeout))
+    monkeypatch.setenv("JANUS_MLIR_CACHE_DIR", str(tmp_path))
+    RecordingPopen.started = []
+    monkeypatch.setattr(compiler.subprocess, "Popen", RecordingPopen)
+    start = time.monotonic()
+    with pytest.raises(CompileError, match="timeout of 8 s"):
+        compile_ir(RECURSION, CPU, check=False)  # bypass janus's refusal to reach iree-compile
+    elapsed = time.monotonic() - start
+    assert timeout <= elapsed < timeout + 15
+    (proc,) = RecordingPopen.started
+    assert proc.returncode is not None  # killed and reaped
+    assert not os.path.exists(f"/proc/{proc.pid}")  # no zombie left behind
+    assert not list(tmp_path.iterdir())  # nothing cached
+
+
+def test_janus_refuses_call_cycles_without_running_iree_compile(monkeypatch):
+    def no_compiler(*args, **kwargs):
+        raise AssertionError("iree-compile must not be started for a call cycle")
+
+    monkeypatch.setenv("JANUS_MLIR_NO_CACHE", "1")
+    monkeypatch.setattr(compiler.subprocess, "Popen", no_compiler)
+    with pytest.raises(CompileError, match=r"call-graph cycle @fact -> @fact"):
+        compile_ir(RECURSION, CPU)
+    with pytest.raises(CompileError, match=r"call-graph cycle @even -> @odd -> @even"):
+        compile_ir(MUTUAL, CPU)
+
+
+# ---------------------------------------------------------------- (b) inserts write argument buffers
+
+WRITES = f"""
+func.func @insert(%a: tensor<4xf32>) -> tensor<4xf32> {{
+  %c = arith.constant 9.0 : f32
+  %i = arith.constant 1 : index
+  %r = tensor.insert %c into %a[%i] : tensor<4xf32>
+  return %r : tensor<4xf32>
+}}
+func.func @insert_slice(%a: tensor<4xf32>, %b: tensor<2xf32>) -> tensor<4xf32> {{
+  %r = tensor.insert_slice %b into %a[1] [2] [1] : tensor<2xf32> into tensor<4xf32>
+  return %r : tensor<4xf32>
+}}
+func.func @through_copy(%a: tensor<4xf32>) -> tensor<4xf32> {{
+  %c = arith.constant 9.0 : f32
+  %i = arith.constant 1 : index
+  %e = tensor.empty() : tensor<4xf32>
+  %cp = linalg.copy ins(%a : tensor<4xf32>) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+  %r = tensor.insert %c into %cp[%i] : tensor<4xf32>
+  return %r : tensor<4xf32>
+}}
+func.func @through_identity_generic(%a: tensor<4xf32>) -> tensor<4xf32> {{
+  %c = arith.constant 9.0 : f32
+  %i = arith.constant 1 : index
+  %e = tensor.empty() : tensor<4xf32>
+  %cp = linalg.generic {{indexing_maps = [{identity_map(1)}, {identity_map(1)}],
+                         iterator_types = ["parallel"]}}
+      ins(%a : tensor<4xf32>) outs(%e : tensor<4xf32>) {{
+  ^bb0(%x: f32, %o: f32):
+    linalg.yield %x : f32
+  }} -> tensor<4xf32>
+  %r = tensor.insert %c into %cp[%i] : tensor<4xf32>
+  return %r : tensor<4xf32>
+}}
+func.func @select_on_index(%a: tensor<4xf32>) -> tensor<4xf32> {{
+  %c = arith.constant 9.0 : f32
+  %i = arith.constant 1 : index
+  %e = tensor.empty() : tensor<4xf32>
+  %r = linalg.generic {{indexing_maps = [{identity_map(1)}, {identity_map(1)}],
+                        iterator_types = ["parallel"]}}
+      ins(%a : tensor<4xf32>) outs(%e : tensor<4xf32>) {{
+  ^bb0(%x: f32, %o: f32):
+    %k = linalg.index 0 : index
+    %p = arith.cmpi eq, %k, %i : index
+    %s = arith.select %p, %c, %x : f32
+    linalg.yield %s : f32
+  }} -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}}
+func.func @loop_carried(%a: tensor<4xf32>) -> tensor<4xf32> {{
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %v = arith.constant 7.0 : f32
+  %r = scf.for %i = %c0 to %c4 step %c1 iter_args(%t = %a) -> (tensor<4xf32>) {{
+    %u = tensor.insert %v into %t[%i] : tensor<4xf32>
+    scf.yield %u : tensor<4xf32>
+  }}
+  return %r : tensor<4xf32>
+}}
+"""
+EXPECTED = {
+    "insert": [0, 9, 0, 0], "insert_slice": [0, 1, 1, 0], "through_copy": [0, 9, 0, 0],
+    "through_identity_generic": [0, 9, 0, 0], "select_on_index": [0, 9, 0, 0],
+    "loop_carried": [7, 7, 7, 7],
+}
+CLOBBERING = ("insert", "insert_slice", "through_copy", "through_identity_generic")
+
+
+def _args(entry: str) -> list[np.ndarray]:
+    extra = [np.ones(2, np.float32)] if entry == "insert_slice" else []
+    return [np.zeros(4, np.float32), *extra]
+
+
+@pytest.fixture(scope="module")
+def writes():
+    return compile_ir(WRITES, CPU)
+
+
+@pytest.mark.parametrize("entry", sorted(EXPECTED))
+def test_iree_writes_device_array_arguments_in_place(writes, entry):
+    device, fn, _ = raw_call(writes, entry)
+    dargs = [rt.asdevicearray(device, a) for a in _args(entry)]
+    result = fn(*dargs).to_host()
+    np.testing.assert_array_equal(result, EXPECTED[entry])
+    caller_sees = dargs[0].to_host()
+    if entry in CLOBBERING:  # the copy in between is elided: the caller's buffer changed
+        np.testing.assert_array_equal(caller_sees, EXPECTED[entry])
+    else:  # a fresh tensor from a real computation, or a loop-carried value, is safe
+        np.testing.assert_array_equal(caller_sees, [0, 0, 0, 0])
+
+
+@pytest.mark.parametrize("entry", sorted(EXPECTED))
+def test_iree_copies_numpy_arguments(writes, entry):
+    _, fn, _ = raw_call(writes, entry)
+    args = _args(entry)
+    np.testing.assert_array_equal(fn(*args).to_host(), EXPECTED[entry])
+    np.testing.assert_array_equal(args[0], [0, 0, 0, 0])
+
+
+def test_analysis_finds_exactly_the_clobbered_arguments(writes):
+    assert writes.facts.written_args == {name: (0,) for name in CLOBBERING}
+
+
+@pytest.mark.parametrize("entry", sorted(EXPECTED))
+def test_loaded_module_keeps_device_array_arguments_intact(writes, entry):
+    mod = LoadedModule(writes, entry)
+    dargs = [mod.to_device(a) for a in _args(entry)]
+    for _ in range(2):  # a second call sees the untouched input again
+        np.testing.assert_array_equal(mod(*dargs)[0], EXPECTED[entry])
+    np.testing.assert_array_equal(dargs[0].to_host(), [0, 0, 0, 0])
+
+
+# ---------------------------------------------------------------- (c) rank >= 2 scalar insert
+
+WIDE_INSERTS = """
+func.func @insert_2d(%a: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  %e = tensor.empty() : tensor<8x8xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<8x8xf32>) -> tensor<8x8xf32>
+  %c = arith.constant 1.0 : f32
+  %i = arith.constant 1 : index
+  %j = arith.constant 2 : index
+  %r = tensor.insert %c into %f[%i, %j] : tensor<8x8xf32>
+  return %r : tensor<8x8xf32>
+}
+func.func @insert_3d(%a: tensor<2x3x4xf32>) -> tensor<2x3x4xf32> {
+  %e = tensor.empty() : tensor<2x3x4xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+  %c = arith.constant 1.0 : f32
+  %i = arith.constant 0 : index
+  %r = tensor.insert %c into %f[%i, %i, %i] : tensor<2x3x4xf32>
+  return %r : tensor<2x3x4xf32>
+}
+"""
+
+SLICE_1X1 = """
+func.func @main(%a: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  %e = tensor.empty() : tensor<8x8xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<8x8xf32>) -> tensor<8x8xf32>
+  %b = arith.constant dense<1.0> : tensor<1x1xf32>
+  %r = tensor.insert_slice %b into %f[1, 2] [1, 1] [1, 1] : tensor<1x1xf32> into tensor<8x8xf32>
+  return %r : tensor<8x8xf32>
+}
+"""
+
+
+def test_iree_scalar_insert_into_rank2_writes_a_row_plus_one():
+    compiled = compile_ir(WIDE_INSERTS, CPU, check=False)
+    _, fn, _ = raw_call(compiled, "insert_2d")
+    out = fn(np.zeros((8, 8), np.float32)).to_host()
+    # One element was asked for; C+1 = 9 consecutive elements from [1, 2] on are written.
+    assert np.count_nonzero(out) == 9
+    np.testing.assert_array_equal(np.flatnonzero(out), np.arange(1 * 8 + 2, 1 * 8 + 2 + 9))
+    _, fn, _ = raw_call(compiled, "insert_3d")
+    out = fn(np.zeros((2, 3, 4), np.float32)).to_host()
+    assert np.count_nonzero(out) == 3 * 4 + 4 + 1  # the sum of the strides, plus one
+
+
+def test_janus_refuses_rank2_scalar_inserts_and_the_1x1_slice_is_right():
+    with pytest.raises(CompileError, match="scalar tensor.insert into tensor<8x8xf32>"):
+        compile_ir(WIDE_INSERTS, CPU)
+    out = LoadedModule(compile_ir(SLICE_1X1, CPU))(np.zeros((8, 8), np.float32))[0]
+    expect = np.zeros((8, 8), np.float32)
+    expect[1, 2] = 1
+    np.testing.assert_array_equal(out, expect)
+
+
+# ---------------------------------------------------------------- (d) f64 -> f32 demotion
+
+WIDE_TYPES = f"""
+func.func @main(%a: tensor<3xf64>, %b: tensor<3xi64>) -> (tensor<3xf64>, tensor<3xi64>) {{
+  %e = tensor.empty() : tensor<3xf64>
+  %r = linalg.generic {{indexing_maps = [{identity_map(1)}, {identity_map(1)}],
+                        iterator_types = ["parallel"]}}
+      ins(%a : tensor<3xf64>) outs(%e : tensor<3xf64>) {{
+  ^bb0(%x: f64, %o: f64):
+    %n = arith.mulf %x, %x : f64
+    linalg.yield %n : f64
+  }} -> tensor<3xf64>
+  %e2 = tensor.empty() : tensor<3xi64>
+  %s = linalg.generic {{indexing_maps = [{identity_map(1)}, {identity_map(1)}],
+                        iterator_types = ["parallel"]}}
+      ins(%b : tensor<3xi64>) outs(%e2 : tensor<3xi64>) {{
+  ^bb0(%x: i64, %o: i64):
+    %n = arith.muli %x, %x : i64
+    linalg.yield %n : i64
+  }} -> tensor<3xi64>
+  return %r, %s : tensor<3xf64>, tensor<3xi64>
+}}
+"""
+F64 = np.array([1.1, 2.2, 1e200])
+I64 = np.array([3, 2**40, -5])
+
+
+def test_iree_default_flags_demote_f64_to_f32_but_keep_i64():
+    iree_defaults = tuple(f for f in CPU_FLAGS if f not in KEEP_WIDE_TYPES)
+    mod = LoadedModule(compile_ir(WIDE_TYPES, Target("llvm-cpu", iree_defaults, "local-task")))
+    # The public signature itself changed: f64 became f32, i64 stayed.
+    assert [s.dtype for s in mod.arg_specs] == [np.float32, np.int64]
+    assert [s.dtype for s in mod.result_specs] == [np.float32, np.int64]
+    with pytest.raises(TypeError, match="expected float32 array"):
+        mod(F64, I64)
+    with np.errstate(over="ignore"):
+        squared, ints = mod(F64.astype(np.float32), I64)
+    assert squared.dtype == np.float32 and ints.dtype == np.int64
+    np.testing.assert_allclose(squared[:2], (F64[:2] ** 2).astype(np.float32), rtol=1e-6)
+    np.testing.assert_array_equal(ints, I64 * I64)
+
+
+def test_janus_flags_keep_f64_and_i64():
+    mod = LoadedModule(compile_ir(WIDE_TYPES, CPU))
+    squared, ints = mod(F64, I64)
+    assert squared.dtype == np.float64 and ints.dtype == np.int64
+    with np.errstate(over="ignore"):
+        np.testing.assert_array_equal(squared, F64 * F64)  # bit-exact, 1e400 -> inf in f64
+    np.testing.assert_array_equal(ints, I64 * I64)  # wraps modulo 2**64 like NumPy
+    for target in TARGETS.values():
+        assert set(KEEP_WIDE_TYPES) <= set(target.flags), target.name
+
+
+# ---------------------------------------------------------------- (e) i1 from_elements
+
+BOOL_FROM_ELEMENTS = """
+func.func @main(%a: tensor<f32>) -> tensor<i1> {
+  %x = tensor.extract %a[] : tensor<f32>
+  %z = arith.constant 0.0 : f32
+  %p = arith.cmpf ogt, %x, %z : f32
+  %r = tensor.from_elements %p : tensor<i1>
+  return %r : tensor<i1>
+}
+"""
+
+
+def test_iree_cannot_compile_i1_from_elements():
+    # i1 tensors are stored as i8 and the rewrite leaves `(i1) -> tensor<i8>` behind.
+    with pytest.raises(CompileError, match="tensor.from_elements"):
+        compile_ir(BOOL_FROM_ELEMENTS, CPU)
+
+
+# ---------------------------------------------------------------- janus's lowering avoids them all
+
+def test_janus_lowering_emits_none_of_the_trap_constructs():
+    from iree.compiler import ir
+
+    from janus_mlir.dialects.context import make_context
+    from janus_mlir.passes.pipeline import lower_to_iree_input
+
+    src = """
+func.func @main(%x: tensor<4x3xf64>, %w: tensor<3x2xf64>, %b: tensor<2xf64>) -> tensor<4x2xi1> {
+  %z = "janus.constant"() {value = dense<0.0> : tensor<f64>} : () -> tensor<f64>
+  %0 = "janus.matmul"(%x, %w) : (tensor<4x3xf64>, tensor<3x2xf64>) -> tensor<4x2xf64>
+  %1 = "janus.add"(%0, %b) : (tensor<4x2xf64>, tensor<2xf64>) -> tensor<4x2xf64>
+  %2 = "janus.maximum"(%1, %z) : (tensor<4x2xf64>, tensor<f64>) -> tensor<4x2xf64>
+  %3 = "janus.greater"(%2, %z) : (tensor<4x2xf64>, tensor<f64>) -> tensor<4x2xi1>
+  return %3 : tensor<4x2xi1>
+}
+"""
+    with make_context() as ctx, ir.Location.unknown(ctx):
+        module = ir.Module.parse(src)
+        lower_to_iree_input(module)
+        text = str(module)
+    for construct in ("tensor.insert", "tensor.from_elements", "func.call"):
+        assert construct not in text
+    facts = analyze(text)
+    assert facts.parsed and not facts.problems and not facts.written_args
+    x, w, b = np.arange(12.0).reshape(4, 3) - 5, np.ones((3, 2)), np.array([0.5, -20.0])
+    (out,) = LoadedModule(compile_ir(text, CPU))(x, w, b)
+    np.testing.assert_array_equal(out, np.maximum(x @ w + b, 0) > 0)
