@@ -65,6 +65,8 @@ def parse_pipeline(text: str) -> list[PassStep]:
 
 
 def _parse_step(item: str) -> PassStep:
+    if re.fullmatch(r"[\w.-]+\s*\(.*\)", item, re.S):
+        return PassStep(item)  # a nested pipeline (func.func(cse)): upstream runs it whole
     m = re.fullmatch(r"([\w.-]+)\s*(?:\{(.*)\})?", item, re.S)
     if not m:
         raise PassError(f"cannot parse pass '{item}'")
