@@ -97,7 +97,8 @@ def janus_ir(kind: str) -> str:
 
 # ---------------------------------------------------------------- worker (one thread count)
 
-def interleaved(cases: dict[str, Callable[[], object]], calls: int) -> dict[str, tuple[float, float]]:
+def interleaved(cases: dict[str, Callable[[], object]],
+                calls: int) -> dict[str, tuple[float, float]]:
     """(best, median) seconds per call of each case, calls interleaved round-robin.
 
     Alternating single calls (rather than timing blocks of one case) spreads the bursts of a
@@ -226,7 +227,8 @@ def print_table(rows: list[dict]) -> None:
                 line = f"   {flags:22} {comp:7.1f}s " if comp else f"   {flags:22} {'cached':>8} "
                 for col in ("task+device", "task+numpy", "sync+device"):
                     r = cells.get(col)
-                    line += (f" {r['gflops']:6.1f} [{r['gflops_median']:6.1f}] x{r['best_s'] / numpy['best_s']:4.2f}"
+                    ratio = r['best_s'] / numpy['best_s']
+                    line += (f" {r['gflops']:6.1f} [{r['gflops_median']:6.1f}] x{ratio:4.2f}"
                              if r else f" {'-':>22}")
                 print(line)
 

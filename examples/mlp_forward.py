@@ -39,7 +39,8 @@ def main() -> None:
     eager = timeit(mlp_forward, x, *params)
     compiled = timeit(forward, x, *params)
     print("MLP 784-512-512-10 forward, batch 128, float32")
-    print(f"  first call (profile + compile): {first:8.3f} s   (iree-compile {graph.compile_seconds:.2f} s)")
+    print(f"  first call (profile + compile): {first:8.3f} s   "
+          f"(iree-compile {graph.compile_seconds:.2f} s)")
     print(f"  eager NumPy:                    {eager * 1e3:8.3f} ms")
     print(f"  janus_mlir compiled:            {compiled * 1e3:8.3f} ms")
     print(f"  speed-up:                       {eager / compiled:8.2f}x")

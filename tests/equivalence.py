@@ -55,7 +55,8 @@ def assert_same(got: Any, want: Any, path: str = "value") -> None:
         assert got == want, f"{path}: {got!r} != {want!r}"
     elif isinstance(want, float):
         # A Python float is often a float32 result converted (float(x.sum())): f32 tolerance.
-        assert np.isclose(got, want, rtol=1e-5, atol=1e-6, equal_nan=True), f"{path}: {got} != {want}"
+        ok = np.isclose(got, want, rtol=1e-5, atol=1e-6, equal_nan=True)
+        assert ok, f"{path}: {got} != {want}"
     elif isinstance(want, (tuple, list)):
         assert len(got) == len(want), f"{path}: length {len(got)} != {len(want)}"
         for i, (g, w) in enumerate(zip(got, want)):

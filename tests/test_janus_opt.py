@@ -7,7 +7,6 @@ no Python traceback.
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import subprocess

@@ -64,7 +64,8 @@ def _dense_to_ir(v: np.ndarray) -> ir.Attribute:
     arr = np.asarray(v)
     ttype = tensor_type(arr.shape, arr.dtype)
     flat = arr.reshape(-1)
-    if flat.size and np.array_equal(flat, np.full_like(flat, flat[0]), equal_nan=arr.dtype.kind == "f"):
+    splat = np.full_like(flat, flat[0]) if flat.size else flat
+    if flat.size and np.array_equal(flat, splat, equal_nan=arr.dtype.kind == "f"):
         return ir.DenseElementsAttr.get_splat(ttype, _element_attr(flat[0], arr.dtype))
     return ir.DenseElementsAttr.get(np.ascontiguousarray(arr), type=ttype)
 

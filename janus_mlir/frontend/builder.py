@@ -96,7 +96,8 @@ class GraphBuilder:
         return t
 
     # --- ops --------------------------------------------------------------------------------
-    def emit(self, name: str, operands: Sequence[Tensor], kind: str = ARRAY, **attrs: Any) -> Tensor:
+    def emit(self, name: str, operands: Sequence[Tensor], kind: str = ARRAY,
+             **attrs: Any) -> Tensor:
         """Emit `janus.<name>` at the current line; one result, wrapped as a Tensor of `kind`."""
         (value,) = self.emit_values(name, [t.value for t in operands], **attrs)
         return Tensor(value, janus.wrap(value.owner).result_specs[0], kind)

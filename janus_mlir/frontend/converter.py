@@ -25,7 +25,7 @@ from .builder import GraphBuilder
 from .errors import Unconvertible
 from .lift import HostObject, Lifter
 from .operators import BINOPS, COMPARES, UNARYOPS, apply, unary
-from .sources import AttrOf, ClosureVar, GlobalVar, ItemOf
+from .sources import ClosureVar, GlobalVar, ItemOf
 from .values import ARRAY, Tensor, is_tensor
 
 MAX_UNROLL = 4096

@@ -1,4 +1,4 @@
-"""Why a function (or part of it) was not converted: one error type that points at the user's line."""
+"""Why a function (or part of it) was not converted: one error type pointing at the user's line."""
 
 from __future__ import annotations
 

@@ -1,7 +1,13 @@
 """janus passes; importing this package registers every pass."""
 
 from . import convert_janus_to_linalg, lower_guards  # noqa: F401  (registration side effects)
-from .pipeline import JANUS_TO_IREE_INPUT, PassStep, lower_to_iree_input, parse_pipeline, run_pipeline
+from .pipeline import (
+    JANUS_TO_IREE_INPUT,
+    PassStep,
+    lower_to_iree_input,
+    parse_pipeline,
+    run_pipeline,
+)
 from .registry import PASSES, Pass, PassError
 
 __all__ = ["JANUS_TO_IREE_INPUT", "PASSES", "Pass", "PassError", "PassStep", "lower_to_iree_input",

@@ -135,7 +135,7 @@ def _probe(driver: str) -> bool:
 
 
 def choose_cpu_driver(seconds: float | None) -> str:
-    """local-sync or local-task for a CPU module whose one call computes ~`seconds` on one thread."""
+    """local-sync or local-task for a CPU module whose call computes ~`seconds` on one thread."""
     forced = config.current().cpu_driver
     if forced != "auto":
         return forced

@@ -105,8 +105,9 @@ class JanusFunction:
         return self._profile_and_build(params, args, kwargs)
 
     def _bind(self, args: tuple, kwargs: dict) -> dict[str, Any] | None:
-        if not kwargs and self._positional is not None and len(args) == len(self._positional):  # the common case, fast
-            return dict(zip(self._positional, args))
+        fast = self._positional  # positional-only calls of a plain signature: no inspect
+        if not kwargs and fast is not None and len(args) == len(fast):
+            return dict(zip(fast, args, strict=True))
         try:
             bound = self._signature.bind(*args, **kwargs)
         except TypeError:

@@ -136,7 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print every op in the generic form")
     p.add_argument("--mlir-print-debuginfo", action="store_true", help="print locations")
     p.add_argument("--allow-unregistered-dialect", action="store_true",
-                   help="accepted for mlir-opt compatibility (always on: janus ops are unregistered)")
+                   help="accepted for mlir-opt compatibility "
+                   "(always on: janus ops are unregistered)")
     for title, passes in _flag_groups():
         group = p.add_argument_group(title)
         for name, summary in passes.items():
@@ -208,7 +209,8 @@ class Pipeline:
     steps: list[PassStep]
 
 
-def build_pipeline(args: argparse.Namespace, reporter: Reporter, ctx: ir.Context) -> Pipeline | None:
+def build_pipeline(args: argparse.Namespace, reporter: Reporter,
+                   ctx: ir.Context) -> Pipeline | None:
     """The requested passes, checked before any runs; None (after reporting) when invalid."""
     if args.pass_pipeline is not None and args.passes:
         _pipeline_error(reporter, "", 1, "--pass-pipeline cannot be combined with pass flags")
@@ -337,8 +339,9 @@ def process_chunk(chunk: Chunk, pipeline: Pipeline, opts: Options,
             loc = e.location if e.location is not None else ir.Location.unknown(ctx)
             raise _Failed([Diagnostic(loc, Severity.ERROR, str(e))]) from None
         except ir.MLIRError as e:
-            raise _Failed([Diagnostic.from_mlir(d) for d in e.error_diagnostics]
-                          or [Diagnostic(ir.Location.unknown(ctx), Severity.ERROR, str(e))]) from None
+            diags = [Diagnostic.from_mlir(d) for d in e.error_diagnostics]
+            fallback = Diagnostic(ir.Location.unknown(ctx), Severity.ERROR, str(e))
+            raise _Failed(diags or [fallback]) from None
     except _Failed as failure:
         return None, produced + failure.diagnostics
     return _print(module, opts, reporter.source.name), produced
