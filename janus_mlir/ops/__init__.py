@@ -1,6 +1,13 @@
 """The op registry; importing this package registers every op family."""
 
-from . import creation, elementwise, linalg  # noqa: F401  (registration side effects)
+from . import (  # noqa: F401  (registration side effects)
+    creation,
+    elementwise,
+    indexing,
+    linalg,
+    reductions,
+    shape_ops,
+)
 from .registry import OPS, OpRule, defop, lookup
 
 __all__ = ["OPS", "OpRule", "defop", "lookup"]

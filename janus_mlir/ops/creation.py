@@ -55,7 +55,8 @@ def _infer_constant(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> li
 
 
 defop("constant", (), attrs={"value": Attr(DENSE)}, infer=_infer_constant,
-      numpy=lambda value: np.array(value), lower=lambda e, o, i, attrs, out: [e.constant(attrs["value"])],
+      numpy=lambda value: np.array(value),
+      lower=lambda e, o, i, attrs, out: [e.constant(attrs["value"])],
       doc="A constant array (a Python or NumPy constant of the converted code).")
 
 
@@ -70,7 +71,9 @@ def _infer_full(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[T
 
 def _lower_full(e: Emitter, operands, in_specs, attrs, out_specs):
     (out,) = out_specs
-    return [e.splat(out, np.array(attrs["value"]).astype(out.dtype).item())]
+    with np.errstate(over="ignore"):  # 1e300 as float32 is inf, as in numpy.full
+        value = np.array(attrs["value"]).astype(out.dtype).item()
+    return [e.splat(out, value)]
 
 
 defop("full", (), attrs={"shape": Attr(I64_ARRAY), "dtype": Attr(DTYPE), "value": Attr(NUMBER)},

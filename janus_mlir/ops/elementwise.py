@@ -3,7 +3,9 @@
 The shape rule is NumPy broadcasting; the dtype rule is NumPy's own ufunc type resolution
 (`ufunc.resolve_dtypes`), so promotion and the type errors NumPy raises (boolean subtract, bitwise
 ops on floats) are exactly NumPy's. Each op lowers to one parallel linalg.generic whose body casts
-the operands to the ufunc's loop dtypes and applies the scalar rule below.
+the operands to the ufunc's loop dtypes and applies the scalar rule below. Where IREE's own
+lowering of a `math` op fails to link or disagrees with NumPy, the rule comes from `mathlib`;
+float16 math runs in float32 and rounds, as NumPy's float16 loops do.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from iree.compiler import ir
 
 from ..dialects.opdef import ShapeError
 from ..dialects.types import TensorSpec, is_bool, is_float, is_supported_dtype
+from . import mathlib
 from .emit import Emitter, Scalar
 from .registry import defop
 
@@ -85,6 +88,32 @@ def _float(name: str) -> ScalarRule:
     return lambda s, dt, *xs: s.op(name, list(xs))
 
 
+def _in_f32_for_f16(rule: ScalarRule) -> ScalarRule:
+    """Run `rule` in f32 for f16 operands (IREE links no f16 libm; NumPy computes f16 in f32)."""
+    def wrapped(s: Scalar, dt: np.dtype, *xs: ir.Value) -> ir.Value:
+        if dt != np.float16:
+            return rule(s, dt, *xs)
+        f32 = np.dtype(np.float32)
+        return s.cast(rule(s, f32, *[s.cast(x, dt, f32) for x in xs]), f32, dt)
+
+    return wrapped
+
+
+def _math(name: str, f64_rule: Callable[..., ir.Value] | None = None) -> ScalarRule:
+    """A `math` op, with a replacement for float64 where IREE's llvm-cpu has no libm to call."""
+    def rule(s: Scalar, dt: np.dtype, *xs: ir.Value) -> ir.Value:
+        if f64_rule is not None and dt == np.float64:
+            return f64_rule(s, *xs)
+        return s.op(name, list(xs))
+
+    return rule
+
+
+def _float_math(name: str) -> ScalarRule:
+    """A `math` op; f16 computes in f32 (as NumPy does: IREE's f16 exp2 is off by 2 ulp)."""
+    return _in_f32_for_f16(_float(name))
+
+
 # ---------------------------------------------------------------------------------------------
 # Scalar rules that need more than one op (NumPy's integer and floor semantics)
 # ---------------------------------------------------------------------------------------------
@@ -96,13 +125,25 @@ def _zero_if_div_by_zero(s: Scalar, dt: np.dtype, b: ir.Value, y: ir.Value) -> i
 
 
 def _safe_divisor(s: Scalar, dt: np.dtype, b: ir.Value) -> ir.Value:
-    return s.select(s.cmp("eq", b, s.const(0, dt), dt), s.const(1, dt), b)
+    """b with 0 and -1 replaced by 1: division by zero and MIN / -1 (overflow) trap on x86."""
+    bad = s.op("arith.ori", [s.cmp("eq", b, s.const(0, dt), dt),
+                             s.cmp("eq", b, s.const(-1, dt), dt)])
+    return s.select(bad, s.const(1, dt), b)
+
+
+def _by_minus_one(s: Scalar, dt: np.dtype, b: ir.Value, value: ir.Value, y: ir.Value) -> ir.Value:
+    """`value` where the divisor is -1 (NumPy wraps MIN // -1 to MIN), else y."""
+    return s.select(s.cmp("eq", b, s.const(-1, dt), dt), value, y)
+
+
+def _fmod(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> ir.Value:
+    return mathlib.fmod_f64(s, a, b) if dt == np.float64 else s.op("arith.remf", [a, b])
 
 
 def _float_divmod(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> tuple[ir.Value, ir.Value]:
     """NumPy's npy_divmod: (floor quotient, modulo with the divisor's sign)."""
     zero = s.const(0.0, dt)
-    mod = s.op("arith.remf", [a, b])
+    mod = _fmod(s, dt, a, b)
     div = s.op("arith.divf", [s.sub(a, mod, dt), b])
     # The modulo takes the divisor's sign: when signs differ, shift by one divisor.
     fix = s.op("arith.andi", [s.cmp("ne", mod, zero, dt),
@@ -118,7 +159,7 @@ def _float_divmod(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> tuple[ir
                         s.op("math.copysign", [zero, s.op("arith.divf", [a, b])]), floordiv)
     b_zero = s.cmp("eq", b, zero, dt)
     return (s.select(b_zero, s.op("arith.divf", [a, b]), floordiv),
-            s.select(b_zero, s.op("arith.remf", [a, b]), mod))
+            s.select(b_zero, s.const(np.nan, dt), mod))
 
 
 def _floor_divide(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> ir.Value:
@@ -127,6 +168,7 @@ def _floor_divide(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> ir.Value
     if is_bool(dt):
         return s.op("arith.andi", [a, b])
     q = s.op("arith.floordivsi", [a, _safe_divisor(s, dt, b)])
+    q = _by_minus_one(s, dt, b, s.sub(s.const(0, dt), a, dt), q)
     return _zero_if_div_by_zero(s, dt, b, q)
 
 
@@ -138,12 +180,13 @@ def _remainder(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> ir.Value:
     fix = s.op("arith.andi", [s.cmp("ne", r, zero, dt),
                               s.op("arith.xori", [s.cmp("lt", r, zero, dt),
                                                   s.cmp("lt", b, zero, dt)])])
-    return _zero_if_div_by_zero(s, dt, b, s.select(fix, s.add(r, b, dt), r))
+    r = _by_minus_one(s, dt, b, zero, s.select(fix, s.add(r, b, dt), r))
+    return _zero_if_div_by_zero(s, dt, b, r)
 
 
 def _power(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> ir.Value:
     if is_float(dt):
-        return s.op("math.powf", [a, b])
+        return _in_f32_for_f16(mathlib.power)(s, dt, a, b)
     # Integer power by repeated squaring over the exponent's bits (NumPy wraps on overflow;
     # negative exponents raise in NumPy and are rejected by the frontend before lowering).
     result, base, e = s.const(1, dt), a, b
@@ -181,8 +224,26 @@ def _square(s: Scalar, dt: np.dtype, a: ir.Value) -> ir.Value:
 def _reciprocal(s: Scalar, dt: np.dtype, a: ir.Value) -> ir.Value:
     if is_float(dt):
         return s.op("arith.divf", [s.const(1.0, dt), a])
-    return _zero_if_div_by_zero(s, dt, a, s.op("arith.divsi", [s.const(1, dt),
-                                                               _safe_divisor(s, dt, a)]))
+    # NumPy computes 1.0 / a and converts back: 1/0 = inf converts (x86 cvttsd2si) to MIN for
+    # 32- and 64-bit ints and to 0 for narrower ones; -1 is its own reciprocal.
+    q = _by_minus_one(s, dt, a, a, s.op("arith.divsi", [s.const(1, dt), _safe_divisor(s, dt, a)]))
+    at_zero = np.iinfo(dt).min if np.dtype(dt).itemsize >= 4 else 0
+    return s.select(s.cmp("eq", a, s.const(0, dt), dt), s.const(at_zero, dt), q)
+
+
+def _nan_ignoring(pred: str, rule: ScalarRule) -> ScalarRule:
+    """fmax/fmin: for f16 as compare and select (IREE lowers f16 maxnumf to an fmaxf call it
+    cannot link, and folds f32 round trips back to it)."""
+    def wrapped(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> ir.Value:
+        if dt != np.float16:
+            return rule(s, dt, a, b)
+        return s.select(s.op("arith.ori", [s.cmp(pred, a, b, dt), s.is_nan(b)]), a, b)
+
+    return wrapped
+
+
+def _log_base(base: float) -> ScalarRule:
+    return lambda s, dt, a: mathlib.log_base(s, dt, a, base)
 
 
 def _compare(pred: str) -> ScalarRule:
@@ -204,11 +265,20 @@ def _invert(s: Scalar, dt: np.dtype, a: ir.Value) -> ir.Value:
     return s.op("arith.xori", [a, s.const(True if is_bool(dt) else -1, dt)])
 
 
+def _isnan(s: Scalar, dt: np.dtype, a: ir.Value) -> ir.Value:
+    # NumPy has integer and bool loops for isnan/isinf/isfinite: never NaN, never infinite.
+    return s.is_nan(a) if is_float(dt) else s.const(False, np.dtype(bool))
+
+
 def _isinf(s: Scalar, dt: np.dtype, a: ir.Value) -> ir.Value:
+    if not is_float(dt):
+        return s.const(False, np.dtype(bool))
     return s.cmp("eq", s.op("math.absf", [a]), s.const(np.inf, dt), dt)
 
 
 def _isfinite(s: Scalar, dt: np.dtype, a: ir.Value) -> ir.Value:
+    if not is_float(dt):
+        return s.const(True, np.dtype(bool))
     return s.cmp("lt", s.op("math.absf", [a]), s.const(np.inf, dt), dt)
 
 
@@ -231,9 +301,9 @@ _BINARY: list[tuple[str, np.ufunc, ScalarRule]] = [
     ("power", np.power, _power),
     ("maximum", np.maximum, _by_kind("arith.maximumf", "arith.maxsi", "arith.ori")),
     ("minimum", np.minimum, _by_kind("arith.minimumf", "arith.minsi", "arith.andi")),
-    ("fmax", np.fmax, _by_kind("arith.maxnumf", "arith.maxsi", "arith.ori")),
-    ("fmin", np.fmin, _by_kind("arith.minnumf", "arith.minsi", "arith.andi")),
-    ("arctan2", np.arctan2, _float("math.atan2")),
+    ("fmax", np.fmax, _nan_ignoring("gt", _by_kind("arith.maxnumf", "arith.maxsi", "arith.ori"))),
+    ("fmin", np.fmin, _nan_ignoring("lt", _by_kind("arith.minnumf", "arith.minsi", "arith.andi"))),
+    ("arctan2", np.arctan2, _in_f32_for_f16(mathlib.atan2)),
     ("copysign", np.copysign, _float("math.copysign")),
     ("equal", np.equal, _compare("eq")),
     ("not_equal", np.not_equal, _compare("ne")),
@@ -257,27 +327,28 @@ _UNARY: list[tuple[str, np.ufunc, ScalarRule]] = [
     ("square", np.square, _square),
     ("reciprocal", np.reciprocal, _reciprocal),
     ("sqrt", np.sqrt, _float("math.sqrt")),
-    ("exp", np.exp, _float("math.exp")),
-    ("exp2", np.exp2, _float("math.exp2")),
-    ("expm1", np.expm1, _float("math.expm1")),
-    ("log", np.log, _float("math.log")),
-    ("log2", np.log2, _float("math.log2")),
-    ("log10", np.log10, _float("math.log10")),
-    ("log1p", np.log1p, _float("math.log1p")),
-    ("sin", np.sin, _float("math.sin")),
-    ("cos", np.cos, _float("math.cos")),
-    ("tan", np.tan, _float("math.tan")),
-    ("arcsin", np.arcsin, _float("math.asin")),
-    ("arccos", np.arccos, _float("math.acos")),
-    ("arctan", np.arctan, _float("math.atan")),
-    ("sinh", np.sinh, _float("math.sinh")),
-    ("cosh", np.cosh, _float("math.cosh")),
-    ("tanh", np.tanh, _float("math.tanh")),
+    ("exp", np.exp, _float_math("math.exp")),
+    ("exp2", np.exp2, _float_math("math.exp2")),
+    ("expm1", np.expm1, _in_f32_for_f16(_math("math.expm1", mathlib.expm1_f64))),
+    ("log", np.log, _float_math("math.log")),
+    ("log2", np.log2, _in_f32_for_f16(
+        _math("math.log2", lambda s, a: mathlib.log_base(s, np.float64, a, 2.0)))),
+    ("log10", np.log10, _in_f32_for_f16(_log_base(10.0))),
+    ("log1p", np.log1p, _in_f32_for_f16(_math("math.log1p", mathlib.log1p_f64))),
+    ("sin", np.sin, _in_f32_for_f16(mathlib.sin)),
+    ("cos", np.cos, _in_f32_for_f16(mathlib.cos)),
+    ("tan", np.tan, _in_f32_for_f16(mathlib.tan)),
+    ("arcsin", np.arcsin, _in_f32_for_f16(_math("math.asin", mathlib.asin_f64))),
+    ("arccos", np.arccos, _in_f32_for_f16(_math("math.acos", mathlib.acos_f64))),
+    ("arctan", np.arctan, _in_f32_for_f16(_math("math.atan", mathlib.atan_f64))),
+    ("sinh", np.sinh, _in_f32_for_f16(mathlib.sinh)),
+    ("cosh", np.cosh, _in_f32_for_f16(mathlib.cosh)),
+    ("tanh", np.tanh, _in_f32_for_f16(_math("math.tanh", mathlib.tanh_f64))),
     ("floor", np.floor, _rounding("math.floor")),
     ("ceil", np.ceil, _rounding("math.ceil")),
     ("trunc", np.trunc, _rounding("math.trunc")),
     ("rint", np.rint, _float("math.roundeven")),
-    ("isnan", np.isnan, lambda s, dt, a: s.is_nan(a)),
+    ("isnan", np.isnan, _isnan),
     ("isinf", np.isinf, _isinf),
     ("isfinite", np.isfinite, _isfinite),
     ("logical_not", np.logical_not, _logical_not),

@@ -24,7 +24,7 @@ _CMPI = {"eq": 0, "ne": 1, "lt": 2, "le": 3, "gt": 4, "ge": 5}  # signed
 
 
 class Scalar:
-    """Builds scalar arith/math ops at the current insertion point (inside a generic body or not)."""
+    """Builds scalar arith/math ops at the current insertion point (in a generic body or not)."""
 
     def op(self, name: str, operands: Sequence[ir.Value], result: ir.Type | None = None,
            attrs: dict[str, ir.Attribute] | None = None) -> ir.Value:
@@ -114,7 +114,7 @@ def identity_map(rank: int) -> ir.AffineMap:
 
 
 def broadcast_map(in_shape: Sequence[int], out_shape: Sequence[int]) -> ir.AffineMap:
-    """The indexing map that reads an operand of `in_shape` broadcast (NumPy rules) to `out_shape`."""
+    """The indexing map reading an operand of `in_shape` broadcast (NumPy rules) to `out_shape`."""
     rank = len(out_shape)
     offset = rank - len(in_shape)
     exprs = []
@@ -157,7 +157,7 @@ class Emitter(Scalar):
         iterators: Sequence[str],
         body: BodyFn,
     ) -> list[ir.Value]:
-        """A linalg.generic; `body(scalar_builder, *input_elems, *init_elems)` returns the yields."""
+        """A linalg.generic; `body(scalar_builder, *input_elems, *init_elems)` gives the yields."""
         result_types = [v.type for v in inits]
         maps = ir.ArrayAttr.get([ir.AffineMapAttr.get(m) for m in [*in_maps, *out_maps]])
         iters = ir.ArrayAttr.get([ir.Attribute.parse(f"#linalg.iterator_type<{it}>")

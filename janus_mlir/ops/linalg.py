@@ -33,15 +33,22 @@ def _matmul_shapes(a: tuple[int, ...], b: tuple[int, ...]):
 def _infer_matmul(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[TensorSpec]:
     a, b = operands
     dtype = resolve(np.matmul, [a.dtype, b.dtype])[-1]
-    if is_bool(dtype):
-        raise ShapeError("boolean matmul is not supported by janus")
     return [TensorSpec(_matmul_shapes(a.shape, b.shape)[3], dtype)]
 
 
 def _lower_matmul(e: Emitter, operands, in_specs, attrs, out_specs):
     (out,) = out_specs
+    if is_bool(out.dtype):
+        # Boolean matmul is any(a & b): count in int32, then compare with zero.
+        counts = TensorSpec(out.shape, np.dtype(np.int32))
+        (value,) = _lower_matmul(e, operands, in_specs, attrs, [counts])
+        return [e.cast_tensor(value, counts, out.dtype)]
     a_spec, b_spec = in_specs
     a2, b2, batch, _ = _matmul_shapes(a_spec.shape, b_spec.shape)
+    if out.size == 0:
+        return [e.empty(out)]
+    if a2[-1] == 0:  # empty contraction: all zeros (iree-compile crashes on a K=0 matmul)
+        return [e.fill(out, 0)]
     a = e.reshape(e.cast_tensor(operands[0], a_spec, out.dtype),
                   TensorSpec(a_spec.shape, out.dtype), a2)
     b = e.reshape(e.cast_tensor(operands[1], b_spec, out.dtype),
@@ -75,7 +82,8 @@ def _broadcast_batch_matmul(e: Emitter, a, b, a2, b2, batch, dtype) -> ir.Value:
                 else ir.AffineDimExpr.get(off + i) for i, d in enumerate(shape[:-2])]
 
     def amap(shape, last):
-        return ir.AffineMap.get(rank, 0, batch_dims(shape) + [ir.AffineDimExpr.get(d) for d in last])
+        exprs = batch_dims(shape) + [ir.AffineDimExpr.get(d) for d in last]
+        return ir.AffineMap.get(rank, 0, exprs)
 
     out_spec = TensorSpec((*batch, a2[-2], b2[-1]), dtype)
     return e.generic(

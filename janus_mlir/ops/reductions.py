@@ -1,0 +1,249 @@
+"""Reductions: sum, mean, prod, max, min, all, any (over `axes`), argmax, argmin (over `axis`).
+
+Attribute conventions (the frontend normalises them): `axes` is sorted, unique and non-negative
+(axis=None becomes every axis; an empty tuple reduces nothing); `axis` of argmax/argmin is
+non-negative or absent (absent = over the flattened array). Result dtypes are NumPy's, found by
+running NumPy itself on a one-element array of the operand dtype (sum of int32 is int64 here,
+mean of ints is float64, float16 means and sums accumulate in float32 like NumPy's).
+
+Each reduction is one linalg.generic with reduction iterators over an init made by linalg.fill;
+argmax/argmin carry (value, index) pairs and combine them with a rule that does not depend on
+the order IREE visits elements in: larger value wins, NaN wins over numbers, ties go to the
+smaller index -- NumPy's "first occurrence" and "first NaN".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from iree.compiler import ir
+
+from ..dialects.opdef import BOOL, I64, I64_ARRAY, Attr, ShapeError
+from ..dialects.types import TensorSpec, is_bool, is_float, is_supported_dtype
+from .emit import PARALLEL, REDUCTION, Emitter, Scalar, dims_map, identity_map
+from .registry import defop
+
+F32 = np.dtype(np.float32)
+I64_DT = np.dtype(np.int64)
+
+
+def result_dtype(fn: Any, dtype: np.dtype) -> np.dtype:
+    """The dtype NumPy's reduction `fn` gives for an array of `dtype` (NumPy itself decides)."""
+    dt = np.asarray(fn(np.ones(1, dtype=dtype))).dtype
+    if not is_supported_dtype(dt):
+        raise ShapeError(f"numpy.{fn.__name__} of {np.dtype(dtype).name} gives {dt.name}, "
+                         "not supported by janus")
+    return dt
+
+
+def _check_axes(axes: Sequence[int], rank: int) -> tuple[int, ...]:
+    axes = tuple(axes)
+    if any(a < 0 or a >= rank for a in axes):
+        raise ShapeError(f"axes {axes} out of range for an array of rank {rank}")
+    if list(axes) != sorted(set(axes)):
+        raise ShapeError(f"axes {axes} must be sorted and unique")
+    return axes
+
+
+def reduced_shape(shape: tuple[int, ...], axes: Sequence[int], keepdims: bool) -> tuple[int, ...]:
+    if keepdims:
+        return tuple(1 if i in axes else d for i, d in enumerate(shape))
+    return tuple(d for i, d in enumerate(shape) if i not in axes)
+
+
+# ---------------------------------------------------------------------------------------------
+# sum, mean, prod, max, min, all, any
+# ---------------------------------------------------------------------------------------------
+
+# name -> (NumPy function, needs a non-empty reduced axis)
+_REDUCTIONS: dict[str, tuple[Any, bool]] = {
+    "sum": (np.sum, False),
+    "mean": (np.mean, False),
+    "prod": (np.prod, False),
+    "max": (np.max, True),
+    "min": (np.min, True),
+    "all": (np.all, False),
+    "any": (np.any, False),
+}
+
+
+def _make_infer(name: str):
+    fn, needs_identity = _REDUCTIONS[name]
+
+    def infer(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[TensorSpec]:
+        (x,) = operands
+        axes = _check_axes(attrs["axes"], x.rank)
+        if needs_identity and any(x.shape[a] == 0 for a in axes):
+            raise ShapeError(f"zero-size array to reduction operation {fn.__name__} "
+                             "which has no identity")
+        return [TensorSpec(reduced_shape(x.shape, axes, attrs.get("keepdims") or False),
+                           result_dtype(fn, x.dtype))]
+
+    return infer
+
+
+def _acc_dtype(name: str, out_dtype: np.dtype) -> np.dtype:
+    """The dtype the loop accumulates in: the result's, except that float16 sums, means and
+    products accumulate in float32, like NumPy's."""
+    if name in ("sum", "mean", "prod") and out_dtype == np.float16:
+        return F32
+    return out_dtype
+
+
+def _init_value(name: str, dt: np.dtype) -> float | int | bool:
+    if name in ("sum", "mean", "any"):
+        return 0
+    if name in ("prod", "all"):
+        return 1
+    if is_float(dt):
+        return -np.inf if name == "max" else np.inf
+    if is_bool(dt):
+        return name == "min"
+    info = np.iinfo(dt)
+    return info.min if name == "max" else info.max
+
+
+def _combine(name: str, s: Scalar, dt: np.dtype, acc: ir.Value, x: ir.Value) -> ir.Value:
+    if name in ("sum", "mean"):
+        return s.add(acc, x, dt)
+    if name == "prod":
+        return s.mul(acc, x, dt)
+    if name == "all":
+        return s.op("arith.andi", [acc, x])
+    if name == "any":
+        return s.op("arith.ori", [acc, x])
+    if is_float(dt):  # maximumf/minimumf propagate NaN, as numpy.max does
+        return s.op("arith.maximumf" if name == "max" else "arith.minimumf", [acc, x])
+    if is_bool(dt):
+        return s.op("arith.ori" if name == "max" else "arith.andi", [acc, x])
+    return s.op("arith.maxsi" if name == "max" else "arith.minsi", [acc, x])
+
+
+def reduce(e: Emitter, value: ir.Value, spec: TensorSpec, axes: Sequence[int],
+           acc_dtype: np.dtype, init: float | int | bool, combine) -> ir.Value:
+    """One linalg.generic reducing `axes` of `value` (elements cast to `acc_dtype`)."""
+    rank = spec.rank
+    kept = [d for d in range(rank) if d not in axes]
+    out = TensorSpec(tuple(spec.shape[d] for d in kept), acc_dtype)
+    iterators = [REDUCTION if d in axes else PARALLEL for d in range(rank)]
+
+    def body(s: Scalar, x: ir.Value, acc: ir.Value) -> ir.Value:
+        return combine(s, acc, s.cast(x, spec.dtype, acc_dtype))
+
+    return e.generic([value], [identity_map(rank)], [e.fill(out, init)], [dims_map(rank, kept)],
+                     iterators, body)[0]
+
+
+def _make_lower(name: str):
+    def lower(e: Emitter, operands, in_specs, attrs, out_specs):
+        (x,), (xs,), (out,) = operands, in_specs, out_specs
+        axes = tuple(attrs["axes"])
+        if out.size == 0:
+            return [e.empty(out)]
+        acc_dt = _acc_dtype(name, out.dtype)  # all/any: bool, elements cast as x != 0
+        red = reduce(e, x, xs, axes, acc_dt, _init_value(name, acc_dt),
+                     lambda s, acc, v: _combine(name, s, acc_dt, acc, v))
+        red_spec = TensorSpec(reduced_shape(xs.shape, axes, False), acc_dt)
+        if name == "mean":
+            count = int(np.prod([xs.shape[a] for a in axes], dtype=np.int64))
+            red = e.elementwise([red], [red_spec], red_spec,
+                                lambda s, v: s.op("arith.divf", [v, s.const(count, acc_dt)]))
+        red = e.cast_tensor(red, red_spec, out.dtype)
+        return [e.reshape(red, TensorSpec(red_spec.shape, out.dtype), out.shape)]
+
+    return lower
+
+
+def _numpy(fn: Any):
+    return lambda x, axes, keepdims=False: fn(x, axis=tuple(axes), keepdims=keepdims)
+
+
+for _name, (_fn, _) in _REDUCTIONS.items():
+    defop(_name, ("operand",),
+          attrs={"axes": Attr(I64_ARRAY), "keepdims": Attr(BOOL, False, optional=True)},
+          infer=_make_infer(_name), numpy=_numpy(_fn), lower=_make_lower(_name),
+          doc=f"numpy.{_fn.__name__}(x, axis=axes, keepdims=keepdims).")
+
+
+# ---------------------------------------------------------------------------------------------
+# argmax, argmin
+# ---------------------------------------------------------------------------------------------
+
+
+def _make_arg_infer(name: str):
+    def infer(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[TensorSpec]:
+        (x,) = operands
+        axis, keepdims = attrs.get("axis"), attrs.get("keepdims") or False
+        if axis is None:
+            if x.size == 0:
+                raise ShapeError(f"attempt to get {name} of an empty sequence")
+            return [TensorSpec((1,) * x.rank if keepdims else (), I64_DT)]
+        (axis,) = _check_axes([axis], x.rank)
+        if x.shape[axis] == 0:
+            raise ShapeError(f"attempt to get {name} of an empty sequence")
+        return [TensorSpec(reduced_shape(x.shape, (axis,), keepdims), I64_DT)]
+
+    return infer
+
+
+def _better(name: str, s: Scalar, dt: np.dtype, x, i, v, j) -> ir.Value:
+    """Whether (x at index i) beats the running (v at index j): order-independent."""
+    pred = "gt" if name == "argmax" else "lt"
+    wins = s.cmp(pred, x, v, dt)
+    tie = s.cmp("eq", x, v, dt)
+    if is_float(dt):
+        x_nan, v_nan = s.is_nan(x), s.is_nan(v)
+        # NaN beats every number; between two NaNs (a tie) the smaller index wins.
+        wins = s.op("arith.ori", [wins, s.op("arith.andi", [
+            x_nan, s.op("arith.xori", [v_nan, s.const(True, np.dtype(bool))])])])
+        tie = s.op("arith.ori", [tie, s.op("arith.andi", [x_nan, v_nan])])
+    earlier = s.cmp("lt", i, j, I64_DT)
+    return s.op("arith.ori", [wins, s.op("arith.andi", [tie, earlier])])
+
+
+def _make_arg_lower(name: str):
+    def lower(e: Emitter, operands, in_specs, attrs, out_specs):
+        (x,), (xs,), (out,) = operands, in_specs, out_specs
+        if out.size == 0:
+            return [e.empty(out)]
+        axis = attrs.get("axis")
+        if axis is None:
+            x = e.reshape(x, xs, (xs.size,))
+            xs, axis = TensorSpec((xs.size,), xs.dtype), 0
+        rank, dt = xs.rank, xs.dtype
+        kept = [d for d in range(rank) if d != axis]
+        red_shape = tuple(xs.shape[d] for d in kept)
+        if is_float(dt):
+            start: float | int | bool = -np.inf if name == "argmax" else np.inf
+        elif is_bool(dt):
+            start = name == "argmin"
+        else:
+            start = np.iinfo(dt).min if name == "argmax" else np.iinfo(dt).max
+        inits = [e.fill(TensorSpec(red_shape, dt), start),
+                 e.fill(TensorSpec(red_shape, I64_DT), np.iinfo(np.int64).max)]
+
+        def body(s: Scalar, x_el, v, j):
+            i = s.index_to(s.linalg_index(axis), I64_DT)
+            take = _better(name, s, dt, x_el, i, v, j)
+            return [s.select(take, x_el, v), s.select(take, i, j)]
+
+        out_map = dims_map(rank, kept)
+        _, idx = e.generic([x], [identity_map(rank)], inits, [out_map, out_map],
+                           [REDUCTION if d == axis else PARALLEL for d in range(rank)], body)
+        return [e.reshape(idx, TensorSpec(red_shape, I64_DT), out.shape)]
+
+    return lower
+
+
+def _arg_numpy(fn: Any):
+    return lambda x, axis=None, keepdims=False: fn(x, axis=axis, keepdims=keepdims)
+
+
+for _name, _fn in (("argmax", np.argmax), ("argmin", np.argmin)):
+    defop(_name, ("operand",),
+          attrs={"axis": Attr(I64, optional=True), "keepdims": Attr(BOOL, False, optional=True)},
+          infer=_make_arg_infer(_name), numpy=_arg_numpy(_fn), lower=_make_arg_lower(_name),
+          doc=f"numpy.{_fn.__name__}(x, axis=axis, keepdims=keepdims): first occurrence wins, "
+              "NaN wins over numbers; axis absent = over the flattened array.")

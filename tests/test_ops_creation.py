@@ -1,0 +1,107 @@
+"""Casts and array creation (astype, constant, full, arange) against NumPy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from janus_mlir.dialects.opdef import ShapeError
+from janus_mlir.dialects.types import TensorSpec
+from janus_mlir.ops import lookup
+
+from .op_harness import (
+    DTYPES,
+    F16,
+    I8,
+    Case,
+    check_cases,
+    compiled,
+    covered,
+    make_array,
+    seeds,
+    shapes,
+)
+
+COVERED = covered(["astype", "constant", "full", "arange"])
+NUMERIC = tuple(d for d in DTYPES if d.kind != "b")
+
+
+def _astype_cases() -> list[Case]:
+    """Every dtype to every dtype (and int8). Float-to-int casts use values that fit the target:
+    NumPy's result for NaN, inf or out-of-range values is the C cast's undefined behaviour."""
+    rng = np.random.default_rng(5)
+    cases = []
+    for src in DTYPES:
+        for dst in (*DTYPES, I8):
+            if src.kind == "f" and dst.kind == "i":
+                x = make_array(rng, (4, 5), src, low=-100, high=100, grid=False)
+            else:
+                x = make_array(rng, (4, 5), src, low=-100, high=100, grid=False,
+                               specials=True, full_range=True)
+            cases.append(Case("astype", (x,), {"dtype": dst},
+                              reference=lambda x, d=dst: x.astype(d)))
+    return cases
+
+
+def test_astype_between_every_pair_of_dtypes() -> None:
+    check_cases(_astype_cases())
+
+
+@st.composite
+def constant_case(draw: st.DrawFn) -> Case:
+    dtype = draw(st.sampled_from(DTYPES))
+    rng = np.random.default_rng(draw(seeds))
+    value = make_array(rng, draw(shapes(0, 3)), dtype, specials=True, full_range=True)
+    if draw(st.booleans()) and value.size:  # a splat
+        value = np.full(value.shape, value.reshape(-1)[0], dtype)
+    return Case("constant", (), {"value": value}, reference=lambda v=value: v.copy())
+
+
+@st.composite
+def full_case(draw: st.DrawFn) -> Case:
+    dtype = draw(st.sampled_from(DTYPES))
+    shape = draw(shapes(0, 3))
+    fill = draw(st.sampled_from([0, 1, -3, 2.5, True, -0.5]))
+    if dtype.kind == "f" and draw(st.booleans()):
+        fill = draw(st.sampled_from([np.inf, -np.inf, np.nan, 1e300]))
+    return Case("full", (), {"shape": shape, "dtype": dtype, "value": fill},
+                reference=lambda s=shape, d=dtype, v=fill: np.full(s, v, dtype=d))
+
+
+@st.composite
+def arange_case(draw: st.DrawFn) -> Case:
+    dtype = draw(st.sampled_from(NUMERIC))
+    if dtype.kind == "i":
+        start, step = draw(st.integers(-20, 20)), draw(st.integers(-4, 4).filter(bool))
+    else:
+        start = draw(st.integers(-160, 160)) / 8
+        step = draw(st.sampled_from([0.125, 0.5, 1.0, -0.25, -1.5, 3.0]))
+    stop = start + step * draw(st.integers(-1, 12)) + step / 3
+    n = len(np.arange(start, stop, step))  # the frontend resolves the length
+    return Case("arange", (), {"shape": (n,), "dtype": dtype, "start": start, "step": step},
+                reference=lambda a=start, b=stop, c=step, d=dtype: np.arange(a, b, c, dtype=d),
+                label=f"arange({start}, {stop}, {step})")
+
+
+@st.composite
+def creation_batch(draw: st.DrawFn) -> list[Case]:
+    return [draw(s()) for s in (constant_case, full_case, arange_case) for _ in range(6)]
+
+
+@compiled(max_examples=6)
+@given(creation_batch())
+def test_creation_ops_match_numpy(batch: list[Case]) -> None:
+    check_cases(batch)
+
+
+@pytest.mark.parametrize("name,attrs", [
+    ("full", {"shape": (2, -1), "dtype": np.dtype(np.float32), "value": 0}),
+    ("arange", {"shape": (2, 2), "dtype": np.dtype(np.int64), "start": 0, "step": 1}),
+    ("astype", {"dtype": np.dtype(np.uint8)}),
+])
+def test_creation_shape_rules_reject_invalid_attributes(name, attrs) -> None:
+    operands = [TensorSpec((2,), F16)] if name == "astype" else []
+    with pytest.raises(ShapeError):
+        lookup(name).signature.infer(operands, attrs)

@@ -1,0 +1,158 @@
+"""Indexing ops (slice, take, in_bounds) against NumPy.
+
+`slice` is checked against Python slices of NumPy arrays (`x[a:b:c, ...]`, negative and
+out-of-range bounds, negative steps, empty results) resolved the way the frontend does;
+`take` against numpy.take with in-range indices (negative ones wrap), plus the clamping that
+keeps out-of-range indices from reading out of bounds; `in_bounds` against the NumPy predicate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from janus_mlir.dialects.types import TensorSpec
+
+from .op_harness import (
+    DTYPES,
+    Case,
+    check_cases,
+    check_rejected,
+    compiled,
+    covered,
+    make_array,
+    normalize_slice,
+    seeds,
+    shapes,
+)
+
+COVERED = covered(["slice", "take", "in_bounds"])
+INDEX_DTYPES = (np.dtype(np.int32), np.dtype(np.int64), np.dtype(bool))
+
+
+@st.composite
+def _array(draw: st.DrawFn, shape) -> np.ndarray:
+    dtype = draw(st.sampled_from(DTYPES))
+    return make_array(np.random.default_rng(draw(seeds)), shape, dtype, specials=True)
+
+
+bounds = st.none() | st.integers(-7, 7)
+
+
+@st.composite
+def slice_case(draw: st.DrawFn) -> Case:
+    x = draw(_array(draw(shapes(0, 3))))
+    slices = tuple(slice(draw(bounds), draw(bounds), draw(st.sampled_from([None, 1, 2, 3, -1, -2])))
+                   for _ in range(x.ndim))
+    resolved = [normalize_slice(s, n) for s, n in zip(slices, x.shape)]
+    attrs = {"starts": tuple(r[0] for r in resolved), "sizes": tuple(r[1] for r in resolved),
+             "steps": tuple(r[2] for r in resolved)}
+    return Case("slice", (x,), attrs, reference=lambda x, s=slices: x[s].copy(),
+                label=f"x[{slices}]")
+
+
+@st.composite
+def take_case(draw: st.DrawFn) -> Case:
+    shape = draw(shapes(0, 3))
+    x = draw(_array(shape))
+    shape = shape or (1,)  # a 0-d array takes like a 1-element 1-d one
+    axis = draw(st.integers(-len(shape), len(shape) - 1))
+    n = shape[axis]
+    idx_shape = draw(shapes(0, 2))
+    dtype = draw(st.sampled_from(INDEX_DTYPES))
+    rng = np.random.default_rng(draw(seeds))
+    if n == 0:
+        idx_shape = (0, *idx_shape[1:])
+    if dtype.kind == "b":
+        idx = rng.integers(0, 2, size=idx_shape).astype(bool) if n > 1 else np.zeros(idx_shape, bool)
+    else:
+        idx = rng.integers(-n, max(n, 1), size=idx_shape).astype(dtype)
+    return Case("take", (x, idx), {"axis": axis % len(shape)},
+                reference=lambda x, i, a=axis: np.take(x, i, axis=a), label=f"axis={axis}")
+
+
+@st.composite
+def in_bounds_case(draw: st.DrawFn) -> Case:
+    size = draw(st.integers(0, 6))
+    dtype = draw(st.sampled_from(INDEX_DTYPES))
+    rng = np.random.default_rng(draw(seeds))
+    shape = draw(shapes(0, 2))
+    idx = rng.integers(-size - 2, size + 2, size=shape, endpoint=True)
+    if draw(st.booleans()):  # mostly valid indices: the guard usually holds
+        idx = np.clip(idx, -size, max(size - 1, -size))
+    idx = idx.astype(dtype)
+    return Case("in_bounds", (idx,), {"size": size},
+                reference=lambda i, n=size: np.all((i >= -n) & (i < n)), label=f"size={size}")
+
+
+STRATEGIES = {"slice": slice_case, "take": take_case, "in_bounds": in_bounds_case}
+assert set(STRATEGIES) == COVERED
+
+
+@st.composite
+def indexing_batch(draw: st.DrawFn) -> list[Case]:
+    return [draw(STRATEGIES[name]()) for name in sorted(COVERED) for _ in range(6)]
+
+
+@compiled(max_examples=10)
+@given(indexing_batch())
+def test_indexing_ops_match_numpy(batch: list[Case]) -> None:
+    check_cases(batch)
+
+
+def test_take_clamps_out_of_range_indices() -> None:
+    """Out-of-range indices read a clamped element, never memory outside the array (the
+    frontend's in_bounds guard turns them into NumPy's IndexError before results are used)."""
+    x = np.arange(12.0).reshape(3, 4)
+    idx = np.array([[-9, -4], [3, 100]])
+
+    def clamped(x, i, axis, n):
+        return np.take(x, np.clip(np.where(i < 0, i + n, i), 0, n - 1), axis=axis)
+
+    check_cases([  # (NumPy itself, and so the registry reference, raises IndexError here)
+        Case("take", (x, idx), {"axis": 1}, reference=lambda x, i: clamped(x, i, 1, 4),
+             registry_agrees=False),
+        Case("take", (x, idx.astype(np.int32)), {"axis": 0},
+             reference=lambda x, i: clamped(x, i, 0, 3), registry_agrees=False),
+        Case("in_bounds", (idx,), {"size": 4}, reference=lambda i: np.bool_(False)),
+        Case("in_bounds", (np.array([-4, 3]),), {"size": 4}, reference=lambda i: np.bool_(True)),
+    ])
+
+
+# ---------------------------------------------------------------------------------------------
+# Invalid inputs: NumPy raises, the shape rule raises ShapeError
+# ---------------------------------------------------------------------------------------------
+
+F32, F64, I64 = np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.int64)
+Z = np.zeros
+
+INVALID = [
+    ("take", [TensorSpec((3,), F32), TensorSpec((2,), F64)], {"axis": 0},
+     lambda: np.take(Z(3), Z(2))),
+    ("take", [TensorSpec((3,), F32), TensorSpec((2,), I64)], {"axis": 1},
+     lambda: np.take(Z(3), Z(2, int), axis=1)),
+    ("take", [TensorSpec((0, 2), F32), TensorSpec((1,), I64)], {"axis": 0},
+     lambda: np.take(Z((0, 2)), Z(1, int), axis=0)),
+    ("take", [TensorSpec((), F32), TensorSpec((), I64)], {"axis": 1},
+     lambda: np.take(Z(()), 0, axis=1)),
+    ("slice", [TensorSpec((3,), F32)], {"starts": (0,), "sizes": (2,), "steps": (0,)},
+     lambda: Z(3)[::0]),
+]
+
+
+@pytest.mark.parametrize("name,specs,attrs,numpy_call", INVALID, ids=[c[0] for c in INVALID])
+def test_indexing_shape_rule_rejects_what_numpy_rejects(name, specs, attrs, numpy_call) -> None:
+    check_rejected(name, specs, attrs, numpy_call)
+
+
+def test_slice_shape_rule_rejects_out_of_bounds_triples() -> None:
+    from janus_mlir.dialects.opdef import ShapeError
+    from janus_mlir.ops import lookup
+
+    infer = lookup("slice").signature.infer
+    for starts, sizes, steps in [((3,), (1,), (1,)), ((0,), (4,), (1,)), ((2,), (2,), (-3,)),
+                                 ((0,), (-1,), (1,)), ((0, 0), (1, 1), (1, 1))]:
+        with pytest.raises(ShapeError):
+            infer([TensorSpec((3,), F32)], {"starts": starts, "sizes": sizes, "steps": steps})
