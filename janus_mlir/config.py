@@ -1,14 +1,16 @@
 """Configuration: every environment variable janus reads, read here and nowhere else.
 
-JANUS_MLIR_DUMP_DIR         dump every stage there (janus IR, lowered IR, the iree-compile command line)
+JANUS_MLIR_DUMP_DIR         dump every stage there (janus IR, lowered IR, iree-compile command)
 JANUS_MLIR_CACHE_DIR        on-disk compile cache (default ~/.cache/janus_mlir)
 JANUS_MLIR_NO_CACHE         set to 1 to bypass the compile cache
 JANUS_MLIR_COMPILE_TIMEOUT  seconds iree-compile may run before it is killed (default 300)
 JANUS_MLIR_PROFILE_CALLS    imperative profiling calls before a graph is built (default 1)
-JANUS_MLIR_CPU_DRIVER       IREE driver for llvm-cpu modules: auto (default; chosen per module from its
-                            estimated work), local-sync (one thread, cheapest calls) or local-task
-JANUS_MLIR_TASK_THREADS     worker threads of the local-task driver (default: the CPUs this process may
-                            use, after affinity and cgroup quota); read once, before the first device
+JANUS_MLIR_CPU_DRIVER       IREE driver for llvm-cpu modules: auto (default; chosen per module
+                            from its estimated work), local-sync (one thread, cheapest calls) or
+                            local-task
+JANUS_MLIR_TASK_THREADS     worker threads of the local-task driver (default: the CPUs this
+                            process may use, after affinity and cgroup quota); read once, before
+                            the first device
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ def load() -> Config:
     dump = env.get("JANUS_MLIR_DUMP_DIR")
     driver = env.get("JANUS_MLIR_CPU_DRIVER", "auto").strip() or "auto"
     if driver not in CPU_DRIVERS:
-        raise ValueError(f"JANUS_MLIR_CPU_DRIVER={driver!r}: choose one of {', '.join(CPU_DRIVERS)}")
+        choices = ", ".join(CPU_DRIVERS)
+        raise ValueError(f"JANUS_MLIR_CPU_DRIVER={driver!r}: choose one of {choices}")
     return Config(
         dump_dir=Path(dump) if dump else None,
         cache_dir=Path(env.get("JANUS_MLIR_CACHE_DIR", Path.home() / ".cache" / "janus_mlir")),
