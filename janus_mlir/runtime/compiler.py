@@ -36,7 +36,7 @@ from iree.compiler import version as iree_version
 from iree.compiler.tools.binaries import find_tool
 
 from .. import config
-from .ir_checks import IRFacts, analyze
+from .ir_checks import FACTS_VERSION, IRFacts, analyze
 from .targets import Target
 
 
@@ -58,7 +58,8 @@ class CompiledModule:
 
 def cache_key(ir_text: str, flags: tuple[str, ...]) -> str:
     h = hashlib.sha256()
-    parts = [iree_version.VERSION, "\0".join(flags), ir_text]
+    # The cached IR facts (work estimate, trap checks) change when their analysis does.
+    parts = [iree_version.VERSION, FACTS_VERSION, "\0".join(flags), ir_text]
     if any(f.endswith("target-cpu=host") for f in flags):
         parts.append(host_cpu_identity())
     for part in parts:

@@ -13,9 +13,11 @@
   copied by IREE anyway and need nothing.
 - **seconds**: an estimate of one call's single-thread compute time, used to pick the CPU driver
   (`devices.choose_cpu_driver`). Rates measured on this 2-core AVX-512 machine: a data-tiled
-  contraction runs at ~80 GFLOP/s; other linalg ops at ~0.25 ns per element per body op (they
-  are bound by memory and dispatch). `scf.for` bodies with constant bounds count once per trip;
-  `scf.while` bodies once. A dynamic dimension counts as DYNAMIC_DIM_GUESS.
+  contraction runs at ~80 GFLOP/s; other linalg ops at ~0.05 ns per element per body op
+  (vectorized and fused: the 20-op elementwise chain of bench/ on 64x256 takes ~55 us on one
+  thread, and counting its ~290 body ops at 0.25 ns each overestimated it 5x, which sent it to
+  local-task where a call costs ~115 us instead of ~65 us). `scf.for` bodies with constant
+  bounds count once per trip; `scf.while` bodies once. A dynamic dimension counts as DYNAMIC_DIM_GUESS.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from dataclasses import dataclass, field
 from iree.compiler import ir
 
 CONTRACTION_FLOPS_PER_S = 80e9
-ELEMENT_OPS_PER_S = 4e9
+ELEMENT_OPS_PER_S = 20e9
+FACTS_VERSION = "2"  # bump when the analysis below changes: cached facts are keyed by it
 DYNAMIC_DIM_GUESS = 64
 
 # Ops whose result aliases (after IREE folds it away) the first tensor operand.
