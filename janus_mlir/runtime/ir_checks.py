@@ -17,7 +17,8 @@
   (vectorized and fused: the 20-op elementwise chain of bench/ on 64x256 takes ~55 us on one
   thread, and counting its ~290 body ops at 0.25 ns each overestimated it 5x, which sent it to
   local-task where a call costs ~115 us instead of ~65 us). `scf.for` bodies with constant
-  bounds count once per trip; `scf.while` bodies once. A dynamic dimension counts as DYNAMIC_DIM_GUESS.
+  bounds count once per trip; `scf.while` bodies once. A dynamic dimension counts as
+  DYNAMIC_DIM_GUESS.
 """
 
 from __future__ import annotations
