@@ -11,13 +11,13 @@ than exceptions, so a driver can print them all, or match them against expectati
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
 from iree.compiler import ir
 
 from . import janus
+from .walk import walk
 
 
 class Severity(StrEnum):
@@ -84,7 +84,7 @@ def verify_module(module: ir.Module | ir.Operation) -> list[Diagnostic]:
     """Every problem in `module`: MLIR's verifier first, then each janus op (empty when valid)."""
     root = module.operation
     diagnostics = verify_mlir(root)
-    for op in _walk(root):
+    for op in walk(root):
         if op.name.startswith(janus.PREFIX):
             diagnostics.extend(verify_janus_op(op))
     return diagnostics
@@ -111,13 +111,3 @@ def verify_janus_op(op: ir.Operation) -> list[Diagnostic]:
     except Exception as e:  # a shape rule that fails unexpectedly still points at the op
         problems = [f"could not be verified: {type(e).__name__}: {e}"]
     return [Diagnostic(op.location, Severity.ERROR, f"'{op.name}' op {p}") for p in problems]
-
-
-def _walk(op: ir.Operation) -> Iterator[ir.Operation]:
-    """Every op nested in `op` (pre-order), not `op` itself."""
-    for region in op.regions:
-        for block in region.blocks:
-            for child in block.operations:
-                child = child.operation
-                yield child
-                yield from _walk(child)

@@ -3,23 +3,14 @@ folds nothing behind our back)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from iree.compiler import ir
+
+from ..dialects.walk import walk
 
 
 def ops_named(root: ir.Operation, prefix: str) -> list[ir.Operation]:
     """Every op (pre-order, nested regions included) whose name starts with `prefix`."""
-    return [op for op in _walk(root) if op.name.startswith(prefix)]
-
-
-def _walk(op: ir.Operation) -> Iterator[ir.Operation]:
-    for region in op.regions:
-        for block in region.blocks:
-            for child in block.operations:
-                child = child.operation
-                yield child
-                yield from _walk(child)
+    return [op for op in walk(root) if op.name.startswith(prefix)]
 
 
 def replace_op(op: ir.Operation, values: list[ir.Value]) -> None:

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 
 from iree.compiler import ir
 
+from ..dialects.walk import walk
+
 CONTRACTION_FLOPS_PER_S = 80e9
 ELEMENT_OPS_PER_S = 20e9
 FACTS_VERSION = "2"  # bump when the analysis below changes: cached facts are keyed by it
@@ -118,15 +120,6 @@ def _ops(block: ir.Block) -> Iterator[ir.Operation]:
         yield op.operation
 
 
-def _walk(op: ir.Operation) -> Iterator[ir.Operation]:
-    """Every operation nested inside `op` (pre-order), not `op` itself."""
-    for region in op.regions:
-        for block in region.blocks:
-            for inner in _ops(block):
-                yield inner
-                yield from _walk(inner)
-
-
 def _symbol(op: ir.Operation) -> str:
     return ir.StringAttr(op.attributes["sym_name"]).value
 
@@ -145,7 +138,7 @@ def _call_cycles(funcs: list[ir.Operation]) -> list[str]:
     edges: dict[str, list[str]] = {}
     for f in funcs:
         callees = []
-        for op in _walk(f):
+        for op in walk(f):
             if "callee" in op.attributes:
                 callee = ir.FlatSymbolRefAttr(op.attributes["callee"]).value
                 if callee in names:
@@ -179,7 +172,7 @@ def _call_cycles(funcs: list[ir.Operation]) -> list[str]:
 def _wide_scalar_inserts(funcs: list[ir.Operation]) -> list[str]:
     problems = []
     for f in funcs:
-        for op in _walk(f):
+        for op in walk(f):
             if op.name != "tensor.insert" or _inside_linalg(op):
                 continue
             shape = _shape(op.operands[1].type)
@@ -207,7 +200,7 @@ def _written_args(func: ir.Operation) -> tuple[int, ...]:
     if entry is None:
         return ()
     written = set()
-    for op in _walk(func):
+    for op in walk(func):
         if op.name in _INSERTS:
             index = _argument_behind(op.operands[1], entry)
             if index is not None:
