@@ -1,0 +1,1 @@
+"""The janus dialect: op signatures and classes (janus), types, the verifier."""

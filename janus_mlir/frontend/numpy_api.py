@@ -476,10 +476,6 @@ for _dt in ("float16", "float32", "float64", "int8", "int16", "int32", "int64", 
     FUNCTIONS[getattr(np, _dt)] = scalar_type(np.dtype(getattr(np, _dt)))
 
 
-def _method(fn: Handler) -> Handler:
-    return fn
-
-
 def _shape_varargs(fn: Handler) -> Handler:
     """x.reshape(2, 3) and x.transpose(1, 0) take the shape as varargs or as one tuple."""
 
