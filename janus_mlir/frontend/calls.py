@@ -9,22 +9,19 @@
 
 from __future__ import annotations
 
-import builtins
 import inspect
-import math
 import types
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 
+from .builtins_api import BUILTINS
 from .errors import Unconvertible
 from .indexing import subscript as index_array
 from .lift import HostObject
-from .numpy_api import FUNCTIONS, METHODS, PROPERTIES, to_python_scalar
-from .operators import apply
+from .numpy_api import FUNCTIONS, METHODS, PROPERTIES
 from .sources import AttrOf, ItemOf
-from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_tensor
+from .values import Tensor, is_tensor
 
 if TYPE_CHECKING:
     from .converter import FunctionConverter
@@ -156,149 +153,3 @@ def inline(cv: FunctionConverter, fn: types.FunctionType, args: list[Any],
         return FunctionConverter(cv.conv, fn, scope, env).run()
     finally:
         cv.conv.depth -= 1
-
-
-# ---------------------------------------------------------------------------------------------
-# Builtins
-# ---------------------------------------------------------------------------------------------
-
-
-def _len(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> int:
-    (x,) = args
-    if is_tensor(x):
-        if x.ndim == 0:
-            raise cv.fail("len() of unsized object")
-        return x.shape[0]
-    if isinstance(x, HostObject):
-        return len(x.value)
-    return len(x)
-
-
-def _scalar_conversion(kind: type) -> Callable[..., Any]:
-    def handler(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        if len(args) == 1 and is_tensor(args[0]) and not kwargs:
-            return to_python_scalar(cv.b, args[0], kind)
-        if any(is_tensor(a) for a in args):
-            raise cv.fail(f"{kind.__name__}() with these arguments is not converted")
-        try:
-            return kind(*args, **kwargs)
-        except Exception as e:
-            raise cv.fail(f"{type(e).__name__}: {e}") from None
-
-    return handler
-
-
-def _abs(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> Any:
-    (x,) = args
-    return apply(cv.b, "absolute", [x], static_fn=builtins.abs)
-
-
-def _min_max(name: str, op: str) -> Callable[..., Any]:
-    py = getattr(builtins, name)
-
-    def handler(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        items = cv.iterate(args[0]) if len(args) == 1 else list(args)
-        if kwargs or not items:
-            raise cv.fail(f"{name}() with these arguments is not converted")
-        if not any(is_tensor(x) for x in items):
-            return py(items)
-        if any(is_tensor(x) and x.ndim for x in items):
-            raise cv.fail(f"{name}() of arrays needs the truth value of an array")
-        # Python's max(a, b) returns one of its arguments: select, keeping the winner's type.
-        best = items[0]
-        for x in items[1:]:
-            pick = apply(cv.b, "greater" if name == "max" else "less", [x, best])
-            if not is_tensor(pick):
-                best = x if pick else best
-                continue
-            kinds = {v.kind if is_tensor(v) else PY_SCALAR for v in (x, best)}
-            if len(kinds) > 1 or _dtype(x) != _dtype(best):
-                raise cv.fail(f"{name}() of values of different types is not converted")
-            best = cv.b.emit("where", [pick, _lift(cv, x), _lift(cv, best)], kinds.pop())
-        return best
-
-    return handler
-
-
-def _dtype(v: Any) -> Any:
-    return v.dtype if is_tensor(v) else type(v)
-
-
-def _lift(cv: FunctionConverter, v: Any) -> Tensor:
-    from .operators import lift
-
-    return lift(cv.b, v)
-
-
-def _sum(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> Any:
-    items = cv.iterate(args[0])
-    total: Any = args[1] if len(args) > 1 else kwargs.get("start", 0)
-    for x in items:
-        total = apply(cv.b, "add", [total, x], static_fn=lambda a, b: a + b)
-    return total
-
-
-def _static_builtin(fn: Callable[..., Any]) -> Callable[..., Any]:
-    def handler(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        if fn in (tuple, list, enumerate, zip, reversed, sorted) and args:
-            args = [cv.iterate(a) if isinstance(a, HostObject) or is_tensor(a) else a
-                    for a in args]
-        if any(is_tensor(a) for a in [*args, *kwargs.values()]) and fn not in (tuple, list,
-                                                                               enumerate, zip,
-                                                                               reversed):
-            raise cv.fail(f"{fn.__name__}() of a value computed in the graph is not converted")
-        try:
-            return fn(*args, **kwargs)
-        except Exception as e:
-            raise cv.fail(f"{type(e).__name__}: {e}") from None
-
-    return handler
-
-
-def _isinstance(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> bool:
-    x, cls = args
-    if isinstance(x, HostObject):
-        return isinstance(x.value, cls)
-    if is_tensor(x):
-        proxy = {ARRAY: np.empty(x.shape, x.dtype), NP_SCALAR: x.dtype.type(0),
-                 PY_SCALAR: x.py_type(0)}[x.kind]
-        return isinstance(proxy, cls)
-    return isinstance(x, cls)
-
-
-def _print(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> Any:
-    raise cv.fail("print() is not converted yet")
-
-
-def _math(op: str) -> Callable[..., Any]:
-    def handler(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        (x,) = args
-        if not is_tensor(x):
-            return getattr(math, op)(x)
-        if x.kind != PY_SCALAR:
-            x = to_python_scalar(cv.b, x, float)
-        if x.dtype != np.float64:
-            x = cv.b.emit("astype", [x], PY_SCALAR, dtype=np.dtype(np.float64))
-        return cv.b.emit(_MATH_OPS[op], [x], PY_SCALAR)
-
-    return handler
-
-
-_MATH_OPS = {"exp": "exp", "log": "log", "sqrt": "sqrt", "tanh": "tanh", "sin": "sin",
-             "cos": "cos", "fabs": "absolute"}
-
-BUILTINS: dict[Any, Callable[..., Any]] = {
-    builtins.len: _len,
-    builtins.float: _scalar_conversion(float),
-    builtins.int: _scalar_conversion(int),
-    builtins.bool: _scalar_conversion(bool),
-    builtins.abs: _abs,
-    builtins.min: _min_max("min", "minimum"),
-    builtins.max: _min_max("max", "maximum"),
-    builtins.sum: _sum,
-    builtins.isinstance: _isinstance,
-    builtins.print: _print,
-    **{fn: _static_builtin(fn) for fn in (range, tuple, list, enumerate, zip, reversed, dict,
-                                          str, repr, round, divmod, sorted, type)},
-    **{getattr(math, op): _math(op) for op in _MATH_OPS},
-}
