@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
+import random
 from typing import Any
 
 import numpy as np
@@ -27,19 +28,89 @@ def run_captured(fn: Any, args: tuple, kwargs: dict) -> tuple[Any, BaseException
 
 
 def check(compiled: jm.JanusFunction, *args: Any, **kwargs: Any) -> Any:
-    """One call of `compiled` compared with its undecorated function; returns the result."""
+    """One call of `compiled` compared with its undecorated function; returns the result.
+
+    Compared: return value (values, dtypes, shapes, Python types), the inputs afterwards (the
+    heap), which arrays share memory and which objects are the same object among results and
+    inputs (views and aliasing), stdout, the state of NumPy's and Python's global RNGs, and the
+    exception raised, if any.
+    """
     plain_in = copy.deepcopy((args, kwargs))
     jit_in = copy.deepcopy((args, kwargs))
+    rng_before = _rng_state()
     expected, exp_exc, exp_out = run_captured(compiled.fn, *plain_in)
+    rng_plain = _rng_state()
+    _set_rng_state(rng_before)
     got, got_exc, got_out = run_captured(compiled, *jit_in)
+    rng_jit = _rng_state()
     assert got_out == exp_out, f"stdout differs:\n{got_out!r}\nvs\n{exp_out!r}"
+    assert _same_rng(rng_jit, rng_plain), "the global random number generators differ"
     if exp_exc is not None or got_exc is not None:
         assert type(got_exc) is type(exp_exc), f"raised {got_exc!r}, plain raised {exp_exc!r}"
         assert str(got_exc) == str(exp_exc)
     else:
         assert_same(got, expected, "result")
+        assert aliasing(got, jit_in) == aliasing(expected, plain_in), (
+            "results and inputs share memory or identity differently:\n"
+            f"{aliasing(got, jit_in)}\nvs\n{aliasing(expected, plain_in)}")
     assert_same(jit_in, plain_in, "inputs after the call")
     return got
+
+
+def _rng_state() -> tuple[Any, Any]:
+    return np.random.get_state(), random.getstate()
+
+
+def _set_rng_state(state: tuple[Any, Any]) -> None:
+    np.random.set_state(state[0])
+    random.setstate(state[1])
+
+
+def _same_rng(a: tuple[Any, Any], b: tuple[Any, Any]) -> bool:
+    (na, ra), (nb, rb) = a, b
+    return ra == rb and all(
+        np.array_equal(x, y) if isinstance(x, np.ndarray) else x == y for x, y in zip(na, nb))
+
+
+def aliasing(result: Any, inputs: Any) -> tuple[frozenset, frozenset]:
+    """Which leaves of (result, inputs) are one object, and which arrays share memory."""
+    leaves: list[tuple[str, Any]] = []
+    _leaves(result, "result", leaves, set())
+    _leaves(inputs, "inputs", leaves, set())
+    same, shared = set(), set()
+    for i, (pa, a) in enumerate(leaves):
+        for pb, b in leaves[i + 1:]:
+            if a is b:
+                same.add((pa, pb))
+            elif isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and \
+                    np.shares_memory(a, b):
+                shared.add((pa, pb))
+    return frozenset(same), frozenset(shared)
+
+
+def _leaves(v: Any, path: str, out: list[tuple[str, Any]], active: set[int]) -> None:
+    if id(v) in active:
+        return
+    if isinstance(v, (tuple, list)):
+        out.append((path, v))
+        active.add(id(v))
+        for i, x in enumerate(v):
+            _leaves(x, f"{path}[{i}]", out, active)
+        active.discard(id(v))
+    elif isinstance(v, dict):
+        out.append((path, v))
+        active.add(id(v))
+        for k, x in v.items():
+            _leaves(x, f"{path}[{k!r}]", out, active)
+        active.discard(id(v))
+    elif isinstance(v, np.ndarray):
+        out.append((path, v))
+    elif hasattr(v, "__dict__") and not isinstance(v, type):
+        out.append((path, v))
+        active.add(id(v))
+        for k, x in vars(v).items():
+            _leaves(x, f"{path}.{k}", out, active)
+        active.discard(id(v))
 
 
 def assert_same(got: Any, want: Any, path: str = "value") -> None:

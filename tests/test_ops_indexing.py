@@ -1,4 +1,4 @@
-"""Indexing ops (slice, take, in_bounds) against NumPy.
+"""Indexing ops (slice, slice_update, take, in_bounds) against NumPy.
 
 `slice` is checked against Python slices of NumPy arrays (`x[a:b:c, ...]`, negative and
 out-of-range bounds, negative steps, empty results) resolved the way the frontend does;
@@ -28,7 +28,7 @@ from .op_harness import (
     shapes,
 )
 
-COVERED = covered(["slice", "take", "in_bounds"])
+COVERED = covered(["slice", "slice_update", "take", "in_bounds"])
 INDEX_DTYPES = (np.dtype(np.int32), np.dtype(np.int64), np.dtype(bool))
 
 
@@ -51,6 +51,23 @@ def slice_case(draw: st.DrawFn) -> Case:
              "steps": tuple(r[2] for r in resolved)}
     return Case("slice", (x,), attrs, reference=lambda x, s=slices: x[s].copy(),
                 label=f"x[{slices}]")
+
+
+@st.composite
+def slice_update_case(draw: st.DrawFn) -> Case:
+    x = draw(_array(draw(shapes(0, 3))))
+    slices = tuple(slice(draw(bounds), draw(bounds), draw(st.sampled_from([None, 1, 2, -1, -3])))
+                   for _ in range(x.ndim))
+    resolved = [normalize_slice(s, n) for s, n in zip(slices, x.shape)]
+    src = make_array(np.random.default_rng(draw(seeds)), tuple(r[1] for r in resolved), x.dtype)
+    attrs = {"starts": tuple(r[0] for r in resolved), "steps": tuple(r[2] for r in resolved)}
+
+    def reference(x, src, s=slices):
+        out = x.copy()
+        out[s] = src
+        return out
+
+    return Case("slice_update", (x, src), attrs, reference=reference, label=f"x[{slices}] = src")
 
 
 @st.composite
@@ -87,7 +104,7 @@ def in_bounds_case(draw: st.DrawFn) -> Case:
                 reference=lambda i, n=size: np.all((i >= -n) & (i < n)), label=f"size={size}")
 
 
-STRATEGIES = {"slice": slice_case, "take": take_case, "in_bounds": in_bounds_case}
+STRATEGIES = {"slice": slice_case, "slice_update": slice_update_case, "take": take_case, "in_bounds": in_bounds_case}
 assert set(STRATEGIES) == COVERED
 
 

@@ -16,6 +16,7 @@ from iree.compiler import ir
 from iree.compiler.dialects import func
 
 from ..dialects import janus
+from . import heap
 from ..dialects.context import make_context
 from ..dialects.opdef import ShapeError
 from ..dialects.types import TensorSpec, UnsupportedType, is_supported_dtype, tensor_type
@@ -80,8 +81,10 @@ class GraphBuilder:
         return ir.Location.file(self.filename, self.line, self.col + 1, context=self.context)
 
     # --- inputs -----------------------------------------------------------------------------
-    def input(self, source: Source, shape: tuple[int, ...], dtype: np.dtype, kind: str) -> Tensor:
-        """The function argument carrying `source` (added on first use)."""
+    def input(self, source: Source, shape: tuple[int, ...], dtype: np.dtype, kind: str,
+              c_order: bool = True) -> Tensor:
+        """The function argument carrying `source` (added on first use); `c_order`: whether the
+        caller's array is C-contiguous (an entry guard checks it)."""
         if source in self._input_values:
             return self._input_values[source]
         if not is_supported_dtype(dtype):
@@ -90,17 +93,24 @@ class GraphBuilder:
         spec = TensorSpec(tuple(shape), np.dtype(dtype))
         with self.context, self.location():
             arg = self.block.add_argument(tensor_type(spec.shape, spec.dtype), self.location())
-        t = Tensor(arg, spec, kind, fresh=False, source=source)
+        t = Tensor(arg, spec, kind, fresh=False, source=source, c_order=c_order)
         self.inputs.append(GraphInput(source, spec, kind))
         self._input_values[source] = t
         return t
 
     # --- ops --------------------------------------------------------------------------------
-    def emit(self, name: str, operands: Sequence[Tensor], kind: str = ARRAY,
+    def emit(self, name: str, operands: Sequence[Tensor], kind: str = ARRAY, copy: bool = False,
              **attrs: Any) -> Tensor:
-        """Emit `janus.<name>` at the current line; one result, wrapped as a Tensor of `kind`."""
+        """Emit `janus.<name>` at the current line; one result, wrapped as a Tensor of `kind`.
+
+        A view op (heap.VIEW_OPS) on an array gives a view of it, as in NumPy, unless `copy`.
+        """
         (value,) = self.emit_values(name, [t.value for t in operands], **attrs)
-        return Tensor(value, janus.wrap(value.owner).result_specs[0], kind)
+        spec = janus.wrap(value.owner).result_specs[0]
+        out = Tensor(value, spec, kind, c_order=_c_order(spec, operands))
+        if name in heap.VIEW_OPS and not copy:
+            heap.link_view(self, out, operands[0], name, attrs)
+        return out
 
     def emit_values(self, name: str, operands: Sequence[ir.Value], **attrs: Any) -> list[ir.Value]:
         cls = janus.op_class(name)
@@ -134,3 +144,18 @@ class GraphBuilder:
             ftype = ir.FunctionType.get(arg_types, [t.value.type for t in outputs])
             self.func.attributes["function_type"] = ir.TypeAttr.get(ftype)
         return self.module
+
+
+def _c_order(spec: TensorSpec, operands: Sequence[Tensor]) -> bool:
+    """Whether NumPy would lay the result out C-contiguous: always for rank <= 1; otherwise
+    when every array operand is C-contiguous (NumPy's 'K' order keeps other layouts)."""
+    if len(spec.shape) <= 1:
+        return True
+    return all(_is_c_layout(t) for t in operands if t.kind == ARRAY and t.ndim >= 2)
+
+
+def _is_c_layout(t: Tensor) -> bool:
+    if t.view is None:
+        return t.c_order
+    v = t.view
+    return v.root.c_order and not v.ambiguous and bool(v.layout.flags.c_contiguous)

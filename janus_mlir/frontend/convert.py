@@ -14,7 +14,10 @@ from typing import Any
 
 from iree.compiler import ir
 
+import numpy as np
+
 from ..dialects.verifier import verify_module
+from . import heap
 from .builder import GraphBuilder, GraphInput, InGraphGuard
 from .calls import TensorMethod
 from .converter import Conversion, FunctionConverter, parse_function
@@ -23,8 +26,10 @@ from .lift import HostObject, Lifter, Policy
 from .sources import Frame, Guard, Param, Source
 from .values import ARRAY, Tensor, is_tensor
 
-# Output template leaves: ("out", index, kind) for a graph result; ("source", Source) for an
-# object of the call returned as is; ("static", value) for a value known at conversion time.
+# Output template nodes: ("out", index, kind) for a graph result; ("source", Source) for an
+# object of the call returned as is; ("static", value) for an immutable value known at
+# conversion time; ("view", base, steps) for a NumPy view of a base; ("obj", key, node) and
+# ("same", key) keep the identity of objects returned more than once; containers by type.
 Template = Any
 
 
@@ -71,28 +76,83 @@ def convert(fn: types.FunctionType, params: dict[str, Any], policy: Policy) -> C
     )
 
 
-def _template(b: GraphBuilder, value: Any, outputs: list[Tensor], seen: dict[int, int]) -> Template:
+def _template(b: GraphBuilder, value: Any, outputs: list[Tensor], seen: dict[int, int],
+              keep: list[Any] | None = None) -> Template:
+    """How to rebuild `value` from the graph's results. Objects met twice are rebuilt once
+    (`("same", key)`), so `return a, a` and containers that share an element keep their
+    identities."""
+    keep = keep if keep is not None else []
+    if id(value) in seen:
+        return ("same", seen[id(value)])
+    if _immutable_static(value):
+        return ("static", value)
+    key = seen[id(value)] = len(seen)
+    keep.append(value)  # ids stay unique while the template is built
+    return ("obj", key, _node(b, value, outputs, seen, keep))
+
+
+def _node(b: GraphBuilder, value: Any, outputs: list[Tensor], seen: dict[int, int],
+          keep: list[Any]) -> Template:
     if is_tensor(value):
-        if not value.fresh and value.source is not None and value.kind == ARRAY:
-            return ("source", value.source)  # the caller's own array object, returned as is
-        if id(value) not in seen:
-            seen[id(value)] = len(outputs)
-            outputs.append(value)
-        return ("out", seen[id(value)], value.kind)
+        if value.kind != ARRAY:
+            return ("out", _output(outputs, value), value.kind)
+        return _array_node(b, value, outputs)
     if isinstance(value, HostObject):
         return ("source", value.source)
-    if isinstance(value, (tuple, list)):
-        return (type(value).__name__, [_template(b, v, outputs, seen) for v in value])
-    if isinstance(value, dict):
-        return ("dict", [(k, _template(b, v, outputs, seen)) for k, v in value.items()])
+    if type(value) in (tuple, list):
+        return (type(value).__name__, [_template(b, v, outputs, seen, keep) for v in value])
+    if isinstance(value, tuple) and hasattr(type(value), "_fields"):
+        return ("namedtuple", type(value), [_template(b, v, outputs, seen, keep)
+                                            for v in value])
+    if type(value) is dict:
+        return ("dict", [(k, _template(b, v, outputs, seen, keep)) for k, v in value.items()])
     if isinstance(value, TensorMethod):
         raise Unconvertible("returning a bound ndarray method is not converted", b.where)
-    return ("static", value)
+    raise Unconvertible(f"returning a {type(value).__name__} made while converting is not "
+                        "converted (it would be one object shared by every call)", b.where)
 
 
-def rebuild(template: Template, results: list[Any], frame: Frame) -> Any:
+def _output(outputs: list[Tensor], t: Tensor) -> int:
+    for i, o in enumerate(outputs):
+        if o is t:
+            return i
+    outputs.append(t)
+    return len(outputs) - 1
+
+
+def _array_node(b: GraphBuilder, t: Tensor, outputs: list[Tensor]) -> Template:
+    """An array result: the caller's own array, a graph result, or a view of either."""
+    root = heap.roots_of(t)
+    if t.view is not None and (t.view.ambiguous or root.ambiguous_views):
+        raise Unconvertible("returning an array whose aliasing after a reshape of a "
+                            "non-C-contiguous array is not modelled", b.where)
+    base = (("source", root.source) if not root.fresh and root.source is not None
+            else ("out", _output(outputs, root), ARRAY))
+    if t.view is None:
+        return base
+    return ("view", base, t.view.steps)
+
+
+_IMMUTABLE = (type(None), bool, int, float, complex, str, bytes, type(Ellipsis), slice, range,
+              np.generic, np.dtype)
+
+
+def _immutable_static(value: Any) -> bool:
+    if isinstance(value, _IMMUTABLE) and not isinstance(value, np.ndarray):
+        return True
+    return type(value) is frozenset and all(_immutable_static(v) for v in value)
+
+
+def rebuild(template: Template, results: list[Any], frame: Frame,
+            memo: dict[int, Any] | None = None) -> Any:
     """The Python return value from the graph's results (as NumPy would have produced it)."""
+    memo = memo if memo is not None else {}
     tag = template[0]
+    if tag == "obj":
+        value = memo[template[1]] = rebuild(template[2], results, frame, memo)
+        return value
+    if tag == "same":
+        return memo[template[1]]
     if tag == "out":
         return results[template[1]]
     if tag == "source":
@@ -100,7 +160,11 @@ def rebuild(template: Template, results: list[Any], frame: Frame) -> Any:
         return src.get(frame)
     if tag == "static":
         return template[1]
+    if tag == "view":
+        return heap.numpy_view(rebuild(template[1], results, frame, memo), template[2])
     if tag == "dict":
-        return {k: rebuild(t, results, frame) for k, t in template[1]}
-    items = [rebuild(t, results, frame) for t in template[1]]
+        return {k: rebuild(t, results, frame, memo) for k, t in template[1]}
+    if tag == "namedtuple":
+        return template[1](*[rebuild(t, results, frame, memo) for t in template[2]])
+    items = [rebuild(t, results, frame, memo) for t in template[1]]
     return tuple(items) if tag == "tuple" else items

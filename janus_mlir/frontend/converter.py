@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from . import heap
 from .builder import GraphBuilder
 from .errors import Unconvertible
 from .lift import HostObject, Lifter
@@ -162,10 +163,8 @@ class FunctionConverter(ast.NodeVisitor):
             self.env[name] = apply(self.b, op_name, [old, rhs], static_fn=py_op)
 
     def inplace(self, old: Tensor, op_name: str, rhs: Any) -> Tensor:
-        """`a += b` on an ndarray writes into `a`: allowed on arrays this graph created."""
-        if not old.fresh:
-            raise self.fail(f"in-place update of {old.source} (an array the caller can see) is "
-                            "not converted yet")
+        """`a += b` on an ndarray writes into `a`'s buffer: every view and every container
+        holding `a` sees the write (frontend/heap.py)."""
         new = apply(self.b, op_name, [old, rhs])
         if new.shape != old.shape:
             raise self.fail(f"non-broadcastable output operand with shape {old.shape} doesn't "
@@ -175,11 +174,8 @@ class FunctionConverter(ast.NodeVisitor):
                 raise self.fail(f"Cannot cast ufunc '{op_name}' output from {new.dtype} to "
                                 f"{old.dtype} with casting rule 'same_kind'")
             new = self.b.emit("astype", [new], dtype=old.dtype)
-        new.kind = ARRAY
-        for k, v in list(self.env.items()):  # every name bound to the array sees the write
-            if v is old:
-                self.env[k] = new
-        return new
+        heap.write(self.b, old, new)
+        return old
 
     def visit_If(self, node: ast.If) -> None:
         self.block(node.body if self.truth(self.visit(node.test)) else node.orelse)

@@ -71,8 +71,12 @@ class Lifter:
             if not is_supported_dtype(value.dtype):
                 raise Unconvertible(f"{source} has dtype {value.dtype}, which janus does not "
                                     "compile", self.b.where)
-            self._entry(source, "array", (value.shape, value.dtype))
-            return self.b.input(source, value.shape, value.dtype, ARRAY)
+            if not value.dtype.isnative:
+                raise Unconvertible(f"{source} has non-native byte order ({value.dtype.str}); "
+                                    "janus compiles native-endian arrays only", self.b.where)
+            c_order = bool(value.flags.c_contiguous)
+            self._entry(source, "array", (value.shape, value.dtype, c_order))
+            return self.b.input(source, value.shape, value.dtype, ARRAY, c_order)
         if type(value) in (bool, int, float):
             return self._python_scalar(source, value)
         if isinstance(value, np.generic):

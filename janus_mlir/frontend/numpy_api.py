@@ -423,7 +423,7 @@ def asarray(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
 
 
 def _copy(b: GraphBuilder, a: Tensor) -> Tensor:
-    out = b.emit("reshape", [a], shape=a.shape)  # a fresh value the graph owns
+    out = b.emit("reshape", [a], copy=True, shape=a.shape)  # a fresh array the graph owns
     out.kind = ARRAY
     return out
 
@@ -522,8 +522,16 @@ def to_python_scalar(b: GraphBuilder, a: Tensor, kind: type | None = None) -> Te
     return out
 
 
-def _flatten(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+def _ravel(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    """x.ravel(): a view when NumPy's reshape(-1) is one (the heap model decides)."""
     return reshape_to(b, args[0], (args[0].spec.size,))
+
+
+def _flatten(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    """x.flatten(): always a copy."""
+    out = b.emit("reshape", [args[0]], copy=True, shape=(args[0].spec.size,))
+    out.kind = ARRAY
+    return out
 
 
 def _copy_method(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
@@ -537,7 +545,7 @@ METHODS: dict[str, Handler] = {
     "argmin": _arg_reduction("argmin"), "var": _var_std(False), "std": _var_std(True),
     "reshape": _shape_varargs(reshape), "transpose": _shape_varargs(transpose),
     "squeeze": squeeze, "astype": _astype, "item": _item, "clip": clip, "dot": dot,
-    "flatten": _flatten, "ravel": _flatten, "copy": _copy_method, "take": take,
+    "flatten": _flatten, "ravel": _ravel, "copy": _copy_method, "take": take,
 }
 
 PROPERTIES: dict[str, Callable[[GraphBuilder, Tensor], Any]] = {

@@ -124,8 +124,9 @@ class Guard:
         if v is MISSING:
             return False
         if self.kind == "array":
-            shape, dtype = self.expected
-            return type(v) is np.ndarray and v.shape == shape and v.dtype == dtype
+            shape, dtype, c_order = self.expected
+            return (type(v) is np.ndarray and v.shape == shape and v.dtype == dtype
+                    and v.flags.c_contiguous == c_order)
         if self.kind == "type":
             return type(v) is self.expected
         if self.kind == "value":
@@ -140,8 +141,9 @@ class Guard:
 
     def describe(self) -> str:
         if self.kind == "array":
-            shape, dtype = self.expected
-            text = f"{self.source} is an ndarray of shape {shape} and dtype {np.dtype(dtype).name}"
+            shape, dtype, c_order = self.expected
+            text = (f"{self.source} is an ndarray of shape {shape} and dtype "
+                    f"{np.dtype(dtype).name}" + ("" if c_order else ", not C-contiguous"))
         elif self.kind == "type":
             text = f"{self.source} is a {self.expected.__name__}"
         elif self.kind == "value":

@@ -8,7 +8,6 @@ when the graph runs and represented by a `Tensor`: an SSA value plus what NumPy 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -24,14 +23,45 @@ PY_TYPES = {np.dtype(np.int64): int, np.dtype(np.float64): float, np.dtype(np.bo
 DTYPE_OF_PY = {int: np.dtype(np.int64), float: np.dtype(np.float64), bool: np.dtype(np.bool_)}
 
 
-@dataclass(eq=False)
 class Tensor:
-    value: ir.Value
-    spec: TensorSpec
-    kind: str = ARRAY
-    fresh: bool = True  # produced by this graph (not an input the caller can see)
-    source: Any = None  # the Source it was read from, for inputs
-    meta: dict[str, Any] = field(default_factory=dict)
+    """A value known when the graph runs: its SSA value, spec and what NumPy hands the user.
+
+    ARRAY tensors are heap objects (frontend/heap.py): a root owns its buffer and has a version
+    that in-place writes bump; a view (`view` set) reads its root through a chain of view ops and
+    is re-materialised when the root changed. Scalars are immutable snapshots.
+    """
+
+    def __init__(self, value: ir.Value, spec: TensorSpec, kind: str = ARRAY, fresh: bool = True,
+                 source: Any = None, meta: dict[str, Any] | None = None,
+                 c_order: bool = True):
+        self._value = value
+        self.spec = spec
+        self.kind = kind
+        self._fresh = fresh  # produced by this graph (not an input the caller can see)
+        self.source = source  # the Source it was read from, for inputs
+        self.meta = meta if meta is not None else {}
+        self.c_order = c_order  # NumPy would lay this root out C-contiguous
+        self.view: Any = None  # heap.View when this array is a view of another
+        self.version = 0  # bumped by every in-place write to this root
+        self.ambiguous_views = False  # a reshape of it may or may not share its memory
+
+    @property
+    def value(self) -> ir.Value:
+        if self.view is not None and self.kind == ARRAY:
+            self._value = self.view.current(self._value)
+        return self._value
+
+    def assign(self, value: ir.Value) -> None:
+        """New contents of this root after an in-place write."""
+        self._value = value
+        self.version += 1
+
+    def set_cached(self, value: ir.Value) -> None:
+        self._value = value
+
+    @property
+    def fresh(self) -> bool:
+        return self.view.root._fresh if self.view is not None else self._fresh
 
     @property
     def shape(self) -> tuple[int, ...]:

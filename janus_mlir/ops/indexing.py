@@ -1,5 +1,5 @@
-"""Indexing: basic slicing (`slice`), numpy.take (`take`) and the bounds test behind IndexError
-guards (`in_bounds`).
+"""Indexing: basic slicing (`slice`) and its write-back (`slice_update`), numpy.take (`take`) and
+the bounds test behind IndexError guards (`in_bounds`).
 
 Integer indexing and `np.newaxis` are composed by the frontend from `slice` + `reshape`, so they
 need no op here. `slice` takes one (start, size, step) triple per dim, normalised the way
@@ -90,6 +90,69 @@ defop("slice", ("operand",),
       attrs={"starts": Attr(I64_ARRAY), "sizes": Attr(I64_ARRAY), "steps": Attr(I64_ARRAY)},
       infer=_infer_slice, numpy=_numpy_slice, lower=_lower_slice,
       doc="x[start:stop:step, ...] with each dim's slice resolved to (start, size, step).")
+
+
+# ---------------------------------------------------------------------------------------------
+# slice_update: the write-back of a slice view
+# ---------------------------------------------------------------------------------------------
+
+
+def _infer_slice_update(operands: Sequence[TensorSpec],
+                        attrs: dict[str, Any]) -> list[TensorSpec]:
+    dest, src = operands
+    starts, steps = tuple(attrs["starts"]), tuple(attrs["steps"])
+    if src.dtype != dest.dtype:
+        raise ShapeError(f"slice_update source {src} and destination {dest} differ in dtype")
+    if src.rank != dest.rank:
+        raise ShapeError(f"slice_update source {src} and destination {dest} differ in rank")
+    _infer_slice([dest], {"starts": starts, "sizes": src.shape, "steps": steps})
+    return [dest]
+
+
+def _lower_slice_update(e: Emitter, operands, in_specs, attrs, out_specs):
+    (dest, src), (_, src_spec), (out,) = operands, in_specs, out_specs
+    if out.size == 0 or src_spec.size == 0:
+        return [dest]
+    starts, steps, sizes = tuple(attrs["starts"]), tuple(attrs["steps"]), src_spec.shape
+
+    def body(s: Scalar, d: ir.Value, _o: ir.Value) -> ir.Value:
+        inside, coords = None, []
+        for dim, (st, sp, n) in enumerate(zip(starts, steps, sizes)):
+            rel = s.op("arith.subi", [s.linalg_index(dim), s.index_const(st)])
+            j = s.op("arith.divsi", [rel, s.index_const(sp)])
+            hit = s.cmp("eq", s.op("arith.muli", [j, s.index_const(sp)]), rel, I64_DT)
+            hit = s.op("arith.andi", [hit, s.cmp("ge", j, s.index_const(0), I64_DT)])
+            hit = s.op("arith.andi", [hit, s.cmp("lt", j, s.index_const(n), I64_DT)])
+            inside = hit if inside is None else s.op("arith.andi", [inside, hit])
+            coords.append(s.op("arith.maxsi", [s.op("arith.minsi", [j, s.index_const(n - 1)]),
+                                               s.index_const(0)]))
+        if not coords:  # rank 0: the source replaces the destination
+            return tensor.ExtractOp(src, []).result
+        return s.select(inside, tensor.ExtractOp(src, coords).result, d)
+
+    rank = out.rank
+    return e.generic([dest], [identity_map(rank)], [e.empty(out)], [identity_map(rank)],
+                     [PARALLEL] * rank, body)
+
+
+def _numpy_slice_update(dest, src, starts, steps):
+    def one(start: int, size: int, step: int) -> slice:
+        if size == 0:
+            return slice(0, 0)
+        stop = start + size * step
+        return slice(start, stop if stop >= 0 else None, step)
+
+    out = np.array(dest, copy=True)
+    out[tuple(map(one, starts, np.shape(src), steps))] = src
+    return out
+
+
+defop("slice_update", ("dest", "source"),
+      attrs={"starts": Attr(I64_ARRAY), "steps": Attr(I64_ARRAY)},
+      infer=_infer_slice_update, numpy=_numpy_slice_update, lower=_lower_slice_update,
+      doc="A copy of dest with the slice (start, source size, step per dim) replaced by "
+          "source: how a write through a slice view reaches its base array. Lowered to one "
+          "linalg.generic producing a fresh tensor (never an insert into an argument).")
 
 
 # ---------------------------------------------------------------------------------------------

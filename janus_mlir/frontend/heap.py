@@ -1,0 +1,185 @@
+"""The heap model of the converter: arrays as a buffer plus a view chain, with versioned writes.
+
+In NumPy an ndarray is a window onto a buffer: `b = a[:2]`, `a.T`, `a.reshape(-1)`, `a[None]`,
+`np.squeeze(a)` and `np.broadcast_to(a, s)` share `a`'s memory, so a later in-place write through
+any of them is seen through all of them. In the graph every value is an immutable SSA tensor.
+This module bridges the two:
+
+- every ARRAY `Tensor` is either a *root* (it owns its buffer: an op's fresh result or a value the
+  caller passed in) or a *view* of a root through a chain of view steps;
+- a write (`a += 1`) computes the new contents of the written array, scatters them back through
+  the chain into the root (`slice_update`, inverse reshape/transpose) and bumps the root's
+  version;
+- reading a view whose root changed re-materialises it from the root's current value, so every
+  name, container element and view that holds the array sees the write, as in NumPy.
+
+Whether a reshape is a view or a copy follows NumPy's own rule: the steps are replayed on a
+strided stand-in array (no memory behind it) with `np.reshape(..., copy=False)`. That needs the
+root's memory layout: roots are C-contiguous when NumPy would make them so (graph inputs are
+guarded C-contiguous, elementwise results of C-contiguous operands are C-contiguous); where the
+layout is not known, a reshape leaves the aliasing undecided and any write to, or return of, such
+an ambiguous array together with its root stops the conversion.
+
+Writes to an array the caller can see (a graph input or a view of one) are not converted yet:
+they raise `Unconvertible`, and the call runs as plain Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from .errors import Unconvertible
+from .values import ARRAY, Tensor
+
+if TYPE_CHECKING:
+    from .builder import GraphBuilder
+
+VIEW_OPS = frozenset({"slice", "reshape", "transpose", "expand_dims", "squeeze",
+                      "broadcast_to"})
+
+
+@dataclass(frozen=True)
+class ViewStep:
+    """One janus view op applied to the previous array of a chain."""
+
+    op: str
+    attrs: tuple[tuple[str, Any], ...]
+    in_shape: tuple[int, ...]
+
+    @property
+    def kwargs(self) -> dict[str, Any]:
+        return dict(self.attrs)
+
+    def numpy(self, arr: np.ndarray) -> np.ndarray:
+        """The same view of a NumPy array (a view, never a copy)."""
+        a = self.kwargs
+        if self.op == "slice":
+            return arr[tuple(map(_py_slice, a["starts"], a["sizes"], a["steps"]))]
+        if self.op == "reshape":
+            return np.reshape(arr, a["shape"], copy=False)
+        if self.op == "transpose":
+            return np.transpose(arr, a["perm"])
+        if self.op == "expand_dims":
+            return np.expand_dims(arr, tuple(a["axes"]))
+        if self.op == "squeeze":
+            return np.squeeze(arr, axis=tuple(a["axes"]))
+        if self.op == "broadcast_to":
+            return np.broadcast_to(arr, a["shape"])
+        raise ValueError(f"not a view op: {self.op}")
+
+
+def _py_slice(start: int, size: int, step: int) -> slice:
+    if size == 0:
+        return slice(0, 0)
+    stop = start + size * step
+    return slice(start, stop if stop >= 0 else None, step)
+
+
+@dataclass
+class View:
+    """How a view tensor reads its root: the chain of steps and the root version it last saw."""
+
+    root: Tensor
+    steps: tuple[ViewStep, ...]
+    layout: np.ndarray  # strided stand-in with the view's shape and strides into the root
+    builder: GraphBuilder
+    seen: int = 0  # root version the cached value was computed at
+    ambiguous: bool = False  # NumPy may have copied instead (the root's layout is unknown)
+
+    def current(self, cached: Any) -> Any:
+        """The view's SSA value as of the root's current version (ops emitted if stale)."""
+        if self.seen == self.root.version:
+            return cached
+        value = self.root
+        for step in self.steps:
+            value = self.builder.emit(step.op, [value], ARRAY, copy=True, **step.kwargs)
+        self.seen = self.root.version
+        return value.value
+
+
+def root_layout(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """A C-contiguous stand-in of `shape`: strides only, nothing behind them is ever read."""
+    itemsize = np.dtype(dtype).itemsize
+    strides, acc = [], itemsize
+    for d in reversed(shape):
+        strides.append(acc)
+        acc *= max(d, 1)
+    return as_strided(np.empty(1, dtype), shape=shape, strides=tuple(reversed(strides)),
+                      writeable=False)
+
+
+def link_view(b: GraphBuilder, out: Tensor, operand: Tensor, op: str,
+              attrs: dict[str, Any]) -> None:
+    """Record that `out` (just emitted by view op `op` on `operand`) is a view, if NumPy's is."""
+    if operand.kind != ARRAY:
+        return
+    parent = operand.view
+    root = parent.root if parent else operand
+    layout = parent.layout if parent else root_layout(operand.shape, operand.dtype)
+    step = ViewStep(op, tuple(sorted(attrs.items())), operand.shape)
+    ambiguous = parent.ambiguous if parent else False
+    try:
+        new_layout = step.numpy(layout)
+    except ValueError:  # NumPy's reshape would copy: `out` owns its buffer
+        if root.c_order:
+            return
+        new_layout, ambiguous = root_layout(out.shape, out.dtype), True
+    if op == "reshape" and not root.c_order:
+        ambiguous = True
+    steps = (*parent.steps, step) if parent else (step,)
+    out.view = View(root, steps, new_layout, b, root.version, ambiguous)
+    if ambiguous:
+        root.ambiguous_views = True
+
+
+def roots_of(t: Tensor) -> Tensor:
+    return t.view.root if t.view else t
+
+
+def write(b: GraphBuilder, target: Tensor, new: Tensor) -> None:
+    """`target[...] = new` in place: every alias of target's buffer sees the new contents."""
+    root = roots_of(target)
+    if not root.fresh:
+        raise Unconvertible(f"in-place write to {root.source or 'an input array'} (an array the "
+                            "caller can see) is not converted yet", b.where)
+    view = target.view
+    if (view and view.ambiguous) or root.ambiguous_views:
+        raise Unconvertible("in-place write to an array whose aliasing after a reshape of a "
+                            "non-C-contiguous array is not modelled", b.where)
+    if view is None:
+        root.assign(new.value)
+        return
+    if any(s.op == "broadcast_to" for s in view.steps):
+        raise Unconvertible("ValueError: output array is read-only (a broadcast view)", b.where)
+    parents = [root]
+    for step in view.steps[:-1]:
+        parents.append(b.emit(step.op, [parents[-1]], ARRAY, copy=True, **step.kwargs))
+    value = new
+    for step, parent in zip(reversed(view.steps), reversed(parents)):
+        value = _write_back(b, step, parent, value)
+    root.assign(value.value)
+    view.seen = root.version
+    target.set_cached(new.value)
+
+
+def _write_back(b: GraphBuilder, step: ViewStep, parent: Tensor, value: Tensor) -> Tensor:
+    """The new contents of `parent` after its view `step` was replaced by `value`."""
+    a = step.kwargs
+    if step.op == "slice":
+        return b.emit("slice_update", [parent, value], ARRAY, starts=a["starts"],
+                      steps=a["steps"])
+    if step.op == "transpose":
+        inverse = tuple(int(i) for i in np.argsort(a["perm"]))
+        return b.emit("transpose", [value], ARRAY, copy=True, perm=inverse)
+    return b.emit("reshape", [value], ARRAY, copy=True, shape=step.in_shape)
+
+
+def numpy_view(arr: np.ndarray, steps: tuple[ViewStep, ...]) -> np.ndarray:
+    """Replay a view chain on a real NumPy array (for returned views of arguments/results)."""
+    for step in steps:
+        arr = step.numpy(arr)
+    return arr
