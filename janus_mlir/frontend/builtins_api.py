@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .lift import HostObject
-from .numpy_api import to_python_scalar
+from .numpy_api import static, to_python_scalar
 from .operators import apply
 from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_tensor
 
@@ -105,6 +105,9 @@ def _static_builtin(fn: Callable[..., Any]) -> Callable[..., Any]:
         if any(is_tensor(a) for a in [*args, *kwargs.values()]) and fn not in (tuple, list,
                                                                                enumerate, zip,
                                                                                reversed):
+            for a in [*args, *kwargs.values()]:  # a run-time input scalar: key on its value
+                if is_tensor(a) and a.kind != ARRAY:
+                    static(cv.b, a, f"the argument of {fn.__name__}()")
             raise cv.fail(f"{fn.__name__}() of a value computed in the graph is not converted")
         try:
             return fn(*args, **kwargs)

@@ -15,12 +15,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 
+from . import host
 from .builtins_api import BUILTINS
-from .errors import Unconvertible
 from .indexing import subscript as index_array
 from .lift import HostObject
 from .numpy_api import FUNCTIONS, METHODS, PROPERTIES
-from .sources import AttrOf, ItemOf
+from .pure import is_plain, is_pure, stores_only
+from .sources import ClassAttr, DefaultArg, ItemOf
 from .values import Tensor, is_tensor
 
 if TYPE_CHECKING:
@@ -48,11 +49,8 @@ def attribute(cv: FunctionConverter, base: Any, name: str) -> Any:
             return TensorMethod(base, name)
         raise cv.fail(f"ndarray attribute '{name}' is not converted")
     if isinstance(base, HostObject):
-        return cv.conv.lifter.read(AttrOf(base.source, name))
-    try:
-        return getattr(base, name)
-    except AttributeError as e:
-        raise cv.fail(f"AttributeError: {e}") from None
+        return host.attribute(cv, base, name)
+    return host.raw_attribute(cv, base, name)
 
 
 def subscript(cv: FunctionConverter, base: Any, key: Any) -> Any:
@@ -62,10 +60,16 @@ def subscript(cv: FunctionConverter, base: Any, key: Any) -> Any:
         raise cv.fail("indexing a Python container with a value computed in the graph is not "
                       "converted")
     if isinstance(base, HostObject):
+        if type(base.value) not in (tuple, list, dict):
+            raise cv.fail(f"indexing a {type(base.value).__name__} would run its __getitem__")
         if isinstance(key, slice):
             items = cv.iterate(base)
             return type(base.value)(items[key])
+        if isinstance(base.value, dict):
+            host.has_key(cv, base, key)  # a missing key raises KeyError in the plain call
         return cv.conv.lifter.read(ItemOf(base.source, key))
+    if not isinstance(base, (tuple, list, dict, str, bytes, range)):
+        raise cv.fail(f"indexing a {type(base).__name__} is not converted")
     try:
         return base[key]
     except Exception as e:
@@ -80,8 +84,13 @@ def subscript(cv: FunctionConverter, base: Any, key: Any) -> Any:
 def call(cv: FunctionConverter, fn: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
     if isinstance(fn, TensorMethod):
         return METHODS[fn.name](cv.b, [fn.tensor, *args], kwargs)
+    if isinstance(fn, host.HostMethod):
+        return host.call_method(cv, fn, args, kwargs)
     if isinstance(fn, HostObject):
-        raise cv.fail(f"calling a {type(fn.value).__name__} object is not converted")
+        return _call_object(cv, fn, args, kwargs)
+    query = _host_query(cv, fn, args, kwargs)
+    if query is not _NO_QUERY:
+        return query
     handler = _handler(fn)
     if handler is not None:
         return handler(cv, args, kwargs)
@@ -90,13 +99,65 @@ def call(cv: FunctionConverter, fn: Any, args: list[Any], kwargs: dict[str, Any]
         return inline(cv, fn.__func__, [owner, *args], kwargs)
     if isinstance(fn, types.FunctionType):
         return inline(cv, fn, args, kwargs)
-    if any(is_tensor(a) for a in [*args, *kwargs.values()]):
-        name = getattr(fn, "__qualname__", type(fn).__name__)
-        raise cv.fail(f"call to {name} is not converted")
-    try:  # a call on constants only (e.g. math.sqrt(2)): compute it now
-        return fn(*[_host(a) for a in args], **{k: _host(v) for k, v in kwargs.items()})
+    if _is_namedtuple_class(fn):
+        try:  # its generated __new__ only packs the fields into a tuple
+            return fn(*args, **kwargs)
+        except TypeError as e:
+            raise cv.fail(f"TypeError: {e}") from None
+    name = getattr(fn, "__qualname__", None) or type(fn).__name__
+    if not is_pure(fn):
+        raise cv.fail(f"call to {name} is not converted (only functions on the pure list may "
+                      "run while converting); the call runs as plain Python")
+    if not stores_only(fn) and not all(is_plain(a) for a in [*args, *kwargs.values()]):
+        raise cv.fail(f"call to {name} on values computed in the graph or read from the host "
+                      "is not converted")
+    try:  # a pure call on constants only (e.g. math.sqrt(2)): compute it now
+        return fn(*args, **kwargs)
     except Exception as e:
         raise cv.fail(f"{type(e).__name__}: {e}") from None
+
+
+_NO_QUERY = object()
+
+
+def _host_query(cv: FunctionConverter, fn: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """len/type/bool/str/repr of host objects (and type() of graph values), answered from the
+    real objects with guards."""
+    try:
+        if fn not in _QUERIES or len(args) != 1 or kwargs:
+            return _NO_QUERY
+    except TypeError:
+        return _NO_QUERY
+    (x,) = args
+    if fn is type:
+        return host.type_of(cv, x)
+    if not isinstance(x, HostObject):
+        return _NO_QUERY
+    if fn is len:
+        return host.length(cv, x)
+    if fn is bool:
+        return host.truth(cv, x)
+    return fn(host.plain_value(cv, x))  # str, repr
+
+
+_QUERIES = {len, type, bool, str, repr}
+
+
+def _call_object(cv: FunctionConverter, obj: HostObject, args: list[Any],
+                 kwargs: dict[str, Any]) -> Any:
+    """`layer(x)`: a host object whose class defines `__call__` in Python is inlined."""
+    method = host.class_attr(type(obj.value), "__call__")
+    if not isinstance(method, types.FunctionType):
+        raise cv.fail(f"calling a {type(obj.value).__name__} object is not converted")
+    cv.conv.lifter.read(ClassAttr(obj.source, "__call__"))  # guarded like a method
+    return inline(cv, method, [obj, *args], kwargs)
+
+
+def _is_namedtuple_class(fn: Any) -> bool:
+    if not (isinstance(fn, type) and issubclass(fn, tuple) and hasattr(fn, "_fields")):
+        return False
+    new = fn.__dict__.get("__new__")
+    return getattr(new, "__module__", "") == f"namedtuple_{fn.__name__}"
 
 
 def _handler(fn: Any) -> Callable[..., Any] | None:
@@ -107,12 +168,6 @@ def _handler(fn: Any) -> Callable[..., Any] | None:
         return BUILTINS.get(fn)
     except TypeError:  # unhashable callee
         return None
-
-
-def _host(v: Any) -> Any:
-    if isinstance(v, HostObject):
-        raise Unconvertible("passing a host object to an unconverted function")
-    return v
 
 
 def _method_owner(cv: FunctionConverter, method: types.MethodType) -> Any:
@@ -137,17 +192,19 @@ def inline(cv: FunctionConverter, fn: types.FunctionType, args: list[Any],
         bound = inspect.signature(fn).bind(*args, **kwargs)
     except TypeError as e:
         raise cv.fail(f"TypeError: {e}") from None
-    bound.apply_defaults()
+    scope = scope_name(fn)
+    known = cv.conv.functions.get(scope)
+    if known is not None and known is not fn:
+        raise cv.fail(f"two different functions named {scope}")
+    cv.conv.functions[scope] = fn
     env = dict(bound.arguments)
     for p in inspect.signature(fn).parameters.values():
         if p.kind is p.VAR_POSITIONAL:
             env[p.name] = tuple(env.get(p.name, ()))
         elif p.kind is p.VAR_KEYWORD:
             env[p.name] = dict(env.get(p.name, {}))
-    scope = scope_name(fn)
-    known = cv.conv.functions.get(scope)
-    if known is not None and known is not fn:
-        raise cv.fail(f"two different functions named {scope}")
+        elif p.name not in env:  # a default: read (and guarded) on every call, never frozen
+            env[p.name] = cv.conv.lifter.read(DefaultArg(p.name, scope))
     cv.conv.depth += 1
     try:
         return FunctionConverter(cv.conv, fn, scope, env).run()

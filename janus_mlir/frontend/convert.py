@@ -123,7 +123,7 @@ def _output(outputs: list[Tensor], t: Tensor) -> int:
 def _array_node(b: GraphBuilder, t: Tensor, outputs: list[Tensor]) -> Template:
     """An array result: the caller's own array, a graph result, or a view of either."""
     root = heap.roots_of(t)
-    if t.view is not None and (t.view.ambiguous or root.ambiguous_views):
+    if root.fresh and t.view is not None and (t.view.ambiguous or root.ambiguous_views):
         raise Unconvertible("returning an array whose aliasing after a reshape of a "
                             "non-C-contiguous array is not modelled", b.where)
     base = (("source", root.source) if not root.fresh and root.source is not None

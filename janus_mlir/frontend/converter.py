@@ -21,11 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from . import heap
+from . import heap, host
 from .builder import GraphBuilder
 from .errors import Unconvertible
 from .lift import HostObject, Lifter
 from .operators import BINOPS, COMPARES, UNARYOPS, apply, unary
+from .pure import is_plain
 from .sources import ClosureVar, GlobalVar, ItemOf
 from .values import ARRAY, Tensor, is_tensor
 
@@ -185,7 +186,11 @@ class FunctionConverter(ast.NodeVisitor):
             raise self.fail("branching on a value computed from array data is not converted "
                             "yet")
         if isinstance(value, HostObject):
-            return bool(value.value)
+            return host.truth(self, value)
+        if isinstance(value, (tuple, list, dict)):  # built while converting
+            return len(value) > 0
+        if not is_plain(value) and not callable(value) and not isinstance(value, type(np)):
+            raise self.fail(f"the truth value of a {type(value).__name__} is not converted")
         try:
             return bool(value)
         except Exception as e:
@@ -206,18 +211,20 @@ class FunctionConverter(ast.NodeVisitor):
     def iterate(self, value: Any) -> list[Any]:
         """The items of something a for loop or an unpacking walks, known now."""
         if isinstance(value, HostObject):
+            if isinstance(value.value, dict):
+                return host.dict_keys(self, value)
             if type(value.value) not in (tuple, list):
                 raise self.fail(f"iterating over a {type(value.value).__name__} is not "
                                 "converted")
             lift = self.conv.lifter
-            return [lift.read(ItemOf(value.source, i)) for i in range(len(value.value))]
+            return [lift.read(ItemOf(value.source, i)) for i in range(host.length(self, value))]
         if is_tensor(value):
             from .numpy_api import index_first
 
             if value.ndim == 0:
                 raise self.fail("iteration over a 0-d array")
             return [index_first(self.b, value, i) for i in range(value.shape[0])]
-        if isinstance(value, (tuple, list, range, dict, str, zip, enumerate, map)):
+        if isinstance(value, (tuple, list, range, dict, str, zip, enumerate, reversed)):
             return list(value)
         raise self.fail(f"iterating over {type(value).__name__} is not converted")
 
@@ -295,14 +302,21 @@ class FunctionConverter(ast.NodeVisitor):
         rights = [self.visit(c) for c in node.comparators]
         results = []
         for op, right in zip(node.ops, rights):
-            if isinstance(op, (ast.Is, ast.IsNot, ast.In, ast.NotIn)):
-                if is_tensor(left) or is_tensor(right):
-                    if isinstance(op, (ast.Is, ast.IsNot)) and (left is None or right is None):
-                        results.append(isinstance(op, ast.IsNot))
-                        left = right
-                        continue
-                    raise self.fail(f"'{type(op).__name__}' on arrays is not converted")
-                results.append(_static_compare(op, left, right))
+            if isinstance(op, (ast.Is, ast.IsNot)):
+                same = host.identical(self, left, right)
+                if same is None:
+                    same = left is right
+                results.append(same if isinstance(op, ast.Is) else not same)
+            elif isinstance(op, (ast.In, ast.NotIn)):
+                found = self.contains(left, right)
+                results.append(found if isinstance(op, ast.In) else not found)
+            elif isinstance(left, HostObject) or isinstance(right, HostObject):
+                name, py_op = COMPARES[type(op)]
+                if name not in ("equal", "not_equal"):
+                    raise self.fail(f"ordering comparison of a {type(left).__name__} is not "
+                                    "converted")
+                results.append(bool(py_op(host.plain_value(self, left),
+                                          host.plain_value(self, right))))
             else:
                 name, py_op = COMPARES[type(op)]
                 results.append(apply(self.b, name, [left, right], static_fn=py_op))
@@ -312,6 +326,18 @@ class FunctionConverter(ast.NodeVisitor):
         if any(is_tensor(r) for r in results):
             raise self.fail("chained comparison of arrays needs the truth value of an array")
         return all(results)
+
+    def contains(self, item: Any, container: Any) -> bool:
+        """`item in container` for containers known now (host ones read and guarded)."""
+        if is_tensor(item) or is_tensor(container):
+            raise self.fail("'in' on arrays is not converted")
+        if isinstance(container, HostObject) and isinstance(container.value, dict):
+            return host.has_key(self, container, host.plain_value(self, item))
+        items = host.plain_value(self, container)
+        try:
+            return host.plain_value(self, item) in items
+        except TypeError as e:
+            raise self.fail(f"TypeError: {e}") from None
 
     def visit_BoolOp(self, node: ast.BoolOp) -> Any:
         is_and = isinstance(node.op, ast.And)
@@ -359,10 +385,19 @@ class FunctionConverter(ast.NodeVisitor):
     def visit_JoinedStr(self, node: ast.JoinedStr) -> Any:
         parts = []
         for v in node.values:
-            x = self.visit(v.value) if isinstance(v, ast.FormattedValue) else v.value
+            if not isinstance(v, ast.FormattedValue):
+                parts.append(v.value)
+                continue
+            x = self.visit(v.value)
             if is_tensor(x):
                 raise self.fail("formatting an array value into a string is not converted yet")
-            parts.append(str(x))
+            x = host.plain_value(self, x)
+            spec = self.visit(v.format_spec) if v.format_spec is not None else ""
+            convert = {-1: None, ord("s"): str, ord("r"): repr, ord("a"): ascii}[v.conversion]
+            try:
+                parts.append(format(convert(x) if convert else x, spec))
+            except (TypeError, ValueError) as e:
+                raise self.fail(f"{type(e).__name__}: {e}") from None
         return "".join(parts)
 
 
@@ -374,18 +409,6 @@ def any_tensor(v: Any) -> bool:
     if isinstance(v, dict):
         return any(any_tensor(x) for x in v.values())
     return isinstance(v, HostObject) and type(v.value) in (tuple, list)
-
-
-def _static_compare(op: ast.cmpop, a: Any, b: Any) -> bool:
-    a = a.value if isinstance(a, HostObject) else a
-    b = b.value if isinstance(b, HostObject) else b
-    if isinstance(op, ast.Is):
-        return a is b
-    if isinstance(op, ast.IsNot):
-        return a is not b
-    if isinstance(op, ast.In):
-        return a in b
-    return a not in b
 
 
 def _contains(stmts: list[ast.stmt], kinds: tuple[type, ...]) -> bool:

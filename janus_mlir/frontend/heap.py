@@ -54,13 +54,14 @@ class ViewStep:
     def kwargs(self) -> dict[str, Any]:
         return dict(self.attrs)
 
-    def numpy(self, arr: np.ndarray) -> np.ndarray:
-        """The same view of a NumPy array (a view, never a copy)."""
+    def numpy(self, arr: np.ndarray, strict: bool = True) -> np.ndarray:
+        """The same step on a NumPy array. `strict`: a view or ValueError, never a copy;
+        otherwise a reshape copies exactly when NumPy's would."""
         a = self.kwargs
         if self.op == "slice":
             return arr[tuple(map(_py_slice, a["starts"], a["sizes"], a["steps"]))]
         if self.op == "reshape":
-            return np.reshape(arr, a["shape"], copy=False)
+            return np.reshape(arr, a["shape"], copy=False if strict else None)
         if self.op == "transpose":
             return np.transpose(arr, a["perm"])
         if self.op == "expand_dims":
@@ -179,7 +180,8 @@ def _write_back(b: GraphBuilder, step: ViewStep, parent: Tensor, value: Tensor) 
 
 
 def numpy_view(arr: np.ndarray, steps: tuple[ViewStep, ...]) -> np.ndarray:
-    """Replay a view chain on a real NumPy array (for returned views of arguments/results)."""
+    """Replay a view chain on a real NumPy array (for returned views of arguments/results):
+    NumPy itself decides, on the real layout, whether each reshape is a view."""
     for step in steps:
-        arr = step.numpy(arr)
+        arr = step.numpy(arr, strict=False)
     return arr

@@ -48,9 +48,16 @@ class Lifter:
         self.entry_guards: dict[tuple[Source, str], Guard] = {}
         self.assumptions: dict[tuple[Source, str], Guard] = {}
         self._cache: dict[Source, Any] = {}
+        # Where each module, class or function returned as itself was read from, so that its
+        # attributes are read (and guarded) through that source on every call.
+        self.origin: dict[int, Source] = {}
 
     def _entry(self, source: Source, kind: str, expected: Any) -> None:
         self.entry_guards.setdefault((source, kind), Guard(source, kind, expected, self.b.where))
+
+    def entry(self, source: Source, kind: str, expected: Any) -> None:
+        """A guard the answer to a host query depends on (part of the graph's signature)."""
+        self._entry(source, kind, expected)
 
     def _assume(self, source: Source, kind: str, expected: Any) -> None:
         self.assumptions.setdefault((source, kind), Guard(source, kind, expected, self.b.where))
@@ -88,9 +95,14 @@ class Lifter:
                                                                                    np.dtype):
             self._entry(source, "value" if value is not None else "identity", value)
             return value
+        if isinstance(value, types.BuiltinMethodType) and not isinstance(
+                getattr(value, "__self__", None), (types.ModuleType, type(None))):
+            raise Unconvertible(f"{source} is a bound built-in method (a new object on every "
+                                "access); call it on its object instead", self.b.where)
         if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.ModuleType,
-                              type, np.ufunc)):
+                              type, np.ufunc, property)) or _library_callable(value):
             self._assume(source, "identity", value)
+            self.origin.setdefault(id(value), source)
             return value
         if isinstance(value, types.MethodType):
             self._assume(source, "method", value.__func__)
@@ -121,3 +133,9 @@ class Lifter:
     def tensor_of(self, source: Source) -> Tensor | None:
         v = self._cache.get(source)
         return v if isinstance(v, Tensor) else None
+
+
+def _library_callable(value: Any) -> bool:
+    """A callable object of NumPy's or the interpreter's own types (np.where's dispatcher)."""
+    module = type(value).__module__ or ""
+    return callable(value) and (module in ("numpy", "builtins") or module.startswith("numpy."))

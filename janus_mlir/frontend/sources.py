@@ -91,6 +91,51 @@ class ItemOf(Source):
         return f"{self.base}[{self.key!r}]"
 
 
+@dataclass(frozen=True)
+class DefaultArg(Source):
+    """The default value of parameter `name` of the function registered as `scope`."""
+
+    name: str
+    scope: str
+
+    def get(self, frame: Frame) -> Any:
+        fn = frame.functions[self.scope]
+        kwdefaults = fn.__kwdefaults__ or {}
+        if self.name in kwdefaults:
+            return kwdefaults[self.name]
+        code = fn.__code__
+        positional = code.co_varnames[:code.co_argcount]
+        defaults = fn.__defaults__ or ()
+        index = positional.index(self.name) - (len(positional) - len(defaults))
+        if index < 0:
+            raise LookupError(f"parameter {self.name} has no default")
+        return defaults[index]
+
+    def __str__(self) -> str:
+        return f"default of {self.scope.rsplit('.', 1)[-1]}({self.name}=...)"
+
+
+@dataclass(frozen=True)
+class ClassAttr(Source):
+    """An attribute looked up on the type of an object (a property, a method's function)."""
+
+    base: Source
+    attr: str
+
+    def get(self, frame: Frame) -> Any:
+        return _class_lookup(type(self.base.get(frame)), self.attr)
+
+    def __str__(self) -> str:
+        return f"type({self.base}).{self.attr}"
+
+
+def _class_lookup(cls: type, attr: str) -> Any:
+    for klass in cls.__mro__:
+        if attr in klass.__dict__:
+            return klass.__dict__[attr]
+    raise AttributeError(f"type object '{cls.__name__}' has no attribute '{attr}'")
+
+
 # ---------------------------------------------------------------------------------------------
 # Guards
 # ---------------------------------------------------------------------------------------------
@@ -109,9 +154,11 @@ def _fetch(source: Source, frame: Frame) -> Any:
 class Guard:
     """A host-side check on one source.
 
-    kind: 'array' (ndarray of `expected` = (shape, dtype)), 'type' (type(v) is expected),
-    'value' (type and == expected), 'identity' (v is expected), 'method' (a bound method of
-    the function `expected`), 'len' (container length).
+    kind: 'array' (ndarray of `expected` = (shape, dtype, C-contiguous)), 'type' (type(v) is
+    expected), 'value' (type and == expected), 'identity' (v is expected), 'method' (a bound
+    method of the function `expected`), 'len' (container length), 'same' (`v is other` is as
+    expected = (other source, bool)), 'has' (`key in v` is as expected = (key, bool)), 'keys'
+    (a dict with exactly the keys `expected`, in order).
     """
 
     source: Source
@@ -137,6 +184,13 @@ class Guard:
             return getattr(v, "__func__", None) is self.expected
         if self.kind == "len":
             return len(v) == self.expected
+        if self.kind == "same":  # `v is other` gave `expected[1]`
+            other = _fetch(self.expected[0], frame)
+            return other is not MISSING and (v is other) == self.expected[1]
+        if self.kind == "has":  # `key in v` gave `expected[1]`
+            return (self.expected[0] in v) == self.expected[1]
+        if self.kind == "keys":
+            return type(v) is dict and tuple(v) == self.expected
         raise ValueError(f"unknown guard kind {self.kind}")
 
     def describe(self) -> str:
@@ -150,6 +204,12 @@ class Guard:
             text = f"{self.source} == {self.expected!r}"
         elif self.kind in ("identity", "method"):
             text = f"{self.source} is {_name_of(self.expected)}"
+        elif self.kind == "same":
+            text = f"({self.source} is {self.expected[0]}) is {self.expected[1]}"
+        elif self.kind == "has":
+            text = f"({self.expected[0]!r} in {self.source}) is {self.expected[1]}"
+        elif self.kind == "keys":
+            text = f"{self.source} has keys {list(self.expected)!r}"
         else:
             text = f"len({self.source}) == {self.expected}"
         return f"{self.where}: {text}" if self.where else text

@@ -24,16 +24,20 @@ from typing import Any
 import numpy as np
 
 from .. import config
-from ..frontend.convert import convert
+from ..frontend.convert import ConvertedGraph, convert
 from ..frontend.errors import NeedsStatic, Unconvertible
 from ..frontend.lift import Policy
 from ..frontend.sources import Param, Source
 from .compiler import CompileError
 from .graph import CompiledGraph, DeviceUnavailable
-from .module import GuardFailure
+from .module import CannotRun, GuardFailure
 from .targets import Target, get_target
 
 log = logging.getLogger("janus_mlir")
+
+# An assumption that keeps failing stops being speculated on (the function runs as plain Python
+# for that signature) instead of being recompiled on every call.
+MAX_ASSUMPTION_FAILURES = 3
 
 
 @dataclass
@@ -53,6 +57,7 @@ class _Signature:
     scalar_values: dict[Source, set[Any]] = field(default_factory=dict)
     unconvertible: str | None = None
     policy: Policy = field(default_factory=Policy)
+    failures: dict[Source, int] = field(default_factory=dict)  # failed assumptions, by source
 
 
 class JanusFunction:
@@ -100,6 +105,8 @@ class JanusFunction:
             except GuardFailure as e:
                 graph.guard_failures += 1
                 return self._fallback(graph, params, args, kwargs, str(e.guard), None)
+            except CannotRun as e:
+                return self._fallback(graph, params, args, kwargs, str(e), None)
             self.stats.graph_calls += 1
             return result
         return self._profile_and_build(params, args, kwargs)
@@ -121,23 +128,34 @@ class JanusFunction:
 
     def _fallback(self, graph: CompiledGraph, params: dict[str, Any], args: tuple, kwargs: dict,
                   reason: str, relax: Source | None) -> Any:
-        """An assumption failed: run as plain Python; rebuild with the assumption relaxed."""
+        """An assumption failed: run as plain Python; rebuild with the assumption relaxed.
+
+        The new graph is converted before the plain call runs, so it sees the heap as the call
+        began (conversion runs no user code), and compiled after it."""
         self.stats.fallbacks += 1
         self._note(f"fallback: {reason}")
-        if relax is not None:  # a speculated Python value changed: make it a run-time input
-            self.graphs.remove(graph)
-            profile = self._profile_for(params)
+        if relax is None:
+            return self._imperative(args, kwargs)
+        self.graphs.remove(graph)
+        profile = self._profile_for(params)
+        failures = profile.failures[relax] = profile.failures.get(relax, 0) + 1
+        converted = None
+        if failures > MAX_ASSUMPTION_FAILURES and relax not in profile.policy.dynamic:
+            profile.unconvertible = (f"{relax} changed on {failures} calls; it is no longer "
+                                     "speculated on and the function runs as plain Python")
+            self._note(profile.unconvertible)
+        else:  # a speculated Python value changed: make it a run-time input
             profile.policy.dynamic.add(relax)
-            try:
-                return self._imperative(args, kwargs)
-            finally:
-                self._build(params, profile)
-                if relax in profile.policy.keyed:
-                    # The value had to stay a constant: the old graph remains right for its
-                    # own value, which is now part of its signature rather than speculation.
-                    graph.key_on(relax)
-                    self.graphs.append(graph)
-        return self._imperative(args, kwargs)
+            converted = self._convert(params, profile, relaxed=relax)
+        result = self._imperative(args, kwargs)
+        if converted is not None:
+            self._compile(converted, profile)
+        if relax in profile.policy.keyed:
+            # The value had to stay a constant: the old graph remains right for its own value,
+            # which is now part of its signature rather than speculation.
+            graph.key_on(relax)
+            self.graphs.append(graph)
+        return result
 
     def _profile_and_build(self, params: dict[str, Any], args: tuple, kwargs: dict) -> Any:
         profile = self._profile_for(params)
@@ -145,47 +163,64 @@ class JanusFunction:
         for name, value in params.items():
             if type(value) in (bool, int, float):
                 profile.scalar_values.setdefault(Param(name), set()).add((type(value), value))
-        result = self._imperative(args, kwargs)  # exceptions propagate like the plain call's
+        converted = None
         if profile.unconvertible is None and profile.calls >= config.current().profile_calls:
             for source, seen in profile.scalar_values.items():
                 if len(seen) > 1:  # varied while profiling: do not speculate on its value
                     profile.policy.dynamic.add(source)
-            self._build(params, profile)
+            converted = self._convert(params, profile)  # before the call changes the heap
+        result = self._imperative(args, kwargs)  # exceptions propagate like the plain call's
+        if converted is not None:
+            self._compile(converted, profile)
         return result
 
     def _profile_for(self, params: dict[str, Any]) -> _Signature:
         key = _signature_key(params)
         return self._profiles.setdefault(key, _Signature())
 
-    def _build(self, params: dict[str, Any], profile: _Signature) -> None:
-        """Convert and compile a graph for this call's signature; record why if we cannot."""
+    def _convert(self, params: dict[str, Any], profile: _Signature,
+                 relaxed: Source | None = None) -> ConvertedGraph | None:
+        """Convert this call's signature (no user code runs); record why if we cannot."""
         for _ in range(8):  # each NeedsStatic moves one scalar from run-time input to signature
             try:
-                converted = convert(self.fn, params, profile.policy)
-                name = f"{self.fn.__name__}_{len(self.graphs)}"
-                graph = CompiledGraph(converted, self.target, name)
+                return convert(self.fn, params, profile.policy)
             except NeedsStatic as e:
                 profile.policy.dynamic.discard(e.source)
                 profile.policy.keyed.add(e.source)
-                continue
             except Unconvertible as e:
+                if relaxed is not None and relaxed in profile.policy.dynamic:
+                    # As a run-time input the value stops the conversion: key on it instead.
+                    profile.policy.dynamic.discard(relaxed)
+                    profile.policy.keyed.add(relaxed)
+                    relaxed = None
+                    continue
                 profile.unconvertible = str(e)
                 self._note(f"not converted: {e}")
-                return
-            except (CompileError, DeviceUnavailable) as e:
-                profile.unconvertible = f"{type(e).__name__}: {e}"
-                self._note(profile.unconvertible)
-                return
+                return None
             except Exception as e:  # a janus bug must not change what the user's code does
                 profile.unconvertible = f"internal error: {type(e).__name__}: {e}"
                 self._note(profile.unconvertible)
                 log.debug("janus internal error", exc_info=True)
-                return
-            self.stats.compilations += 1
-            self.graphs.append(graph)
-            _dump(graph)
-            return
+                return None
         profile.unconvertible = "too many values needed as constants"
+        self._note(profile.unconvertible)
+        return None
+
+    def _compile(self, converted: ConvertedGraph, profile: _Signature) -> None:
+        try:
+            graph = CompiledGraph(converted, self.target, f"{self.fn.__name__}_{len(self.graphs)}")
+        except (CompileError, DeviceUnavailable) as e:
+            profile.unconvertible = f"{type(e).__name__}: {e}"
+            self._note(profile.unconvertible)
+            return
+        except Exception as e:  # a janus bug must not change what the user's code does
+            profile.unconvertible = f"internal error: {type(e).__name__}: {e}"
+            self._note(profile.unconvertible)
+            log.debug("janus internal error", exc_info=True)
+            return
+        self.stats.compilations += 1
+        self.graphs.append(graph)
+        _dump(graph)
 
     def _note(self, reason: str) -> None:
         self.reasons.append(reason)
@@ -198,7 +233,7 @@ def _signature_key(params: dict[str, Any]) -> tuple:
     out = []
     for name, v in params.items():
         if isinstance(v, np.ndarray):
-            out.append((name, "ndarray", v.shape, v.dtype.str))
+            out.append((name, "ndarray", v.shape, v.dtype.str, v.flags.c_contiguous))
         else:
             out.append((name, type(v)))
     return tuple(out)
