@@ -157,6 +157,7 @@ def _is_namedtuple_class(fn: Any) -> bool:
     if not (isinstance(fn, type) and issubclass(fn, tuple) and hasattr(fn, "_fields")):
         return False
     new = fn.__dict__.get("__new__")
+    new = getattr(new, "__func__", new)  # a staticmethod in the class dict
     return getattr(new, "__module__", "") == f"namedtuple_{fn.__name__}"
 
 
