@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from . import heap, host
+from . import heap, host, setitem
 from .builder import GraphBuilder
 from .errors import Unconvertible
 from .lift import HostObject, Lifter
@@ -140,7 +140,11 @@ class FunctionConverter(ast.NodeVisitor):
             raise self.fail(f"assigning to attribute '{target.attr}' (a heap write) is not "
                             "converted yet")
         elif isinstance(target, ast.Subscript):
-            raise self.fail("item assignment (an in-place write) is not converted yet")
+            base = self.visit(target.value)
+            if not (is_tensor(base) and base.kind == ARRAY):
+                raise self.fail("item assignment to a container (a heap write) is not "
+                                "converted yet")
+            setitem.setitem(self, base, self.visit(target.slice), value)
         else:
             raise self.fail(f"assignment to {type(target).__name__} is not converted")
 
@@ -151,6 +155,11 @@ class FunctionConverter(ast.NodeVisitor):
         return items
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if isinstance(node.target, ast.Subscript):
+            base = self.visit(node.target.value)
+            if is_tensor(base) and base.kind == ARRAY:
+                key = self.visit(node.target.slice)
+                return setitem.aug_setitem(self, base, key, type(node.op), node.value)
         if not isinstance(node.target, ast.Name):
             raise self.fail("augmented assignment to an attribute or item (a heap write) is "
                             "not converted yet")

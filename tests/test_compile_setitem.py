@@ -1,0 +1,71 @@
+"""Item assignment into arrays the graph created, seen through every view (the heap model)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import janus_mlir as jm
+
+from .equivalence import check, stats
+
+X = np.arange(12.0, dtype=np.float32).reshape(3, 4)
+XI = np.arange(12, dtype=np.int32).reshape(3, 4)
+
+
+def rows(x):
+    a = x * 2
+    v = a[1]
+    a[0] = 7.0
+    a[1:, ::2] = x[1:, :2]
+    a[2, 3] += 5
+    v *= 10
+    return a, v
+
+
+def int_setitem(x):
+    a = x + 0
+    a[:, 1] = 3
+    a[0, 0] += 2
+    a[..., -1] = a[0, :3]
+    return a
+
+
+def masked_cast(x):
+    a = x + 0
+    a[0] = 1.5  # a float into an int array: plain Python
+    return a
+
+
+def fancy(x):
+    a = x * 1
+    a[[0, 2]] = 0
+    return a
+
+
+def argument_write(x):
+    x[0] = 1
+    return x
+
+
+@pytest.mark.parametrize("fn,arg,converted", [
+    (rows, X, True), (int_setitem, XI, True), (masked_cast, XI, False), (fancy, X, False),
+    (argument_write, X, False)])
+def test_item_assignment(fn, arg, converted):
+    f = jm.compile(fn)
+    for _ in range(3):
+        check(f, arg.copy())
+    assert (f.stats.graph_calls == 2) is converted, f.reasons
+
+
+def broadcast_error(x):
+    a = x * 1
+    a[0] = x[:2]
+    return a
+
+
+def test_item_assignment_shape_errors_raise_like_numpy():
+    f = jm.compile(broadcast_error)
+    for _ in range(2):
+        check(f, X)
+    assert stats(f)[1] == 0
