@@ -10,6 +10,15 @@ and the IR facts. The key hashes the IREE version, the flags, the IR and, when a
 `target-cpu=host`, the host CPU's identity. An entry whose sidecar is missing or unreadable, or
 whose vmfb does not match the recorded hash (truncated, overwritten), is a miss and is rewritten.
 
+Narrow fusion (NARROW_DISPATCH_FLAGS): IREE's runtime refuses a dispatch with more than 32 buffer
+bindings or 64 push constants, but iree-compile does not respect that limit: its elementwise
+fusion stops at 32 operands, and the multi-use producer fusion after it then merges those
+pieces again (a sum of 40 arrays becomes one 41-binding dispatch). Turning that second fusion
+off keeps every dispatch within the limit in the programs measured (sums, products, `np.where`,
+reductions and matmuls over 64 arrays). It is applied only to modules that hit the limit
+(`runtime.graph` recompiles them), so other modules keep IREE's default fusion and their cache
+entries.
+
 Dump switch (`JANUS_MLIR_DUMP_DIR`): every compile_ir call writes `<stem>.mlir` (the IR exactly
 as compiled) and `<stem>.iree-compile.sh` (the command line, reading that file); on a cache miss
 the compiler really runs from the dumped file and writes `<stem>.vmfb` next to it.
@@ -38,6 +47,9 @@ from iree.compiler.tools.binaries import find_tool
 from .. import config
 from .ir_checks import FACTS_VERSION, IRFacts, analyze
 from .targets import Target
+
+
+NARROW_DISPATCH_FLAGS = ("--iree-dispatch-creation-fuse-multi-use=false",)
 
 
 class CompileError(RuntimeError):

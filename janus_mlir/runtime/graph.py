@@ -3,11 +3,26 @@
 It knows which sources feed its arguments, which guards must hold before it may answer a call
 (entry guards: the signature; assumptions: the speculation), and how to turn its results back into
 the Python value the function returns.
+
+Two things IREE does that NumPy never would are undone here, on every call:
+- **Shared result buffers.** After CSE, two results the output template keeps apart (`x + 1,
+  x + 1`; `np.floor(i), i.astype(np.int64)` on integers) are one SSA value, and IREE returns
+  one buffer twice; an identity or reshape may come back as an argument's buffer. A result that
+  may share memory with an earlier result or with an argument (a bounds check on the buffer
+  addresses, `np.may_share_memory`, not an element scan) is copied, so writing one never changes
+  another.
+- **Limits.** A module whose dispatches exceed IREE's runtime limits (DispatchLimitExceeded) is
+  recompiled once with compiler.NARROW_DISPATCH_FLAGS, at load or, for dynamic shapes, at the
+  first call that records such a dispatch.
+
+A call whose arguments cannot be passed as the graph declares them raises ArgumentMismatch
+(runtime.module), before anything runs: the dispatcher treats it as a failed entry guard.
 """
 
 from __future__ import annotations
 
 import time
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -15,15 +30,72 @@ from iree.compiler import ir
 
 from ..frontend.convert import ConvertedGraph, rebuild
 from ..frontend.sources import Frame, Guard
-from ..frontend.values import NP_SCALAR, PY_SCALAR
+from ..frontend.values import ARRAY, NP_SCALAR, PY_SCALAR
 from ..passes import lower_to_iree_input
-from .compiler import compile_ir
-from .module import LoadedModule
+from .compiler import NARROW_DISPATCH_FLAGS, CompiledModule, CompileError, compile_ir
+from .module import ArgumentMismatch, DispatchLimitExceeded, LoadedModule
 from .targets import Target, device_available
 
 
 class DeviceUnavailable(RuntimeError):
     """The graph compiled for its target, but no such device exists in this process."""
+
+
+class Executable:
+    """Lowered IR compiled by IREE and loaded into its own context: what a graph calls.
+
+    When IREE's runtime refuses one of the module's dispatches (DispatchLimitExceeded), at load
+    or at a call, the module is recompiled once with NARROW_DISPATCH_FLAGS and loaded again.
+    """
+
+    def __init__(self, lowered_ir: str, target: Target, name: str):
+        self.lowered_ir, self.target, self.name = lowered_ir, target, name
+        self.narrowed = False
+        self.compile_seconds = 0.0
+        self.compiled = self._compile(())
+        if not device_available(target.name):
+            raise DeviceUnavailable(
+                f"compiled for {target.name} ({len(self.compiled.vmfb)} bytes), but no "
+                f"{target.name} device is available here; calls run as plain Python")
+        try:
+            self.module = LoadedModule(self.compiled)
+        except DispatchLimitExceeded:
+            self.module = self._narrow()
+
+    def __call__(self, args: list[Any]) -> list[np.ndarray]:
+        """Results of one call as host arrays; ArgumentMismatch (nothing ran) when an argument
+        does not fit the module's declaration."""
+        try:
+            prepared = self.module.prepare(args)
+        except (TypeError, ValueError, OverflowError) as e:
+            raise ArgumentMismatch(str(e)) from None
+        try:
+            return self.module.call_prepared(prepared)
+        except DispatchLimitExceeded as e:  # dynamic shapes: the dispatch is recorded per call
+            if self.narrowed:
+                raise
+            try:
+                self.module = self._narrow()
+            except CompileError as failed:
+                raise DispatchLimitExceeded(f"{e}; narrower fusion did not help: {failed}"
+                                            ) from None
+            return self.module(*args)
+
+    def _compile(self, flags: tuple[str, ...]) -> CompiledModule:
+        start = time.perf_counter()
+        compiled = compile_ir(self.lowered_ir, self.target, flags, name=self.name)
+        self.compile_seconds += time.perf_counter() - start
+        return compiled
+
+    def _narrow(self) -> LoadedModule:
+        """Recompile with narrower fusion and load that; CompileError if it still exceeds."""
+        self.narrowed = True
+        self.compiled = self._compile(NARROW_DISPATCH_FLAGS)
+        try:
+            return LoadedModule(self.compiled)
+        except DispatchLimitExceeded as e:
+            raise CompileError(f"a dispatch exceeds IREE's runtime limits even with "
+                               f"{' '.join(NARROW_DISPATCH_FLAGS)}: {e}") from None
 
 
 class CompiledGraph:
@@ -36,15 +108,13 @@ class CompiledGraph:
             lowered = ir.Module.parse(self._janus_ir)
             lower_to_iree_input(lowered)
             self._lowered_ir = str(lowered)
-        start = time.perf_counter()
-        self.compiled = compile_ir(self._lowered_ir, target, name=name)
-        self.compile_seconds = time.perf_counter() - start
-        if not device_available(target.name):
-            raise DeviceUnavailable(
-                f"compiled for {target.name} ({len(self.compiled.vmfb)} bytes), but no "
-                f"{target.name} device is available here; calls run as plain Python")
-        self.module = LoadedModule(self.compiled)
+        self.executable = Executable(self._lowered_ir, target, name)
         self.guard_failures = 0
+
+    @property
+    def compile_seconds(self) -> float:
+        """Seconds spent compiling this graph's module (cache hits take milliseconds)."""
+        return self.executable.compile_seconds
 
     # --- the public face (API.md) -----------------------------------------------------------
     @property
@@ -86,18 +156,52 @@ class CompiledGraph:
         c.entry_guards = [*c.entry_guards, *moved]
 
     def run(self, frame: Frame) -> Any:
-        """Run the graph for this call; raises runtime.module.GuardFailure if a guard fails."""
-        args = [_argument(inp.source.get(frame), inp.spec.dtype)
+        """Run the graph for this call.
+
+        Raises runtime.module.GuardFailure if an in-graph guard fails, and ArgumentMismatch (a
+        CannotRun) if an argument cannot be passed as declared; in both cases nothing ran.
+        """
+        args = [_argument(inp.source.get(frame), inp.spec.dtype, inp.source)
                 for inp in self.converted.inputs]
-        results = self.module(*args)
-        values = [_as_returned(r, kind) for r, kind in zip(results, self.converted.output_kinds)]
+        kinds = self.converted.output_kinds
+        results = _unshared(self.executable(args), kinds, args)
+        values = [_as_returned(r, kind) for r, kind in zip(results, kinds)]
         return rebuild(self.converted.output_template, values, frame)
 
 
-def _argument(value: Any, dtype: np.dtype) -> np.ndarray:
+_PY_KINDS = {bool: "b", int: "i", float: "f", complex: "c"}
+_LOSSY_INTO = {"f": "biu", "c": "biuf"}  # kind of the value -> dtype kinds it cannot become
+
+
+def _argument(value: Any, dtype: np.dtype, source: Any) -> np.ndarray:
+    """`value` as the array the graph's input takes; ArgumentMismatch when it cannot be one
+    without changing its value (a Python int outside the dtype's range, a float into ints)."""
     if type(value) is np.ndarray:
         return value
-    return np.asarray(value, dtype=dtype)
+    dtype_of = getattr(value, "dtype", None)
+    kind = dtype_of.kind if isinstance(dtype_of, np.dtype) else _PY_KINDS.get(type(value))
+    try:
+        if kind is not None and dtype.kind in _LOSSY_INTO.get(kind, ""):
+            raise TypeError(f"a {type(value).__name__} value would lose its fractional or "
+                            f"imaginary part")
+        return np.asarray(value, dtype=dtype)
+    except (OverflowError, TypeError, ValueError) as e:
+        raise ArgumentMismatch(f"{source}: {value!r} cannot be passed as {dtype}: {e}") from None
+
+
+def _unshared(results: list[np.ndarray], kinds: list[str], args: list[Any]) -> list[np.ndarray]:
+    """`results` with every array result that may share memory with an earlier array result or
+    with an argument replaced by a copy: the template makes each result its own object."""
+    inputs = [a for a in args if type(a) is np.ndarray and a.nbytes]
+    kept: list[np.ndarray] = []
+    out = []
+    for r, kind in zip(results, kinds):
+        if kind == ARRAY and r.nbytes:
+            if any(np.may_share_memory(r, other) for other in chain(kept, inputs)):
+                r = r.copy()
+            kept.append(r)
+        out.append(r)
+    return out
 
 
 def _as_returned(array: np.ndarray, kind: str) -> Any:

@@ -15,6 +15,11 @@ The calling rules IREE 3.13 imposes (IREE-NOTES.md, "Calling the runtime"), hand
   0-d arrays); `call_device` returns tensor results as DeviceArrays to keep state on the device.
 - A failed `cf.assert` carrying a janus guard message becomes GuardFailure with the decoded
   assumption; any other runtime error propagates unchanged.
+- IREE's runtime caps one dispatch at 32 buffer bindings and 64 push constants, and checks this
+  only when the module is loaded (static shapes: command buffers are recorded then) or, with
+  dynamic shapes, when a dispatch is recorded during the call. Both surface as
+  DispatchLimitExceeded, so that the caller can recompile with narrower fusion
+  (compiler.NARROW_DISPATCH_FLAGS) instead of seeing an IndexError.
 
 Arguments are checked against the function's ABI declaration before the call, so a wrong dtype,
 rank or static dimension raises TypeError/ValueError naming the argument.
@@ -50,6 +55,33 @@ class GuardFailure(Exception):
     def __init__(self, guard: FailedGuard):
         super().__init__(str(guard))
         self.guard = guard
+
+
+class CannotRun(Exception):
+    """The graph cannot answer this call and nothing of it ran: run the call as plain Python.
+
+    A failed entry guard in all but name; the dispatcher falls back without relaxing anything.
+    """
+
+
+class ArgumentMismatch(CannotRun):
+    """An argument of this call cannot be passed as the type the graph declares for it (a Python
+    int outside int64, a float where an integer is expected, a wrong shape)."""
+
+
+class DispatchLimitExceeded(CannotRun):
+    """A dispatch IREE formed needs more buffer bindings or push constants than IREE's runtime
+    allows (32 and 64 in IREE 3.13); raised at load or, with dynamic shapes, at call time."""
+
+
+_LIMIT_MESSAGES = re.compile(r"binding count \d+ > \d+|constants exceeds limit")
+
+
+def _limit_error(error: Exception) -> DispatchLimitExceeded | None:
+    text = str(error)
+    if not _LIMIT_MESSAGES.search(text):
+        return None
+    return DispatchLimitExceeded(text.split("; while", 1)[0].strip())
 
 
 def decode_guard(text: str) -> FailedGuard | None:
@@ -225,7 +257,13 @@ class LoadedModule:
         self.device = cfg.device
         self._ctx = rt.SystemContext(config=cfg)
         vm_module = rt.VmModule.copy_buffer(cfg.vm_instance, compiled.vmfb)
-        self._ctx.add_vm_module(vm_module)
+        try:
+            self._ctx.add_vm_module(vm_module)
+        except (IndexError, RuntimeError) as e:
+            limit = _limit_error(e)
+            if limit is None:
+                raise
+            raise limit from None
         bound = getattr(self._ctx.modules, vm_module.name)
         try:
             self._fn = bound[entry]
@@ -254,12 +292,23 @@ class LoadedModule:
         arr = np.asarray(array)
         return rt.asdevicearray(self.device, arr if arr.ndim == 0 else np.ascontiguousarray(arr))
 
+    def prepare(self, args: Sequence[Any]) -> list[Any]:
+        """The arguments as IREE takes them; TypeError/ValueError names one that does not fit."""
+        if self._convert is None:
+            return list(args)
+        if len(args) != len(self._convert):
+            raise TypeError(f"@{self.entry} takes {len(self._convert)} arguments, "
+                            f"got {len(args)}")
+        return [c(a) for c, a in zip(self._convert, args)]
+
+    def call_prepared(self, args: Sequence[Any]) -> list[np.ndarray]:
+        """`__call__` for arguments that `prepare` already converted."""
+        return [self._to_numpy(i, r) for i, r in enumerate(self._call(args))]
+
     def _invoke(self, args: Sequence[Any]) -> tuple:
-        if self._convert is not None:
-            if len(args) != len(self._convert):
-                raise TypeError(f"@{self.entry} takes {len(self._convert)} arguments, "
-                                f"got {len(args)}")
-            args = [c(a) for c, a in zip(self._convert, args)]
+        return self._call(self.prepare(args))
+
+    def _call(self, args: Sequence[Any]) -> tuple:
         try:
             out = self._fn(*args)
         except RuntimeError as e:
@@ -267,6 +316,11 @@ class LoadedModule:
             if guard is None:
                 raise
             raise GuardFailure(guard) from None
+        except IndexError as e:  # OUT_OF_RANGE: a dispatch recorded now exceeds IREE's limits
+            limit = _limit_error(e)
+            if limit is None:
+                raise
+            raise limit from None
         if out is None:
             return ()
         return out if isinstance(out, tuple) else (out,)
