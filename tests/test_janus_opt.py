@@ -7,20 +7,27 @@ no Python traceback.
 
 from __future__ import annotations
 
+import ast
+import math
 import os
 import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 from iree.compiler import ir
 
 from janus_mlir.dialects import janus
 from janus_mlir.dialects.context import make_context
+from janus_mlir.dialects.types import scalar_conversion_problem
 from janus_mlir.dialects.verifier import Severity, verify_module
-from janus_mlir.passes import PASSES
+from janus_mlir.dialects.walk import walk
+from janus_mlir.passes import PASSES, PassError, PassStep, run_pipeline
 from janus_mlir.tools import janus_opt
+from janus_mlir.tools.nesting import MAX_NESTING, find_too_deep
 
 ROOT = Path(__file__).resolve().parents[1]
 LIT = ROOT / "tests" / "lit"
@@ -139,7 +146,7 @@ def test_internal_error_is_reported_not_raised(capsys, tmp_path, monkeypatch):
     monkeypatch.setattr(janus_opt, "process_chunk", explode)
     code, out, err = _run_in_process(capsys, [str(_input(tmp_path, VALID))])
     assert code == 2
-    assert err.startswith("error: internal: RuntimeError: boom")
+    assert err.startswith("janus-opt: error: internal: RuntimeError: boom")
     assert "Traceback" not in out + err
 
 
@@ -253,3 +260,227 @@ def test_every_janus_op_has_a_round_trip_lit_case():
     text = (LIT / "dialects" / "janus" / "ops.mlir").read_text()
     missing = [name for name in janus.OP_CLASSES if f'"{name}"(' not in text]
     assert not missing, f"add round-trip cases to tests/lit/dialects/janus/ops.mlir for {missing}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Deep nesting: a located error before the parser, never a crash
+# ---------------------------------------------------------------------------------------------
+
+# The inputs that crashed MLIR's parser (segfault, exit 139) before janus-opt limited nesting,
+# with the line of the first bracket past the limit.
+DEEP_INPUTS = [
+    ("regions", '"x.op"() ({\n' * 2500 + "}) : () -> ()\n" * 2500, 251),
+    ("execute_region", "func.func @f() {\n" + "scf.execute_region {\n" * 10000
+     + "scf.yield\n}\n" * 10000 + "return\n}\n", 501),
+    ("type_parens", "func.func private @f() -> " + "(" * 20000 + "i32" + ")" * 20000 + "\n", 1),
+    ("attr_brackets", '"x.op"() {a = ' + "[" * 20000 + "1" + "]" * 20000 + "} : () -> ()\n", 1),
+    ("modules", "module {\n" * 20000 + "}\n" * 20000, 501),
+]
+
+
+@pytest.mark.parametrize("name,text,line", DEEP_INPUTS, ids=[c[0] for c in DEEP_INPUTS])
+def test_deep_nesting_is_a_located_error_not_a_crash(tmp_path, name, text, line):
+    path = _input(tmp_path, text)
+    proc = _run_subprocess([str(path)])
+    assert proc.returncode == 1, proc.stderr[-300:]
+    assert proc.stderr.startswith(f"{path}:{line}:"), proc.stderr[:300]
+    assert (f"error: nesting too deep: more than {MAX_NESTING} open brackets"
+            in proc.stderr.splitlines()[0])
+    assert "Traceback" not in proc.stderr
+
+
+def test_nesting_just_within_the_limit_runs_the_whole_pipeline(capsys, tmp_path):
+    levels = (MAX_NESTING - 3) // 2  # two brackets a region, the function's '{', the op's types
+    text = ("func.func @f(%x: tensor<f32>) {\n" + '"x.op"() ({\n' * levels
+            + '%0 = "janus.exp"(%x) : (tensor<f32>) -> tensor<f32>\n"x.use"(%0) : (tensor<f32>) -> ()\n'
+            + "}) : () -> ()\n" * levels + "return\n}\n")
+    assert find_too_deep(text) is None
+    assert find_too_deep(text, MAX_NESTING - 2) is not None  # 499 deep: right at the limit
+    code, out, err = _run_in_process(capsys, [str(_input(tmp_path, text)), "--janus-to-iree-input"])
+    assert code == 0, err
+    assert out.count('"x.op"() ({') == levels and "math.exp" in out
+
+
+def test_ir_walks_go_deeper_than_the_python_recursion_limit():
+    """The walk the verifier and the passes share keeps its own stack."""
+    depth = sys.getrecursionlimit() + 500
+    module = _parse("module {\n" * depth + "}\n" * depth)
+    assert sum(1 for _ in walk(module.operation)) == depth - 1  # the outer module is the root
+    assert verify_module(module) == []
+
+
+@pytest.mark.parametrize("text,position", [
+    ("(((", (1, 3)),
+    ("{\n [\n  <", (3, 3)),
+    ("[[]][[[", (1, 7)),
+    ('"(((" ((', None),  # brackets in a string do not count
+    ('"a\\"(((" ((', None),  # nor after an escaped quote
+    ("// {{{\n((", None),  # nor in a comment
+    ('"(((\n(((', (2, 3)),  # a string ends at the end of its line
+    ("((->(", (1, 5)),  # the '>' of '->' closes nothing
+    ("(a >= b(", None),  # nor does the '>' of '>='
+    ("((>(", (1, 4)),  # a '>' closes only a '<'
+    ("(<)<(", None),  # a closer pops back to its own opener
+    ("))]]>>((", None),  # closers without openers are ignored
+])
+def test_find_too_deep(text, position):
+    found = find_too_deep(text, limit=2)
+    assert (None if found is None else (found.line, found.column)) == position
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading and writing: every failure is a sentence and a non-zero exit status
+# ---------------------------------------------------------------------------------------------
+
+
+def test_unwritable_output_file(tmp_path):
+    out_path = tmp_path / "missing-dir" / "out.mlir"
+    proc = _run_subprocess([str(_input(tmp_path, VALID)), "-o", str(out_path)])
+    assert proc.returncode == 1
+    assert proc.stderr == (f"janus-opt: error: cannot write output file '{out_path}': "
+                           "No such file or directory\n")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_stdout_write_failure(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "janus_mlir.tools.janus_opt",
+                               str(_input(tmp_path, VALID))], stdout=full, stderr=subprocess.PIPE,
+                              text=True, env=env, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stderr == "janus-opt: error: cannot write output: No space left on device\n"
+
+
+def test_closed_stdout_pipe(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "janus_mlir.tools.janus_opt",
+                             str(_input(tmp_path, VALID))], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    proc.stdout.close()  # before the tool has started writing
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 1
+    assert err == "janus-opt: error: cannot write output: Broken pipe\n"
+
+
+@pytest.mark.parametrize("data,expected", [
+    (b"func.func @f() {\n  return // caf\xe9\n}\n",
+     ":2:16: error: input is not valid UTF-8 (byte 0xe9)"),
+    (b"func.func @f() {\n  return\x00\n}\n", ":2:9: error: input contains a NUL character"),
+])
+def test_input_bytes_that_are_not_text(capsys, tmp_path, data, expected):
+    path = tmp_path / "input.mlir"
+    path.write_bytes(data)
+    code, _, err = _run_in_process(capsys, [str(path)])
+    assert code == 1
+    assert err == f"{path}{expected}\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Pipelines: every error fails the run
+# ---------------------------------------------------------------------------------------------
+
+INLINE_NOPE = "builtin.module(inline{default-pipeline=nope})"
+
+
+def test_pass_option_upstream_parses_late_fails_before_running(capsys, tmp_path):
+    code, out, err = _run_in_process(capsys, [str(_input(tmp_path, VALID)),
+                                              f"--pass-pipeline={INLINE_NOPE}"])
+    assert code == 1
+    assert out == ""
+    assert err.startswith("<pass-pipeline>:1:16: error: pass 'inline{default-pipeline=nope}' "
+                          "failed: 'nope' does not refer to a registered pass")
+
+
+def test_error_printed_by_a_pass_fails_the_run(capsys, tmp_path, monkeypatch):
+    """An error a pass prints while MLIR reports success: also when it shows only at run time."""
+    monkeypatch.setattr(janus_opt, "_dry_run", lambda pm, ctx: None)
+    path = _input(tmp_path, VALID)
+    code, out, err = _run_in_process(capsys, [str(path), f"--pass-pipeline={INLINE_NOPE}"])
+    assert code == 1
+    assert "MLIR Textual PassPipeline Parser:1:1: error: 'nope'" in err  # what MLIR printed
+    assert (f"{path}: error: pass 'inline{{default-pipeline=nope}}' failed: 'nope' does not "
+            "refer to a registered pass") in err
+
+
+def test_upstream_option_error_says_why(capsys, tmp_path):
+    code, _, err = _run_in_process(capsys, [str(_input(tmp_path, VALID)),
+                                            "--pass-pipeline=builtin.module(cse{bogus=1})"])
+    assert code == 1
+    assert err.startswith("<pass-pipeline>:1:16: error: ")
+    assert "no such option bogus" in err
+
+
+# ---------------------------------------------------------------------------------------------
+# Verifier: attribute values, guard kinds, structure janus ops do not have
+# ---------------------------------------------------------------------------------------------
+
+_VALUES = [math.nan, math.inf, -math.inf, 1e20, -1e20, 3.7, -2.5, 127, 127.9, 128, 128.0, -128,
+           -129, -129.5, 2**31, 2**63 - 1, 2**63, 2.0**63, True, False, 0]
+_DTYPES = [np.int8, np.int16, np.int32, np.int64, np.bool_, np.float16, np.float32, np.float64]
+
+
+@pytest.mark.parametrize("dtype", _DTYPES, ids=[np.dtype(d).name for d in _DTYPES])
+def test_scalar_conversion_is_numpys(dtype):
+    """Rejected exactly when np.array(value, dtype) raises; float dtypes take every number."""
+    for value in _VALUES:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            problem = scalar_conversion_problem(value, np.dtype(dtype))
+        if np.dtype(dtype).kind == "f":
+            assert problem is None, value
+            continue
+        try:
+            np.array(value, dtype=dtype)
+            numpy_raises = False
+        except (ValueError, OverflowError):
+            numpy_raises = True
+        assert (problem is not None) == numpy_raises, (value, problem)
+
+
+def test_full_nan_into_int_is_rejected_without_a_warning(capsys, tmp_path):
+    text = VALID.replace(
+        '  %0 = "janus.add"',
+        '  %nan = "janus.full"() {dtype = i32, shape = array<i64: 3>, value = 0x7FF8000000000000 : '
+        'f64} : () -> tensor<3xi32>\n  %0 = "janus.add"')
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        code, _, err = _run_in_process(capsys, [str(_input(tmp_path, text)),
+                                                "--janus-to-iree-input"])
+    assert code == 1
+    assert ("error: 'janus.full' op attribute 'value' = nan is not a value of dtype int32: "
+            "cannot convert float NaN to integer") in err
+
+
+def _guard_kinds_emitted() -> set[str]:
+    """The literal kinds of every `guard(builder, predicate, kind, ...)`-style call in the code:
+    `b.guard(pred, "kind", ...)` and helpers like `guard_all(b, pred, "kind", ...)`."""
+    kinds = set()
+    for path in (ROOT / "janus_mlir").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "guard":
+                index = 1  # b.guard(predicate, kind, message)
+            elif isinstance(node.func, ast.Name) and node.func.id.startswith("guard"):
+                index = 2  # guard_all(b, predicate, kind, message)
+            else:
+                continue
+            kind = node.args[index] if len(node.args) > index else None
+            if isinstance(kind, ast.Constant) and isinstance(kind.value, str):
+                kinds.add(kind.value)
+    return kinds
+
+
+def test_every_guard_kind_the_frontend_emits_is_declared():
+    emitted = _guard_kinds_emitted()
+    assert {"bounds", "error", "value"} <= emitted  # the scan finds the kinds in use
+    assert emitted <= set(janus.GUARD_KINDS), emitted - set(janus.GUARD_KINDS)
+
+
+def test_lowering_refuses_a_janus_op_with_a_region():
+    """Not only the verifier: the pass itself does not drop the region."""
+    with_region = '"janus.tanh"(%0) ({\n"x.body"() : () -> ()\n})'
+    module = _parse(VALID.replace('"janus.tanh"(%0)', with_region))
+    with pytest.raises(PassError, match=r"'janus.tanh' op expects 0 region\(s\), got 1"):
+        run_pipeline(module, [PassStep("convert-janus-to-linalg")])

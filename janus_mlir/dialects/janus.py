@@ -11,13 +11,21 @@ below.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from iree.compiler import ir
 
-from .opdef import I64, STR, Attr, OpSignature, ShapeError
-from .types import TensorSpec, UnsupportedType, is_bool, spec_of_type, tensor_type
+from .opdef import DTYPE, I64, NUMBER, STR, Attr, OpSignature, ShapeError
+from .types import (
+    TensorSpec,
+    UnsupportedType,
+    is_bool,
+    scalar_conversion_problem,
+    spec_of_type,
+    tensor_type,
+)
 
 PREFIX = "janus."
 
@@ -34,15 +42,27 @@ def _infer_guard(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[
     return []
 
 
-GUARD_KINDS = ("branch", "trip_count", "value", "shape", "type", "callee", "bounds", "error")
+# What a guard assumes: the closed set of `kind`s a `janus.guard` may carry (the verifier
+# rejects any other), each with what it means. The runtime prints the kind of a failed guard.
+GUARD_KINDS: dict[str, str] = {
+    "branch": "a data-dependent branch goes the way it went when the code was converted",
+    "trip_count": "a loop runs as many times as it did when the code was converted",
+    "value": "a value equals the one seen when the code was converted",
+    "shape": "an array has the shape seen when the code was converted",
+    "type": "a value has the type seen when the code was converted",
+    "callee": "a call reaches the function seen when the code was converted",
+    "bounds": "every index is within the bounds of the axis it indexes",
+    "error": "no operation raises where NumPy or Python would (a zero divisor, ...)",
+}
 
 GUARD = OpSignature(
     "guard",
     ("predicate",),
     _infer_guard,
-    {"id": Attr(I64), "kind": Attr(STR), "where": Attr(STR), "message": Attr(STR)},
-    doc="An assumption checked at run time: holds iff `predicate` is true. `where` is the "
-    "user's file:line, `message` says what was assumed.",
+    {"id": Attr(I64), "kind": Attr(STR, choices=tuple(GUARD_KINDS)), "where": Attr(STR),
+     "message": Attr(STR)},
+    doc="An assumption checked at run time: holds iff `predicate` is true. `kind` is one of "
+    "GUARD_KINDS, `where` is the user's file:line, `message` says what was assumed.",
 )
 
 STRUCTURAL: dict[str, OpSignature] = {GUARD.name: GUARD}
@@ -117,24 +137,18 @@ class JanusOp:
 
     # --- verification -----------------------------------------------------------------------
     def verify(self) -> list[str]:
-        """What is wrong with this op (empty when it is valid), one message per problem."""
-        sig = self.SIGNATURE
-        op = self.operation
-        n = len(op.operands)
-        fixed = len(sig.operands) - (1 if sig.variadic else 0)
-        if (sig.variadic and n < fixed + 1) or (not sig.variadic and n != fixed):
-            want = f"at least {fixed + 1}" if sig.variadic else str(fixed)
-            return [f"expects {want} operand(s), got {n}"]
-        problems: list[str] = []
-        present = {name: op.attributes[name] for name in op.attributes}
-        for name, spec in sig.attrs.items():
-            if name not in present:
-                if not spec.optional:
-                    problems.append(f"requires attribute '{name}'")
-            elif not spec.kind.check(present[name]):
-                problems.append(f"attribute '{name}' must be {spec.kind.name}, got {present[name]}")
+        """What is wrong with this op (empty when it is valid), one message per problem.
+
+        Checked in order, stopping at the first stage with problems: the op's structure (operand
+        and region counts, no successors or properties), its attributes (only declared ones,
+        besides dialect-prefixed `dialect.name` ones; present, of their kind, one of their
+        choices; a number attribute of an op with a `dtype` attribute must convert to that dtype
+        as `np.array(value, dtype)` would), then its types against the shape rule.
+        """
+        problems = self._structure_problems() or self._attribute_problems()
         if problems:
             return problems
+        sig = self.SIGNATURE
         try:
             specs = self.operand_specs
             declared = self.result_specs
@@ -149,6 +163,80 @@ class JanusOp:
             got = ", ".join(str(s) for s in declared) or "no results"
             return [f"result type(s) {got} do not match the inferred {want}"]
         return []
+
+    def _structure_problems(self) -> list[str]:
+        """Operand count; no regions, successors or properties, which the lowering would drop."""
+        sig = self.SIGNATURE
+        op = self.operation
+        n = len(op.operands)
+        fixed = len(sig.operands) - (1 if sig.variadic else 0)
+        if (sig.variadic and n < fixed + 1) or (not sig.variadic and n != fixed):
+            want = f"at least {fixed + 1}" if sig.variadic else str(fixed)
+            return [f"expects {want} operand(s), got {n}"]
+        problems = []
+        if len(op.regions) != sig.regions:
+            problems.append(f"expects {sig.regions} region(s), got {len(op.regions)}")
+        if len(op.successors):
+            problems.append(f"expects no successors, got {len(op.successors)}")
+        if _has_properties(op):
+            problems.append("expects no properties (`<{...}>`): janus ops keep their data in "
+                            "attributes")
+        return problems
+
+    def _attribute_problems(self) -> list[str]:
+        """Undeclared, missing, ill-kinded or out-of-choice attributes, then number values."""
+        sig = self.SIGNATURE
+        op = self.operation
+        problems: list[str] = []
+        present = {name: op.attributes[name] for name in op.attributes}
+        for name in present:
+            if name not in sig.attrs and "." not in name:
+                takes = ", ".join(f"'{n}'" for n in sig.attrs) or "none"
+                problems.append(f"has no attribute '{name}' (attributes: {takes})")
+        for name, spec in sig.attrs.items():
+            if name not in present:
+                if not spec.optional:
+                    problems.append(f"requires attribute '{name}'")
+            elif not spec.kind.check(present[name]):
+                problems.append(f"attribute '{name}' must be {spec.kind.name}, got {present[name]}")
+            elif spec.choices and spec.kind.from_ir(present[name]) not in spec.choices:
+                allowed = ", ".join(f"'{c}'" for c in spec.choices)
+                problems.append(f"attribute '{name}' must be one of {allowed}, got "
+                                f"{present[name]}")
+        return problems or self._number_problems()
+
+    def _number_problems(self) -> list[str]:
+        """Number attributes that are no value of the op's `dtype` (full's value, arange's start
+        and step): NaN or inf for an integer dtype, or an integer out of its range."""
+        sig = self.SIGNATURE
+        dtype_attr = sig.attrs.get("dtype")
+        if dtype_attr is None or dtype_attr.kind is not DTYPE:
+            return []
+        try:
+            attrs = self.attributes()
+        except UnsupportedType as e:
+            return [str(e)]
+        problems = []
+        for name, spec in sig.attrs.items():
+            if spec.kind is NUMBER and attrs.get(name) is not None:
+                why = scalar_conversion_problem(attrs[name], attrs["dtype"])
+                if why:
+                    problems.append(f"attribute '{name}' = {attrs[name]} is not a value of "
+                                    f"dtype {attrs['dtype'].name}: {why}")
+        return problems
+
+
+# The generic form of an op with properties: `"janus.name"(operands) <{...}>`.
+_PROPERTIES = re.compile(r'^[^"]*"[^"]*"\([^)]*\) <\{')
+
+
+def _has_properties(op: ir.Operation) -> bool:
+    """Whether the op carries properties. MLIR keeps an unregistered op's properties apart from
+    its attributes and the Python API does not show them, so this reads the op's generic form
+    (printed alone, large constants elided: cheap)."""
+    text = op.get_asm(print_generic_op_form=True, use_local_scope=True, assume_verified=True,
+                      large_elements_limit=1)
+    return _PROPERTIES.match(text) is not None
 
 
 def _defaults(sig: OpSignature) -> dict[str, Any]:

@@ -125,11 +125,13 @@ DTYPE = AttrKind("dtype", _dtype_to_ir, _dtype_from_ir, _isa(ir.TypeAttr))
 
 @dataclass(frozen=True)
 class Attr:
-    """One attribute of an op: its kind and, when optional, its default."""
+    """One attribute of an op: its kind, when optional its default, and when the attribute is one
+    of a closed set of values (a string naming a case), the values it may take."""
 
     kind: AttrKind
     default: Any = None
     optional: bool = False
+    choices: tuple[Any, ...] = ()
 
 
 InferFn = Callable[[Sequence[TensorSpec], dict[str, Any]], Sequence[TensorSpec]]
@@ -141,7 +143,9 @@ class OpSignature:
 
     `operands` names the operands in order; when `variadic` is set the last name stands for one or
     more operands. `infer` computes the result specs from operand specs and decoded attributes and
-    raises ShapeError for operands the op does not accept.
+    raises ShapeError for operands the op does not accept. `regions` is how many regions the op
+    has: none for every janus op today, so the verifier rejects a region (the lowering would
+    drop it) rather than letting it pass.
     """
 
     name: str
@@ -150,6 +154,7 @@ class OpSignature:
     attrs: dict[str, Attr] = field(default_factory=dict)
     variadic: bool = False
     doc: str = ""
+    regions: int = 0
 
     @property
     def op_name(self) -> str:

@@ -7,6 +7,7 @@ recovered from the dtype the frontend attaches (unsigned types are not supported
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,3 +104,26 @@ def is_int(dtype: np.dtype) -> bool:
 
 def is_bool(dtype: np.dtype) -> bool:
     return np.dtype(dtype).kind == "b"
+
+
+def scalar_conversion_problem(value: bool | int | float, dtype: np.dtype) -> str | None:
+    """Why `np.array(value, dtype)` would raise, or None when the scalar converts.
+
+    As in NumPy, a float becomes an integer by truncation, and NaN, infinity and integers outside
+    the dtype's range are errors; any number becomes a bool, and a float dtype takes every number
+    (one too large for it becomes inf, as `numpy.full` gives). Decided by comparisons alone, so
+    no NumPy cast runs and no RuntimeWarning is raised.
+    """
+    dt = np.dtype(dtype)
+    if not is_int(dt) or isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "cannot convert float NaN to integer"
+        if math.isinf(value):
+            return "cannot convert float infinity to integer"
+    whole = int(value)
+    info = np.iinfo(dt)
+    if not info.min <= whole <= info.max:
+        return f"Python integer {whole} out of bounds for {dt.name}"
+    return None

@@ -2,8 +2,10 @@
 
 MLIR cannot verify janus ops itself (they are unregistered generic-form operations), so after
 MLIR's structural verifier has run, every `janus.*` op is looked up in the dialect and checked
-against its signature: a known name, operand count, attributes of the right kind, static tensor
-types, and result types equal to the ones its shape rule infers. Problems come back as
+against its signature: a known name, operand count, no regions, successors or properties (the
+lowering would drop them), declared attributes of the right kind and value (a guard's kind from
+GUARD_KINDS, a fill value its dtype can hold), static tensor types, and result types equal to
+the ones its shape rule infers; and no block may end in a janus op. Problems come back as
 `Diagnostic`s (location, severity, MLIR-style message: `'janus.matmul' op <problem>`) rather
 than exceptions, so a driver can print them all, or match them against expectations.
 """
@@ -11,6 +13,7 @@ than exceptions, so a driver can print them all, or match them against expectati
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -87,6 +90,23 @@ def verify_module(module: ir.Module | ir.Operation) -> list[Diagnostic]:
     for op in walk(root):
         if op.name.startswith(janus.PREFIX):
             diagnostics.extend(verify_janus_op(op))
+    diagnostics.extend(verify_terminators(root))
+    return diagnostics
+
+
+def verify_terminators(root: ir.Operation) -> list[Diagnostic]:
+    """janus ops are not terminators. MLIR cannot tell (to it they are unregistered ops, which
+    might be), so a block that ends in one passes its verifier until the op is lowered and the
+    block is left with no terminator at all."""
+    diagnostics = []
+    for op in (root, *walk(root)):
+        for region in op.regions:
+            for block in region.blocks:
+                tail = deque(block.operations, maxlen=1)
+                last = tail[0].operation if tail else None
+                if last is not None and last.name.startswith(janus.PREFIX):
+                    message = f"'{last.name}' op ends its block, but janus ops are not terminators"
+                    diagnostics.append(Diagnostic(last.location, Severity.ERROR, message))
     return diagnostics
 
 

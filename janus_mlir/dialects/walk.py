@@ -1,5 +1,9 @@
 """Walking nested IR: the one pre-order traversal the verifier, the passes and the runtime's IR
-checks share."""
+checks share.
+
+The walk keeps its own stack instead of recursing, so IR nested deeper than Python's recursion
+limit (about 1,000 frames) is walked like any other.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,19 @@ from iree.compiler import ir
 
 def walk(op: ir.Operation) -> Iterator[ir.Operation]:
     """Every operation nested inside `op` (pre-order), not `op` itself."""
+    pending = [_children(op)]
+    while pending:
+        child = next(pending[-1], None)
+        if child is None:
+            pending.pop()
+            continue
+        yield child
+        pending.append(_children(child))
+
+
+def _children(op: ir.Operation) -> Iterator[ir.Operation]:
+    """The operations directly inside `op`'s regions, in order."""
     for region in op.regions:
         for block in region.blocks:
             for child in block.operations:
-                child = child.operation
-                yield child
-                yield from walk(child)
+                yield child.operation

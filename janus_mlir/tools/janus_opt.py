@@ -7,9 +7,15 @@
 The input (a file, or stdin for `-` or none) is parsed, verified (MLIR's verifier plus the janus
 op checks), run through the requested passes with verification after each one, and printed.
 Every failure is reported as an MLIR-style `file:line:col: error: message` at the real line of the
-input file, also with `--split-input-file`; the exit status is 0 on success, 1 when the input or
-a pass produced errors (or `--verify-diagnostics` found a mismatch), 2 for usage and internal
-errors. The pass flags are generated from the pass registry.
+input file, also with `--split-input-file` (or, when there is no line to point at, as one
+`janus-opt: error: message` line); the exit status is 0 on success, 1 when the input or a pass
+produced errors (or `--verify-diagnostics` found a mismatch, or the output could not be written),
+2 for usage and internal errors. Whatever a pass prints as an error on stderr counts as a failure
+too. The pass flags are generated from the pass registry.
+
+Nesting limit: input with more than MAX_NESTING (500) brackets `{`, `(`, `[`, `<` open at once is
+rejected with a diagnostic at the first bracket past the limit, before parsing: MLIR's parser
+recurses once per level and overflows the stack at a few thousand levels (see `nesting`).
 """
 
 from __future__ import annotations
@@ -29,9 +35,13 @@ from ..dialects.verifier import Diagnostic, Severity, errors, location_position,
 from ..passes import JANUS_TO_IREE_INPUT, PASSES, PassError, PassStep, parse_pipeline, run_pipeline
 from ..passes.pipeline import expand, make_pass
 from .expected_diagnostics import match_diagnostics, parse_expectations
+from .files import InputFailure, OutputFailure, read_input, write_output_file, write_stream
+from .native_stderr import NativeStderr
+from .nesting import MAX_NESTING, find_too_deep
 
 PROG = "janus-opt"
 SPLIT_MARKER = "// -----"
+PARSER_BUFFER = "-"  # the name MLIR's parser gives the text it parses
 _SPLIT_LINE = re.compile(r"[ \t]*//[ \t]*-----[ \t]*")
 # MLIR's verifier attaches the failing op's text as a note; like mlir-opt, it is not an
 # expectation a test has to state.
@@ -117,10 +127,14 @@ def _describe_options(cls: type) -> str:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog=PROG, allow_abbrev=False,
-        formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=36, width=110),
+        formatter_class=lambda prog: argparse.RawDescriptionHelpFormatter(
+            prog, max_help_position=36, width=110),
         description="Parse, verify, transform and print janus/MLIR IR (like mlir-opt).",
         epilog="Pass options: --<pass>='opt=value other=value' or "
-        "--pass-pipeline='builtin.module(pass{opt=value})'.",
+        "--pass-pipeline='builtin.module(pass{opt=value})'.\n"
+        f"Nesting limit: input with more than {MAX_NESTING} brackets ({{ ( [ <) open at once is "
+        "rejected before parsing,\nwith an error at the first bracket past the limit (MLIR's "
+        "parser would run out of stack).",
     )
     p.add_argument("input", nargs="?", default="-", help="input file ('-' or none: stdin)")
     p.add_argument("-o", dest="output", default="-", metavar="FILE", help="output file")
@@ -244,20 +258,47 @@ def _check_step(step: PassStep, ctx: ir.Context) -> str | None:
             except (ValueError, TypeError) as e:
                 return f"invalid options for pass '{s.name}': {e}"
             continue
+        native = NativeStderr()
         try:
-            with ctx:
-                passmanager.PassManager.parse(f"builtin.module({s.spec()})")
+            with native, ctx:
+                pm = passmanager.PassManager.parse(f"builtin.module({s.spec()})")
         except ValueError as e:
-            return _mlir_pipeline_message(str(e), s)
+            return _mlir_pipeline_message(str(e), s, native)
+        problem = _dry_run(pm, ctx)
+        if problem:
+            return f"pass '{s.spec()}' failed: {problem}"
     return None
 
 
-def _mlir_pipeline_message(text: str, step: PassStep) -> str:
+# What an upstream pipeline is tried on before it runs on the input.
+_PROBE_MODULE = "func.func @probe() {\n  return\n}\n"
+
+
+def _dry_run(pm: passmanager.PassManager, ctx: ir.Context) -> str | None:
+    """Run an upstream pipeline on a module with one empty function: an error it prints there
+    while succeeding is a bad option (the inliner parses its `default-pipeline` option only when
+    it has a function to work on). A failure on the probe says nothing about real input and is
+    left to the real run."""
+    native = NativeStderr()
+    probe = ir.Module.parse(_PROBE_MODULE, ctx)
+    try:
+        with native:
+            pm.run(probe.operation)
+    except ir.MLIRError:
+        return None
+    return native.error
+
+
+def _mlir_pipeline_message(text: str, step: PassStep, native: NativeStderr) -> str:
+    """The reason MLIR's pipeline parser gave, with what it printed to stderr meanwhile."""
     m = re.search(r"error: (.*)", text)
     if m:
-        return m.group(1).strip()
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    return "; ".join(lines) or f"invalid pass '{step.spec()}'"
+        message = m.group(1).strip()
+    else:
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        message = "; ".join(lines) or f"invalid pass '{step.spec()}'"
+    printed = native.reason()
+    return f"{message}: {printed}" if printed and printed not in message else message
 
 
 def _column(text: str, needle: str) -> int:
@@ -321,30 +362,55 @@ def process_chunk(chunk: Chunk, pipeline: Pipeline, opts: Options,
     # Blank lines in front keep the parser's line numbers those of the whole file.
     text = "\n" * (chunk.first_line - 1) + "\n".join(chunk.lines) + "\n"
     try:
-        try:
-            module = ir.Module.parse(text, ctx)
-        except ir.MLIRError as e:
-            raise _Failed([Diagnostic.from_mlir(d) for d in e.error_diagnostics]) from None
+        module = _parse(text, ctx)
         _verify(module)
-
-        def after_pass(name: str, mod: ir.Module) -> None:
-            _verify(mod)
+        for step in expand(pipeline.steps):
+            _run_step(module, step, reporter.stream)
+            _verify(module)
             if opts.print_after_all:
-                reporter.stream.write(f"// -----// IR Dump After {name} //----- //\n")
-                reporter.stream.write(_print(mod, opts, reporter.source.name) + "\n")
-
-        try:
-            run_pipeline(module, pipeline.steps, after_each=after_pass)
-        except PassError as e:
-            loc = e.location if e.location is not None else ir.Location.unknown(ctx)
-            raise _Failed([Diagnostic(loc, Severity.ERROR, str(e))]) from None
-        except ir.MLIRError as e:
-            diags = [Diagnostic.from_mlir(d) for d in e.error_diagnostics]
-            fallback = Diagnostic(ir.Location.unknown(ctx), Severity.ERROR, str(e))
-            raise _Failed(diags or [fallback]) from None
+                reporter.stream.write(f"// -----// IR Dump After {step.spec()} //----- //\n")
+                reporter.stream.write(_print(module, opts, reporter.source.name) + "\n")
     except _Failed as failure:
         return None, produced + failure.diagnostics
     return _print(module, opts, reporter.source.name), produced
+
+
+def _parse(text: str, ctx: ir.Context) -> ir.Module:
+    """The parsed module; input nested past the limit is refused before the parser sees it."""
+    too_deep = find_too_deep(text)
+    if too_deep is not None:
+        loc = ir.Location.file(PARSER_BUFFER, too_deep.line, too_deep.column, context=ctx)
+        raise _Failed([Diagnostic(loc, Severity.ERROR, too_deep.message)])
+    try:
+        return ir.Module.parse(text, ctx)
+    except ir.MLIRError as e:
+        raise _Failed(_mlir_error_diagnostics(e, ctx)) from None
+
+
+def _run_step(module: ir.Module, step: PassStep, stderr: TextIO) -> None:
+    """Run one pass. What native code prints to stderr meanwhile is passed on, and an error in
+    it fails the step even when MLIR reports success."""
+    ctx = module.context
+    native = NativeStderr()
+    try:
+        with native:
+            run_pipeline(module, [step])
+    except PassError as e:
+        loc = e.location if e.location is not None else ir.Location.unknown(ctx)
+        raise _Failed([Diagnostic(loc, Severity.ERROR, str(e))]) from None
+    except ir.MLIRError as e:
+        raise _Failed(_mlir_error_diagnostics(e, ctx)) from None
+    finally:
+        stderr.write(native.text)
+    if native.error is not None:
+        message = f"pass '{step.spec()}' failed: {native.error}"
+        raise _Failed([Diagnostic(ir.Location.unknown(ctx), Severity.ERROR, message)])
+
+
+def _mlir_error_diagnostics(e: ir.MLIRError, ctx: ir.Context) -> list[Diagnostic]:
+    """The error diagnostics an MLIRError carries; never empty, so a failure always says why."""
+    diags = [Diagnostic.from_mlir(d) for d in e.error_diagnostics]
+    return diags or [Diagnostic(ir.Location.unknown(ctx), Severity.ERROR, str(e))]
 
 
 def _verify(module: ir.Module) -> None:
@@ -381,21 +447,11 @@ def _check_expectations(chunk: Chunk, produced: list[Diagnostic], reporter: Repo
 # ---------------------------------------------------------------------------------------------
 
 
-def _read_input(path: str, reporter_stream: TextIO) -> Source | None:
-    if path == "-":
-        return Source("<stdin>", sys.stdin.read())
-    try:
-        with open(path, encoding="utf-8") as f:
-            return Source(path, f.read())
-    except (OSError, UnicodeDecodeError) as e:
-        reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
-        reporter_stream.write(f"{path}:0:0: error: could not open input file: {reason}\n")
-        return None
-
-
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    source = _read_input(args.input, stderr)
-    if source is None:
+    try:
+        source = Source(*read_input(args.input))
+    except InputFailure as e:
+        stderr.write(f"{e}\n")
         return 1
     reporter = Reporter(source, stderr)
     pipeline = build_pipeline(args, reporter, make_context())
@@ -417,8 +473,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             ok &= printed is not None and not errors(produced)
         _write(stdout if to_stdout else None, outputs, printed or "", stderr)
     if not to_stdout and ok:
-        with open(args.output, "w", encoding="utf-8") as f:
-            f.write("".join(outputs))
+        write_output_file(args.output, "".join(outputs))
     return 0 if ok else 1
 
 
@@ -429,8 +484,7 @@ def _write(stream: TextIO | None, outputs: list[str], text: str, stderr: TextIO)
         outputs.append(text)
         return
     stderr.flush()
-    stream.write(text)
-    stream.flush()
+    write_stream(stream, text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -443,11 +497,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args, stdout, stderr)
     except SystemExit as e:  # argparse: --help, usage errors
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+    except OutputFailure as e:
+        stderr.write(f"{PROG}: error: {e}\n")
+        return 1
     except KeyboardInterrupt:
-        stderr.write("error: interrupted\n")
+        stderr.write(f"{PROG}: error: interrupted\n")
         return 130
     except Exception as e:  # noqa: BLE001  (the driver reports, it does not crash)
-        stderr.write(f"error: internal: {type(e).__name__}: {e}\n")
+        stderr.write(f"{PROG}: error: internal: {type(e).__name__}: {e}\n")
         return 2
 
 

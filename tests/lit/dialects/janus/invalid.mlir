@@ -240,3 +240,115 @@ func.func @parse_error() {
   "janus.exp"(%undefined) : (tensor<f32>) -> tensor<f32>
   return
 }
+
+// -----
+
+// full's value must convert to its dtype as np.array(value, dtype) does: NaN into an integer ...
+func.func @full_nan_into_int() -> tensor<3xi32> {
+  // expected-error @+1 {{'janus.full' op attribute 'value' = nan is not a value of dtype int32: cannot convert float NaN to integer}}
+  %0 = "janus.full"() {dtype = i32, shape = array<i64: 3>, value = 0x7FF8000000000000 : f64} : () -> tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+// ... nor infinity ...
+func.func @full_inf_into_int() -> tensor<3xi64> {
+  // expected-error @+1 {{'janus.full' op attribute 'value' = -inf is not a value of dtype int64: cannot convert float infinity to integer}}
+  %0 = "janus.full"() {dtype = i64, shape = array<i64: 3>, value = 0xFFF0000000000000 : f64} : () -> tensor<3xi64>
+  return %0 : tensor<3xi64>
+}
+
+// -----
+
+// ... nor an integer outside the dtype's range ...
+func.func @full_int_out_of_range() -> tensor<3xi8> {
+  // expected-error @+1 {{'janus.full' op attribute 'value' = 128 is not a value of dtype int8: Python integer 128 out of bounds for int8}}
+  %0 = "janus.full"() {dtype = i8, shape = array<i64: 3>, value = 128 : i64} : () -> tensor<3xi8>
+  return %0 : tensor<3xi8>
+}
+
+// -----
+
+// ... nor a float whose integer part is outside it.
+func.func @full_float_out_of_range() -> tensor<3xi32> {
+  // expected-error @+1 {{'janus.full' op attribute 'value' = 1e+20 is not a value of dtype int32: Python integer 100000000000000000000 out of bounds for int32}}
+  %0 = "janus.full"() {dtype = i32, shape = array<i64: 3>, value = 1.0e20 : f64} : () -> tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+// arange's start and step are values of its dtype too.
+func.func @arange_nan_step() -> tensor<4xi16> {
+  // expected-error @+1 {{'janus.arange' op attribute 'step' = nan is not a value of dtype int16}}
+  %0 = "janus.arange"() {dtype = i16, shape = array<i64: 4>, start = 0 : i64, step = 0x7FF8000000000000 : f64} : () -> tensor<4xi16>
+  return %0 : tensor<4xi16>
+}
+
+// -----
+
+// A guard's kind is one of the closed set GUARD_KINDS.
+func.func @guard_unknown_kind(%p: tensor<i1>) {
+  // expected-error @+1 {{'janus.guard' op attribute 'kind' must be one of 'branch', 'trip_count', 'value', 'shape', 'type', 'callee', 'bounds', 'error', got "hunch"}}
+  "janus.guard"(%p) {id = 0 : i64, kind = "hunch", message = "m", where = "f.py:1"} : (tensor<i1>) -> ()
+  return
+}
+
+// -----
+
+// No janus op has regions: the lowering would drop one, so the verifier rejects it ...
+func.func @region_on_compute_op(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'janus.exp' op expects 0 region(s), got 1}}
+  %0 = "janus.exp"(%x) ({
+    "x.body"() : () -> ()
+  }) : (tensor<2xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+// ... even an empty one, on a guard too.
+func.func @region_on_guard(%p: tensor<i1>) {
+  // expected-error @+1 {{'janus.guard' op expects 0 region(s), got 1}}
+  "janus.guard"(%p) ({
+  }) {id = 0 : i64, kind = "branch", message = "m", where = "f.py:1"} : (tensor<i1>) -> ()
+  return
+}
+
+// -----
+
+// janus ops have no successors (and a janus op with one ends its block) ...
+func.func @successor(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+2 {{'janus.exp' op expects no successors, got 1}}
+  // expected-error @+1 {{'janus.exp' op ends its block, but janus ops are not terminators}}
+  %0 = "janus.exp"(%x)[^next] : (tensor<2xf32>) -> tensor<2xf32>
+^next:
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+// ... no properties ...
+func.func @properties(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'janus.exp' op expects no properties (`<{...}>`)}}
+  %0 = "janus.exp"(%x) <{fast = true}> : (tensor<2xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+// ... and no attributes they do not declare (a misspelt optional one would be ignored).
+func.func @undeclared_attribute(%x: tensor<2x3xf32>) -> tensor<2x1xf32> {
+  // expected-error @+1 {{'janus.sum' op has no attribute 'keepdim' (attributes: 'axes', 'keepdims')}}
+  %0 = "janus.sum"(%x) {axes = array<i64: 1>, keepdim = true} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  return %0 : tensor<2x1xf32>
+}
+
+// -----
+
+// janus ops are not terminators: a block that ends in one has none.
+func.func @janus_op_ends_block(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'janus.exp' op ends its block, but janus ops are not terminators}}
+  %0 = "janus.exp"(%x) : (tensor<2xf32>) -> tensor<2xf32>
+}

@@ -336,6 +336,18 @@ func.func @indexing(%x: tensor<4x6xf32>, %idx: tensor<3xi64>) -> tensor<i1> {
 
 // -----
 
+// slice_update writes a source of the slice's shape back into its destination (starts, steps).
+// CHECK-LABEL: func.func @slice_update
+// CHECK-SAME: %[[X:[^:]+]]: tensor<4x6xf32>
+// CHECK-SAME: %[[V:[^:]+]]: tensor<2x3xf32>
+// CHECK: "janus.slice_update"(%[[X]], %[[V]]) {starts = array<i64: 1, 5>, steps = array<i64: 2, -2>} : (tensor<4x6xf32>, tensor<2x3xf32>) -> tensor<4x6xf32>
+func.func @slice_update(%x: tensor<4x6xf32>, %v: tensor<2x3xf32>) -> tensor<4x6xf32> {
+  %0 = "janus.slice_update"(%x, %v) {starts = array<i64: 1, 5>, steps = array<i64: 2, -2>} : (tensor<4x6xf32>, tensor<2x3xf32>) -> tensor<4x6xf32>
+  return %0 : tensor<4x6xf32>
+}
+
+// -----
+
 // A guard on a rank-0 i1 predicate carries id, kind, where and message.
 // CHECK-LABEL: func.func @guard
 // CHECK-SAME: %[[X:[^:]+]]: tensor<f32>
@@ -346,4 +358,42 @@ func.func @guard(%x: tensor<f32>, %zero: tensor<f32>) {
   %p = "janus.greater"(%x, %zero) : (tensor<f32>, tensor<f32>) -> tensor<i1>
   "janus.guard"(%p) {id = 3 : i64, kind = "branch", message = "x > 0 was true", where = "model.py:12"} : (tensor<i1>) -> ()
   return
+}
+
+// -----
+
+// Every guard kind of the closed set (GUARD_KINDS) verifies.
+// CHECK-LABEL: func.func @guard_kinds
+// CHECK-COUNT-8: "janus.guard"
+func.func @guard_kinds(%p: tensor<i1>) {
+  "janus.guard"(%p) {id = 0 : i64, kind = "branch", message = "m", where = "f.py:1"} : (tensor<i1>) -> ()
+  "janus.guard"(%p) {id = 1 : i64, kind = "trip_count", message = "m", where = "f.py:1"} : (tensor<i1>) -> ()
+  "janus.guard"(%p) {id = 2 : i64, kind = "value", message = "m", where = "f.py:1"} : (tensor<i1>) -> ()
+  "janus.guard"(%p) {id = 3 : i64, kind = "shape", message = "m", where = "f.py:1"} : (tensor<i1>) -> ()
+  "janus.guard"(%p) {id = 4 : i64, kind = "type", message = "m", where = "f.py:1"} : (tensor<i1>) -> ()
+  "janus.guard"(%p) {id = 5 : i64, kind = "callee", message = "m", where = "f.py:1"} : (tensor<i1>) -> ()
+  "janus.guard"(%p) {id = 6 : i64, kind = "bounds", message = "m", where = "f.py:1"} : (tensor<i1>) -> ()
+  "janus.guard"(%p) {id = 7 : i64, kind = "error", message = "m", where = "f.py:1"} : (tensor<i1>) -> ()
+  return
+}
+
+// -----
+
+// full takes every value NumPy converts to its dtype: the int8 extremes, a float truncated to
+// an integer, NaN for a float dtype, any number for bool; a dialect-prefixed attribute is kept.
+// CHECK-LABEL: func.func @full_values
+// CHECK: "janus.full"() {dtype = i8, shape = array<i64: 2>, value = 127 : i64}
+// CHECK: "janus.full"() {dtype = i8, shape = array<i64: 2>, value = -128 : i64}
+// CHECK: "janus.full"() {dtype = i32, shape = array<i64: 2>, value = -2.500000e+00 : f64}
+// CHECK: "janus.full"() {dtype = f32, shape = array<i64: 2>, value = 0x7FF8000000000000 : f64}
+// CHECK: "janus.full"() {dtype = i1, shape = array<i64: 2>, value = 5 : i64}
+// CHECK: "janus.full"() {dtype = f32, janus.note = "kept", shape = array<i64: 2>, value = 1.000000e+00 : f64}
+func.func @full_values() {
+  %max = "janus.full"() {dtype = i8, shape = array<i64: 2>, value = 127 : i64} : () -> tensor<2xi8>
+  %min = "janus.full"() {dtype = i8, shape = array<i64: 2>, value = -128 : i64} : () -> tensor<2xi8>
+  %trunc = "janus.full"() {dtype = i32, shape = array<i64: 2>, value = -2.5 : f64} : () -> tensor<2xi32>
+  %nan = "janus.full"() {dtype = f32, shape = array<i64: 2>, value = 0x7FF8000000000000 : f64} : () -> tensor<2xf32>
+  %bool = "janus.full"() {dtype = i1, shape = array<i64: 2>, value = 5 : i64} : () -> tensor<2xi1>
+  %note = "janus.full"() {dtype = f32, janus.note = "kept", shape = array<i64: 2>, value = 1.0 : f64} : () -> tensor<2xf32>
+  "func.return"() : () -> ()
 }
