@@ -313,3 +313,31 @@ def test_a_trip_count_that_changes_becomes_part_of_the_signature():
         check(f, X, n)
     assert f.stats.graph_calls >= 4
     assert f.stats.compilations <= 4
+
+
+def act_a(v):
+    return v + 1
+
+
+def act_b(v):
+    return v - 1
+
+
+ACT = act_a
+
+
+def uses_global_function(x):
+    return ACT(x)
+
+
+def test_an_assumption_that_keeps_failing_stops_being_compiled():
+    global ACT
+    f = jm.compile(uses_global_function)
+    try:
+        for k in range(12):
+            ACT = act_a if k % 2 else act_b
+            check(f, X)
+    finally:
+        ACT = act_a
+    assert f.stats.compilations <= 4
+    assert any("no longer speculated" in r for r in f.reasons)

@@ -27,7 +27,7 @@ from .. import config
 from ..frontend.convert import ConvertedGraph, convert
 from ..frontend.errors import NeedsStatic, Unconvertible
 from ..frontend.lift import Policy
-from ..frontend.sources import Param, Source
+from ..frontend.sources import Guard, Param, Source
 from .compiler import CompileError
 from .graph import CompiledGraph, DeviceUnavailable
 from .module import CannotRun, GuardFailure
@@ -99,7 +99,7 @@ class JanusFunction:
                 continue
             failed = graph.failed_assumption(frame)
             if failed is not None:
-                return self._fallback(graph, params, args, kwargs, str(failed), failed.source)
+                return self._fallback(graph, params, args, kwargs, str(failed), failed)
             try:
                 result = graph.run(frame)
             except GuardFailure as e:
@@ -127,26 +127,29 @@ class JanusFunction:
         return self.fn(*args, **kwargs)
 
     def _fallback(self, graph: CompiledGraph, params: dict[str, Any], args: tuple, kwargs: dict,
-                  reason: str, relax: Source | None) -> Any:
+                  reason: str, failed: Guard | None) -> Any:
         """An assumption failed: run as plain Python; rebuild with the assumption relaxed.
 
         The new graph is converted before the plain call runs, so it sees the heap as the call
         began (conversion runs no user code), and compiled after it."""
         self.stats.fallbacks += 1
         self._note(f"fallback: {reason}")
-        if relax is None:
+        if failed is None:
             return self._imperative(args, kwargs)
+        relax = failed.source
         self.graphs.remove(graph)
         profile = self._profile_for(params)
         failures = profile.failures[relax] = profile.failures.get(relax, 0) + 1
         converted = None
-        if failures > MAX_ASSUMPTION_FAILURES and relax not in profile.policy.dynamic:
+        if failed.kind != "value" and failures >= MAX_ASSUMPTION_FAILURES:
             profile.unconvertible = (f"{relax} changed on {failures} calls; it is no longer "
                                      "speculated on and the function runs as plain Python")
             self._note(profile.unconvertible)
-        else:  # a speculated Python value changed: make it a run-time input
-            profile.policy.dynamic.add(relax)
-            converted = self._convert(params, profile, relaxed=relax)
+        else:
+            scalar = failed.kind == "value"
+            if scalar:  # a speculated Python value changed: make it a run-time input
+                profile.policy.dynamic.add(relax)
+            converted = self._convert(params, profile, relaxed=relax if scalar else None)
         result = self._imperative(args, kwargs)
         if converted is not None:
             self._compile(converted, profile)
