@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -15,10 +16,11 @@ import numpy as np
 
 from .lift import HostObject
 from .numpy_api import static, to_python_scalar
-from .operators import apply
+from .operators import apply, compare_const, logical
 from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_tensor
 
 if TYPE_CHECKING:
+    from .builder import GraphBuilder
     from .converter import FunctionConverter
 
 
@@ -63,10 +65,14 @@ def _min_max(name: str, op: str) -> Callable[..., Any]:
             return py(items)
         if any(is_tensor(x) and x.ndim for x in items):
             raise cv.fail(f"{name}() of arrays needs the truth value of an array")
+        if any(is_tensor(x) and x.kind == ARRAY for x in items):
+            raise cv.fail(f"{name}() of 0-d arrays returns one of the arrays itself")
         # Python's max(a, b) returns one of its arguments: select, keeping the winner's type.
+        # The comparison is Python's `>` (exact between ints and floats).
         best = items[0]
         for x in items[1:]:
-            pick = apply(cv.b, "greater" if name == "max" else "less", [x, best])
+            compare = ("greater", operator.gt) if name == "max" else ("less", operator.lt)
+            pick = apply(cv.b, compare[0], [x, best], static_fn=compare[1])
             if not is_tensor(pick):
                 best = x if pick else best
                 continue
@@ -133,17 +139,48 @@ def _print(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> An
 
 
 def _math(op: str) -> Callable[..., Any]:
+    """math.<op>(x): float64 arithmetic, with the ValueError ("math domain error") and
+    OverflowError ("math range error") that `math` raises where C returns NaN or inf guarded in
+    the graph."""
+    fn = getattr(math, op)
+
     def handler(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if len(args) != 1 or kwargs:
+            raise cv.fail(f"math.{op}() with these arguments is not converted")
         (x,) = args
         if not is_tensor(x):
-            return getattr(math, op)(x)
+            try:
+                return fn(x)
+            except Exception as e:
+                raise cv.fail(f"{type(e).__name__}: {e}") from None
         if x.kind != PY_SCALAR:
             x = to_python_scalar(cv.b, x, float)
         if x.dtype != np.float64:
             x = cv.b.emit("astype", [x], PY_SCALAR, dtype=np.dtype(np.float64))
-        return cv.b.emit(_MATH_OPS[op], [x], PY_SCALAR)
+        out = cv.b.emit(_MATH_OPS[op], [x], PY_SCALAR)
+        _guard_math_errors(cv.b, op, x, out)
+        return out
 
     return handler
+
+
+def _guard_math_errors(b: GraphBuilder, op: str, x: Tensor, out: Tensor) -> None:
+    if op == "sqrt":
+        bad, why = compare_const(b, "less", x, 0.0), "is not negative"
+    elif op == "log":
+        bad, why = compare_const(b, "less_equal", x, 0.0), "is positive"
+    elif op in ("sin", "cos"):
+        bad, why = b.emit("isinf", [x], PY_SCALAR), "is not infinite"
+    elif op == "exp":
+        bad = logical(b, "logical_and", b.emit("isinf", [out], PY_SCALAR),
+                      b.emit("isfinite", [x], PY_SCALAR))
+        b.guard(logical(b, "logical_not", bad), "error", "math.exp does not overflow (Python "
+                "raises OverflowError: math range error)")
+        return
+    else:
+        return
+    b.guard(logical(b, "logical_not", bad), "error", f"the argument of math.{op} {why} (Python "
+            "raises ValueError: math domain error)")
 
 
 _MATH_OPS = {"exp": "exp", "log": "log", "sqrt": "sqrt", "tanh": "tanh", "sin": "sin",

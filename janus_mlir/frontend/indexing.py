@@ -11,11 +11,18 @@ from ..dialects.types import is_int
 from .builder import GraphBuilder
 from .errors import Unconvertible
 from .numpy_api import as_array, static
-from .values import ARRAY, NP_SCALAR, Tensor, is_tensor
+from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_tensor, retyped
 
 
 def subscript(b: GraphBuilder, a: Tensor, key: Any) -> Tensor:
+    if a.kind == PY_SCALAR:
+        raise Unconvertible(f"TypeError: '{a.py_type.__name__}' object is not subscriptable",
+                            b.where)
     items = list(key) if isinstance(key, tuple) else [key]
+    # NumPy hands out a NumPy scalar only when every index is an integer (a 0-d integer array
+    # counts) and they select one element: `x[()]` of a 0-d array, not `x[0, ...]`.
+    scalar = all(x is not None and x is not Ellipsis and not isinstance(x, slice) and
+                 (not is_tensor(x) or x.ndim == 0) for x in items)
     items = _expand_ellipsis(b, items, a.ndim)
     starts, sizes, steps = [], [], []
     out_shape: list[int] = []  # shape after slicing, before dropping/adding dims
@@ -76,13 +83,12 @@ def subscript(b: GraphBuilder, a: Tensor, key: Any) -> Tensor:
     if tuple(sizes) != a.shape or any(s != 0 for s in starts) or any(s != 1 for s in steps):
         out = b.emit("slice", [a], starts=tuple(starts), sizes=tuple(sizes), steps=tuple(steps))
     if dynamic:
-        return _with_take(b, out, dynamic[0], final)
-    shape = tuple(1 if f == "new" else f for f in final)
-    if shape != out.shape or out is a:
-        out = b.emit("reshape", [out], shape=shape)
-    basic_ints = all(not isinstance(x, slice) and x is not None for x in items) and items
-    out.kind = NP_SCALAR if out.ndim == 0 and basic_ints else ARRAY
-    return out
+        out = _with_take(b, out, dynamic[0], final)
+    else:
+        shape = tuple(1 if f == "new" else f for f in final)
+        if shape != out.shape or out is a:
+            out = b.emit("reshape", [out], shape=shape)
+    return retyped(out, NP_SCALAR) if out.ndim == 0 and scalar else out
 
 
 def _with_take(b: GraphBuilder, sliced: Tensor, dyn: tuple[int, Any], final: list[Any]) -> Tensor:
@@ -97,9 +103,7 @@ def _with_take(b: GraphBuilder, sliced: Tensor, dyn: tuple[int, Any], final: lis
             shape.extend(index.shape)
         else:
             shape.append(f)
-    out = b.emit("reshape", [taken], shape=tuple(shape)) if tuple(shape) != taken.shape else taken
-    out.kind = NP_SCALAR if out.ndim == 0 else ARRAY
-    return out
+    return b.emit("reshape", [taken], shape=tuple(shape)) if tuple(shape) != taken.shape else taken
 
 
 def take_along(b: GraphBuilder, a: Tensor, indices: Any, axis: int) -> Tensor:

@@ -4,6 +4,12 @@
 `METHODS` maps an ndarray method name to a handler taking the array first; `PROPERTIES` maps an
 ndarray attribute to a handler. Arguments that NumPy needs as constants (axes, shapes, dtypes) must
 be known at conversion time; a run-time value there stops the conversion with a reason.
+
+Results have NumPy's kinds: ufuncs, reductions and `take` hand out a 0-d result as a NumPy
+scalar; functions that make arrays (`asarray`, `reshape`, `x[...]`) keep 0-d arrays, except that
+ndarray methods called on a NumPy scalar give a scalar again. Python scalars passed to a NumPy
+function become int64/float64 arrays (no longer weak). Handlers never change the kind of a value
+they were given: other names may hold it (values.retyped makes a new wrapper).
 """
 
 from __future__ import annotations
@@ -13,12 +19,12 @@ from typing import Any
 
 import numpy as np
 
-from ..dialects.types import is_supported_dtype
+from ..dialects.types import is_float, is_int, is_supported_dtype
 from ..ops import OPS
 from .builder import GraphBuilder
 from .errors import NeedsStatic, Unconvertible
-from .operators import apply, lift
-from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_py_scalar, is_tensor
+from .operators import (INT64, apply, cast_weak, compare_const, guard_all, lift, logical)
+from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_py_scalar, is_tensor, retyped
 
 Handler = Callable[[GraphBuilder, list[Any], dict[str, Any]], Any]
 
@@ -106,15 +112,24 @@ def _bind(b: GraphBuilder, fn: str, args: list[Any], kwargs: dict[str, Any],
     return bound
 
 
-def _scalarize(t: Tensor) -> Tensor:
-    t.kind = NP_SCALAR if t.ndim == 0 else ARRAY
-    return t
+def scalar_if_0d(t: Tensor) -> Tensor:
+    """A ufunc's or reduction's result: NumPy hands out a 0-d result as a NumPy scalar."""
+    return retyped(t, NP_SCALAR if t.ndim == 0 else ARRAY)
+
+
+def like_input(a: Tensor, out: Tensor) -> Tensor:
+    """An ndarray method's result: on a NumPy scalar, a 0-d result is a NumPy scalar again
+    (`np.float64(2).T`, `np.reshape(s, ())`); on an array it stays a 0-d array."""
+    if a.kind == NP_SCALAR and out.ndim == 0 and out.kind == ARRAY:
+        return retyped(out, NP_SCALAR)
+    return out
 
 
 def as_array(b: GraphBuilder, v: Any) -> Tensor:
-    """An operand as NumPy sees it inside a function call (Python scalars become arrays)."""
+    """An operand as NumPy sees it inside a function call (Python scalars become arrays, and
+    so lose their weak NEP 50 promotion)."""
     if is_tensor(v):
-        return v
+        return retyped(v, ARRAY) if v.weak else v
     if isinstance(v, (list, tuple)):
         if any(is_tensor(x) for x in v):
             return stack(b, [list(v)], {})
@@ -128,8 +143,12 @@ def as_array(b: GraphBuilder, v: Any) -> Tensor:
 
 
 def _reduction(op: str) -> Handler:
+    # numpy.max/min/all/any take no dtype: their third positional parameter is `out`.
+    names = ("a", "axis", "out", "keepdims") if op in ("max", "min", "all", "any") else (
+        "a", "axis", "dtype", "out", "keepdims")
+
     def handler(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        p = _bind(b, f"numpy.{op}", args, kwargs, ("a", "axis", "dtype", "out", "keepdims"),
+        p = _bind(b, f"numpy.{op}", args, kwargs, names,
                   {"axis": None, "dtype": None, "out": None, "keepdims": False})
         if p["out"] is not None:
             raise Unconvertible(f"numpy.{op}(out=...) is not converted", b.where)
@@ -139,7 +158,7 @@ def _reduction(op: str) -> Handler:
             a = b.emit("astype", [a], dtype=dt)
         axes = axes_arg(b, p["axis"], a.ndim)
         keep = bool(static(b, p["keepdims"], "keepdims"))
-        return _scalarize(b.emit(op, [a], axes=axes, keepdims=keep))
+        return scalar_if_0d(b.emit(op, [a], axes=axes, keepdims=keep))
 
     return handler
 
@@ -156,7 +175,7 @@ def _arg_reduction(op: str) -> Handler:
         attrs: dict[str, Any] = {"keepdims": keep}
         if axis is not None:
             attrs["axis"] = axes_arg(b, axis, a.ndim)[0]
-        return _scalarize(b.emit(op, [a], **attrs))
+        return scalar_if_0d(b.emit(op, [a], **attrs))
 
     return handler
 
@@ -173,10 +192,11 @@ def _var_std(sqrt: bool) -> Handler:
         mean = b.emit("mean", [a], axes=axes, keepdims=True)
         diff = apply(b, "subtract", [a, mean])
         sq = apply(b, "multiply", [diff, diff])
+        # NumPy divides by max(n - ddof, 0): too few degrees of freedom give inf or nan.
         n = int(np.prod([a.shape[i] for i in axes])) - static_int(b, p["ddof"], "ddof")
         total = b.emit("sum", [sq], axes=axes, keepdims=keep)
-        var = apply(b, "divide", [total, float(n)])
-        return _scalarize(apply(b, "sqrt", [var]) if sqrt else var)
+        var = apply(b, "divide", [total, float(max(n, 0))])
+        return scalar_if_0d(apply(b, "sqrt", [var]) if sqrt else var)
 
     return handler
 
@@ -187,6 +207,8 @@ def _var_std(sqrt: bool) -> Handler:
 
 
 def reshape_to(b: GraphBuilder, a: Tensor, shape: tuple[int, ...]) -> Tensor:
+    if any(d < -1 for d in shape):
+        raise Unconvertible(f"negative dimensions not allowed: {shape}", b.where)
     if sum(1 for d in shape if d == -1) > 1:
         raise Unconvertible("can only specify one unknown dimension", b.where)
     if -1 in shape:
@@ -205,7 +227,8 @@ def reshape(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     p = _bind(b, "numpy.reshape", args, kwargs, ("a", "shape", "order"), {"order": "C"})
     if static(b, p["order"], "order") != "C":
         raise Unconvertible("reshape with order other than 'C' is not converted", b.where)
-    return reshape_to(b, as_array(b, p["a"]), shape_arg(b, p["shape"]))
+    a = as_array(b, p["a"])
+    return like_input(a, reshape_to(b, a, shape_arg(b, p["shape"])))
 
 
 def transpose(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
@@ -213,10 +236,13 @@ def transpose(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tenso
     a = as_array(b, p["a"])
     axes = static(b, p["axes"], "axes")
     perm = tuple(reversed(range(a.ndim))) if axes is None else tuple(
-        static_int(b, x, "an axis") % max(a.ndim, 1) for x in axes)
+        static_int(b, x, "an axis") for x in axes)
+    if any(not -a.ndim <= x < a.ndim for x in perm):
+        raise Unconvertible(f"axis out of bounds for array of dimension {a.ndim}", b.where)
+    perm = tuple(x % a.ndim for x in perm)
     if sorted(perm) != list(range(a.ndim)):
         raise Unconvertible("axes don't match array", b.where)
-    return b.emit("transpose", [a], perm=perm)
+    return like_input(a, b.emit("transpose", [a], perm=perm))
 
 
 def broadcast_to(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
@@ -233,6 +259,7 @@ def expand_dims(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Ten
 
 
 def squeeze(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    """numpy.squeeze; with nothing to squeeze NumPy returns the array itself."""
     p = _bind(b, "numpy.squeeze", args, kwargs, ("a", "axis"), {"axis": None})
     a = as_array(b, p["a"])
     if p["axis"] is None:
@@ -242,7 +269,9 @@ def squeeze(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
         if any(a.shape[i] != 1 for i in axes):
             raise Unconvertible("cannot select an axis to squeeze out which has size not "
                                 "equal to one", b.where)
-    return b.emit("squeeze", [a], axes=axes)
+    if not axes:
+        return a
+    return like_input(a, b.emit("squeeze", [a], axes=axes))
 
 
 def _sequence(b: GraphBuilder, seq: Any, fn: str) -> list[Tensor]:
@@ -327,14 +356,23 @@ def where(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
 
 
 def clip(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    """numpy.clip as maximum then minimum (NumPy's order: a_min > a_max gives a_max); with no
+    bound at all a copy. `min=`/`max=` are NumPy 2's spellings of a_min/a_max."""
+    for new, old in (("min", "a_min"), ("max", "a_max")):
+        if new in kwargs:
+            if kwargs.get(old) is not None:
+                raise Unconvertible(f"Passed more than one argument for {old}", b.where)
+            kwargs = {**{k: v for k, v in kwargs.items() if k != new}, old: kwargs[new]}
     p = _bind(b, "numpy.clip", args, kwargs, ("a", "a_min", "a_max"), {"a_min": None,
                                                                         "a_max": None})
     out = as_array(b, p["a"])
+    if p["a_min"] is None and p["a_max"] is None:
+        return scalar_if_0d(_copy(b, out))
     if p["a_min"] is not None:
         out = apply(b, "maximum", [out, p["a_min"]])
     if p["a_max"] is not None:
         out = apply(b, "minimum", [out, p["a_max"]])
-    return _scalarize(out)
+    return scalar_if_0d(out)
 
 
 def take(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
@@ -345,7 +383,7 @@ def take(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     axis = static(b, p["axis"], "an axis")
     if axis is None:
         a, axis = reshape_to(b, a, (a.spec.size,)), 0
-    return take_along(b, a, p["indices"], axes_arg(b, axis, a.ndim)[0])
+    return scalar_if_0d(take_along(b, a, p["indices"], axes_arg(b, axis, a.ndim)[0]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -371,8 +409,10 @@ def full(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     fill = p["fill_value"]
     if is_tensor(fill):
         dt = dtype_arg(b, p["dtype"]) or fill.dtype
-        src = b.emit("astype", [fill], dtype=dt) if fill.dtype != dt else fill
-        return b.emit("broadcast_to", [src], shape=shape)
+        # A Python int fill raises OverflowError outside an integer dtype's range (cast_weak).
+        src = cast_weak(b, fill, dt) if fill.weak else fill
+        src = b.emit("astype", [src], dtype=dt) if src.dtype != dt else src
+        return b.emit("broadcast_to", [src], copy=True, shape=shape)
     fill = static(b, fill, "a fill value")
     dt = dtype_arg(b, p["dtype"]) or np.asarray(fill).dtype
     return b.emit("full", [], shape=shape, dtype=dt, value=np.array(fill).astype(dt).item())
@@ -402,24 +442,32 @@ def arange(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
 
 
 def array(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """numpy.array: a new array, unless copy=False or copy=None (asarray) and the object is
+    already an array of that dtype; copy=False raises where a copy is needed."""
     p = _bind(b, "numpy.array", args, kwargs, ("object", "dtype", "copy"), {"dtype": None,
                                                                             "copy": True})
     dt = dtype_arg(b, p["dtype"])
+    copy = static(b, p["copy"], "copy")
     obj = p["object"]
+    reusable = is_tensor(obj) and obj.kind == ARRAY and (dt is None or dt == obj.dtype)
+    if reusable and not copy:
+        return obj
+    if copy is False:
+        raise Unconvertible("ValueError: Unable to avoid copy while creating an array as "
+                            "requested.", b.where)
     a = as_array(b, obj)
     if dt is not None and a.dtype != dt:
-        a = b.emit("astype", [a], dtype=dt)
-    elif is_tensor(obj) and obj.kind == ARRAY:
-        return obj if p["copy"] is False else _copy(b, obj)
-    out = b.emit("reshape", [a], shape=a.shape) if a.kind != ARRAY else a
-    out.kind = ARRAY
-    return out
+        return b.emit("astype", [a], dtype=dt)
+    if a is obj or a.kind != ARRAY:  # never the caller's value itself as a new array
+        return _copy(b, a)
+    return a
 
 
 def asarray(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
-    if args and is_tensor(args[0]) and args[0].kind == ARRAY and not kwargs.get("dtype"):
-        return args[0]
-    return array(b, args, {**kwargs, "copy": False})
+    p = _bind(b, "numpy.asarray", args, kwargs, ("a", "dtype", "order", "device", "copy"),
+              {"dtype": None, "order": None, "device": None, "copy": None})
+    _no_extra(b, {"order": p["order"], "device": p["device"]}, (), "numpy.asarray")
+    return array(b, [p["a"], p["dtype"], p["copy"]], {})
 
 
 def _copy(b: GraphBuilder, a: Tensor) -> Tensor:
@@ -429,17 +477,47 @@ def _copy(b: GraphBuilder, a: Tensor) -> Tensor:
 
 
 def scalar_type(dtype: np.dtype) -> Handler:
-    """np.float32(x) and friends: a NumPy scalar of that dtype (or an array for array input)."""
+    """np.float32(x) and friends: a NumPy scalar of that dtype (or an array for array input).
+
+    A Python scalar converts as Python does: a float to an int through int() (ValueError for
+    NaN, OverflowError for inf and beyond the dtype), an int checked against the dtype's range.
+    Arrays and NumPy scalars cast as C does (astype).
+    """
 
     def handler(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if len(args) > 1 or kwargs:
+            raise Unconvertible(f"numpy.{dtype.name}() takes at most one argument", b.where)
         (x,) = args or [0]
         if not is_tensor(x):
-            return dtype.type(static(b, x, "a value"))
-        out = b.emit("astype", [x], dtype=dtype) if x.dtype != dtype else _copy(b, x)
-        out.kind = NP_SCALAR if x.ndim == 0 else ARRAY
-        return out
+            try:
+                value = dtype.type(static(b, x, "a value"))
+            except (OverflowError, ValueError, TypeError) as e:
+                raise Unconvertible(f"{type(e).__name__}: {e}", b.where) from None
+            # np.float32([1, 2]) is a new array on every call, not one shared constant.
+            return lift(b, value) if isinstance(value, np.ndarray) else value
+        if x.weak and is_float(x.dtype) and is_int(dtype):
+            guard_float_to_int(b, x, dtype, f"numpy.{dtype.name}() of a Python float")
+            out = b.emit("astype", [x], dtype=dtype)
+        elif x.weak:
+            out = cast_weak(b, x, dtype)
+            out = _copy(b, out) if out is x else out
+        else:
+            out = b.emit("astype", [x], dtype=dtype) if x.dtype != dtype else _copy(b, x)
+        return retyped(out, NP_SCALAR if x.ndim == 0 else ARRAY)
 
     return handler
+
+
+def guard_float_to_int(b: GraphBuilder, x: Tensor, dtype: np.dtype, what: str) -> None:
+    """Guard that int() of the float `x` is finite and fits `dtype` (NaN fails the test)."""
+    if x.dtype != np.float64:
+        x = b.emit("astype", [x], PY_SCALAR, dtype=np.dtype(np.float64))
+    info = np.iinfo(dtype)
+    whole = b.emit("trunc", [x], PY_SCALAR)
+    ok = logical(b, "logical_and", compare_const(b, "greater_equal", whole, float(info.min)),
+                 compare_const(b, "less", whole, float(info.max + 1)))
+    guard_all(b, ok, "value", f"{what} is finite and fits in {np.dtype(dtype).name} (Python "
+              "gives a bigger int, or raises for NaN and inf)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -491,13 +569,21 @@ def _shape_varargs(fn: Handler) -> Handler:
 
 
 def _astype(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
-    a, dtype = args[0], (args[1] if len(args) > 1 else kwargs.get("dtype"))
-    dt = dtype_arg(b, dtype)
-    if kwargs.get("copy", True) is False and a.dtype == dt:
+    """x.astype(dtype, order, casting, subok, copy): casting rules other than 'unsafe' are
+    checked now (NumPy raises TypeError when they forbid the cast)."""
+    p = _bind(b, "ndarray.astype", args, kwargs, ("a", "dtype", "order", "casting", "subok",
+                                                  "copy"),
+              {"order": "K", "casting": "unsafe", "subok": True, "copy": True})
+    a, dt = p["a"], dtype_arg(b, p["dtype"])
+    _c_order_only(b, p["order"], "ndarray.astype", keep_ok=True)
+    casting = static(b, p["casting"], "casting")
+    if casting != "unsafe" and not np.can_cast(a.dtype, dt, casting=casting):
+        raise Unconvertible(f"TypeError: Cannot cast array data from {a.dtype!r} to {dt!r} "
+                            f"according to the rule {casting!r}", b.where)
+    if static(b, p["copy"], "copy") is False and a.dtype == dt:
         return a
     out = b.emit("astype", [a], dtype=dt) if a.dtype != dt else _copy(b, a)
-    out.kind = ARRAY if a.kind == ARRAY else NP_SCALAR
-    return out
+    return retyped(out, ARRAY if a.kind == ARRAY else NP_SCALAR)
 
 
 def _item(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
@@ -509,33 +595,78 @@ def _item(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
 
 
 def to_python_scalar(b: GraphBuilder, a: Tensor, kind: type | None = None) -> Tensor:
-    """int(a) / float(a) / bool(a) / a.item() of a one-element array: a Python scalar."""
-    if a.spec.size != 1:
-        raise Unconvertible("only one-element arrays can be converted to Python scalars",
-                            b.where)
+    """int(a) / float(a) / bool(a) of a 0-d value, a.item() of a one-element one: a Python
+    scalar. NumPy 2 refuses int()/float() of arrays with dimensions; int() of a float is exact
+    in Python (a big int, or an error for NaN and inf): guarded to fit int64."""
+    if a.spec.size != 1 or (a.ndim and kind in (int, float)):
+        raise Unconvertible("TypeError: only 0-dimensional arrays can be converted to Python "
+                            "scalars", b.where)
     if a.ndim:
         a = reshape_to(b, a, ())
     target = kind or {"b": bool, "i": int, "f": float}[a.dtype.kind]
-    dt = {bool: np.dtype(np.bool_), int: np.dtype(np.int64), float: np.dtype(np.float64)}[target]
+    dt = {bool: np.dtype(np.bool_), int: INT64, float: np.dtype(np.float64)}[target]
+    if target is int and is_float(a.dtype):
+        guard_float_to_int(b, a, INT64, "int() of a float")
     out = b.emit("astype", [a], PY_SCALAR, dtype=dt) if a.dtype != dt else _copy(b, a)
-    out.kind = PY_SCALAR
-    return out
+    return retyped(out, PY_SCALAR)
+
+
+def _c_order_only(b: GraphBuilder, order: Any, fn: str, keep_ok: bool = False) -> None:
+    """Only C order is converted ('K' and 'A' too where the result keeps the input's layout,
+    as the builder models it): 'F' changes the element order of ravel/flatten and the memory
+    layout of copies."""
+    order = static(b, order, "order")
+    if order not in ("C", *(("K", "A") if keep_ok else ())):
+        raise Unconvertible(f"{fn}(order={order!r}) is not converted", b.where)
+
+
+def _order_arg(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any], fn: str) -> Tensor:
+    p = _bind(b, fn, args, kwargs, ("a", "order"), {"order": "C"})
+    _c_order_only(b, p["order"], fn)
+    return p["a"]
 
 
 def _ravel(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     """x.ravel(): a view when NumPy's reshape(-1) is one (the heap model decides)."""
-    return reshape_to(b, args[0], (args[0].spec.size,))
+    a = _order_arg(b, args, kwargs, "ndarray.ravel")
+    return reshape_to(b, a, (a.spec.size,))
 
 
 def _flatten(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     """x.flatten(): always a copy."""
-    out = b.emit("reshape", [args[0]], copy=True, shape=(args[0].spec.size,))
-    out.kind = ARRAY
-    return out
+    a = _order_arg(b, args, kwargs, "ndarray.flatten")
+    return b.emit("reshape", [a], copy=True, shape=(a.spec.size,))
 
 
 def _copy_method(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
-    return _copy(b, args[0])
+    return _copy(b, _order_arg(b, args, kwargs, "ndarray.copy"))
+
+
+def _method(name: str, fn: Handler) -> Handler:
+    """An ndarray method: NumPy scalars have it too (a 0-d result is a scalar again), Python
+    scalars do not."""
+
+    def handler(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        _array_attribute(b, args[0], name)
+        out = fn(b, args, kwargs)
+        return like_input(args[0], out) if is_tensor(out) else out
+
+    return handler
+
+
+def _property(name: str, fn: Callable[[GraphBuilder, Tensor], Any]) -> Callable[..., Any]:
+    def handler(b: GraphBuilder, a: Tensor) -> Any:
+        _array_attribute(b, a, name)
+        out = fn(b, a)
+        return like_input(a, out) if is_tensor(out) else out
+
+    return handler
+
+
+def _array_attribute(b: GraphBuilder, a: Tensor, name: str) -> None:
+    if a.kind == PY_SCALAR:
+        raise Unconvertible(f"AttributeError: '{a.py_type.__name__}' object has no attribute "
+                            f"'{name}'", b.where)
 
 
 METHODS: dict[str, Handler] = {
@@ -547,6 +678,7 @@ METHODS: dict[str, Handler] = {
     "squeeze": squeeze, "astype": _astype, "item": _item, "clip": clip, "dot": dot,
     "flatten": _flatten, "ravel": _ravel, "copy": _copy_method, "take": take,
 }
+METHODS = {name: _method(name, fn) for name, fn in METHODS.items()}
 
 PROPERTIES: dict[str, Callable[[GraphBuilder, Tensor], Any]] = {
     "shape": lambda b, a: a.shape,
@@ -556,3 +688,4 @@ PROPERTIES: dict[str, Callable[[GraphBuilder, Tensor], Any]] = {
     "T": lambda b, a: transpose(b, [a], {}),
     "mT": lambda b, a: transpose(b, [a, (*range(a.ndim - 2), a.ndim - 1, a.ndim - 2)], {}),
 }
+PROPERTIES = {name: _property(name, fn) for name, fn in PROPERTIES.items()}

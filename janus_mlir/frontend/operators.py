@@ -2,22 +2,29 @@
 
 Dispatch is by table: an AST operator maps to a janus elementwise op (a NumPy ufunc). Both
 operands known now: Python computes the result (exceptions included). Otherwise:
-- NumPy semantics when any operand is an array or NumPy scalar: the loop dtypes come from
-  `ufunc.resolve_dtypes`, with Python scalars passed as weak `int`/`float`/`bool` (NEP 50);
-- Python semantics when every operand is a Python scalar (`True + True == 2`, `1 / 2 == 0.5`,
-  division by zero raises: guarded in the graph, so the call falls back and raises like Python).
+- NumPy semantics when any operand is an array or NumPy scalar, and for every NumPy function
+  call (`np.add(2, 3)` is `np.int64(5)`): the loop dtypes come from `ufunc.resolve_dtypes`, with
+  Python scalars passed as weak `int`/`float`/`bool` (NEP 50);
+- Python semantics when an operator's operands are all Python scalars (`True + True == 2`,
+  `1 / 2 == 0.5`), with Python's exact ints (int64 arithmetic guarded against overflow) and its
+  exceptions (division by zero, float power overflow and complex results: guarded).
+
+What NumPy or Python would raise, or compute differently from the graph's fixed-width arithmetic,
+is either decided now (an `Unconvertible`) or checked by an in-graph guard, so that the call falls
+back to plain Python, which then does exactly what the user's code does.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 import operator
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from ..dialects.types import is_bool, is_int
+from ..dialects.types import is_bool, is_float, is_int
 from ..ops import OPS
 from .builder import GraphBuilder
 from .errors import Unconvertible
@@ -50,13 +57,22 @@ UNARYOPS: dict[type, tuple[str, Any]] = {
     ast.Invert: ("invert", operator.invert),
 }
 
-_PY_DIVISIONS = ("divide", "floor_divide", "remainder")
-_PY_KEEPS_BOOL = ("bitwise_and", "bitwise_or", "bitwise_xor", "equal", "not_equal", "less",
-                  "less_equal", "greater", "greater_equal")
+COMPARISONS = frozenset(name for name, _ in COMPARES.values())
+INT64 = np.dtype(np.int64)
+FLOAT64 = np.dtype(np.float64)
+BOOL = np.dtype(np.bool_)
+
+_PY_FUNCS = {name: fn for name, fn in [*BINOPS.values(), *COMPARES.values(), *UNARYOPS.values()]}
+_PY_FUNCS["absolute"] = builtins.abs
 
 
 def ufunc_of(name: str) -> np.ufunc:
     return OPS[name].numpy
+
+
+def ufunc_py(name: str) -> Any:
+    """The Python operator (or builtin) behind the janus op `name`."""
+    return _PY_FUNCS[name]
 
 
 def lift(b: GraphBuilder, v: Any) -> Tensor:
@@ -72,32 +88,119 @@ def lift(b: GraphBuilder, v: Any) -> Tensor:
     raise Unconvertible(f"cannot use a {type(v).__name__} as an array operand", b.where)
 
 
+# ---------------------------------------------------------------------------------------------
+# In-graph checks: small predicates the guards are built from
+# ---------------------------------------------------------------------------------------------
+
+
+def compare_const(b: GraphBuilder, name: str, x: Tensor, value: Any) -> Tensor:
+    """`x <name> value` elementwise, `value` a constant of x's dtype."""
+    return b.emit(name, [x, b.constant(np.array(value, dtype=x.dtype), PY_SCALAR)], PY_SCALAR)
+
+
+def logical(b: GraphBuilder, name: str, *preds: Tensor) -> Tensor:
+    """logical_and / logical_or over any number of predicates, or logical_not of one."""
+    if name == "logical_not":
+        return b.emit(name, list(preds), PY_SCALAR)
+    out = preds[0]
+    for p in preds[1:]:
+        out = b.emit(name, [out, p], PY_SCALAR)
+    return out
+
+
+def guard_all(b: GraphBuilder, pred: Tensor, kind: str, message: str) -> None:
+    """Guard that every element of `pred` holds."""
+    if pred.ndim:
+        pred = b.emit("all", [pred], PY_SCALAR, axes=tuple(range(pred.ndim)), keepdims=False)
+    b.guard(pred, kind, message)
+
+
+def guard_fits(b: GraphBuilder, v: Tensor, dtype: np.dtype, what: str) -> None:
+    """Guard that the int64 value `v` lies in `dtype`'s range (NumPy raises OverflowError)."""
+    info = np.iinfo(dtype)
+    ok = logical(b, "logical_and", compare_const(b, "greater_equal", v, info.min),
+                 compare_const(b, "less_equal", v, info.max))
+    guard_all(b, ok, "error", f"{what} fits in {np.dtype(dtype).name} (NumPy raises "
+              "OverflowError: Python integer out of bounds)")
+
+
+def guard_exact_float(b: GraphBuilder, v: Tensor, why: str) -> None:
+    """Guard |v| <= 2**53 for an int64 `v`: such ints are exact float64 values."""
+    ok = logical(b, "logical_and", compare_const(b, "greater_equal", v, -2**53),
+                 compare_const(b, "less_equal", v, 2**53))
+    guard_all(b, ok, "value", f"the Python int is at most 2**53 in magnitude ({why})")
+
+
+# ---------------------------------------------------------------------------------------------
+# Dispatch
+# ---------------------------------------------------------------------------------------------
+
+
 def apply(b: GraphBuilder, name: str, operands: Sequence[Any], static_fn: Any = None) -> Any:
     """Apply the janus elementwise op `name` (a NumPy ufunc) to symbolic or constant operands.
 
-    With every operand known now, `static_fn` (the Python operator, for operator syntax) or the
-    ufunc computes the result at conversion time.
+    `static_fn` is the Python operator when the code used operator syntax (`a + b`): then
+    Python scalars follow Python's rules. Without it this is a NumPy function call (`np.add`),
+    which follows NumPy's rules even when every operand is a Python scalar. With every operand
+    known now, `static_fn` or the ufunc computes the result at conversion time.
     """
     if not any(is_tensor(v) for v in operands):
         return _static(b, static_fn or ufunc_of(name), operands)
-    if all((is_tensor(v) and v.weak) or is_py_scalar(v) for v in operands):
+    if static_fn is not None and all(_is_weak(v) for v in operands):
         return _python_scalars(b, name, operands)
+    if static_fn is not None and name == "power":
+        return _array_power(b, operands)
     return _numpy(b, name, operands)
+
+
+def unary(b: GraphBuilder, name: str, v: Any) -> Any:
+    """A unary operator (`-x`, `+x`, `~x`)."""
+    if is_tensor(v) and v.weak:
+        return _python_unary(b, name, v)
+    return apply(b, name, [v], static_fn=ufunc_py(name))
+
+
+def _is_weak(v: Any) -> bool:
+    return (is_tensor(v) and v.weak) or is_py_scalar(v)
 
 
 def _static(b: GraphBuilder, fn: Any, operands: Sequence[Any]) -> Any:
     try:
-        return fn(*operands)
+        out = fn(*operands)
     except Exception as e:  # the plain function raises here too: run it imperatively
         raise Unconvertible(f"{type(e).__name__}: {e}", b.where) from None
+    # An array result is a new object on every call (`np.add([1, 2], 3)`), not one constant.
+    return lift(b, out) if isinstance(out, np.ndarray) else out
 
 
 def _weak_type(v: Any) -> Any:
+    """What `resolve_dtypes` takes for `v`: weak `int`/`float` for Python numbers, a dtype
+    otherwise (Python bools are plain bools in NEP 50)."""
     if is_tensor(v):
-        return v.py_type if v.weak else v.dtype
-    if is_py_scalar(v):
+        return v.py_type if v.weak and v.py_type is not bool else v.dtype
+    if type(v) in (int, float):
         return type(v)
     return np.asarray(v).dtype
+
+
+def _array_power(b: GraphBuilder, operands: Sequence[Any]) -> Tensor:
+    """`array ** exponent`: ndarray.__pow__ computes `** 2` with an exact Python int 2 as
+    numpy.square, which differs from numpy.power only for bool arrays (int8, not int64)."""
+    base, exponent = operands
+    if not (is_tensor(base) and base.kind == ARRAY and is_bool(base.dtype)):
+        return _numpy(b, "power", operands)
+    if type(exponent) is int and exponent == 2:
+        return _numpy(b, "square", [base])
+    if is_tensor(exponent) and exponent.weak and exponent.py_type is int:
+        b.guard(compare_const(b, "not_equal", exponent, 2), "value",
+                "the Python int exponent of a bool array is not 2 (bool_array ** 2 is "
+                "numpy.square, an int8 result)")
+    return _numpy(b, "power", operands)
+
+
+# ---------------------------------------------------------------------------------------------
+# NumPy semantics
+# ---------------------------------------------------------------------------------------------
 
 
 def _numpy(b: GraphBuilder, name: str, operands: Sequence[Any]) -> Tensor:
@@ -107,83 +210,289 @@ def _numpy(b: GraphBuilder, name: str, operands: Sequence[Any]) -> Tensor:
             raise Unconvertible("matmul: input operand does not have enough dimensions", b.where)
         loop = None
     else:
-        try:
-            loop = ufunc.resolve_dtypes((*[_weak_type(v) for v in operands], None))
-        except Exception as e:
-            raise Unconvertible(f"numpy.{ufunc.__name__}: {e}", b.where) from None
+        loop = _resolve(b, ufunc, [_weak_type(v) for v in operands])
+    if name in COMPARISONS:
+        exact = _compare_python_int(b, name, operands, loop)
+        if exact is not None:
+            return exact
     tensors = []
     for i, v in enumerate(operands):
         if is_tensor(v) and not v.weak:
             tensors.append(v)
             continue
-        target = loop[i] if loop is not None else np.dtype(np.float64)
+        target = loop[i] if loop is not None else FLOAT64
         tensors.append(cast_weak(b, v, np.dtype(target)))
+    if name == "power" and is_int(loop[1]):
+        _guard_nonnegative_exponent(b, operands[1], tensors[1])
     out = b.emit(name, tensors)
     if loop is not None and out.dtype != loop[-1]:
         raise Unconvertible(f"numpy.{ufunc.__name__} promotion disagrees: janus {out.dtype}, "
                             f"numpy {loop[-1]}", b.where)
+    out.kind = NP_SCALAR if out.ndim == 0 else ARRAY  # `out` was just made: not shared
+    return out
+
+
+def _resolve(b: GraphBuilder, ufunc: np.ufunc, types: list[Any]) -> tuple[np.dtype, ...]:
+    """The loop dtypes NumPy picks. Comparisons of only Python ints resolve to an object loop
+    in `resolve_dtypes`; a call converts them to int64 arrays first."""
+    try:
+        loop = ufunc.resolve_dtypes((*types, None))
+        if any(d == np.dtype(object) for d in loop):
+            loop = ufunc.resolve_dtypes((*[INT64 if t is int else t for t in types], None))
+    except Exception as e:
+        raise Unconvertible(f"numpy.{ufunc.__name__}: {e}", b.where) from None
+    return loop
+
+
+def _compare_python_int(b: GraphBuilder, name: str, operands: Sequence[Any],
+                        loop: Sequence[np.dtype]) -> Tensor | None:
+    """NumPy 2 compares integer arrays with Python ints exactly, even outside the array's range
+    (`int8_array < 1000` is all True): compare in int64, or fold when beyond int64."""
+    weak = [i for i, v in enumerate(operands) if _is_weak(v) and _weak_type(v) is int]
+    if len(operands) != 2 or len(weak) != 1:
+        return None
+    w, other = operands[weak[0]], operands[1 - weak[0]]
+    target = np.dtype(loop[weak[0]])
+    if not is_int(_weak_type(other)) or not is_int(target):
+        return None  # bool and float operands convert the int as usual (and raise if too big)
+    if target == INT64 and (is_tensor(w) or -2**63 <= w < 2**63):
+        return None
+    if not is_tensor(w) and np.iinfo(target).min <= w <= np.iinfo(target).max:
+        return None
+    other = lift(b, other)
+    if not is_tensor(w) and not -2**63 <= w < 2**63:
+        # Beyond int64: every array element compares like 0 does.
+        pair = (0, w) if weak[0] == 1 else (w, 0)
+        out = b.emit("full", [], shape=other.shape, dtype=BOOL, value=bool(ufunc_py(name)(*pair)))
+    else:
+        wide = b.emit("astype", [other], dtype=INT64) if other.dtype != INT64 else other
+        w64 = w if is_tensor(w) else b.constant(np.array(w, dtype=INT64), PY_SCALAR)
+        out = b.emit(name, [wide, w64] if weak[0] == 1 else [w64, wide])
     out.kind = NP_SCALAR if out.ndim == 0 else ARRAY
     return out
 
 
+def _guard_nonnegative_exponent(b: GraphBuilder, given: Any, exponent: Tensor) -> None:
+    """NumPy raises ValueError for an integer power with any negative integer exponent."""
+    message = "Integers to negative integer powers are not allowed."
+    if not is_tensor(given):
+        if (np.asarray(given) < 0).any():
+            raise Unconvertible(f"ValueError: {message}", b.where)
+        return
+    guard_all(b, compare_const(b, "greater_equal", exponent, 0), "error",
+              f"integer exponents are non-negative (NumPy raises ValueError: {message})")
+
+
 def cast_weak(b: GraphBuilder, v: Any, dtype: np.dtype) -> Tensor:
-    """A Python scalar (constant or run-time) as an operand of `dtype` (NEP 50 weak casting)."""
+    """A Python scalar (constant or run-time) as an operand of `dtype` (NEP 50 weak casting).
+
+    NumPy raises OverflowError for a Python int outside an integer dtype's range, and converts a
+    Python int to float32/float16 through float64 (so ints beyond 2**53 may round twice).
+    """
+    dtype = np.dtype(dtype)
     if is_tensor(v):
-        return v if v.dtype == dtype else b.emit("astype", [v], v.kind, dtype=dtype)
+        if v.dtype == dtype:
+            return v
+        if v.weak and v.dtype == INT64 and is_int(dtype):
+            guard_fits(b, v, dtype, "the Python int")
+        elif v.weak and v.dtype == INT64 and is_float(dtype) and dtype.itemsize < 8:
+            guard_exact_float(b, v, f"NumPy converts it to {dtype.name} through float64")
+        return b.emit("astype", [v], v.kind, dtype=dtype)
     if is_int(dtype) and not isinstance(v, bool) and isinstance(v, int):
         info = np.iinfo(dtype)
         if not info.min <= v <= info.max:
             raise Unconvertible(f"Python integer {v} out of bounds for {dtype}", b.where)
-    return b.constant(np.array(v).astype(dtype), PY_SCALAR)
+    try:
+        value = np.array(v, dtype=dtype)
+    except (OverflowError, ValueError, TypeError) as e:
+        raise Unconvertible(f"{type(e).__name__}: {e}", b.where) from None
+    return b.constant(value, PY_SCALAR)
+
+
+# ---------------------------------------------------------------------------------------------
+# Python semantics: operators on Python scalars at least one of which is known only at run time
+# ---------------------------------------------------------------------------------------------
+
+_PY_TYPE_DTYPES = {bool: BOOL, int: INT64, float: FLOAT64}
+_PY_DIVISIONS = ("divide", "floor_divide", "remainder")
+_PY_KEEPS_BOOL = ("bitwise_and", "bitwise_or", "bitwise_xor", "equal", "not_equal", "less",
+                  "less_equal", "greater", "greater_equal")
+_SYMBOLS = {"matmul": "@", "bitwise_and": "&", "bitwise_or": "|", "bitwise_xor": "^"}
+
+
+def _py_types(operands: Sequence[Any]) -> list[type]:
+    return [v.py_type if is_tensor(v) else type(v) for v in operands]
 
 
 def _python_scalars(b: GraphBuilder, name: str, operands: Sequence[Any]) -> Tensor:
-    """Python arithmetic on Python scalars at least one of which is known only at run time."""
-    types = [v.py_type if is_tensor(v) else type(v) for v in operands]
-    if name == "power" and int in types and float not in types:
-        exponent = operands[1]
-        if is_tensor(exponent) or exponent < 0:
-            raise Unconvertible("int ** int with a run-time exponent may be an int or a float",
-                                b.where)
-    if name == "matmul" or name.startswith("bitwise") and float in types:
-        raise Unconvertible(f"unsupported operand types for {name}", b.where)
+    """Python arithmetic and comparisons on Python scalars (int64 and float64 in the graph)."""
+    if len(operands) == 1:
+        return _python_unary(b, name, lift(b, operands[0]))
+    types = _py_types(operands)
+    if name == "matmul" or name in _SYMBOLS and float in types:
+        names = " and ".join(f"'{t.__name__}'" for t in types)
+        raise Unconvertible(f"TypeError: unsupported operand type(s) for {_SYMBOLS[name]}: "
+                            f"{names}", b.where)
+    if name == "power":
+        return _python_power(b, operands, types)
     rep = [{bool: True, int: 1, float: 1.0}[t] for t in types]
-    result_type = type(ufunc_py(name)(*rep)) if len(rep) == 2 else type(ufunc_py(name)(rep[0]))
-    compute = np.dtype(np.float64) if float in types or name == "divide" else np.dtype(np.int64)
+    result_type = type(ufunc_py(name)(*rep))
+    compute = FLOAT64 if float in types or name == "divide" else INT64
     if name in _PY_KEEPS_BOOL and all(t is bool for t in types):
-        compute = np.dtype(np.bool_)
+        compute = BOOL
     tensors = [cast_weak(b, v, compute) for v in operands]
     if name in _PY_DIVISIONS:
         _guard_nonzero(b, tensors[1], name)
+    if compute == FLOAT64 and int in types and (name == "divide" and float not in types
+                                                or name in COMPARISONS):
+        # int / int is rounded once from the exact quotient, and int-float comparisons are
+        # exact: float64 does the same only for ints of at most 53 bits.
+        for v, t in zip(operands, types):
+            if t is int:
+                _exact_float_operand(b, v, name)
     out = b.emit(name, tensors, PY_SCALAR)
-    want = {bool: np.dtype(np.bool_), int: np.dtype(np.int64), float: np.dtype(np.float64)}
-    if out.dtype != want[result_type]:
-        out = b.emit("astype", [out], PY_SCALAR, dtype=want[result_type])
+    if compute == INT64 and result_type is int:
+        _guard_no_overflow(b, name, tensors, out)
+    return _as_py_type(b, out, result_type)
+
+
+def _python_unary(b: GraphBuilder, name: str, v: Tensor) -> Tensor:
+    """-x, +x, ~x, abs(x) of a run-time Python scalar."""
+    if name == "invert" and is_float(v.dtype):
+        raise Unconvertible("TypeError: bad operand type for unary ~: 'float'", b.where)
+    if is_bool(v.dtype) and name in ("invert", "negative", "positive", "absolute"):
+        v = b.emit("astype", [v], PY_SCALAR, dtype=INT64)  # Python: ~True == -2, -True == -1
+    out = b.emit(name, [v], PY_SCALAR)
+    if v.dtype == INT64 and name in ("negative", "absolute"):
+        _guard_no_overflow(b, name, [v], out)
     return out
 
 
+def _as_py_type(b: GraphBuilder, out: Tensor, py_type: type) -> Tensor:
+    want = _PY_TYPE_DTYPES[py_type]
+    return out if out.dtype == want else b.emit("astype", [out], PY_SCALAR, dtype=want)
+
+
 def _guard_nonzero(b: GraphBuilder, divisor: Tensor, name: str) -> None:
-    zero = b.constant(np.array(0, dtype=divisor.dtype), PY_SCALAR)
-    nonzero = b.emit("not_equal", [divisor, zero], PY_SCALAR)
-    b.guard(nonzero, "error", f"divisor of Python {name.replace('_', ' ')} is nonzero "
-            "(Python raises ZeroDivisionError)")
+    b.guard(compare_const(b, "not_equal", divisor, 0), "error",
+            f"divisor of Python {name.replace('_', ' ')} is nonzero (Python raises "
+            "ZeroDivisionError)")
 
 
-_PY_FUNCS = {name: fn for name, fn in [*BINOPS.values(), *COMPARES.values(), *UNARYOPS.values()]}
+def _exact_float_operand(b: GraphBuilder, v: Any, name: str) -> None:
+    why = f"Python's {name.replace('_', ' ')} of ints and floats is exact"
+    if not is_tensor(v):
+        if abs(v) > 2**53:
+            raise Unconvertible(f"Python int {v} is beyond float64 precision ({why})", b.where)
+        return
+    guard_exact_float(b, v, why)
 
 
-def ufunc_py(name: str) -> Any:
-    return _PY_FUNCS[name]
+def _guard_no_overflow(b: GraphBuilder, name: str, xs: Sequence[Tensor], out: Tensor) -> None:
+    """Python ints never wrap: guard that the int64 result `out` of `name` is the exact one."""
+    lt, eq = "less", "equal"
+    if name == "add":  # wrapped iff the sum moved the wrong way from a
+        a, c = xs
+        ok = b.emit(eq, [b.emit(lt, [out, a], PY_SCALAR), compare_const(b, lt, c, 0)], PY_SCALAR)
+    elif name == "subtract":
+        a, c = xs
+        ok = b.emit(eq, [b.emit("greater", [out, a], PY_SCALAR), compare_const(b, lt, c, 0)],
+                    PY_SCALAR)
+    elif name == "multiply":
+        ok = _product_exact(b, *xs, out)
+    elif name == "floor_divide":  # only MIN // -1 overflows
+        a, c = xs
+        ok = logical(b, "logical_or", compare_const(b, "not_equal", a, -2**63),
+                     compare_const(b, "not_equal", c, -1))
+    elif name in ("negative", "absolute"):
+        ok = compare_const(b, "not_equal", xs[0], -2**63)
+    else:  # remainder, bitwise ops and invert cannot overflow
+        return
+    b.guard(ok, "value", f"Python int {name.replace('_', ' ')} does not overflow int64 (Python "
+            "ints are unbounded)")
 
 
-def unary(b: GraphBuilder, name: str, v: Any) -> Any:
-    if is_tensor(v) and v.weak:
-        if name == "invert" and not is_bool(v.dtype) and not is_int(v.dtype):
-            raise Unconvertible("bad operand type for unary ~: 'float'", b.where)
-        if name == "invert" and is_bool(v.dtype):
-            # Python: ~True == -2 (an int), not False.
-            v = b.emit("astype", [v], PY_SCALAR, dtype=np.dtype(np.int64))
-        if name in ("negative", "positive") and is_bool(v.dtype):
-            v = b.emit("astype", [v], PY_SCALAR, dtype=np.dtype(np.int64))
-        return b.emit(name, [v], PY_SCALAR)
-    return apply(b, name, [v], static_fn=ufunc_py(name))
+def _product_exact(b: GraphBuilder, a: Tensor, c: Tensor, out: Tensor) -> Tensor:
+    """a * c did not wrap iff a == 0 or out // a == c (the quotient is exact only then), save
+    for MIN // -1, which wraps back to MIN."""
+    quotient = b.emit("floor_divide", [out, a], PY_SCALAR)
+    wrapped_back = logical(b, "logical_and", compare_const(b, "equal", a, -1),
+                           compare_const(b, "equal", c, -2**63))
+    exact = logical(b, "logical_and", b.emit("equal", [quotient, c], PY_SCALAR),
+                    logical(b, "logical_not", wrapped_back))
+    return logical(b, "logical_or", compare_const(b, "equal", a, 0), exact)
+
+
+def _python_power(b: GraphBuilder, operands: Sequence[Any], types: list[type]) -> Tensor:
+    """Python `**`: int ** non-negative int is an exact int; anything else is float pow."""
+    base, exponent = operands
+    if float not in types and (is_tensor(exponent) or exponent >= 0):
+        return _int_power(b, cast_weak(b, base, INT64), exponent)
+    a, e = cast_weak(b, base, FLOAT64), cast_weak(b, exponent, FLOAT64)
+    out = b.emit("power", [a, e], PY_SCALAR)
+    _guard_float_power(b, a, e, out)
+    return out
+
+
+def _int_power(b: GraphBuilder, base: Tensor, exponent: Any) -> Tensor:
+    if not is_tensor(exponent):
+        return _int_power_const(b, base, int(exponent))
+    e = cast_weak(b, exponent, INT64)
+    b.guard(compare_const(b, "greater_equal", e, 0), "value",
+            "the exponent of Python int ** int is non-negative (else the result is a float)")
+    out = b.emit("power", [base, e], PY_SCALAR)  # exact modulo 2**64
+    # |base| ** e below 2**62 in float64 (a few ulps off at most) means below 2**63 exactly.
+    estimate = b.emit("power", [b.emit("absolute", [b.emit("astype", [base], PY_SCALAR,
+                                                                   dtype=FLOAT64)], PY_SCALAR),
+                                b.emit("astype", [e], PY_SCALAR, dtype=FLOAT64)], PY_SCALAR)
+    b.guard(compare_const(b, "less", estimate, 2.0**62), "value",
+            "Python int ** int stays below 2**62 (Python ints are unbounded)")
+    return out
+
+
+def _int_power_const(b: GraphBuilder, base: Tensor, k: int) -> Tensor:
+    """base ** k by squaring, every product checked: a square is only taken when a higher bit
+    of k needs it, so a wrapped step means the true power is beyond int64 too."""
+    result: Tensor | None = None
+    square = base
+    oks: list[Tensor] = []
+    while k:
+        if k & 1:
+            if result is None:
+                result = square
+            else:
+                product = b.emit("multiply", [result, square], PY_SCALAR)
+                oks.append(_product_exact(b, result, square, product))
+                result = product
+        k >>= 1
+        if k:
+            product = b.emit("multiply", [square, square], PY_SCALAR)
+            oks.append(_product_exact(b, square, square, product))
+            square = product
+    if result is None:  # x ** 0 == 1
+        return b.constant(np.array(1, dtype=INT64), PY_SCALAR)
+    if oks:
+        b.guard(logical(b, "logical_and", *oks), "value",
+                "Python int ** int does not overflow int64 (Python ints are unbounded)")
+    if result is base:  # x ** 1: a new value, not the operand itself
+        result = b.emit("positive", [base], PY_SCALAR)
+    return result
+
+
+def _guard_float_power(b: GraphBuilder, a: Tensor, e: Tensor, out: Tensor) -> None:
+    """Python float pow raises where C pow returns inf or NaN for finite operands: 0.0 to a
+    negative power (ZeroDivisionError), overflow (OverflowError), and a negative base to a
+    non-integral power gives a complex number."""
+    finite = logical(b, "logical_and", b.emit("isfinite", [a], PY_SCALAR),
+                     b.emit("isfinite", [e], PY_SCALAR))
+    zero_neg = logical(b, "logical_and", compare_const(b, "equal", a, 0.0),
+                       compare_const(b, "less", e, 0.0), finite)
+    b.guard(logical(b, "logical_not", zero_neg), "error", "Python float ** does not raise 0.0 "
+            "to a negative power (ZeroDivisionError)")
+    fractional = b.emit("not_equal", [b.emit("floor", [e], PY_SCALAR), e], PY_SCALAR)
+    complex_ = logical(b, "logical_and", compare_const(b, "less", a, 0.0), fractional, finite)
+    b.guard(logical(b, "logical_not", complex_), "value", "Python float ** of a negative base "
+            "has an integral exponent (else the result is a complex number)")
+    overflow = logical(b, "logical_and", b.emit("isinf", [out], PY_SCALAR), finite)
+    b.guard(logical(b, "logical_not", overflow), "error", "Python float ** does not overflow "
+            "(Python raises OverflowError)")

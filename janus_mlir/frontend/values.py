@@ -98,3 +98,14 @@ def static_dtype_of(v: Any) -> np.dtype:
     if isinstance(v, np.generic | np.ndarray):
         return v.dtype
     return DTYPE_OF_PY[type(v)]
+
+
+def retyped(t: Tensor, kind: str) -> Tensor:
+    """`t` as a value of another kind (an ndarray, a NumPy or a Python scalar).
+
+    `t` itself is never changed: other names may hold it, and the kind decides what the caller
+    gets back. The new wrapper is a new object for NumPy too (a kind change always makes one).
+    """
+    if t.kind == kind:
+        return t
+    return Tensor(t.value, t.spec, kind, meta=dict(t.meta))
