@@ -318,3 +318,15 @@ def test_gpu_target_runs_compiled_graph(target):
     for _ in range(3):
         check(f, x, *params)
     assert f.stats.graph_calls == 2, f.reasons
+
+
+def overflowing_power(x, a):
+    return x * (10.0 ** a)
+
+
+def test_a_value_that_raises_while_profiling_does_not_block_later_graphs():
+    f = jm.compile(overflowing_power)
+    x = uniform(4)
+    for a in (400.0, 2.0, 3.0, 2.0, 400.0, 1.0):
+        check(f, x, a)  # 10.0 ** 400.0 raises OverflowError in the plain call too
+    assert f.stats.graph_calls >= 3, f.reasons

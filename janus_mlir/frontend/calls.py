@@ -22,7 +22,7 @@ from .lift import HostObject
 from .numpy_api import FUNCTIONS, METHODS, PROPERTIES
 from .pure import is_plain, is_pure, stores_only
 from .sources import ClassAttr, DefaultArg, ItemOf
-from .values import Tensor, is_tensor
+from .values import PY_SCALAR, Tensor, is_tensor
 
 if TYPE_CHECKING:
     from .converter import FunctionConverter
@@ -43,6 +43,9 @@ class TensorMethod:
 
 def attribute(cv: FunctionConverter, base: Any, name: str) -> Any:
     if is_tensor(base):
+        if base.kind == PY_SCALAR:  # a Python int/float/bool: no ndarray attributes
+            raise cv.fail(f"attribute '{name}' of a Python {base.py_type.__name__} computed in "
+                          "the graph is not converted")
         if name in PROPERTIES:
             return PROPERTIES[name](cv.b, base)
         if name in METHODS:

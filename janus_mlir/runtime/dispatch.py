@@ -197,6 +197,14 @@ class JanusFunction:
                     profile.policy.keyed.add(relaxed)
                     relaxed = None
                     continue
+                speculated = [s for s in profile.scalar_values
+                              if s not in profile.policy.dynamic | profile.policy.keyed]
+                if speculated and relaxed is None:
+                    # Perhaps only this call's values stop it (10.0 ** a raises for a = 400):
+                    # try once with the scalar arguments as run-time inputs.
+                    profile.policy.dynamic.update(speculated)
+                    relaxed = speculated[0]
+                    continue
                 profile.unconvertible = str(e)
                 self._note(f"not converted: {e}")
                 return None
