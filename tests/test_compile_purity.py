@@ -138,3 +138,14 @@ def test_the_function_runs_exactly_once_per_call():
     for n in range(1, 4):
         f(X)
         assert len(calls) == n
+
+
+def formats_graph_value(x):
+    return x * 2, str([1, 2]), len(str([x.sum()]))
+
+
+def test_str_of_a_graph_value_is_never_janus_own_repr():
+    f = jm.compile(formats_graph_value)
+    for _ in range(3):
+        check(f, X)
+    assert f.stats.graph_calls == 0

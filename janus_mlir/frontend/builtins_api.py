@@ -16,6 +16,7 @@ import numpy as np
 
 from .lift import HostObject
 from .numpy_api import static, to_python_scalar
+from .pure import is_plain
 from .operators import apply, compare_const, logical
 from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_tensor
 
@@ -41,12 +42,24 @@ def _scalar_conversion(kind: type) -> Callable[..., Any]:
             return to_python_scalar(cv.b, args[0], kind)
         if any(is_tensor(a) for a in args):
             raise cv.fail(f"{kind.__name__}() with these arguments is not converted")
-        try:
-            return kind(*args, **kwargs)
-        except Exception as e:
-            raise cv.fail(f"{type(e).__name__}: {e}") from None
+        return evaluate(cv, kind, args, kwargs)
 
     return handler
+
+
+def evaluate(cv: FunctionConverter, fn: Callable[..., Any], args: list[Any],
+             kwargs: dict[str, Any]) -> Any:
+    """A pure builtin on values known now, evaluated while converting. Builtins that look at
+    their arguments' values (str, sorted, dict keys...) need plain ones: never a graph value or
+    a host object's wrapper, whose repr or ordering would be janus's own."""
+    looks = fn not in (tuple, list, enumerate, zip, reversed, range, len)
+    if looks and not all(is_plain(a) for a in [*args, *kwargs.values()]):
+        raise cv.fail(f"{fn.__name__}() of a value computed in the graph or read from the host "
+                      "is not converted")
+    try:
+        return fn(*args, **kwargs)
+    except Exception as e:
+        raise cv.fail(f"{type(e).__name__}: {e}") from None
 
 
 def _abs(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> Any:
@@ -115,10 +128,7 @@ def _static_builtin(fn: Callable[..., Any]) -> Callable[..., Any]:
                 if is_tensor(a) and a.kind != ARRAY:
                     static(cv.b, a, f"the argument of {fn.__name__}()")
             raise cv.fail(f"{fn.__name__}() of a value computed in the graph is not converted")
-        try:
-            return fn(*args, **kwargs)
-        except Exception as e:
-            raise cv.fail(f"{type(e).__name__}: {e}") from None
+        return evaluate(cv, fn, args, kwargs)
 
     return handler
 

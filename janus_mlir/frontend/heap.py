@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from ..ops.indexing import python_slice
 from .errors import Unconvertible
 from .values import ARRAY, Tensor
 
@@ -59,7 +60,7 @@ class ViewStep:
         otherwise a reshape copies exactly when NumPy's would."""
         a = self.kwargs
         if self.op == "slice":
-            return arr[tuple(map(_py_slice, a["starts"], a["sizes"], a["steps"]))]
+            return arr[tuple(map(python_slice, a["starts"], a["sizes"], a["steps"]))]
         if self.op == "reshape":
             return np.reshape(arr, a["shape"], copy=False if strict else None)
         if self.op == "transpose":
@@ -71,13 +72,6 @@ class ViewStep:
         if self.op == "broadcast_to":
             return np.broadcast_to(arr, a["shape"])
         raise ValueError(f"not a view op: {self.op}")
-
-
-def _py_slice(start: int, size: int, step: int) -> slice:
-    if size == 0:
-        return slice(0, 0)
-    stop = start + size * step
-    return slice(start, stop if stop >= 0 else None, step)
 
 
 @dataclass

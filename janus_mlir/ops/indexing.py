@@ -76,14 +76,16 @@ def _lower_slice(e: Emitter, operands, in_specs, attrs, out_specs):
     return e.generic([], [], [e.empty(out)], [identity_map(rank)], [PARALLEL] * rank, body)
 
 
-def _numpy_slice(x, starts, sizes, steps):
-    def one(start: int, size: int, step: int) -> slice:
-        if size == 0:
-            return slice(0, 0)
-        stop = start + size * step
-        return slice(start, stop if stop >= 0 else None, step)
+def python_slice(start: int, size: int, step: int) -> slice:
+    """The Python slice taking `size` elements from `start` by `step` (steps may be negative)."""
+    if size == 0:
+        return slice(0, 0)
+    stop = start + size * step
+    return slice(start, stop if stop >= 0 else None, step)
 
-    return np.asarray(x)[tuple(map(one, starts, sizes, steps))].copy()
+
+def _numpy_slice(x, starts, sizes, steps):
+    return np.asarray(x)[tuple(map(python_slice, starts, sizes, steps))].copy()
 
 
 defop("slice", ("operand",),
@@ -136,14 +138,8 @@ def _lower_slice_update(e: Emitter, operands, in_specs, attrs, out_specs):
 
 
 def _numpy_slice_update(dest, src, starts, steps):
-    def one(start: int, size: int, step: int) -> slice:
-        if size == 0:
-            return slice(0, 0)
-        stop = start + size * step
-        return slice(start, stop if stop >= 0 else None, step)
-
     out = np.array(dest, copy=True)
-    out[tuple(map(one, starts, np.shape(src), steps))] = src
+    out[tuple(map(python_slice, starts, np.shape(src), steps))] = src
     return out
 
 
