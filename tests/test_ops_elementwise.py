@@ -33,11 +33,6 @@ UFUNC_OPS: dict[str, np.ufunc] = {name: rule.numpy for name, rule in OPS.items()
                                   if isinstance(rule.numpy, np.ufunc) and rule.numpy.signature is None}
 COVERED = covered([*UFUNC_OPS, "where"])
 
-# sin/cos/tan reduce arguments exactly only for |x| < 2**26 * pi/2 (janus_mlir/ops/mathlib.py):
-# their inputs stay within +-LIMIT.
-TRIG = {"sin", "cos", "tan"}
-LIMIT = 1e6
-
 FLOAT_EDGES = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0, -1.0, 2.0, -2.0, 0.5, -0.5, 3.0,
                         -3.0, 2.5, -2.5, 1e-3, -1e-3, 1e-6, -1e-6, 1e-30, -1e-30, 7.25, -7.25,
                         -1e5, 1e5, 1e30])
@@ -65,27 +60,13 @@ def _loop(name: str, dtypes) -> tuple[np.dtype, ...] | None:
 
 
 def _restrict(name: str, inputs: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
-    """Keep inputs inside what NumPy defines for every element (no integer negative powers)
-    and inside the documented accuracy range of the trigonometric functions."""
+    """Keep inputs inside what NumPy defines for every element (no integer negative powers)."""
     loop = _loop(name, [a.dtype for a in inputs])
     if name == "power" and loop is not None and loop[0].kind in "ib":
         e = inputs[1]
         inputs[1] = (rng.integers(0, 70, size=e.shape).astype(e.dtype)
                      if e.dtype.kind == "i" else e)
-    if name in TRIG:
-        inputs[0] = _clip_finite(inputs[0], LIMIT)
     return inputs
-
-
-def _clip_finite(x: np.ndarray, limit: float) -> np.ndarray:
-    """x with finite values beyond +-limit replaced (NaN and inf kept)."""
-    if x.dtype.kind == "i":
-        return np.clip(x, -limit, limit).astype(x.dtype)
-    if x.dtype.kind != "f":
-        return x
-    with np.errstate(all="ignore"):
-        far = np.isfinite(x) & (np.abs(x) > limit)
-    return np.where(far, np.float32(0.5), x).astype(x.dtype)
 
 
 # ---------------------------------------------------------------------------------------------

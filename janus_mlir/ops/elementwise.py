@@ -4,21 +4,24 @@ The shape rule is NumPy broadcasting; the dtype rule is NumPy's own ufunc type r
 (`ufunc.resolve_dtypes`), so promotion and the type errors NumPy raises (boolean subtract, bitwise
 ops on floats) are exactly NumPy's. Each op lowers to one parallel linalg.generic whose body casts
 the operands to the ufunc's loop dtypes and applies the scalar rule below. Where IREE's own
-lowering of a `math` op fails to link or disagrees with NumPy, the rule comes from `mathlib`;
-float16 math runs in float32 and rounds, as NumPy's float16 loops do.
+lowering of a `math` op fails to link or disagrees with NumPy, the rule comes from `mathlib`
+(`trig` for sin, cos, tan); float16 math runs in float32 and rounds, as NumPy's float16 loops do.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
 from iree.compiler import ir
+from iree.compiler.dialects import scf
 
 from ..dialects.opdef import ShapeError
-from ..dialects.types import TensorSpec, is_bool, is_float, is_supported_dtype
-from . import mathlib
+from ..dialects.types import TensorSpec, is_bool, is_float, is_supported_dtype, tensor_type
+from . import mathlib, trig
+from .blocked import blocked_reduce
 from .emit import Emitter, Scalar
 from .registry import defop
 
@@ -65,6 +68,40 @@ def _make_lower(ufunc: np.ufunc, rule: ScalarRule):
             return s.cast(y, loop[-1], out.dtype)
 
         return [e.elementwise(operands, in_specs, out, body)]
+
+    return lower
+
+
+def _finite_abs(s: Scalar, dt: np.dtype, v: ir.Value) -> ir.Value:
+    """|v|, or 0 for inf and NaN."""
+    a = s.op("math.absf", [v])
+    return s.select(s.cmp("lt", a, s.const(np.inf, dt), dt), a, s.const(0.0, dt))
+
+
+def _make_trig_lower(ufunc: np.ufunc, fn: ScalarRule):
+    """sin/cos/tan. Payne-Hanek reduction (trig.py) is several times the work of Cody-Waite;
+    arrays of at least trig.GUARD_MIN_SIZE elements first find their largest finite |x| (one
+    reduction and a device->host read) and run the short kernel when no element needs more.
+    Smaller arrays compute both reductions and select per element."""
+    full = _make_lower(ufunc, _in_f32_for_f16(fn))
+    fast = _make_lower(ufunc, _in_f32_for_f16(partial(fn, large=False)))
+
+    def lower(e: Emitter, operands, in_specs, attrs, out_specs):
+        (out,) = out_specs
+        if out.size < trig.GUARD_MIN_SIZE:
+            return full(e, operands, in_specs, attrs, out_specs)
+        (x,), (xs,) = operands, in_specs
+        loop = resolve(ufunc, [xs.dtype])[0]
+        dt = np.dtype(np.float32) if loop == np.float16 else loop
+        finite_abs = lambda s, v: _finite_abs(s, dt, s.cast(v, xs.dtype, dt))  # noqa: E731
+        largest = blocked_reduce(e, x, xs, range(xs.rank), dt, 0.0,
+                                 lambda s, a, b: s.op("arith.maximumf", [a, b]), finite_abs)
+        cond = e.cmp("ge", e.extract_scalar(largest), e.const(trig.CODY_WAITE_LIMIT[dt], dt), dt)
+        branch = scf.IfOp(cond, [tensor_type(out.shape, out.dtype)], has_else=True)
+        for block, rule in ((branch.then_block, full), (branch.else_block, fast)):
+            with ir.InsertionPoint(block):
+                scf.YieldOp(list(rule(e, operands, in_specs, attrs, out_specs)))
+        return [branch.result]
 
     return lower
 
@@ -335,9 +372,6 @@ _UNARY: list[tuple[str, np.ufunc, ScalarRule]] = [
         _math("math.log2", lambda s, a: mathlib.log_base(s, np.float64, a, 2.0)))),
     ("log10", np.log10, _in_f32_for_f16(_log_base(10.0))),
     ("log1p", np.log1p, _in_f32_for_f16(_math("math.log1p", mathlib.log1p_f64))),
-    ("sin", np.sin, _in_f32_for_f16(mathlib.sin)),
-    ("cos", np.cos, _in_f32_for_f16(mathlib.cos)),
-    ("tan", np.tan, _in_f32_for_f16(mathlib.tan)),
     ("arcsin", np.arcsin, _in_f32_for_f16(_math("math.asin", mathlib.asin_f64))),
     ("arccos", np.arccos, _in_f32_for_f16(_math("math.acos", mathlib.acos_f64))),
     ("arctan", np.arctan, _in_f32_for_f16(_math("math.atan", mathlib.atan_f64))),
@@ -357,6 +391,11 @@ _UNARY: list[tuple[str, np.ufunc, ScalarRule]] = [
 
 for _name, _ufunc, _rule in _BINARY + _UNARY:
     _def_ufunc(_name, _ufunc, _rule)
+
+for _name, _ufunc, _rule in (("sin", np.sin, trig.sin), ("cos", np.cos, trig.cos),
+                             ("tan", np.tan, trig.tan)):
+    defop(_name, ("operand",), infer=_make_infer(_ufunc), numpy=_ufunc,
+          lower=_make_trig_lower(_ufunc, _rule), doc=f"numpy.{_name}, exact argument reduction.")
 
 
 # `where` is a ternary select with broadcasting over all three operands.

@@ -10,15 +10,13 @@ Measured with IREE 3.13 (each item has a case in tests/test_ops_elementwise.py):
 The rules here use only ops that lower everywhere (add, mul, div, sqrt, floor, exp, log,
 compares, selects, bitcasts, scf.while) and follow NumPy's special values.
 
-Accuracy against NumPy: float64 within a few ulp. sin/cos/tan reduce the argument with a
-multi-part pi/2 (Cody-Waite): float64 exactly for |x| < 2**26 * pi/2 (about 1e8); float32 with
-fma, as NumPy's float32 loops do, within float32 tolerance up to |x| ~ 1e9. Beyond that they
-lose accuracy where NumPy's libm reduces exactly. fmod is exact everywhere.
+Accuracy against NumPy: float64 within a few ulp; fmod is exact everywhere. sin, cos and tan
+(with their argument reduction over the whole finite range) live in ops/trig.py and use the
+shared pieces here (PI, FACT, horner, copysign).
 """
 
 from __future__ import annotations
 
-import struct
 from fractions import Fraction
 
 import numpy as np
@@ -29,53 +27,15 @@ from .emit import Scalar
 
 F32, F64 = np.dtype(np.float32), np.dtype(np.float64)
 
-_PI = Fraction("3.14159265358979323846264338327950288419716939937510582097494459230781640628620899")
+PI = Fraction("3.14159265358979323846264338327950288419716939937510582097494459230781640628620899")
 
-
-def _truncate_bits(x: float, keep: int) -> float:
-    """`x` with only the top `keep` mantissa bits kept (so small multiples of it are exact)."""
-    bits = struct.unpack("<Q", struct.pack("<d", x))[0]
-    return struct.unpack("<d", struct.pack("<Q", bits & ~((1 << (53 - keep)) - 1)))[0]
-
-
-def _split_pi2(parts: int, bits: int) -> tuple[float, ...]:
-    """pi/2 as a sum of `parts` floats, all but the last of `bits` bits (k * part is exact for
-    |k| < 2**(53 - bits))."""
-    out: list[float] = []
-    rest = _PI / 2
-    for i in range(parts):
-        p = float(rest) if i == parts - 1 else _truncate_bits(float(rest), bits)
-        out.append(p)
-        rest -= Fraction(p)
-    return tuple(out)
-
-
-_PI2_PARTS = _split_pi2(4, 27)
-
-
-def _split_pi2_f32(parts: int) -> tuple[float, ...]:
-    """pi/2 as a sum of float32 values (for fma-based reduction in float32)."""
-    out: list[float] = []
-    rest = _PI / 2
-    for _ in range(parts):
-        p = float(np.float32(float(rest)))
-        out.append(p)
-        rest -= Fraction(p)
-    return tuple(out)
-
-
-_PI2_F32_PARTS = _split_pi2_f32(3)
-
-_FACT = [1.0]
+FACT = [1.0]
 for _i in range(1, 26):
-    _FACT.append(_FACT[-1] * _i)
-# Taylor series on |r| <= pi/4: the first omitted term is below 2**-60 of the result.
-_SIN = [(-1) ** n / _FACT[2 * n + 1] for n in range(1, 10)]
-_COS = [(-1) ** n / _FACT[2 * n] for n in range(1, 11)]
+    FACT.append(FACT[-1] * _i)
 _ATAN = [(-1) ** n / (2 * n + 1) for n in range(1, 14)]  # for |u| <= tan(pi/16)
 
 
-def _horner(s: Scalar, dt: np.dtype, z: ir.Value, coeffs: list[float]) -> ir.Value:
+def horner(s: Scalar, dt: np.dtype, z: ir.Value, coeffs: list[float]) -> ir.Value:
     """c0 + z*(c1 + z*(c2 + ...))."""
     acc = s.const(coeffs[-1], dt)
     for c in reversed(coeffs[:-1]):
@@ -87,7 +47,7 @@ def _abs(s: Scalar, x: ir.Value) -> ir.Value:
     return s.op("math.absf", [x])
 
 
-def _copysign(s: Scalar, x: ir.Value, sign: ir.Value) -> ir.Value:
+def copysign(s: Scalar, x: ir.Value, sign: ir.Value) -> ir.Value:
     return s.op("math.copysign", [x, sign])
 
 
@@ -96,7 +56,7 @@ def _div(s: Scalar, a: ir.Value, b: ir.Value) -> ir.Value:
 
 
 def _signbit(s: Scalar, dt: np.dtype, x: ir.Value) -> ir.Value:
-    return s.cmp("lt", _copysign(s, s.const(1.0, dt), x), s.const(0.0, dt), dt)
+    return s.cmp("lt", copysign(s, s.const(1.0, dt), x), s.const(0.0, dt), dt)
 
 
 def _or(s: Scalar, a: ir.Value, b: ir.Value) -> ir.Value:
@@ -125,96 +85,8 @@ def _is_int(s: Scalar, dt: np.dtype, x: ir.Value) -> ir.Value:
 
 
 # ---------------------------------------------------------------------------------------------
-# Trigonometry
+# Inverse trigonometry
 # ---------------------------------------------------------------------------------------------
-
-
-def _reduce_pi2(s: Scalar, dt: np.dtype, x: ir.Value) -> tuple[ir.Value, ir.Value]:
-    """(r, q): x = k*pi/2 + r with |r| <= pi/4 (up to rounding) and q = k mod 4 (as 0..3).
-
-    float64: k * part is exact for the 27-bit parts of pi/2, so plain multiply-subtract is exact.
-    float32 (no float64: Vulkan targets lack it): k = k_hi + k_lo from x * 2/pi in float-float,
-    then fma with three float32 parts of pi/2, as NumPy's own float32 loops reduce.
-    """
-    two_over_pi, half = float(2 / _PI), s.const(0.5, dt)
-    if dt == F64:
-        k = s.op("math.floor", [s.add(s.mul(x, s.const(two_over_pi, dt), dt), half, dt)])
-        r = x
-        for part in _PI2_PARTS:
-            r = s.sub(r, s.mul(k, s.const(part, dt), dt), dt)
-        return r, _mod4(s, dt, k)
-    c_hi = float(np.float32(two_over_pi))
-    c_lo = float(np.float32(two_over_pi - c_hi))
-    y_hi = s.mul(x, s.const(c_hi, dt), dt)
-    y_lo = s.add(s.op("math.fma", [x, s.const(c_hi, dt), s.op("arith.negf", [y_hi])]),
-                 s.mul(x, s.const(c_lo, dt), dt), dt)
-    k_hi = s.op("math.trunc", [y_hi])
-    k_lo = s.op("math.floor", [s.add(s.add(s.sub(y_hi, k_hi, dt), y_lo, dt), half, dt)])
-
-    def reduce(ks: tuple[ir.Value, ...]) -> ir.Value:
-        r = x
-        for part in _PI2_F32_PARTS:
-            for k in ks:
-                r = s.op("math.fma", [s.op("arith.negf", [k]), s.const(part, dt), r])
-        return r
-
-    # While k is a float32 integer, x - k * part is exact for the first part; beyond, k is
-    # applied in two pieces.
-    small = s.cmp("lt", _abs(s, k_hi), s.const(2.0 ** 23, dt), dt)
-    r = s.select(small, reduce((s.add(k_hi, k_lo, dt),)), reduce((k_hi, k_lo)))
-    return r, _mod4(s, dt, s.add(_mod4(s, dt, k_hi), k_lo, dt))
-
-
-def _mod4(s: Scalar, dt: np.dtype, k: ir.Value) -> ir.Value:
-    """k mod 4 for a whole number k (exact)."""
-    quarter = s.op("math.floor", [s.mul(k, s.const(0.25, dt), dt)])
-    return s.sub(k, s.mul(s.const(4.0, dt), quarter, dt), dt)
-
-
-def _sin_cos_kernel(s: Scalar, r: ir.Value) -> tuple[ir.Value, ir.Value]:
-    dt = F64
-    z = s.mul(r, r, dt)
-    sin = s.add(r, s.mul(s.mul(r, z, dt), _horner(s, dt, z, _SIN), dt), dt)
-    cos = s.add(s.const(1.0, dt), s.mul(z, _horner(s, dt, z, _COS), dt), dt)
-    return sin, cos
-
-
-def _quadrant(s: Scalar, dt: np.dtype, q: ir.Value,
-              values: tuple[ir.Value, ir.Value, ir.Value, ir.Value]) -> ir.Value:
-    v0, v1, v2, v3 = values
-    return s.select(s.cmp("eq", q, s.const(0.0, dt), dt), v0,
-                    s.select(s.cmp("eq", q, s.const(1.0, dt), dt), v1,
-                             s.select(s.cmp("eq", q, s.const(2.0, dt), dt), v2, v3)))
-
-
-def _reduced(s: Scalar, dt: np.dtype, x: ir.Value) -> tuple[ir.Value, ir.Value, ir.Value]:
-    """(sin r, cos r, q) for x = k*pi/2 + r."""
-    r, q = _reduce_pi2(s, dt, x)
-    if dt == F64:
-        sn, cs = _sin_cos_kernel(s, r)
-        return sn, cs, q
-    # IREE's f32 kernels reduce with floor(): a small negative r becomes r + pi/2 and loses
-    # all relative accuracy. On [0, pi/2) they are accurate; sin is odd, cos even.
-    a = _abs(s, r)
-    return _copysign(s, s.op("math.sin", [a]), r), s.op("math.cos", [a]), q
-
-
-def sin(s: Scalar, dt: np.dtype, x: ir.Value) -> ir.Value:
-    sn, cs, q = _reduced(s, dt, x)
-    neg = lambda v: s.op("arith.negf", [v])  # noqa: E731
-    return _quadrant(s, dt, q, (sn, cs, neg(sn), neg(cs)))
-
-
-def cos(s: Scalar, dt: np.dtype, x: ir.Value) -> ir.Value:
-    sn, cs, q = _reduced(s, dt, x)
-    neg = lambda v: s.op("arith.negf", [v])  # noqa: E731
-    return _quadrant(s, dt, q, (cs, neg(sn), neg(cs), sn))
-
-
-def tan(s: Scalar, dt: np.dtype, x: ir.Value) -> ir.Value:
-    sn, cs, q = _reduced(s, dt, x)
-    odd = s.cmp("eq", _abs(s, s.sub(q, s.const(2.0, dt), dt)), s.const(1.0, dt), dt)
-    return s.select(odd, s.op("arith.negf", [_div(s, cs, sn)]), _div(s, sn, cs))
 
 
 def _atan_unit_f64(s: Scalar, t: ir.Value) -> ir.Value:
@@ -225,7 +97,7 @@ def _atan_unit_f64(s: Scalar, t: ir.Value) -> ir.Value:
     for _ in range(2):
         u = _div(s, u, s.add(one, s.op("math.sqrt", [s.add(one, s.mul(u, u, dt), dt)]), dt))
     z = s.mul(u, u, dt)
-    p = s.add(u, s.mul(s.mul(u, z, dt), _horner(s, dt, z, _ATAN), dt), dt)
+    p = s.add(u, s.mul(s.mul(u, z, dt), horner(s, dt, z, _ATAN), dt), dt)
     return s.mul(s.const(4.0, dt), p, dt)
 
 
@@ -239,8 +111,8 @@ def atan_f64(s: Scalar, x: ir.Value) -> ir.Value:
     big = s.cmp("gt", a, s.const(1.0, dt), dt)
     t = s.select(big, _div(s, s.const(1.0, dt), a), a)
     r = _atan_unit_f64(s, t)
-    r = s.select(big, s.sub(s.const(float(_PI / 2), dt), r, dt), r)
-    return _copysign(s, r, x)
+    r = s.select(big, s.sub(s.const(float(PI / 2), dt), r, dt), r)
+    return copysign(s, r, x)
 
 
 def atan2(s: Scalar, dt: np.dtype, y: ir.Value, x: ir.Value) -> ir.Value:
@@ -253,9 +125,9 @@ def atan2(s: Scalar, dt: np.dtype, y: ir.Value, x: ir.Value) -> ir.Value:
     both_inf = _and(s, s.cmp("eq", ax, inf, dt), s.cmp("eq", ay, inf, dt))
     ratio = s.select(both_zero, zero, s.select(both_inf, s.const(1.0, dt), ratio))
     r = _atan_unit(s, dt, ratio)
-    r = s.select(swap, s.sub(s.const(float(_PI / 2), dt), r, dt), r)
-    r = s.select(_signbit(s, dt, x), s.sub(s.const(float(_PI), dt), r, dt), r)
-    return _copysign(s, r, y)
+    r = s.select(swap, s.sub(s.const(float(PI / 2), dt), r, dt), r)
+    r = s.select(_signbit(s, dt, x), s.sub(s.const(float(PI), dt), r, dt), r)
+    return copysign(s, r, y)
 
 
 def asin_f64(s: Scalar, x: ir.Value) -> ir.Value:
@@ -281,16 +153,16 @@ def tanh_f64(s: Scalar, x: ir.Value) -> ir.Value:
     dt = F64
     e = expm1_f64(s, s.mul(s.const(-2.0, dt), _abs(s, x), dt))
     t = _div(s, s.op("arith.negf", [e]), s.add(e, s.const(2.0, dt), dt))
-    return _copysign(s, t, x)
+    return copysign(s, t, x)
 
 
-_EXPM1 = [1.0 / _FACT[n] for n in range(2, 20)]  # x**2/2! ... x**19/19!, for |x| < 1/2
+_EXPM1 = [1.0 / FACT[n] for n in range(2, 20)]  # x**2/2! ... x**19/19!, for |x| < 1/2
 
 
 def expm1_f64(s: Scalar, x: ir.Value) -> ir.Value:
     """exp(x) - 1: Taylor for |x| < 1/2 (IREE's f64 expm1 returns 0 for |x| < ~1e-16)."""
     dt = F64
-    series = s.add(x, s.mul(s.mul(x, x, dt), _horner(s, dt, x, _EXPM1), dt), dt)
+    series = s.add(x, s.mul(s.mul(x, x, dt), horner(s, dt, x, _EXPM1), dt), dt)
     direct = s.sub(s.op("math.exp", [x]), s.const(1.0, dt), dt)
     return s.select(s.cmp("lt", _abs(s, x), s.const(0.5, dt), dt), series, direct)
 
@@ -315,7 +187,7 @@ def sinh(s: Scalar, dt: np.dtype, x: ir.Value) -> ir.Value:
     a = _abs(s, x)
     half = s.const(0.5, dt)
     small = s.mul(s.sub(_expm1(s, dt, a), _expm1(s, dt, s.op("arith.negf", [a])), dt), half, dt)
-    return _copysign(s, _select_large(s, dt, a, small), x)
+    return copysign(s, _select_large(s, dt, a, small), x)
 
 
 def cosh(s: Scalar, dt: np.dtype, x: ir.Value) -> ir.Value:
@@ -427,7 +299,7 @@ def fmod_f64(s: Scalar, a: ir.Value, b: ir.Value) -> ir.Value:
               s.is_nan(b))
     r = s.select(nan, s.const(np.nan, dt), r)
     r = s.select(_and(s, _is_inf(s, dt, b), _is_finite(s, dt, a)), ax, r)
-    return _copysign(s, r, a)
+    return copysign(s, r, a)
 
 
 def power(s: Scalar, dt: np.dtype, x: ir.Value, y: ir.Value) -> ir.Value:

@@ -6,10 +6,13 @@ non-negative or absent (absent = over the flattened array). Result dtypes are Nu
 running NumPy itself on a one-element array of the operand dtype (sum of int32 is int64 here,
 mean of ints is float64, float16 means and sums accumulate in float32 like NumPy's).
 
-Each reduction is one linalg.generic with reduction iterators over an init made by linalg.fill;
-argmax/argmin carry (value, index) pairs and combine them with a rule that does not depend on
-the order IREE visits elements in: larger value wins, NaN wins over numbers, ties go to the
-smaller index -- NumPy's "first occurrence" and "first NaN".
+sum, mean, prod, max, min, all and any reduce in levels of short chains (ops/blocked.py): float
+sums and products then round like NumPy's pairwise sums rather than like a loop over millions
+of elements, and IREE vectorises every level. Each level is a linalg.generic with reduction
+iterators over an init made by linalg.fill. argmax/argmin are one such generic carrying
+(value, index) pairs, combined by a rule that does not depend on the order IREE visits elements
+in: larger value wins, NaN wins over numbers, ties go to the smaller index -- NumPy's "first
+occurrence" and "first NaN".
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from iree.compiler import ir
 
 from ..dialects.opdef import BOOL, I64, I64_ARRAY, Attr, ShapeError
 from ..dialects.types import TensorSpec, is_bool, is_float, is_supported_dtype
+from .blocked import blocked_reduce
 from .emit import PARALLEL, REDUCTION, Emitter, Scalar, dims_map, identity_map
 from .registry import defop
 
@@ -121,21 +125,6 @@ def _combine(name: str, s: Scalar, dt: np.dtype, acc: ir.Value, x: ir.Value) -> 
     return s.op("arith.maxsi" if name == "max" else "arith.minsi", [acc, x])
 
 
-def reduce(e: Emitter, value: ir.Value, spec: TensorSpec, axes: Sequence[int],
-           acc_dtype: np.dtype, init: float | int | bool, combine) -> ir.Value:
-    """One linalg.generic reducing `axes` of `value` (elements cast to `acc_dtype`)."""
-    rank = spec.rank
-    kept = [d for d in range(rank) if d not in axes]
-    out = TensorSpec(tuple(spec.shape[d] for d in kept), acc_dtype)
-    iterators = [REDUCTION if d in axes else PARALLEL for d in range(rank)]
-
-    def body(s: Scalar, x: ir.Value, acc: ir.Value) -> ir.Value:
-        return combine(s, acc, s.cast(x, spec.dtype, acc_dtype))
-
-    return e.generic([value], [identity_map(rank)], [e.fill(out, init)], [dims_map(rank, kept)],
-                     iterators, body)[0]
-
-
 def _make_lower(name: str):
     def lower(e: Emitter, operands, in_specs, attrs, out_specs):
         (x,), (xs,), (out,) = operands, in_specs, out_specs
@@ -143,8 +132,8 @@ def _make_lower(name: str):
         if out.size == 0:
             return [e.empty(out)]
         acc_dt = _acc_dtype(name, out.dtype)  # all/any: bool, elements cast as x != 0
-        red = reduce(e, x, xs, axes, acc_dt, _init_value(name, acc_dt),
-                     lambda s, acc, v: _combine(name, s, acc_dt, acc, v))
+        red = blocked_reduce(e, x, xs, axes, acc_dt, _init_value(name, acc_dt),
+                             lambda s, acc, v: _combine(name, s, acc_dt, acc, v))
         red_spec = TensorSpec(reduced_shape(xs.shape, axes, False), acc_dt)
         if name == "mean":
             count = int(np.prod([xs.shape[a] for a in axes], dtype=np.int64))

@@ -1,0 +1,198 @@
+"""Blocked reductions: accurate float sums and products in loops IREE vectorises.
+
+A reduction that accumulates n floats one after the other has a rounding error that grows
+like n * eps: summing 10**6 float32 copies of 100.1 that way gives a mean of 101.3, and a sum of
+float32 ones stops at 2**24. NumPy sums pairwise (error ~ log2(n) * eps). Here a reduction over
+a run of adjacent axes, viewed as (P, L, Q) (P: the kept dims before the run, L: its extent,
+Q: the kept dims after it), is done in levels:
+
+- Each level splits L = c * m with c <= BLOCK dividing L and reduces the c axis of the view
+  (P, c, m * Q): every output accumulates c inputs taken m * Q apart, and the m * Q contiguous
+  outputs (at least LANES of them) are accumulated side by side, the loop IREE vectorises.
+  That leaves (P, m, Q), reduced again, until one plain level of <= BLOCK finishes.
+- Every element is rounded through at most ceil(log_BLOCK(L)) + 1 chains of <= BLOCK
+  operations: the error bound is BLOCK * levels * eps, and in practice a few eps.
+- A length with no divisor in [MIN_SPLIT, BLOCK] (a prime, twice a prime, ...) is cut along L
+  into slices of BLOCK, each reduced plainly and the partials combined, when the lanes are wide
+  and the slices few (slices feeding a reduction cost IREE nothing); otherwise the first
+  BLOCK * (L // BLOCK) positions are sliced off and reduced in levels, the rest plainly. IREE
+  copies that slice (about twice the time of a divisible length).
+
+Reductions over several runs of axes (axes (0, 2) of a 3-d array) reduce one run after the
+other, innermost first; a reduction of at most BLOCK elements per output with wide lanes stays
+one generic over the array's own shape. Integer, bool, max/min and all/any reductions are exact
+in any order, so they take the same (faster) path and give the same results as a plain loop.
+
+Measured on IREE 3.13 (llvm-cpu, local-sync, one core, 1000x1000 float32, median of 40 calls
+with a device-resident argument): x.sum() 828 -> 69 us, x.sum(axis=0) 107 -> 67 us,
+x.sum(axis=1) 409 -> 80 us (NumPy 153, 78-103, 168 us). Accuracy checks live in
+tests/test_ops_reduction_accuracy.py.
+"""
+
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from math import prod
+
+import numpy as np
+from iree.compiler import ir
+from iree.compiler.dialects import tensor
+
+from ..dialects.types import TensorSpec, element_type
+from .emit import PARALLEL, REDUCTION, Emitter, Scalar, dims_map, identity_map
+
+# Longest chain of sequential accumulations per level.
+BLOCK = 128
+# Outputs accumulated side by side: a level leaves at least this many contiguous lanes (the
+# vector width of float32 on AVX2; rows reduced with fewer lanes run 2-5x slower on IREE 3.13).
+LANES = 8
+# Shortest chain worth a level of its own.
+MIN_SPLIT = 4
+# Awkward lengths with wide lanes are cut into at most this many slices of BLOCK.
+MAX_SLICES = 16
+
+Combine = Callable[[Scalar, ir.Value, ir.Value], ir.Value]  # (builder, acc, element) -> acc
+Element = Callable[[Scalar, ir.Value], ir.Value]  # (builder, input element) -> acc element
+
+
+def runs(axes: Sequence[int]) -> list[tuple[int, int]]:
+    """Maximal runs [start, stop) of consecutive axes in the sorted `axes`."""
+    out: list[tuple[int, int]] = []
+    for a in axes:
+        if out and out[-1][1] == a:
+            out[-1] = (out[-1][0], a + 1)
+        else:
+            out.append((a, a + 1))
+    return out
+
+
+def split_factor(length: int, lanes: int) -> int | None:
+    """The chain length c of the next level for reducing `length` positions of `lanes`
+    contiguous elements each: the largest divisor of `length` in [MIN_SPLIT, BLOCK] that leaves
+    at least LANES lanes. None when one plain level is as good (`length` <= BLOCK with enough
+    lanes already) or when no divisor fits."""
+    if length <= BLOCK and lanes >= LANES:
+        return None
+    for c in range(min(BLOCK, length // 2), MIN_SPLIT - 1, -1):
+        if length % c == 0 and length // c * lanes >= LANES:
+            return c
+    return None
+
+
+def blocked_reduce(e: Emitter, value: ir.Value, spec: TensorSpec, axes: Sequence[int],
+                   acc_dtype: np.dtype, init: float | int | bool, combine: Combine,
+                   element: Element | None = None) -> ir.Value:
+    """`value` reduced over `axes` (sorted, unique): each element mapped by `element` (default:
+    cast to `acc_dtype`) and folded with `combine` from `init`; the result has the kept dims
+    only (no keepdims)."""
+    acc_dtype = np.dtype(acc_dtype)
+    src = spec.dtype
+    first: Element = element or (lambda s, v: s.cast(v, src, acc_dtype))
+    if not axes:  # nothing reduced: still the mapping every reduction result gets
+        return e.elementwise([value], [spec], TensorSpec(spec.shape, acc_dtype), first)
+    if _one_level(spec.shape, axes):
+        return _direct(e, value, spec, axes, acc_dtype, init, combine, first)
+    shape = list(spec.shape)
+    cur, cur_dt, mapped = value, spec.dtype, first
+    for start, stop in reversed(runs(axes)):
+        p, n, q = prod(shape[:start]), prod(shape[start:stop]), prod(shape[stop:])
+        cur = e.reshape(cur, TensorSpec(tuple(shape), cur_dt), (p, n, q))
+        cur = _reduce_middle(e, cur, TensorSpec((p, n, q), cur_dt), acc_dtype, init, combine,
+                             mapped)
+        shape = shape[:start] + shape[stop:]
+        cur = e.reshape(cur, TensorSpec((p, q), acc_dtype), shape)
+        cur_dt, mapped = acc_dtype, _same
+    return cur
+
+
+def _same(s: Scalar, v: ir.Value) -> ir.Value:
+    return v
+
+
+def _one_level(shape: Sequence[int], axes: Sequence[int]) -> bool:
+    """Whether one plain generic does: at most BLOCK elements per output, and every run of
+    `axes` short with wide lanes."""
+    if prod(shape[a] for a in axes) > BLOCK:
+        return False
+    shape = list(shape)
+    for start, stop in reversed(runs(axes)):
+        n, q = prod(shape[start:stop]), prod(shape[stop:])
+        if n > BLOCK or split_factor(n, q) is not None:
+            return False
+        shape = shape[:start] + shape[stop:]
+    return True
+
+
+def _direct(e: Emitter, x: ir.Value, spec: TensorSpec, axes: Sequence[int], acc: np.dtype,
+            init: float | int | bool, combine: Combine, element: Element) -> ir.Value:
+    """One linalg.generic over x's own shape with reduction iterators on `axes`."""
+    rank = spec.rank
+    kept = [d for d in range(rank) if d not in axes]
+    out = TensorSpec(tuple(spec.shape[d] for d in kept), acc)
+
+    def body(s: Scalar, v: ir.Value, a: ir.Value) -> ir.Value:
+        return combine(s, a, element(s, v))
+
+    return e.generic([x], [identity_map(rank)], [e.fill(out, init)], [dims_map(rank, kept)],
+                     [REDUCTION if d in axes else PARALLEL for d in range(rank)], body)[0]
+
+
+def _reduce_middle(e: Emitter, x: ir.Value, spec: TensorSpec, acc: np.dtype,
+                   init: float | int | bool, combine: Combine, element: Element) -> ir.Value:
+    """x of shape (P, L, Q) reduced over L in levels: (P, Q) of `acc`; `element` maps the
+    elements of x (the first level's inputs) into `acc`."""
+    p, length, q = spec.shape
+    c = split_factor(length, q)
+    if c is not None:
+        m = length // c
+        x = e.reshape(x, spec, (p, c, m * q))
+        part = plain_reduce(e, x, TensorSpec((p, c, m * q), spec.dtype), acc, init, combine,
+                            element)
+        return _reduce_middle(e, e.reshape(part, TensorSpec((p, m * q), acc), (p, m, q)),
+                              TensorSpec((p, m, q), acc), acc, init, combine, _same)
+    if length <= BLOCK:
+        return plain_reduce(e, x, spec, acc, init, combine, element)
+    out = TensorSpec((p, q), acc)
+    if q >= LANES and length <= MAX_SLICES * BLOCK:
+        # Slices feeding a reduction directly cost no copy.
+        parts = [plain_reduce(e, _slice_middle(x, spec, i, min(BLOCK, length - i)),
+                              TensorSpec((p, min(BLOCK, length - i), q), spec.dtype),
+                              acc, init, combine, element)
+                 for i in range(0, length, BLOCK)]
+        return e.elementwise(parts, [out] * len(parts), out, lambda s, *v: _fold(s, combine, v))
+    main = BLOCK * (length // BLOCK)
+    head = _reduce_middle(e, _slice_middle(x, spec, 0, main), TensorSpec((p, main, q), spec.dtype),
+                          acc, init, combine, element)
+    rest = length - main
+    tail = plain_reduce(e, _slice_middle(x, spec, main, rest), TensorSpec((p, rest, q), spec.dtype),
+                        acc, init, combine, element)
+    return e.elementwise([head, tail], [out, out], out, lambda s, a, b: combine(s, a, b))
+
+
+def _fold(s: Scalar, combine: Combine, values: Sequence[ir.Value]) -> ir.Value:
+    acc = values[0]
+    for v in values[1:]:
+        acc = combine(s, acc, v)
+    return acc
+
+
+def plain_reduce(e: Emitter, x: ir.Value, spec: TensorSpec, acc: np.dtype,
+                 init: float | int | bool, combine: Combine, element: Element) -> ir.Value:
+    """One linalg.generic folding the middle axis of (P, L, Q) into (P, Q)."""
+    p, _, q = spec.shape
+    maps = [identity_map(3)], [dims_map(3, [0, 2])]
+
+    def body(s: Scalar, v: ir.Value, a: ir.Value) -> ir.Value:
+        return combine(s, a, element(s, v))
+
+    return e.generic([x], maps[0], [e.fill(TensorSpec((p, q), acc), init)], maps[1],
+                     [PARALLEL, REDUCTION, PARALLEL], body)[0]
+
+
+def _slice_middle(x: ir.Value, spec: TensorSpec, start: int, size: int) -> ir.Value:
+    p, _, q = spec.shape
+    result = ir.RankedTensorType.get([p, size, q], element_type(spec.dtype))
+    return tensor.ExtractSliceOp(result, x, [], [], [], ir.DenseI64ArrayAttr.get([0, start, 0]),
+                                 ir.DenseI64ArrayAttr.get([p, size, q]),
+                                 ir.DenseI64ArrayAttr.get([1, 1, 1])).result
