@@ -1,0 +1,153 @@
+"""Creation: zeros/ones/empty/full (and *_like), arange, array/asarray, the NumPy scalar
+types (np.float32(x)...)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ...dialects.types import is_float, is_int
+from ..builder import GraphBuilder
+from ..errors import Unconvertible
+from ..operators import cast_weak, compare_const, guard_all, lift, logical
+from ..values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_tensor, retyped
+from .args import Handler, as_array, bind, dtype_arg, no_extra, shape_arg, static
+
+
+def _fill(value: Any) -> Handler:
+    def handler(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+        p = bind(b, "numpy.zeros", args, kwargs, ("shape", "dtype", "order"),
+                  {"dtype": None, "order": "C"})
+        dt = dtype_arg(b, p["dtype"]) or np.dtype(np.float64)
+        return b.emit("full", [], shape=shape_arg(b, p["shape"]), dtype=dt,
+                      value=np.array(value).astype(dt).item())
+
+    return handler
+
+
+def full(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    p = bind(b, "numpy.full", args, kwargs, ("shape", "fill_value", "dtype", "order"),
+              {"dtype": None, "order": "C"})
+    shape = shape_arg(b, p["shape"])
+    fill = p["fill_value"]
+    if is_tensor(fill):
+        dt = dtype_arg(b, p["dtype"]) or fill.dtype
+        # A Python int fill raises OverflowError outside an integer dtype's range (cast_weak).
+        src = cast_weak(b, fill, dt) if fill.weak else fill
+        src = b.emit("astype", [src], dtype=dt) if src.dtype != dt else src
+        return b.emit("broadcast_to", [src], copy=True, shape=shape)
+    fill = static(b, fill, "a fill value")
+    dt = dtype_arg(b, p["dtype"]) or np.asarray(fill).dtype
+    return b.emit("full", [], shape=shape, dtype=dt, value=np.array(fill).astype(dt).item())
+
+
+def _like(value: Any) -> Handler:
+    def handler(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+        names = ("a", "fill_value", "dtype") if value is None else ("a", "dtype")
+        p = bind(b, "numpy.full_like", args, kwargs, names, {"dtype": None})
+        a = as_array(b, p["a"])
+        dt = dtype_arg(b, p["dtype"]) or a.dtype
+        fill = p["fill_value"] if value is None else value
+        return full(b, [a.shape, fill, dt], {})
+
+    return handler
+
+
+def arange(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    dt = dtype_arg(b, kwargs.pop("dtype", None))
+    no_extra(b, kwargs, (), "numpy.arange")
+    vals = [static(b, a, "an arange bound") for a in args]
+    if len(vals) == 1:
+        vals = [0, vals[0]]
+    start, stop, step = (*vals, 1) if len(vals) == 2 else vals
+    ref = np.arange(start, stop, step, dtype=dt)
+    return b.emit("arange", [], shape=ref.shape, dtype=ref.dtype, start=start, step=step)
+
+
+def array(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """numpy.array: a new array, unless copy=False or copy=None (asarray) and the object is
+    already an array of that dtype; copy=False raises where a copy is needed."""
+    p = bind(b, "numpy.array", args, kwargs, ("object", "dtype", "copy"), {"dtype": None,
+                                                                            "copy": True})
+    dt = dtype_arg(b, p["dtype"])
+    copy = static(b, p["copy"], "copy")
+    obj = p["object"]
+    reusable = is_tensor(obj) and obj.kind == ARRAY and (dt is None or dt == obj.dtype)
+    if reusable and not copy:
+        return obj
+    if copy is False:
+        raise Unconvertible("ValueError: Unable to avoid copy while creating an array as "
+                            "requested.", b.where)
+    a = as_array(b, obj)
+    if dt is not None and a.dtype != dt:
+        return b.emit("astype", [a], dtype=dt)
+    if a is obj or a.kind != ARRAY:  # never the caller's value itself as a new array
+        return copy_array(b, a)
+    return a
+
+
+def asarray(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    p = bind(b, "numpy.asarray", args, kwargs, ("a", "dtype", "order", "device", "copy"),
+              {"dtype": None, "order": None, "device": None, "copy": None})
+    no_extra(b, {"order": p["order"], "device": p["device"]}, (), "numpy.asarray")
+    return array(b, [p["a"], p["dtype"], p["copy"]], {})
+
+
+def copy_array(b: GraphBuilder, a: Tensor) -> Tensor:
+    out = b.emit("reshape", [a], copy=True, shape=a.shape)  # a fresh array the graph owns
+    out.kind = ARRAY
+    return out
+
+
+def scalar_type(dtype: np.dtype) -> Handler:
+    """np.float32(x) and friends: a NumPy scalar of that dtype (or an array for array input).
+
+    A Python scalar converts as Python does: a float to an int through int() (ValueError for
+    NaN, OverflowError for inf and beyond the dtype), an int checked against the dtype's range.
+    Arrays and NumPy scalars cast as C does (astype).
+    """
+
+    def handler(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if len(args) > 1 or kwargs:
+            raise Unconvertible(f"numpy.{dtype.name}() takes at most one argument", b.where)
+        (x,) = args or [0]
+        if not is_tensor(x):
+            try:
+                value = dtype.type(static(b, x, "a value"))
+            except (OverflowError, ValueError, TypeError) as e:
+                raise Unconvertible(f"{type(e).__name__}: {e}", b.where) from None
+            # np.float32([1, 2]) is a new array on every call, not one shared constant.
+            return lift(b, value) if isinstance(value, np.ndarray) else value
+        if x.weak and is_float(x.dtype) and is_int(dtype):
+            guard_float_to_int(b, x, dtype, f"numpy.{dtype.name}() of a Python float")
+            out = b.emit("astype", [x], dtype=dtype)
+        elif x.weak:
+            out = cast_weak(b, x, dtype)
+            out = copy_array(b, out) if out is x else out
+        else:
+            out = b.emit("astype", [x], dtype=dtype) if x.dtype != dtype else copy_array(b, x)
+        return retyped(out, NP_SCALAR if x.ndim == 0 else ARRAY)
+
+    return handler
+
+
+def guard_float_to_int(b: GraphBuilder, x: Tensor, dtype: np.dtype, what: str) -> None:
+    """Guard that int() of the float `x` is finite and fits `dtype` (NaN fails the test)."""
+    if x.dtype != np.float64:
+        x = b.emit("astype", [x], PY_SCALAR, dtype=np.dtype(np.float64))
+    info = np.iinfo(dtype)
+    whole = b.emit("trunc", [x], PY_SCALAR)
+    ok = logical(b, "logical_and", compare_const(b, "greater_equal", whole, float(info.min)),
+                 compare_const(b, "less", whole, float(info.max + 1)))
+    guard_all(b, ok, "value", f"{what} is finite and fits in {np.dtype(dtype).name} (Python "
+              "gives a bigger int, or raises for NaN and inf)")
+
+
+FUNCTIONS: dict[Any, Handler] = {
+    np.zeros: _fill(0), np.ones: _fill(1), np.empty: _fill(0), np.full: full,
+    np.zeros_like: _like(0), np.ones_like: _like(1), np.empty_like: _like(0),
+    np.full_like: _like(None), np.arange: arange, np.array: array, np.asarray: asarray,
+    **{getattr(np, dt): scalar_type(np.dtype(getattr(np, dt)))
+       for dt in ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "bool_")},
+}
