@@ -1,6 +1,7 @@
 """The op registry; importing this package registers every op family."""
 
 from . import (  # noqa: F401  (registration side effects)
+    arg_reductions,
     creation,
     elementwise,
     indexing,

@@ -151,3 +151,6 @@ FUNCTIONS: dict[Any, Handler] = {
     **{getattr(np, dt): scalar_type(np.dtype(getattr(np, dt)))
        for dt in ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "bool_")},
 }
+
+# ndarray methods of this family (bound to the array by methods.py).
+METHODS: dict[str, Handler] = {}

@@ -31,3 +31,6 @@ def dot(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
 
 
 FUNCTIONS: dict[Any, Handler] = {np.matmul: matmul, np.dot: dot}
+
+# ndarray methods of this family (bound to the array by methods.py).
+METHODS: dict[str, Handler] = {}

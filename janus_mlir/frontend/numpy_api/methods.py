@@ -12,7 +12,7 @@ from ..builder import GraphBuilder
 from ..errors import Unconvertible
 from ..operators import INT64
 from ..values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_tensor, retyped
-from . import reductions
+from . import creation, linalg, reductions, selection, shapes, ufuncs
 from .linalg import dot
 from .selection import clip, take
 from .shapes import reshape, squeeze, transpose
@@ -137,11 +137,15 @@ def _array_attribute(b: GraphBuilder, a: Tensor, name: str) -> None:
 
 
 _METHODS: dict[str, Handler] = {
-    **reductions.METHODS,
     "reshape": _shape_varargs(reshape), "transpose": _shape_varargs(transpose),
     "squeeze": squeeze, "astype": _astype, "item": _item, "clip": clip, "dot": dot,
     "flatten": _flatten, "ravel": _ravel, "copy": _copy_method, "take": take,
 }
+for _family in (reductions, shapes, linalg, selection, creation, ufuncs):
+    _clash = _METHODS.keys() & _family.METHODS.keys()
+    if _clash:
+        raise ValueError(f"{_family.__name__} registers the methods {_clash} again")
+    _METHODS.update(_family.METHODS)
 METHODS: dict[str, Handler] = {name: _method(name, fn) for name, fn in _METHODS.items()}
 
 _PROPERTIES: dict[str, Callable[[GraphBuilder, Tensor], Any]] = {

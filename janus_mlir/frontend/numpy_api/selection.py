@@ -62,3 +62,6 @@ def take(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
 
 
 FUNCTIONS: dict[Any, Handler] = {np.where: where, np.clip: clip, np.take: take}
+
+# ndarray methods of this family (bound to the array by methods.py).
+METHODS: dict[str, Handler] = {}

@@ -128,3 +128,6 @@ FUNCTIONS: dict[Any, Handler] = {
     np.expand_dims: expand_dims, np.squeeze: squeeze, np.concatenate: concatenate,
     np.stack: stack,
 }
+
+# ndarray methods of this family (bound to the array by methods.py).
+METHODS: dict[str, Handler] = {}

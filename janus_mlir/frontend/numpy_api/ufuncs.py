@@ -24,3 +24,6 @@ FUNCTIONS: dict[Any, Handler] = {
     rule.numpy: _ufunc(name) for name, rule in OPS.items()
     if isinstance(rule.numpy, np.ufunc) and name != "matmul"
 }
+
+# ndarray methods of this family (bound to the array by methods.py).
+METHODS: dict[str, Handler] = {}
