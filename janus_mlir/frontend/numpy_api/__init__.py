@@ -18,12 +18,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import creation, linalg, reductions, selection, shapes, ufuncs
+from .families import FAMILIES
 from .args import Handler, as_array, static
 from .methods import METHODS, PROPERTIES, to_python_scalar
 from .shapes import index_first
-
-FAMILIES = (ufuncs, reductions, shapes, linalg, selection, creation)
 
 FUNCTIONS: dict[Any, Handler] = {}
 for _family in FAMILIES:

@@ -12,10 +12,10 @@ from ..builder import GraphBuilder
 from ..errors import Unconvertible
 from ..operators import INT64
 from ..values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_tensor, retyped
-from . import creation, linalg, reductions, selection, shapes, ufuncs
 from .linalg import dot
 from .selection import clip, take
 from .shapes import reshape, squeeze, transpose
+from .families import FAMILIES
 from .args import Handler, bind, dtype_arg, like_input, static
 from .creation import copy_array, guard_float_to_int
 from .shapes import reshape_to
@@ -141,7 +141,7 @@ _METHODS: dict[str, Handler] = {
     "squeeze": squeeze, "astype": _astype, "item": _item, "clip": clip, "dot": dot,
     "flatten": _flatten, "ravel": _ravel, "copy": _copy_method, "take": take,
 }
-for _family in (reductions, shapes, linalg, selection, creation, ufuncs):
+for _family in FAMILIES:
     _clash = _METHODS.keys() & _family.METHODS.keys()
     if _clash:
         raise ValueError(f"{_family.__name__} registers the methods {_clash} again")

@@ -1,0 +1,22 @@
+"""Every family module of numpy_api, in one list: each registers FUNCTIONS and METHODS."""
+
+from __future__ import annotations
+
+from . import (
+    contractions,
+    creation,
+    indexing_funcs,
+    joining,
+    linalg,
+    matrices,
+    reductions,
+    scans,
+    selection,
+    shapes,
+    sorting,
+    statistics,
+    ufuncs,
+)
+
+FAMILIES = (ufuncs, reductions, shapes, linalg, selection, creation, contractions, matrices,
+            joining, scans, statistics, sorting, indexing_funcs)

@@ -1,0 +1,13 @@
+"""Index functions: take_along_axis, put_along_axis, ufunc.at scatters, nonzero, argwhere,
+flatnonzero."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .args import Handler
+
+FUNCTIONS: dict[Any, Handler] = {}
+
+# ndarray methods of this family (bound to the array by methods.py).
+METHODS: dict[str, Handler] = {}

@@ -1,0 +1,12 @@
+"""Scans and differences: cumsum, cumprod, diff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .args import Handler
+
+FUNCTIONS: dict[Any, Handler] = {}
+
+# ndarray methods of this family (bound to the array by methods.py).
+METHODS: dict[str, Handler] = {}

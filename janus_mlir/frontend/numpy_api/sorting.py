@@ -1,0 +1,12 @@
+"""Sorting and selection: sort, argsort, partition, argpartition, searchsorted, unique."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .args import Handler
+
+FUNCTIONS: dict[Any, Handler] = {}
+
+# ndarray methods of this family (bound to the array by methods.py).
+METHODS: dict[str, Handler] = {}
