@@ -341,3 +341,26 @@ def test_an_assumption_that_keeps_failing_stops_being_compiled():
         ACT = act_a
     assert f.stats.compilations <= 4
     assert any("no longer speculated" in r for r in f.reasons)
+
+
+PAD = ((1, 1), (2, 0))
+SHAPE = [2, 6]
+
+
+def uses_global_tuples(x):
+    return np.pad(x, PAD).reshape(SHAPE[0], -1), np.zeros(SHAPE)
+
+
+def test_host_tuples_passed_to_numpy_are_read_and_guarded():
+    global SHAPE
+    f = jm.compile(uses_global_tuples)
+    x = np.ones((2, 2), np.float32)
+    check(f, x)
+    check(f, x)
+    assert f.stats.graph_calls == 1, f.reasons
+    SHAPE = [4, 3]
+    try:
+        check(f, x)
+        check(f, x)
+    finally:
+        SHAPE = [2, 6]

@@ -86,6 +86,7 @@ def subscript(cv: FunctionConverter, base: Any, key: Any) -> Any:
 
 def call(cv: FunctionConverter, fn: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
     if isinstance(fn, TensorMethod):
+        args, kwargs = _unwrapped(cv, args), _unwrapped(cv, kwargs)
         return METHODS[fn.name](cv.b, [fn.tensor, *args], kwargs)
     if isinstance(fn, host.HostMethod):
         return host.call_method(cv, fn, args, kwargs)
@@ -168,10 +169,22 @@ def _handler(fn: Any) -> Callable[..., Any] | None:
     try:
         if fn in FUNCTIONS:
             f = FUNCTIONS[fn]
-            return lambda cv, args, kwargs: f(cv.b, args, kwargs)
+            return lambda cv, args, kwargs: f(cv.b, _unwrapped(cv, args), _unwrapped(cv, kwargs))
         return BUILTINS.get(fn)
     except TypeError:  # unhashable callee
         return None
+
+
+def _unwrapped(cv: FunctionConverter, value: Any) -> Any:
+    """Host tuples and lists passed to NumPy (a pad width, a shape, a list of arrays held by a
+    model) as converter tuples and lists of their elements, each read and guarded."""
+    if isinstance(value, HostObject) and type(value.value) in (tuple, list):
+        return type(value.value)(_unwrapped(cv, v) for v in cv.iterate(value))
+    if type(value) in (tuple, list):
+        return type(value)(_unwrapped(cv, v) for v in value)
+    if type(value) is dict:
+        return {k: _unwrapped(cv, v) for k, v in value.items()}
+    return value
 
 
 def _method_owner(cv: FunctionConverter, method: types.MethodType) -> Any:

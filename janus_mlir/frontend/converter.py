@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from . import heap, host, setitem
+from . import comprehensions, heap, host, loops, setitem
 from .builder import GraphBuilder
 from .errors import Unconvertible
 from .lift import HostObject, Lifter
@@ -30,7 +30,6 @@ from .pure import is_plain
 from .sources import ClosureVar, GlobalVar, ItemOf
 from .values import ARRAY, Tensor, is_tensor
 
-MAX_UNROLL = 4096
 MAX_INLINE_DEPTH = 64
 
 
@@ -42,6 +41,7 @@ class Conversion:
     lifter: Lifter
     functions: dict[str, types.FunctionType]
     depth: int = 0
+    unrolled: int = 0  # statements of loop bodies unrolled so far (loops.UNROLL_BUDGET)
 
 
 class _Return(Exception):
@@ -75,6 +75,7 @@ class FunctionConverter(ast.NodeVisitor):
         self.fn = fn
         self.scope = scope
         self.env = env
+        self.declared_global: set[str] = set()  # names of `global` statements (read-only)
         self.node, self.filename, _ = parse_function(fn)
         conv.functions[scope] = fn
         if isinstance(self.node, ast.AsyncFunctionDef):
@@ -131,6 +132,9 @@ class FunctionConverter(ast.NodeVisitor):
 
     def assign(self, target: ast.expr, value: Any) -> None:
         if isinstance(target, ast.Name):
+            if target.id in self.declared_global:
+                raise self.fail(f"assigning the global '{target.id}' (a heap write) is not "
+                                "converted yet")
             self.env[target.id] = value
         elif isinstance(target, (ast.Tuple, ast.List)):
             items = self.unpack(value, len(target.elts))
@@ -164,6 +168,8 @@ class FunctionConverter(ast.NodeVisitor):
             raise self.fail("augmented assignment to an attribute or item (a heap write) is "
                             "not converted yet")
         name = node.target.id
+        if name in self.declared_global:
+            raise self.fail(f"assigning the global '{name}' (a heap write) is not converted yet")
         old = self.load_name(name)
         rhs = self.visit(node.value)
         op_name, py_op = BINOPS[type(node.op)]
@@ -206,16 +212,24 @@ class FunctionConverter(ast.NodeVisitor):
             raise self.fail(f"{type(e).__name__}: {e}") from None
 
     def visit_For(self, node: ast.For) -> None:
-        if node.orelse:
-            raise self.fail("for ... else is not converted")
-        if _contains(node.body, (ast.Break, ast.Continue)):
-            raise self.fail("break/continue in a loop is not converted yet")
-        items = self.iterate(self.visit(node.iter))
-        if len(items) > MAX_UNROLL:
-            raise self.fail(f"loop of {len(items)} iterations is too long to unroll")
-        for item in items:
-            self.assign(node.target, item)
-            self.block(node.body)
+        loops.convert_for(self, node)
+
+    def visit_While(self, node: ast.While) -> None:
+        loops.convert_while(self, node)
+
+    def visit_ListComp(self, node: ast.ListComp) -> Any:
+        return comprehensions.convert(self, node)
+
+    visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_ListComp  # type: ignore
+
+    def visit_Global(self, node: ast.Global) -> None:
+        self.declared_global.update(node.names)
+
+    def visit_Break(self, node: ast.Break) -> None:
+        raise loops.BreakLoop()
+
+    def visit_Continue(self, node: ast.Continue) -> None:
+        raise loops.ContinueLoop()
 
     def iterate(self, value: Any) -> list[Any]:
         """The items of something a for loop or an unpacking walks, known now."""
@@ -252,6 +266,8 @@ class FunctionConverter(ast.NodeVisitor):
         if name in self.env:
             return self.env[name]
         code = self.fn.__code__
+        if name in self.declared_global and name in self.fn.__globals__:
+            return self.conv.lifter.read(GlobalVar(name, self.scope))
         if name in code.co_varnames or name in code.co_cellvars:
             raise self.fail(f"local variable '{name}' referenced before assignment")
         lift = self.conv.lifter
@@ -277,6 +293,12 @@ class FunctionConverter(ast.NodeVisitor):
             else:
                 out.append(self.visit(e))
         return out
+
+    def visit_Set(self, node: ast.Set) -> set:
+        items = self._elements(node.elts)
+        if not all(is_plain(v) for v in items):
+            raise self.fail("a set of values computed in the graph is not converted")
+        return set(items)
 
     def visit_Dict(self, node: ast.Dict) -> dict:
         out = {}
@@ -418,11 +440,3 @@ def any_tensor(v: Any) -> bool:
     if isinstance(v, dict):
         return any(any_tensor(x) for x in v.values())
     return isinstance(v, HostObject) and type(v.value) in (tuple, list)
-
-
-def _contains(stmts: list[ast.stmt], kinds: tuple[type, ...]) -> bool:
-    for s in stmts:
-        for n in ast.walk(s):
-            if isinstance(n, kinds):
-                return True
-    return False
