@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 
-from . import host
+from . import host, local_functions
 from .builtins_api import BUILTINS
 from .indexing import subscript as index_array
 from .lift import HostObject
@@ -92,6 +92,8 @@ def call(cv: FunctionConverter, fn: Any, args: list[Any], kwargs: dict[str, Any]
         return host.call_method(cv, fn, args, kwargs)
     if isinstance(fn, HostObject):
         return _call_object(cv, fn, args, kwargs)
+    if isinstance(fn, local_functions.LocalFunction):
+        return local_functions.call(cv, fn, args, kwargs)
     query = _host_query(cv, fn, args, kwargs)
     if query is not _NO_QUERY:
         return query

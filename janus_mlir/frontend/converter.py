@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from . import comprehensions, heap, host, loops, setitem
+from . import comprehensions, heap, host, local_functions, loops, setitem
 from .builder import GraphBuilder
 from .errors import Unconvertible
 from .lift import HostObject, Lifter
@@ -55,7 +55,17 @@ def parse_function(fn: types.FunctionType) -> tuple[ast.FunctionDef, str, int]:
         source = textwrap.dedent(inspect.getsource(fn))
     except (OSError, TypeError) as e:
         raise Unconvertible(f"source of {fn.__qualname__} is not available: {e}") from None
-    tree = ast.parse(source)
+    if fn.__name__ == "<lambda>":
+        lam = local_functions.lambda_node(fn, source)
+        tree = ast.Module([ast.FunctionDef(
+            name=fn.__name__, args=lam.args, decorator_list=[], returns=None,
+            body=[ast.copy_location(ast.Return(lam.body), lam.body)])], type_ignores=[])
+        ast.copy_location(tree.body[0], lam)
+    else:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError as e:
+            raise Unconvertible(f"source of {fn.__qualname__} does not parse: {e}") from None
     node = tree.body[0]
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         raise Unconvertible(f"{fn.__qualname__} is not defined by a def statement")
@@ -221,6 +231,15 @@ class FunctionConverter(ast.NodeVisitor):
         return comprehensions.convert(self, node)
 
     visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_ListComp  # type: ignore
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.assign(ast.Name(node.name, ast.Store()), local_functions.define(self, node))
+
+    def visit_Lambda(self, node: ast.Lambda) -> Any:
+        return local_functions.define(self, node)
+
+    def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
+        self.declared_global.update(node.names)  # reads go outwards; writes are refused
 
     def visit_Global(self, node: ast.Global) -> None:
         self.declared_global.update(node.names)
@@ -440,3 +459,30 @@ def any_tensor(v: Any) -> bool:
     if isinstance(v, dict):
         return any(any_tensor(x) for x in v.values())
     return isinstance(v, HostObject) and type(v.value) in (tuple, list)
+
+
+class LocalConverter(FunctionConverter):
+    """Converts the body of a nested def or lambda: its own locals first, then the scope that
+    defined it (read when the call runs), never the function's globals directly."""
+
+    def __init__(self, parent: FunctionConverter, body: list[ast.stmt], env: dict[str, Any],
+                 local_names: frozenset[str]):
+        self.conv = parent.conv
+        self.b = parent.b
+        self.fn = parent.fn
+        self.scope = parent.scope
+        self.env = env
+        self.declared_global = set()
+        self.filename = parent.filename
+        self.parent = parent
+        self.local_names = local_names
+        self.node = ast.FunctionDef(name="<local>", args=None, body=body, decorator_list=[])
+
+    def load_name(self, name: str) -> Any:
+        if name in self.env:
+            return self.env[name]
+        if name in self.declared_global:
+            return self.parent.load_name(name)
+        if name in self.local_names:
+            raise self.fail(f"local variable '{name}' referenced before assignment")
+        return self.parent.load_name(name)

@@ -1,0 +1,96 @@
+"""Nested defs and lambdas inside converted functions, and jm.compile of a lambda or a nested
+function: converted in place, closures read when the call runs, escapes not converted."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import janus_mlir as jm
+
+from .equivalence import check, stats
+
+X = np.linspace(-1, 1, 6, dtype=np.float32)
+
+
+def nested_def(x, k):
+    scale = 2.0
+
+    def layer(v, bias=k):
+        return np.tanh(v * scale) + bias
+
+    scale = 3.0  # closures see the value at call time
+    return layer(x), layer(x, bias=1)
+
+
+def uses_lambda(x):
+    act = lambda v: np.maximum(v, 0)  # noqa: E731
+    return act(x) + (lambda v, w=2: v * w)(x)
+
+
+def star_args(x):
+    def f(*vs, **kw):
+        return sum(vs) * kw.get("s", 1) if False else sum(vs)
+
+    return f(x, x, x)
+
+
+def recursion_in_local(x):
+    def power(v, n):
+        return v if n == 1 else v * power(v, n - 1)
+
+    return power(x, 3)
+
+
+@pytest.mark.parametrize("fn,args", [(nested_def, (X, 0.5)), (uses_lambda, (X,)),
+                                     (star_args, (X,)), (recursion_in_local, (X,))],
+                         ids=lambda v: getattr(v, "__name__", ""))
+def test_local_functions_are_converted(fn, args):
+    f = jm.compile(fn)
+    for _ in range(3):
+        check(f, *args)
+    assert stats(f) == (3, 2, 1, 0, 1), f.reasons
+
+
+def returns_closure(x):
+    def inner(v):
+        return v + x
+
+    return inner
+
+
+def test_a_returned_local_function_runs_as_plain_python():
+    f = jm.compile(returns_closure)
+    f(X)
+    g = f(X)
+    assert np.array_equal(g(X), X + X)
+    assert f.stats.graph_calls == 0
+
+
+def early_read(x):
+    def bad():
+        y = y + 1  # noqa: F821 (UnboundLocalError in the plain call too)
+        return y
+
+    return bad()
+
+
+def test_reading_a_local_before_assignment_raises_like_python():
+    f = jm.compile(early_read)
+    for _ in range(2):
+        check(f, X)
+
+
+def test_compile_of_a_lambda_and_of_a_nested_function():
+    f = jm.compile(lambda x, s=2.0: np.tanh(x) * s)
+    for _ in range(3):
+        check(f, X)
+    assert stats(f) == (3, 2, 1, 0, 1), f.reasons
+
+    @jm.compile
+    def inner(x):
+        return x * 3
+
+    for _ in range(3):
+        check(inner, X)
+    assert stats(inner) == (3, 2, 1, 0, 1), inner.reasons
