@@ -38,6 +38,7 @@ class InGraphGuard:
     kind: str
     where: str
     message: str
+    site: Any = None  # the speculation site (speculation.profile.Site) it checks, if any
 
     def describe(self) -> str:
         return f"{self.where}: {self.message} (checked in the graph)"
@@ -127,9 +128,11 @@ class GraphBuilder:
             raise Unconvertible(f"constant of dtype {arr.dtype} is not supported", self.where)
         return self.emit("constant", [], kind, value=arr)
 
-    def guard(self, predicate: Tensor, kind: str, message: str) -> InGraphGuard:
-        """Assume `predicate` (rank-0 bool) holds; checked when the graph runs."""
-        g = InGraphGuard(len(self.guards), kind, self.where, message)
+    def guard(self, predicate: Tensor, kind: str, message: str, site: Any = None
+              ) -> InGraphGuard:
+        """Assume `predicate` (rank-0 bool) holds; checked when the graph runs. `site`: the
+        speculation it checks, relaxed by the runtime when the guard fails."""
+        g = InGraphGuard(len(self.guards), kind, self.where, message, site)
         with self.context, self.location(), ir.InsertionPoint(self.block):
             janus.GuardOp.build(predicate.value, loc=self.location(), id=g.id, kind=kind,
                                 where=g.where, message=message)

@@ -17,6 +17,7 @@ from iree.compiler import ir
 import numpy as np
 
 from ..dialects.verifier import verify_module
+from ..speculation.profile import Profile
 from . import heap
 from .builder import GraphBuilder, GraphInput, InGraphGuard
 from .calls import TensorMethod
@@ -46,14 +47,15 @@ class ConvertedGraph:
     name: str
 
 
-def convert(fn: types.FunctionType, params: dict[str, Any], policy: Policy) -> ConvertedGraph:
+def convert(fn: types.FunctionType, params: dict[str, Any], policy: Policy,
+            profile: Profile | None = None) -> ConvertedGraph:
     _, filename, first_line = parse_function(fn)
     builder = GraphBuilder(filename)
     builder.line = first_line
     functions: dict[str, types.FunctionType] = {"": fn}
     frame = Frame(params, functions)  # inlined helpers register here as they are met
     lifter = Lifter(builder, frame, policy)
-    conv = Conversion(builder, lifter, functions)
+    conv = Conversion(builder, lifter, functions, profile=profile)
     env = {name: lifter.read(Param(name)) for name in params}
     result = FunctionConverter(conv, fn, "", env).run()
     outputs: list[Tensor] = []
@@ -123,9 +125,10 @@ def _output(outputs: list[Tensor], t: Tensor) -> int:
 def _array_node(b: GraphBuilder, t: Tensor, outputs: list[Tensor]) -> Template:
     """An array result: the caller's own array, a graph result, or a view of either."""
     root = heap.roots_of(t)
-    if root.fresh and t.view is not None and (t.view.ambiguous or root.ambiguous_views):
-        raise Unconvertible("returning an array whose aliasing after a reshape of a "
-                            "non-C-contiguous array is not modelled", b.where)
+    if t.view is not None and (not t.view.replayable or (
+            root.fresh and (t.view.ambiguous or root.ambiguous_views))):
+        raise Unconvertible("returning an array whose aliasing is not modelled (a reshape of a "
+                            "non-C-contiguous array, or a view at a run-time offset)", b.where)
     base = (("source", root.source) if not root.fresh and root.source is not None
             else ("out", _output(outputs, root), ARRAY))
     if t.view is None:

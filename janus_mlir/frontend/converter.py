@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from . import comprehensions, heap, host, local_functions, loops, setitem
+from . import branches, comprehensions, heap, host, local_functions, loops, setitem
+from ..speculation.profile import Profile
 from .builder import GraphBuilder
 from .errors import Unconvertible
 from .lift import HostObject, Lifter
@@ -41,6 +42,7 @@ class Conversion:
     lifter: Lifter
     functions: dict[str, types.FunctionType]
     depth: int = 0
+    profile: Profile | None = None  # what the profiling calls saw (branch outcomes...)
     unrolled: int = 0  # statements of loop bodies unrolled so far (loops.UNROLL_BUDGET)
 
 
@@ -204,12 +206,16 @@ class FunctionConverter(ast.NodeVisitor):
         return old
 
     def visit_If(self, node: ast.If) -> None:
-        self.block(node.body if self.truth(self.visit(node.test)) else node.orelse)
+        self.block(node.body if self.truth(self.visit(node.test), node) else node.orelse)
 
-    def truth(self, value: Any) -> bool:
+    def truth(self, value: Any, node: ast.stmt | ast.expr | None = None) -> bool:
+        """Python's truth test of `value`; `node`: the if/while/conditional expression asking,
+        whose branch may be speculated from the profile when `value` is computed in the graph."""
         if is_tensor(value):
-            raise self.fail("branching on a value computed from array data is not converted "
-                            "yet")
+            if node is None:
+                raise self.fail("branching on a value computed from array data is not "
+                                "converted here")
+            return branches.speculate(self, value, node)
         if isinstance(value, HostObject):
             return host.truth(self, value)
         if isinstance(value, (tuple, list, dict)):  # built while converting
@@ -399,7 +405,7 @@ class FunctionConverter(ast.NodeVisitor):
         return value
 
     def visit_IfExp(self, node: ast.IfExp) -> Any:
-        return self.visit(node.body if self.truth(self.visit(node.test)) else node.orelse)
+        return self.visit(node.body if self.truth(self.visit(node.test), node) else node.orelse)
 
     def visit_Attribute(self, node: ast.Attribute) -> Any:
         from .calls import attribute

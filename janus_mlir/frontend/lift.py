@@ -30,6 +30,7 @@ class Policy:
 
     dynamic: set[Source] = field(default_factory=set)
     keyed: set[Source] = field(default_factory=set)
+    unspeculated: set[Any] = field(default_factory=set)  # branch sites whose guard failed
 
 
 class HostObject:

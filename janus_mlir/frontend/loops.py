@@ -55,7 +55,7 @@ def convert_for(cv: FunctionConverter, node: ast.For) -> None:
 
 
 def convert_while(cv: FunctionConverter, node: ast.While) -> None:
-    while cv.truth(cv.visit(node.test)):
+    while cv.truth(cv.visit(node.test), node):
         if not _iteration(cv, node.body):
             return
     cv.block(node.orelse)
