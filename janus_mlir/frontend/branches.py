@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..speculation.profile import Site
+from .errors import NeedsProfile
 from .values import Tensor
 
 if TYPE_CHECKING:
@@ -38,7 +39,11 @@ def speculate(cv: FunctionConverter, test: Tensor, node: ast.stmt | ast.expr) ->
         raise cv.fail("this branch on array data went both ways at run time; it is not "
                       "converted yet (the call runs as plain Python)")
     profile = cv.conv.profile
-    outcome = profile.always(site) if profile is not None else None
+    seen = profile.branches.get(site) if profile is not None else None
+    if not seen:
+        raise NeedsProfile("branching on a value computed from array data: no profiled call "
+                           "has reached this branch yet", cv.b.where)
+    outcome = profile.always(site)
     if outcome is None:
         raise cv.fail("branching on a value computed from array data is not converted unless "
                       "every profiled call took the same side")

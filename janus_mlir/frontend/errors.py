@@ -21,3 +21,8 @@ class NeedsStatic(Unconvertible):
     def __init__(self, source: object, where: str = "<unknown>"):
         super().__init__(f"{source} is used where a constant is needed", where)
         self.source = source
+
+
+class NeedsProfile(Unconvertible):
+    """A speculation site the profiling calls have not seen yet (a branch on array data): the
+    conversion may succeed after more profiling calls."""
