@@ -33,6 +33,120 @@ def elementwise_chain(x, y):
     return a - x
 
 
+# ---------------------------------------------------------------- host path of a cache hit
+
+def add_one(x):
+    """The smallest useful graph: what one call costs on the host."""
+    return x + 1.0
+
+
+def identity(a0):
+    """Returns its argument: no computation at all."""
+    return a0
+
+
+def add_ten(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
+    """Ten array arguments: what each argument costs."""
+    return a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9
+
+
+# ---------------------------------------------------------------- reductions of (1000, 1000)
+
+def sum_all(x):
+    return x.sum()
+
+
+def sum_rows(x):
+    return x.sum(axis=1)
+
+
+def sum_cols(x):
+    return x.sum(axis=0)
+
+
+def mean_all(x):
+    return x.mean()
+
+
+def mean_rows(x):
+    return x.mean(axis=1)
+
+
+def mean_cols(x):
+    return x.mean(axis=0)
+
+
+def max_all(x):
+    return x.max()
+
+
+def max_rows(x):
+    return x.max(axis=1)
+
+
+def max_cols(x):
+    return x.max(axis=0)
+
+
+def min_all(x):
+    return x.min()
+
+
+def min_rows(x):
+    return x.min(axis=1)
+
+
+def min_cols(x):
+    return x.min(axis=0)
+
+
+def argmax_all(x):
+    return np.argmax(x)
+
+
+def argmax_rows(x):
+    return np.argmax(x, axis=1)
+
+
+def argmax_cols(x):
+    return np.argmax(x, axis=0)
+
+
+def argmin_all(x):
+    return np.argmin(x)
+
+
+def argmin_rows(x):
+    return np.argmin(x, axis=1)
+
+
+def argmin_cols(x):
+    return np.argmin(x, axis=0)
+
+
+REDUCTIONS = [sum_all, sum_rows, sum_cols, mean_all, mean_rows, mean_cols, max_all, max_rows,
+              max_cols, min_all, min_rows, min_cols, argmax_all, argmax_rows, argmax_cols,
+              argmin_all, argmin_rows, argmin_cols]
+
+
+def aligned_copy(a: np.ndarray, alignment: int = 64) -> np.ndarray:
+    """`a` copied into memory that starts on an `alignment`-byte boundary."""
+    raw = np.empty(a.nbytes + alignment, np.uint8)
+    start = (-raw.ctypes.data) % alignment
+    out = raw[start:start + a.nbytes].view(a.dtype).reshape(a.shape)
+    out[...] = a
+    return out
+
+
+def misaligned_copy(a: np.ndarray, offset: int = 16, alignment: int = 64) -> np.ndarray:
+    """`a` copied into memory that starts `offset` bytes past an `alignment`-byte boundary."""
+    raw = np.empty(a.nbytes + 2 * alignment, np.uint8)
+    start = (-raw.ctypes.data) % alignment + offset
+    out = raw[start:start + a.nbytes].view(a.dtype).reshape(a.shape)
+    out[...] = a
+    return out
+
+
 def timings(fn, *args, reps: int = 15, number: int = 20) -> tuple[float, float]:
     """(median, best) seconds per call over `reps` repetitions of `number` calls.
 

@@ -8,6 +8,9 @@ JANUS_MLIR_PROFILE_CALLS    imperative profiling calls before a graph is built (
 JANUS_MLIR_CPU_DRIVER       IREE driver for llvm-cpu modules: auto (default; chosen per module
                             from its estimated work), local-sync (one thread, cheapest calls) or
                             local-task
+JANUS_MLIR_ZERO_COPY        set to 0 to copy every NumPy argument into a fresh device buffer on
+                            every call (IREE's own behaviour) instead of importing aligned arrays
+                            and reusing aligned staging buffers (runtime/invoke.py)
 JANUS_MLIR_TASK_THREADS     worker threads of the local-task driver (default: the CPUs this
                             process may use, after affinity and cgroup quota); read once, before
                             the first device
@@ -31,6 +34,7 @@ class Config:
     profile_calls: int
     cpu_driver: str
     task_threads: int  # 0: decided from the CPUs available
+    zero_copy: bool = True
 
 
 def load() -> Config:
@@ -48,6 +52,7 @@ def load() -> Config:
         profile_calls=max(1, int(env.get("JANUS_MLIR_PROFILE_CALLS", "1"))),
         cpu_driver=driver,
         task_threads=max(0, int(env.get("JANUS_MLIR_TASK_THREADS", "0"))),
+        zero_copy=env.get("JANUS_MLIR_ZERO_COPY", "1").lower() not in ("0", "false", "no"),
     )
 
 

@@ -1,25 +1,42 @@
 """argmax and argmin over `axis` (non-negative, or absent = over the flattened array).
 
-One linalg.generic carrying (value, index) pairs, combined by a rule that does not depend on the
-order IREE visits elements in: larger value wins, NaN wins over numbers, ties go to the smaller
-index -- NumPy's "first occurrence" and "first NaN". Result dtype int64.
+Every comparison is on integers, exact in any order, so IREE may reduce in blocks and
+vectorise (ops/blocked.py). Floats are compared through order-preserving integer keys
+(`float_key`: NaN wins, -0.0 ties with +0.0); x86 does an integer max/min in one instruction,
+while `arith.maximumf` (NaN-propagating) lowers to a compare-and-fix-up chain that made a float
+max of 1000x1000 ~2x slower than a sum of the same array.
+
+- Keys of at most 32 bits (every dtype but int64/float64), axis shorter than 2**32: one pass
+  over int64 words `key << 32 | position word` (`_packed`), whose order is the key, then the
+  earlier position -- NumPy's "first occurrence" and "first NaN".
+- 64-bit keys: two passes (`_two_pass`): the winning key of every slice, then the smallest
+  position holding it (int32 positions while the axis fits).
+Result dtype int64.
+
+Measured (IREE 3.13, local-sync, one core, 1000x1000 float32, device-resident argument, median
+CPU time): the earlier single generic carrying (value, index) pairs did not vectorise (argmax
+over axis 1 ~8 ms); two float passes ~330 us; two integer-key passes ~260 us; the packed pass
+~190 us over axis 1, over all elements and over axis 0 alike (NumPy: ~90, ~65, ~800 us).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from math import prod
 from typing import Any
 
 import numpy as np
 from iree.compiler import ir
 
 from ..dialects.opdef import BOOL, I64, Attr, ShapeError
-from ..dialects.types import TensorSpec, is_bool, is_float
+from ..dialects.types import TensorSpec, element_type, is_bool, is_float
+from .blocked import blocked_reduce, split_factor
 from .emit import PARALLEL, REDUCTION, Emitter, Scalar, dims_map, identity_map
 from .reductions import check_axes, reduced_shape
 from .registry import defop
 
 I64_DT = np.dtype(np.int64)
+I32_DT = np.dtype(np.int32)
 
 
 def _make_arg_infer(name: str):
@@ -38,19 +55,34 @@ def _make_arg_infer(name: str):
     return infer
 
 
-def _better(name: str, s: Scalar, dt: np.dtype, x, i, v, j) -> ir.Value:
-    """Whether (x at index i) beats the running (v at index j): order-independent."""
-    pred = "gt" if name == "argmax" else "lt"
-    wins = s.cmp(pred, x, v, dt)
-    tie = s.cmp("eq", x, v, dt)
-    if is_float(dt):
-        x_nan, v_nan = s.is_nan(x), s.is_nan(v)
-        # NaN beats every number; between two NaNs (a tie) the smaller index wins.
-        wins = s.op("arith.ori", [wins, s.op("arith.andi", [
-            x_nan, s.op("arith.xori", [v_nan, s.const(True, np.dtype(bool))])])])
-        tie = s.op("arith.ori", [tie, s.op("arith.andi", [x_nan, v_nan])])
-    earlier = s.cmp("lt", i, j, I64_DT)
-    return s.op("arith.ori", [wins, s.op("arith.andi", [tie, earlier])])
+def _extreme(name: str, s: Scalar, dt: np.dtype, acc: ir.Value, x: ir.Value) -> ir.Value:
+    """The running max (argmax) or min (argmin) of integer or bool values."""
+    if is_bool(dt):
+        return s.op("arith.ori" if name == "argmax" else "arith.andi", [acc, x])
+    return s.op("arith.maxsi" if name == "argmax" else "arith.minsi", [acc, x])
+
+
+def _key_dtype(dt: np.dtype) -> np.dtype:
+    """The signed integer type whose order the float keys of `dt` follow."""
+    return np.dtype(f"i{dt.itemsize}")
+
+
+def float_key(name: str, s: Scalar, x: ir.Value, dt: np.dtype) -> ir.Value:
+    """An integer whose signed order is the order argmax/argmin compare floats in.
+
+    The bits of a float read as a signed integer order the non-negative floats; flipping every
+    bit but the sign of a negative one orders those too. -0.0 becomes +0.0 first (x + 0.0), so
+    the two zeros tie as they compare equal; a NaN becomes the key that wins (the integer max
+    for argmax, min for argmin), so the first NaN is found like NumPy's."""
+    kt = _key_dtype(dt)
+    bits = kt.itemsize * 8
+    info = np.iinfo(kt)
+    plus = s.op("arith.addf", [x, s.const(0.0, dt)])
+    raw = s.op("arith.bitcast", [plus], element_type(kt))
+    sign = s.op("arith.shrsi", [raw, s.const(bits - 1, kt)])
+    key = s.op("arith.xori", [raw, s.op("arith.andi", [sign, s.const(info.max, kt)])])
+    nan_key = info.max if name == "argmax" else info.min
+    return s.select(s.is_nan(x), s.const(nan_key, kt), key)
 
 
 def _make_arg_lower(name: str):
@@ -66,25 +98,102 @@ def _make_arg_lower(name: str):
         kept = [d for d in range(rank) if d != axis]
         red_shape = tuple(xs.shape[d] for d in kept)
         if is_float(dt):
-            start: float | int | bool = -np.inf if name == "argmax" else np.inf
-        elif is_bool(dt):
-            start = name == "argmin"
+            kt = _key_dtype(dt)
+
+            def key(s: Scalar, v: ir.Value) -> ir.Value:
+                return float_key(name, s, v, dt)
         else:
-            start = np.iinfo(dt).min if name == "argmax" else np.iinfo(dt).max
-        inits = [e.fill(TensorSpec(red_shape, dt), start),
-                 e.fill(TensorSpec(red_shape, I64_DT), np.iinfo(np.int64).max)]
+            kt = dt
 
-        def body(s: Scalar, x_el, v, j):
-            i = s.index_to(s.linalg_index(axis), I64_DT)
-            take = _better(name, s, dt, x_el, i, v, j)
-            return [s.select(take, x_el, v), s.select(take, i, j)]
-
-        out_map = dims_map(rank, kept)
-        _, idx = e.generic([x], [identity_map(rank)], inits, [out_map, out_map],
-                           [REDUCTION if d == axis else PARALLEL for d in range(rank)], body)
+            def key(s: Scalar, v: ir.Value) -> ir.Value:
+                return v
+        length = xs.shape[axis]
+        if kt.itemsize <= 4 and length < 2**32:
+            idx = _packed(name, e, x, xs, axis, kept, kt, key)
+        else:
+            idx = _two_pass(name, e, x, xs, axis, kept, kt, key)
         return [e.reshape(idx, TensorSpec(red_shape, I64_DT), out.shape)]
 
     return lower
+
+
+I32_MAX = int(np.iinfo(np.int32).max)
+
+
+def _packed(name: str, e: Emitter, x: ir.Value, xs: TensorSpec, axis: int, kept: list[int],
+            kt: np.dtype, key) -> ir.Value:
+    """One pass: every element becomes the int64 `key << 32 | position word`, whose signed
+    order is (key, then the earlier position), and an integer max (argmax) or min (argmin)
+    finds the winner. The position word is `2**32 - 1 - i` for argmax (a larger word is an
+    earlier position) and `i` for argmin. Needs keys of at most 32 bits and an axis shorter
+    than 2**32.
+
+    The first level is built here rather than by blocked_reduce: x viewed as (P, c, m, Q) (the
+    axis split as c * m, ops/blocked.split_factor) is reduced over c by one generic that packs
+    as it reads, so no packed copy of x is ever stored (a packing generic in front of
+    blocked_reduce's reshapes stayed a separate dispatch that wrote 8 bytes per element for the
+    first axis). The (P, m, Q) partials then go through blocked_reduce."""
+    shape = xs.shape
+    p, length, q = prod(shape[:axis]), shape[axis], prod(shape[axis + 1:])
+    c = split_factor(length, q) or length
+    m = length // c
+    low = (1 << 32) - 1
+    view = e.reshape(x, xs, (p, c, m, q))
+
+    def level(s: Scalar, x_el, acc):
+        k = s.cast(key(s, x_el), kt, I64_DT)  # bool: 0/1; ints sign-extended
+        pos = s.op("arith.addi", [s.op("arith.muli", [s.linalg_index(1), s.index_const(m)]),
+                                  s.linalg_index(2)])
+        i = s.index_to(pos, I64_DT)
+        word = s.sub(s.const(low, I64_DT), i, I64_DT) if name == "argmax" else i
+        packed = s.op("arith.ori", [s.op("arith.shli", [k, s.const(32, I64_DT)]), word])
+        return _extreme(name, s, I64_DT, acc, packed)
+
+    start = int(np.iinfo(np.int64).min if name == "argmax" else np.iinfo(np.int64).max)
+    part_spec = TensorSpec((p, m, q), I64_DT)
+    part = e.generic([view], [identity_map(4)], [e.fill(part_spec, start)],
+                     [dims_map(4, [0, 2, 3])], [PARALLEL, REDUCTION, PARALLEL, PARALLEL],
+                     level)[0]
+    best = blocked_reduce(e, part, part_spec, (1,), I64_DT, start,
+                          lambda s, acc, v: _extreme(name, s, I64_DT, acc, v))
+
+    def unpack(s: Scalar, v):
+        word = s.op("arith.andi", [v, s.const(low, I64_DT)])
+        return s.sub(s.const(low, I64_DT), word, I64_DT) if name == "argmax" else word
+
+    out = TensorSpec((p, q), I64_DT)
+    idx = e.elementwise([best], [out], out, unpack)
+    return e.reshape(idx, out, tuple(shape[d] for d in kept))
+
+
+def _two_pass(name: str, e: Emitter, x: ir.Value, xs: TensorSpec, axis: int, kept: list[int],
+              kt: np.dtype, key) -> ir.Value:
+    """Wide keys (64-bit dtypes): the winning key of every slice, then the first position
+    holding it, as an integer min over "position where the key matches, else a sentinel"."""
+    rank = xs.rank
+    red_shape = tuple(xs.shape[d] for d in kept)
+    if is_bool(kt):
+        start: int | bool = name == "argmin"
+    else:
+        start = int(np.iinfo(kt).min if name == "argmax" else np.iinfo(kt).max)
+    best = blocked_reduce(e, x, xs, (axis,), kt, start,
+                          lambda s, acc, v: _extreme(name, s, kt, acc, v), element=key)
+    length = xs.shape[axis]
+    idx_dt = I32_DT if length < I32_MAX else I64_DT
+    sentinel = int(np.iinfo(idx_dt).max)
+
+    def candidate(s: Scalar, x_el, m, _out):
+        match = s.cmp("eq", key(s, x_el), m, kt)
+        i = s.index_to(s.linalg_index(axis), idx_dt)
+        return s.select(match, i, s.const(sentinel, idx_dt))
+
+    cand_spec = TensorSpec(xs.shape, idx_dt)
+    cand = e.generic([x, best], [identity_map(rank), dims_map(rank, kept)],
+                     [e.empty(cand_spec)], [identity_map(rank)], [PARALLEL] * rank,
+                     candidate)[0]
+    idx = blocked_reduce(e, cand, cand_spec, (axis,), idx_dt, sentinel,
+                         lambda s, acc, v: s.op("arith.minsi", [acc, v]))
+    return e.cast_tensor(idx, TensorSpec(red_shape, idx_dt), I64_DT)
 
 
 def _arg_numpy(fn: Any):

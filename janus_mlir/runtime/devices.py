@@ -20,11 +20,15 @@ to the host, 200-600 calls alternating between the drivers; median [best] micros
     MLP 128x784-512-512-10 (171 MFLOP)  ~2.5 ms          ~1.7 ms (median), 1.2 ms (best)
 
 `local-task` costs ~20-35 us more per call (waking workers, a cross-thread wait) and wins once a
-call computes for more than ~100 us on one thread. `choose_cpu_driver` applies that threshold to
-the estimate from `ir_checks` (`IRFacts.seconds`); with one usable CPU it always picks
-`local-sync` (one local-task worker was ~2x slower than local-sync at the median on this machine:
-the hand-off between the caller and the lone worker). `JANUS_MLIR_CPU_DRIVER` overrides the choice,
-e.g. `local-sync` on a host so oversubscribed that two threads rarely run at once.
+call computes for more than ~100-200 us on one thread on a quiet machine; on a loaded one the
+workers wait for a core (bench's 20-op elementwise chain on 64x256: 66 [62] us on local-sync
+against 401 [117] on local-task, median [best]; argmax of 1000x1000 float32: ~190 us on both
+at the best, 340-380 us on local-task at the median). `choose_cpu_driver` therefore applies a
+threshold of TASK_THRESHOLD_S = 300 us to the estimate from `ir_checks` (`IRFacts.seconds`).
+With one usable CPU it always picks `local-sync` (one local-task worker was ~2x slower than
+local-sync at the median on this machine: the hand-off between the caller and the lone worker).
+`JANUS_MLIR_CPU_DRIVER` overrides the choice, e.g. `local-sync` on a host so oversubscribed that
+two threads rarely run at once.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ import iree.runtime as rt
 
 from .. import config
 
-TASK_THRESHOLD_S = 100e-6
+TASK_THRESHOLD_S = 300e-6
 CPU_DRIVERS = ("local-sync", "local-task")
 
 _LOCK = threading.RLock()

@@ -25,9 +25,10 @@ import numpy as np
 
 from .. import config
 from ..frontend.convert import ConvertedGraph, convert
-from ..frontend.errors import NeedsStatic, Unconvertible
+from ..frontend.errors import NeedsProfile, NeedsStatic, Unconvertible
 from ..frontend.lift import Policy
 from ..frontend.sources import Guard, Param, Source
+from ..speculation.profile import Profile, instrument
 from .compiler import CompileError
 from .graph import CompiledGraph, DeviceUnavailable
 from .module import CannotRun, GuardFailure
@@ -38,6 +39,8 @@ log = logging.getLogger("janus_mlir")
 # An assumption that keeps failing stops being speculated on (the function runs as plain Python
 # for that signature) instead of being recompiled on every call.
 MAX_ASSUMPTION_FAILURES = 3
+# A branch on array data that no profiled call reached gets this many more profiling calls.
+MAX_PROFILE_CALLS = 3
 
 
 @dataclass
@@ -58,6 +61,9 @@ class _Signature:
     unconvertible: str | None = None
     policy: Policy = field(default_factory=Policy)
     failures: dict[Source, int] = field(default_factory=dict)  # failed assumptions, by source
+    profile: Profile = field(default_factory=Profile)  # branch outcomes, trip counts, ...
+    runner: Callable[..., Any] | None = None  # the instrumented copy that fills `profile`
+    extra_profiles: int = 0  # profiling calls added because a branch had not been reached
 
 
 class JanusFunction:
@@ -104,6 +110,9 @@ class JanusFunction:
                 result = graph.run(frame)
             except GuardFailure as e:
                 graph.guard_failures += 1
+                site = graph.guard_site(e.guard.id)
+                if site is not None:
+                    return self._unspeculate(graph, params, args, kwargs, str(e.guard), site)
                 return self._fallback(graph, params, args, kwargs, str(e.guard), None)
             except CannotRun as e:
                 return self._fallback(graph, params, args, kwargs, str(e), None)
@@ -125,6 +134,31 @@ class JanusFunction:
     def _imperative(self, args: tuple, kwargs: dict) -> Any:
         self.stats.imperative_calls += 1
         return self.fn(*args, **kwargs)
+
+    def _profiled(self, profile: _Signature, args: tuple, kwargs: dict) -> Any:
+        """The call as plain Python, through the instrumented copy that records the profile
+        (the same effects, result and exceptions; the function itself where it cannot be
+        instrumented)."""
+        self.stats.imperative_calls += 1
+        if profile.runner is None:
+            profile.runner = instrument(self.fn, "", profile.profile) or self.fn
+        profile.profile.calls += 1
+        return profile.runner(*args, **kwargs)
+
+    def _unspeculate(self, graph: CompiledGraph, params: dict[str, Any], args: tuple,
+                     kwargs: dict, reason: str, site: Any) -> Any:
+        """A speculated branch went the other way: run as plain Python; the next conversion
+        no longer speculates on that site."""
+        self.stats.fallbacks += 1
+        self._note(f"fallback: {reason}")
+        self.graphs.remove(graph)
+        profile = self._profile_for(params)
+        profile.policy.unspeculated.add(site)
+        converted = self._convert(params, profile)
+        result = self._profiled(profile, args, kwargs)
+        if converted is not None:
+            self._compile(converted, profile)
+        return result
 
     def _fallback(self, graph: CompiledGraph, params: dict[str, Any], args: tuple, kwargs: dict,
                   reason: str, failed: Guard | None) -> Any:
@@ -172,7 +206,7 @@ class JanusFunction:
                 if len(seen) > 1:  # varied while profiling: do not speculate on its value
                     profile.policy.dynamic.add(source)
             converted = self._convert(params, profile)  # before the call changes the heap
-        result = self._imperative(args, kwargs)  # exceptions propagate like the plain call's
+        result = self._profiled(profile, args, kwargs)  # raises like the plain call
         if converted is not None:
             self._compile(converted, profile)
         return result
@@ -186,7 +220,15 @@ class JanusFunction:
         """Convert this call's signature (no user code runs); record why if we cannot."""
         for _ in range(8):  # each NeedsStatic moves one scalar from run-time input to signature
             try:
-                return convert(self.fn, params, profile.policy)
+                return convert(self.fn, params, profile.policy, profile.profile)
+            except NeedsProfile as e:
+                profile.extra_profiles += 1
+                if profile.extra_profiles <= MAX_PROFILE_CALLS:  # the next call tries again
+                    self._note(f"profiling one more call: {e}")
+                    return None
+                profile.unconvertible = str(e)
+                self._note(f"not converted: {e}")
+                return None
             except NeedsStatic as e:
                 profile.policy.dynamic.discard(e.source)
                 profile.policy.keyed.add(e.source)

@@ -7,16 +7,22 @@ the Python value the function returns.
 Two things IREE does that NumPy never would are undone here, on every call:
 - **Shared result buffers.** After CSE, two results the output template keeps apart (`x + 1,
   x + 1`; `np.floor(i), i.astype(np.int64)` on integers) are one SSA value, and IREE returns
-  one buffer twice; an identity or reshape may come back as an argument's buffer. A result that
-  may share memory with an earlier result or with an argument (a bounds check on the buffer
-  addresses, `np.may_share_memory`, not an element scan) is copied, so writing one never changes
-  another.
+  one buffer twice. When a graph has more than one array result, a result that may share memory
+  with an earlier one (a bounds check on the buffer addresses, `np.may_share_memory`, not an
+  element scan) is copied, so writing one never changes another. An identity or reshape may
+  also come back as an argument's buffer: runtime.invoke copies such a result when that buffer
+  is the caller's memory or a reused staging array (IREE's own path copies every NumPy input).
 - **Limits.** A module whose dispatches exceed IREE's runtime limits (DispatchLimitExceeded) is
   recompiled once with compiler.NARROW_DISPATCH_FLAGS, at load or, for dynamic shapes, at the
   first call that records such a dispatch.
 
 A call whose arguments cannot be passed as the graph declares them raises ArgumentMismatch
 (runtime.module), before anything runs: the dispatcher treats it as a failed entry guard.
+
+What a cache hit does on the host is decided once per graph (runtime.plan): the entry guards
+and the assumptions are closures, each input has a getter, and when the entry guards already
+pin every input to the module's declared static shape and dtype, arguments go to the module
+unconverted. A graph whose module computes nothing observable (`return x`) is not invoked.
 """
 
 from __future__ import annotations
@@ -28,12 +34,13 @@ from typing import Any
 import numpy as np
 from iree.compiler import ir
 
-from ..frontend.convert import ConvertedGraph, rebuild
-from ..frontend.sources import Frame, Guard
-from ..frontend.values import ARRAY, NP_SCALAR, PY_SCALAR
+from ..frontend.convert import ConvertedGraph
+from ..frontend.sources import Frame, Param
+from ..frontend.values import ARRAY
 from ..passes import lower_to_iree_input
 from .compiler import NARROW_DISPATCH_FLAGS, CompiledModule, CompileError, compile_ir
 from .module import ArgumentMismatch, DispatchLimitExceeded, LoadedModule
+from . import plan
 from .targets import Target, device_available
 
 
@@ -62,13 +69,18 @@ class Executable:
         except DispatchLimitExceeded:
             self.module = self._narrow()
 
-    def __call__(self, args: list[Any]) -> list[np.ndarray]:
+    def __call__(self, args: list[Any], checked: bool = False) -> list[np.ndarray]:
         """Results of one call as host arrays; ArgumentMismatch (nothing ran) when an argument
-        does not fit the module's declaration."""
-        try:
-            prepared = self.module.prepare(args)
-        except (TypeError, ValueError, OverflowError) as e:
-            raise ArgumentMismatch(str(e)) from None
+        does not fit the module's declaration. checked: the caller has established that every
+        argument is already what the module declares (see CompiledGraph), so none is converted.
+        """
+        if checked:
+            prepared = args
+        else:
+            try:
+                prepared = self.module.prepare(args)
+            except (TypeError, ValueError, OverflowError) as e:
+                raise ArgumentMismatch(str(e)) from None
         try:
             return self.module.call_prepared(prepared)
         except DispatchLimitExceeded as e:  # dynamic shapes: the dispatch is recorded per call
@@ -110,6 +122,49 @@ class CompiledGraph:
             self._lowered_ir = str(lowered)
         self.executable = Executable(self._lowered_ir, target, name)
         self.guard_failures = 0
+        self._plan()
+
+    def _plan(self) -> None:
+        """Decide once what every call does on the host (runtime.plan): one closure for the
+        entry guards, one for the assumptions, a getter per input, how results are returned."""
+        c = self.converted
+        self.matches = plan.all_hold(c.entry_guards)
+        self.failed_assumption = plan.first_failing(c.assumptions)
+        self._getters = [plan.getter(inp.source) for inp in c.inputs]
+        self._dtypes = [inp.spec.dtype for inp in c.inputs]
+        self._build = plan.builder(c.output_template, c.output_kinds)
+        kinds = c.output_kinds
+        self._arrays_may_share = sum(k == ARRAY for k in kinds) > 1
+        self._checked = self._inputs_checked_on_entry()
+        self._skip = self._nothing_to_run()
+
+    def _inputs_checked_on_entry(self) -> bool:
+        """Whether the entry guards alone make every input exactly what the module declares:
+        each input is a parameter with an `array` entry guard of the declared static shape and
+        dtype, C-contiguous, and the module converts nothing (no DeviceArray to copy)."""
+        module = self.executable.module
+        specs = module.arg_specs
+        if specs is None or len(specs) != len(self.converted.inputs):
+            return False
+        arrays = {g.source: g.expected for g in self.converted.entry_guards
+                  if g.kind == "array" and type(g.source) is Param}
+        for inp, spec in zip(self.converted.inputs, specs):
+            expected = arrays.get(inp.source)
+            if expected is None or not spec.tensor or spec.dtype is None:
+                return False
+            shape, dtype, c_order = expected
+            if not c_order or tuple(shape) != spec.shape or np.dtype(dtype) != spec.dtype:
+                return False
+        return True
+
+    def _nothing_to_run(self) -> bool:
+        """A module without results, guards, imports or globals computes nothing observable
+        (`return x` of an argument): the call needs no invocation once the entry guards held."""
+        ir_text = self._lowered_ir
+        return (not self.converted.output_kinds and not self.converted.in_graph_guards
+                and self.executable.module.result_specs == []
+                and "private" not in ir_text and "util.global" not in ir_text
+                and "cf.assert" not in ir_text)
 
     @property
     def compile_seconds(self) -> float:
@@ -139,14 +194,13 @@ class CompiledGraph:
     def frame(self, params: dict[str, Any]) -> Frame:
         return Frame(params, self.converted.functions)
 
-    def matches(self, frame: Frame) -> bool:
-        return all(g.check(frame) for g in self.converted.entry_guards)
+    # matches(frame) -> bool and failed_assumption(frame) -> Guard | None are closures made
+    # by _plan from the entry guards and the assumptions (runtime.plan).
 
-    def failed_assumption(self, frame: Frame) -> Guard | None:
-        for g in self.converted.assumptions:
-            if not g.check(frame):
-                return g
-        return None
+    def guard_site(self, guard_id: int) -> Any:
+        """The speculation site an in-graph guard checks (None for error and bounds guards)."""
+        guards = self.converted.in_graph_guards
+        return guards[guard_id].site if 0 <= guard_id < len(guards) else None
 
     def key_on(self, source: Any) -> None:
         """Turn the value assumption on `source` into an entry guard (part of the signature)."""
@@ -154,19 +208,27 @@ class CompiledGraph:
         moved = [g for g in c.assumptions if g.source == source]
         c.assumptions = [g for g in c.assumptions if g.source != source]
         c.entry_guards = [*c.entry_guards, *moved]
+        self._plan()
 
     def run(self, frame: Frame) -> Any:
-        """Run the graph for this call.
+        """Run the graph for this call (its entry guards and assumptions hold).
 
         Raises runtime.module.GuardFailure if an in-graph guard fails, and ArgumentMismatch (a
         CannotRun) if an argument cannot be passed as declared; in both cases nothing ran.
         """
-        args = [_argument(inp.source.get(frame), inp.spec.dtype, inp.source)
-                for inp in self.converted.inputs]
-        kinds = self.converted.output_kinds
-        results = _unshared(self.executable(args), kinds, args)
-        values = [_as_returned(r, kind) for r, kind in zip(results, kinds)]
-        return rebuild(self.converted.output_template, values, frame)
+        if self._skip:
+            return self._build([], frame)
+        if self._checked:
+            results = self.executable([get(frame) for get in self._getters], checked=True)
+        else:
+            results = self.executable([
+                _argument(get(frame), dtype, inp.source) for get, dtype, inp
+                in zip(self._getters, self._dtypes, self.converted.inputs)])
+        # Results never alias an argument's host array here: IREE copies NumPy arguments, and
+        # runtime.invoke copies results that alias an array it passed without a copy.
+        if self._arrays_may_share:
+            results = _unshared(results, self.converted.output_kinds, [])
+        return self._build(results, frame)
 
 
 _PY_KINDS = {bool: "b", int: "i", float: "f", complex: "c"}
@@ -202,11 +264,3 @@ def _unshared(results: list[np.ndarray], kinds: list[str], args: list[Any]) -> l
             kept.append(r)
         out.append(r)
     return out
-
-
-def _as_returned(array: np.ndarray, kind: str) -> Any:
-    if kind == PY_SCALAR:
-        return array.item()
-    if kind == NP_SCALAR:
-        return array[()]
-    return array

@@ -9,14 +9,16 @@
 - **written_args**: per function, the arguments that a `tensor.insert`/`tensor.insert_slice`
   writes in place. IREE elides the copies between an argument and the insert (linalg.copy, an
   identity linalg.generic, reshapes, casts), so the caller's DeviceArray would be modified;
-  `LoadedModule` copies exactly those DeviceArray arguments before the call. NumPy arguments are
-  copied by IREE anyway and need nothing.
+  `LoadedModule` copies exactly those DeviceArray arguments before the call.
+- **import_safe**: no op can write into an argument's buffer at all (`_never_writes_arguments`,
+  conservative), so runtime.invoke may hand IREE the caller's NumPy memory without a copy.
 - **seconds**: an estimate of one call's single-thread compute time, used to pick the CPU driver
   (`devices.choose_cpu_driver`). Rates measured on this 2-core AVX-512 machine: a data-tiled
-  contraction runs at ~80 GFLOP/s; other linalg ops at ~0.05 ns per element per body op
-  (vectorized and fused: the 20-op elementwise chain of bench/ on 64x256 takes ~55 us on one
-  thread, and counting its ~290 body ops at 0.25 ns each overestimated it 5x, which sent it to
-  local-task where a call costs ~115 us instead of ~65 us). `scf.for` bodies with constant
+  contraction runs at ~80 GFLOP/s; other linalg ops at ~1/60 ns per element per body op
+  (vectorized and fused: the 20-op elementwise chain of bench/ on 64x256 takes ~60 us on one
+  thread, and the packed argmax of 1000x1000 float32 ~190 us; at 1/20 ns they were estimated
+  at ~185 and ~750 us, which sent both to local-task, where on a loaded 2-core machine they
+  took 2-6x longer at the median and no less at best). `scf.for` bodies with constant
   bounds count once per trip; `scf.while` bodies once. A dynamic dimension counts as
   DYNAMIC_DIM_GUESS.
 """
@@ -33,8 +35,8 @@ from iree.compiler import ir
 from ..dialects.walk import walk
 
 CONTRACTION_FLOPS_PER_S = 80e9
-ELEMENT_OPS_PER_S = 20e9
-FACTS_VERSION = "2"  # bump when the analysis below changes: cached facts are keyed by it
+ELEMENT_OPS_PER_S = 60e9
+FACTS_VERSION = "4"  # bump when the analysis below changes: cached facts are keyed by it
 DYNAMIC_DIM_GUESS = 64
 
 # Ops whose result aliases (after IREE folds it away) the first tensor operand.
@@ -64,11 +66,12 @@ class IRFacts:
     seconds: float | None = None
     written_args: dict[str, tuple[int, ...]] = field(default_factory=dict)
     problems: tuple[str, ...] = ()
+    import_safe: bool = False
 
     def to_json(self) -> dict:
         return {"parsed": self.parsed, "seconds": self.seconds,
                 "written_args": {k: list(v) for k, v in self.written_args.items()},
-                "problems": list(self.problems)}
+                "problems": list(self.problems), "import_safe": self.import_safe}
 
     @staticmethod
     def from_json(data: dict) -> IRFacts:
@@ -79,6 +82,7 @@ class IRFacts:
             written_args={str(k): tuple(int(i) for i in v)
                           for k, v in dict(data["written_args"]).items()},
             problems=tuple(str(p) for p in data["problems"]),
+            import_safe=bool(data.get("import_safe", False)),
         )
 
 
@@ -110,7 +114,8 @@ def _facts(module: ir.Module) -> IRFacts:
         if args:
             written[_symbol(f)] = args
     seconds = sum(_region_seconds(f.regions[0], 1) for f in funcs if f.regions[0].blocks)
-    return IRFacts(True, seconds, written, tuple(problems))
+    safe = not written and all(_never_writes_arguments(f) for f in funcs)
+    return IRFacts(True, seconds, written, tuple(problems), safe)
 
 
 # ---------------------------------------------------------------- traversal helpers
@@ -206,6 +211,38 @@ def _written_args(func: ir.Operation) -> tuple[int, ...]:
             if index is not None:
                 written.add(index)
     return tuple(sorted(written))
+
+
+# Ops that read their operands and write only fresh results (or nothing), in any dialect the
+# lowering emits; a linalg op also qualifies when none of its inits is an argument's buffer.
+_PURE_DIALECTS = ("arith.", "math.", "complex.")
+_PURE_OPS = frozenset({
+    "func.return", "util.return", "tensor.empty", "tensor.extract", "tensor.dim",
+    "tensor.from_elements", "tensor.splat", "tensor.generate", "tensor.yield", "tensor.pad",
+    "tensor.concat", "cf.assert", "func.call", "linalg.yield", "linalg.index",
+    *_ALIAS_OF_OPERAND0,
+})
+
+
+def _never_writes_arguments(func: ir.Operation) -> bool:
+    """Whether no op of `func` can write into the buffer of one of its arguments, so that the
+    caller's memory may be passed to it without a copy (runtime.invoke). Conservative: inserts,
+    loops, and ops outside the known pure ones count as writes; a linalg op counts when one of
+    its inits (the buffers it writes) is an argument or aliases one."""
+    if not func.regions[0].blocks:
+        return True
+    entry = func.regions[0].blocks[0]
+    for op in walk(func):
+        name = op.name
+        if op is func or name.startswith(_PURE_DIALECTS) or name in _PURE_OPS:
+            continue
+        if not name.startswith("linalg.") or "operandSegmentSizes" not in op.attributes:
+            return False
+        n_inputs, n_inits = list(ir.DenseI32ArrayAttr(op.attributes["operandSegmentSizes"]))
+        inits = list(op.operands)[n_inputs:n_inputs + n_inits]
+        if any(_argument_behind(v, entry) is not None for v in inits):
+            return False
+    return True
 
 
 def _argument_behind(value: ir.Value, entry: ir.Block) -> int | None:

@@ -2,9 +2,12 @@
 
 The calling rules IREE 3.13 imposes (IREE-NOTES.md, "Calling the runtime"), handled here once:
 
-- Tensor arguments take NumPy arrays (copied by IREE on every call, so the caller's array is never
-  written) or DeviceArrays (passed without a copy). Rank-0 arrays are rank-0 tensors; they must not
-  go through `np.ascontiguousarray`, which turns them into shape (1,). Bool arrays cross as `i1`
+- Tensor arguments take NumPy arrays or DeviceArrays (passed without a copy). When every
+  argument and result is a tensor, calls go through runtime.invoke.DirectCall (the VM's own
+  argument lists; large NumPy arrays imported or staged instead of copied afresh, never
+  written); otherwise through IREE's FunctionInvoker, which copies NumPy arrays every call.
+  Rank-0 arrays are rank-0 tensors; they must not go through `np.ascontiguousarray`, which
+  turns them into shape (1,). Bool arrays cross as `i1`
   in both directions. Python scalars are accepted for tensor arguments when they convert to the
   expected dtype without loss of kind (bool -> bool, int -> int/float, float -> float).
 - Scalar (non-tensor) arguments must be Python int/float: NumPy scalars and 0-d arrays are turned
@@ -35,9 +38,11 @@ from typing import Any
 import iree.runtime as rt
 import numpy as np
 
+from .. import config
 from ..passes.lower_guards import decode_guard_message
 from . import devices
 from .compiler import CompiledModule
+from .invoke import LOCAL_DRIVERS, DirectCall
 
 
 @dataclass(frozen=True)
@@ -277,10 +282,17 @@ class LoadedModule:
         if self.arg_specs is not None:
             self._convert = [_Converter(i, entry, s, i in written, self.device)
                              for i, s in enumerate(self.arg_specs)]
+        self._direct: DirectCall | None = None
+        if DirectCall.supports(self.arg_specs, self.result_specs):
+            self._direct = DirectCall(self._ctx.vm_context, self._fn.vm_function, self.device,
+                                      self.arg_specs, self.result_specs, sorted(written),
+                                      zero_copy=driver in LOCAL_DRIVERS
+                                      and config.current().zero_copy,
+                                      import_safe=compiled.facts.import_safe)
 
     def __call__(self, *args: Any) -> list[np.ndarray]:
         """Call the entry function; results come back as host NumPy arrays."""
-        return [self._to_numpy(i, r) for i, r in enumerate(self._invoke(args))]
+        return self.call_prepared(self.prepare(args))
 
     def call_device(self, *args: Any) -> list[rt.DeviceArray | np.ndarray]:
         """Call the entry function; tensor results stay on the device as DeviceArrays."""
@@ -302,8 +314,21 @@ class LoadedModule:
         return [c(a) for c, a in zip(self._convert, args)]
 
     def call_prepared(self, args: Sequence[Any]) -> list[np.ndarray]:
-        """`__call__` for arguments that `prepare` already converted."""
-        return [self._to_numpy(i, r) for i, r in enumerate(self._call(args))]
+        """`__call__` for arguments that `prepare` already converted. Results that share
+        memory with an argument's host array are copies (see runtime.invoke)."""
+        if self._direct is None:
+            return [self._to_numpy(i, r) for i, r in enumerate(self._call(args))]
+        try:
+            return self._direct(args)
+        except RuntimeError as e:
+            raise _call_error(e) from None
+        except IndexError as e:
+            raise _call_error(e) from None
+
+    def invoke_raw(self, args: Sequence[Any]) -> Any:
+        """IREE's own FunctionInvoker on prepared arguments, results as IREE returns them
+        (DeviceArrays, not copied to the host): the floor that benchmarks compare against."""
+        return self._fn(*args)
 
     def _invoke(self, args: Sequence[Any]) -> tuple:
         return self._call(self.prepare(args))
@@ -312,15 +337,9 @@ class LoadedModule:
         try:
             out = self._fn(*args)
         except RuntimeError as e:
-            guard = decode_guard(str(e))
-            if guard is None:
-                raise
-            raise GuardFailure(guard) from None
-        except IndexError as e:  # OUT_OF_RANGE: a dispatch recorded now exceeds IREE's limits
-            limit = _limit_error(e)
-            if limit is None:
-                raise
-            raise limit from None
+            raise _call_error(e) from None
+        except IndexError as e:
+            raise _call_error(e) from None
         if out is None:
             return ()
         return out if isinstance(out, tuple) else (out,)
@@ -331,6 +350,17 @@ class LoadedModule:
         spec = self.result_specs[index] if self.result_specs else None
         dtype = spec.dtype if spec is not None else None
         return np.asarray(value, dtype=dtype)
+
+
+def _call_error(e: Exception) -> Exception:
+    """What a failed invocation raises: GuardFailure for a janus guard's `cf.assert`,
+    DispatchLimitExceeded for an IndexError (OUT_OF_RANGE: a dispatch recorded during the call
+    exceeds IREE's limits), otherwise the error itself."""
+    if isinstance(e, RuntimeError):
+        guard = decode_guard(str(e))
+        return e if guard is None else GuardFailure(guard)
+    limit = _limit_error(e)
+    return e if limit is None else limit
 
 
 def load(compiled: CompiledModule, entry: str = "main", driver: str | None = None) -> LoadedModule:

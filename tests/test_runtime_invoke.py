@@ -1,0 +1,296 @@
+"""The fast call path (runtime/invoke.py, runtime/plan.py): arguments passed without a copy,
+reused staging buffers, results that must not alias them, and guard closures that answer exactly
+what the guards themselves answer.
+
+Modules are built from MLIR text where the point is what IREE hands back (an argument's own
+buffer); everything a user sees goes through `jm.compile` and the equivalence oracle.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import threading
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+
+import janus_mlir as jm
+from janus_mlir.frontend.sources import AttrOf, Frame, Guard, ItemOf, Param
+from janus_mlir.runtime import plan
+from janus_mlir.runtime.compiler import compile_ir
+from janus_mlir.runtime.invoke import ALIGNMENT, IMPORT_MIN_BYTES
+from janus_mlir.runtime.module import LoadedModule
+from janus_mlir.runtime.targets import get_target
+
+from .equivalence import check
+
+CPU = get_target("llvm-cpu")
+N = 8192  # float32 elements: 32 KiB, above IMPORT_MIN_BYTES
+_counter = itertools.count()
+
+
+def load_source(tmp_path: Path, source: str) -> ModuleType:
+    path = tmp_path / f"invoke_case_{next(_counter)}.py"
+    path.write_text("import numpy as np\n\n\n" + source)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def aligned(n: int, offset: int = 0) -> np.ndarray:
+    """A float32 array of n elements whose data starts `offset` bytes past a 64-byte boundary."""
+    raw = np.empty(n * 4 + 2 * ALIGNMENT, np.uint8)
+    start = (-raw.ctypes.data) % ALIGNMENT + offset
+    out = raw[start:start + n * 4].view(np.float32)
+    out[:] = np.arange(n, dtype=np.float32)
+    return out
+
+
+def module(text: str, driver: str = "local-sync") -> LoadedModule:
+    return LoadedModule(compile_ir(text, CPU, name=f"invoke_{next(_counter)}"), driver=driver)
+
+
+IDENTITY = f"""
+func.func @main(%x: tensor<{N}xf32>) -> tensor<{N}xf32> {{
+  return %x : tensor<{N}xf32>
+}}"""
+
+DOUBLE = f"""
+func.func @main(%x: tensor<{N}xf32>) -> tensor<{N}xf32> {{
+  %e = tensor.empty() : tensor<{N}xf32>
+  %r = linalg.generic {{indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>],
+                        iterator_types = ["parallel"]}}
+      ins(%x : tensor<{N}xf32>) outs(%e : tensor<{N}xf32>) {{
+  ^bb0(%a: f32, %b: f32):
+    %s = arith.addf %a, %a : f32
+    linalg.yield %s : f32
+  }} -> tensor<{N}xf32>
+  return %r : tensor<{N}xf32>
+}}"""
+
+
+# ---------------------------------------------------------------- how arguments are passed
+
+def test_routes_follow_size_alignment_and_writeability():
+    m = module(DOUBLE)
+    direct = m._direct
+    assert direct is not None
+    ro = aligned(N)
+    ro.flags.writeable = False
+    assert direct.route(0, aligned(N)) == "import"
+    assert direct.route(0, aligned(N, offset=16)) == "staging"
+    assert direct.route(0, ro) == "staging"  # IREE cannot import read-only memory
+    assert direct.route(0, np.ones(IMPORT_MIN_BYTES // 8, np.float32)) == "copy"
+    assert direct.route(0, m.to_device(aligned(N))) == "device"
+
+
+def test_zero_copy_switch_makes_every_numpy_argument_a_fresh_copy(monkeypatch):
+    monkeypatch.setenv("JANUS_MLIR_ZERO_COPY", "0")
+    m = module(DOUBLE)
+    assert m._direct.route(0, aligned(N)) == "copy"
+    np.testing.assert_array_equal(m(aligned(N))[0], 2 * aligned(N))
+
+
+@pytest.mark.parametrize("offset", [0, 16])
+def test_identity_result_never_aliases_the_argument_or_staging(offset):
+    m = module(IDENTITY)
+    x = aligned(N, offset)
+    first = m(x)[0]
+    assert not np.shares_memory(first, x)
+    np.testing.assert_array_equal(first, x)
+    y = aligned(N, offset) * 3
+    second = m(y)[0]
+    np.testing.assert_array_equal(second, y)
+    np.testing.assert_array_equal(first, np.arange(N, dtype=np.float32))  # not overwritten
+
+
+@pytest.mark.parametrize("offset", [0, 16])
+def test_argument_changed_in_place_is_seen_by_the_next_call(offset):
+    m = module(DOUBLE)
+    x = aligned(N, offset)
+    before = m(x)[0]
+    x[:10] = -1.0
+    after = m(x)[0]
+    np.testing.assert_array_equal(before, 2 * np.arange(N, dtype=np.float32))
+    np.testing.assert_array_equal(after, 2 * x)
+
+
+def test_results_of_earlier_calls_stay_intact():
+    m = module(DOUBLE)
+    kept = [m(aligned(N, 16) + i)[0] for i in range(20)]
+    for i, r in enumerate(kept):
+        np.testing.assert_array_equal(r, 2 * (np.arange(N, dtype=np.float32) + i))
+        assert r.flags.writeable
+
+
+def test_concurrent_calls_each_get_their_own_inputs():
+    m = module(DOUBLE, driver="local-task")
+    errors: list[str] = []
+
+    def worker(k: int) -> None:
+        x = aligned(N, 16) + k
+        for _ in range(30):
+            if not np.array_equal(m(x)[0], 2 * x):
+                errors.append(f"thread {k} saw another thread's input")
+                return
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+
+
+def test_written_arguments_are_copied_not_imported(tmp_path):
+    """A module that writes into its argument buffer (IREE-NOTES trap 2) must never be handed
+    the caller's memory."""
+    text = f"""
+func.func @main(%x: tensor<{N}xf32>) -> tensor<{N}xf32> {{
+  %c0 = arith.constant 0 : index
+  %v = arith.constant 42.0 : f32
+  %r = tensor.insert %v into %x[%c0] : tensor<{N}xf32>
+  return %r : tensor<{N}xf32>
+}}"""
+    m = module(text)
+    x = aligned(N)
+    if m._direct is not None and 0 in m.compiled.facts.written_args.get("main", ()):
+        assert m._direct.route(0, x) == "copy"
+    r = m(x)[0]
+    assert r[0] == 42.0
+    assert x[0] == 0.0
+
+
+def test_module_that_may_write_an_argument_never_gets_the_callers_memory():
+    """A generic whose init is the argument itself may be computed in the argument's buffer;
+    such a module gets a staging copy even for an aligned array."""
+    text = f"""
+func.func @main(%x: tensor<{N}xf32>, %y: tensor<{N}xf32>) -> tensor<{N}xf32> {{
+  %r = linalg.generic {{indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>],
+                        iterator_types = ["parallel"]}}
+      ins(%y : tensor<{N}xf32>) outs(%x : tensor<{N}xf32>) {{
+  ^bb0(%a: f32, %b: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }} -> tensor<{N}xf32>
+  return %r : tensor<{N}xf32>
+}}"""
+    m = module(text)
+    assert not m.compiled.facts.import_safe and module(DOUBLE).compiled.facts.import_safe
+    x, y = aligned(N), aligned(N)
+    assert m._direct.route(0, x) == "staging"
+    for _ in range(3):
+        np.testing.assert_array_equal(m(x, y)[0], 2 * np.arange(N, dtype=np.float32))
+    np.testing.assert_array_equal(x, np.arange(N, dtype=np.float32))
+
+
+# ---------------------------------------------------------------- results
+
+def test_small_and_scalar_results_are_writeable_arrays_of_the_declared_dtype():
+    text = """
+func.func @main(%x: tensor<4xf32>) -> (tensor<4xi1>, tensor<f32>) {
+  %e = tensor.empty() : tensor<4xi1>
+  %c = arith.constant 1.5 : f32
+  %b = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>],
+                       iterator_types = ["parallel"]}
+      ins(%x : tensor<4xf32>) outs(%e : tensor<4xi1>) {
+  ^bb0(%a: f32, %o: i1):
+    %p = arith.cmpf ogt, %a, %c : f32
+    linalg.yield %p : i1
+  } -> tensor<4xi1>
+  %s = tensor.extract %x[%c0] : tensor<4xf32>
+  %t = tensor.from_elements %s : tensor<f32>
+  return %b, %t : tensor<4xi1>, tensor<f32>
+}""".replace("%s = tensor.extract %x[%c0]", "%c0 = arith.constant 0 : index\n  "
+             "%s = tensor.extract %x[%c0]")
+    m = module(text)
+    flags, first = m(np.array([1.0, 2.0, 0.0, 3.0], np.float32))
+    assert flags.dtype == np.bool_ and flags.tolist() == [False, True, False, True]
+    assert first.shape == () and first.dtype == np.float32 and first == 1.0
+    flags[0] = True  # results belong to the caller
+    assert flags.flags.writeable and first.flags.writeable
+
+
+def test_compiled_function_with_large_aligned_and_misaligned_inputs(tmp_path):
+    f = jm.compile(load_source(tmp_path, "def f(x, y):\n    return x * 2.0 + y, x.sum()\n").f)
+    for offset in (0, 16, 0):
+        x, y = aligned(N, offset), aligned(N, 16 - offset)
+        check(f, x, y)
+    assert f.stats.graph_calls == 2, f.reasons
+
+
+def test_returning_an_argument_runs_nothing_and_returns_it(tmp_path):
+    f = jm.compile(load_source(tmp_path, "def f(a0):\n    return a0\n").f)
+    x = np.ones(4, np.float32)
+    check(f, x)
+    check(f, x)
+    assert f(x) is x
+    assert f.stats.graph_calls == 2 and f.graphs[0]._skip
+
+
+# ---------------------------------------------------------------- guard closures
+
+class Box:
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+
+GUARD_CASES = [
+    Guard(Param("x"), "array", ((3,), np.dtype(np.float32), True)),
+    Guard(Param("x"), "array", ((3,), np.dtype(np.float64), True)),
+    Guard(Param("x"), "array", ((3,), np.dtype(np.float32), False)),
+    Guard(Param("n"), "type", int),
+    Guard(Param("n"), "value", 3),
+    Guard(Param("n"), "value", 3.0),
+    Guard(Param("b"), "identity", None),
+    Guard(AttrOf(Param("b"), "w"), "len", 2),
+    Guard(AttrOf(Param("b"), "missing"), "type", int),
+    Guard(ItemOf(Param("d"), "k"), "value", 1),
+    Guard(ItemOf(Param("d"), "absent"), "value", 1),
+    Guard(Param("d"), "keys", ("k", "j")),
+    Guard(Param("d"), "has", ("k", True)),
+    Guard(Param("n"), "len", 1),  # len() of an int: the guard does not hold
+    Guard(Param("x"), "same", (Param("y"), True)),
+    Guard(Param("x"), "same", (Param("y"), False)),
+]
+
+
+@pytest.mark.parametrize("guard", GUARD_CASES, ids=str)
+def test_guard_closures_answer_what_the_guards_answer(guard):
+    x = np.zeros(3, np.float32)
+    frames = [
+        {"x": x, "y": x, "n": 3, "b": Box(w=[1, 2]), "d": {"k": 1, "j": 2}},
+        {"x": x.astype(np.float64), "y": x, "n": 3.0, "b": None, "d": {"j": 2, "k": 1}},
+        {"x": np.zeros(6, np.float32)[::2], "y": x.copy(), "n": True, "b": Box(w=[1]),
+         "d": {"k": 2}},
+    ]
+    closure = plan.guard_check(guard)
+    for params in frames:
+        frame = Frame(params, {})
+        try:
+            want = guard.check(frame)
+        except TypeError:
+            want = False
+        assert closure(frame) == want, params
+        assert plan.all_hold([guard])(frame) == want
+        assert plan.first_failing([guard])(frame) is (None if want else guard)
+
+
+def test_all_hold_stops_at_the_first_failing_guard_in_order():
+    seen = []
+
+    class Probe:
+        @property
+        def a(self):
+            seen.append("a")
+            return 1
+
+    guards = [Guard(Param("n"), "value", 1), Guard(AttrOf(Param("p"), "a"), "value", 1)]
+    assert not plan.all_hold(guards)(Frame({"n": 2, "p": Probe()}, {}))
+    assert seen == []
+    assert plan.all_hold(guards)(Frame({"n": 1, "p": Probe()}, {}))
+    assert seen == ["a"]
