@@ -173,3 +173,24 @@ def test_big_endian_arrays_run_as_plain_python():
 
 def lambda_free_copy(x):
     return x.copy(), x[1:], x.reshape(-1)
+
+
+def row_at_runtime_index(x, n):
+    return x[n]
+
+
+def test_a_view_at_a_run_time_offset_is_never_returned_as_a_copy():
+    f = jm.compile(row_at_runtime_index)
+    for n in (0, 0, 1, 2, 1):
+        check(f, X, n)  # NumPy returns a view of the caller's x
+
+
+def nan_default(x, fill=np.nan):
+    return np.where(x > 5, x, fill)
+
+
+def test_a_nan_constant_is_speculated_like_any_value():
+    f = jm.compile(nan_default)
+    for _ in range(3):
+        check(f, X)
+    assert f.stats.graph_calls == 2

@@ -1,0 +1,71 @@
+"""Branches on values computed in the graph: the side every profiled call took is converted and
+guarded; a call that goes the other way falls back, and the site stops being speculated."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import janus_mlir as jm
+
+from .equivalence import check, stats
+
+POS = np.linspace(0.1, 1, 6, dtype=np.float32)
+NEG = -POS
+
+
+def relu_or_negate(x):
+    if x.mean() > 0:
+        y = np.maximum(x, 0)
+    else:
+        y = -x
+    return y * 2 if x.max() < 10 else y
+
+
+def test_a_stable_branch_is_speculated_and_guarded():
+    f = jm.compile(relu_or_negate)
+    for _ in range(4):
+        check(f, POS)
+    # The first call's conversion has no profile of the branch yet: one more profiling call.
+    assert stats(f) == (4, 2, 2, 0, 1), f.reasons
+    assert any("checked in the graph" in a for a in f.graphs[0].assumptions)
+
+
+def test_a_branch_that_flips_falls_back_then_stops_being_speculated():
+    f = jm.compile(relu_or_negate)
+    for _ in range(3):
+        check(f, POS)
+    check(f, NEG)  # the guard fails: plain Python gives the other side
+    assert f.stats.fallbacks == 1
+    for x in (POS, NEG, POS):
+        check(f, x)
+    assert f.stats.graph_calls == 1
+    assert any("went both ways" in r for r in f.reasons)
+
+
+def ambiguous(x):
+    if x > 0:  # ValueError for arrays of more than one element
+        return x
+    return -x
+
+
+def test_the_truth_of_an_array_raises_like_numpy():
+    f = jm.compile(ambiguous)
+    for _ in range(2):
+        check(f, POS)
+    assert f.stats.graph_calls == 0
+
+
+def converge(x, tol):
+    err = float(np.abs(x).max())
+    steps = 0
+    while err > tol and steps < 3:
+        x = x * 0.5
+        err = err * 0.5
+        steps += 1
+    return x, steps
+
+
+def test_a_while_on_a_converted_scalar_with_a_stable_trip_count():
+    f = jm.compile(converge)
+    for _ in range(3):
+        check(f, POS, 0.3)
