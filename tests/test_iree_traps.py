@@ -395,3 +395,55 @@ func.func @main(%x: tensor<4x3xf64>, %w: tensor<3x2xf64>, %b: tensor<2xf64>) -> 
     x, w, b = np.arange(12.0).reshape(4, 3) - 5, np.ones((3, 2)), np.array([0.5, -20.0])
     (out,) = LoadedModule(compile_ir(text, CPU))(x, w, b)
     np.testing.assert_array_equal(out, np.maximum(x @ w + b, 0) > 0)
+
+
+# ---------------------------------------------------------------- (f) computed reads fused into reductions
+
+GATHER_MAX = """
+func.func @main(%a: tensor<2x3xf32>) -> tensor<f32> {
+  %idx = arith.constant dense<[[0], [2], [1]]> : tensor<3x1xi64>
+  %row = tensor.extract_slice %a[1, 0] [1, 3] [1, 1] : tensor<2x3xf32> to tensor<1x3xf32>
+  %r = tensor.collapse_shape %row [[0, 1]] : tensor<1x3xf32> into tensor<3xf32>
+  %e = tensor.empty() : tensor<3xf32>
+  %g = iree_linalg_ext.gather dimension_map = [0] ins(%r, %idx : tensor<3xf32>, tensor<3x1xi64>)
+      outs(%e : tensor<3xf32>) -> tensor<3xf32>
+  %ninf = arith.constant 0xFF800000 : f32
+  %e0 = tensor.empty() : tensor<f32>
+  %init = linalg.fill ins(%ninf : f32) outs(%e0 : tensor<f32>) -> tensor<f32>
+  %m = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> ()>],
+                       iterator_types = ["reduction"]} ins(%g : tensor<3xf32>)
+      outs(%init : tensor<f32>) {
+  ^bb0(%x: f32, %acc: f32):
+    %y = arith.maximumf %acc, %x : f32
+    linalg.yield %y : f32
+  } -> tensor<f32>
+  return %m : tensor<f32>
+}
+"""
+
+
+def test_iree_gather_fused_into_a_reduction_reads_the_wrong_elements():
+    compiled = compile_ir(GATHER_MAX, CPU, check=False)
+    _, fn, _ = raw_call(compiled, "main")
+    x = np.array([[0, 1, 2], [5, 3, 9]], np.float32)
+    assert float(fn(x).to_host()) != 9.0  # NumPy: np.take(x[1], [0, 2, 1]).max() == 9
+    fixed = GATHER_MAX.replace(
+        "  %ninf", "  %gb = util.optimization_barrier %g : tensor<3xf32>\n  %ninf").replace(
+        "ins(%g : tensor<3xf32>)", "ins(%gb : tensor<3xf32>)")
+    _, fn, _ = raw_call(compile_ir(fixed, CPU, check=False), "main")
+    assert float(fn(x).to_host()) == 9.0
+
+
+def test_janus_puts_computed_reads_behind_a_barrier():
+    import janus_mlir as jm
+
+    from .equivalence import check
+
+    def take_max(x, i):
+        return np.take(x[1], np.array([0, 2, 1])).max(), x[1][i].max(), x[:, ::-1].sum(axis=1)
+
+    f = jm.compile(take_max)
+    x = np.array([[0, 1, 2], [5, 3, 9]], np.float32)
+    for _ in range(3):
+        check(f, x, np.array([0, 2, 1]))
+    assert f.stats.graph_calls == 2

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from janus_mlir.dialects.opdef import ShapeError
 from janus_mlir.dialects.types import TensorSpec
 from janus_mlir.ops import lookup
+from janus_mlir.ops.creation import arange_start_step
 
 from .op_harness import (
     DTYPES,
@@ -72,17 +73,33 @@ def full_case(draw: st.DrawFn) -> Case:
 
 @st.composite
 def arange_case(draw: st.DrawFn) -> Case:
-    dtype = draw(st.sampled_from(NUMERIC))
+    dtype = draw(st.sampled_from(NUMERIC + (I8,)))
     if dtype.kind == "i":
         start, step = draw(st.integers(-20, 20)), draw(st.integers(-4, 4).filter(bool))
+        if dtype == I8 and draw(st.booleans()):
+            start, step = draw(st.integers(-120, 120)), draw(st.sampled_from([-90, 70, 150]))
     else:
-        start = draw(st.integers(-160, 160)) / 8
-        step = draw(st.sampled_from([0.125, 0.5, 1.0, -0.25, -1.5, 3.0]))
+        start = draw(st.sampled_from([draw(st.integers(-160, 160)) / 8, 0.1, -3.7, 1e3]))
+        step = draw(st.sampled_from([0.125, 0.5, 1.0, -0.25, -1.5, 3.0, 0.1, 0.3, -0.37]))
     stop = start + step * draw(st.integers(-1, 12)) + step / 3
-    n = len(np.arange(start, stop, step))  # the frontend resolves the length
-    return Case("arange", (), {"shape": (n,), "dtype": dtype, "start": start, "step": step},
+    ref = np.arange(start, stop, step, dtype=dtype)  # the frontend resolves the attributes
+    first, delta = arange_start_step(ref)
+    return Case("arange", (), {"shape": ref.shape, "dtype": dtype, "start": first,
+                               "step": delta},
                 reference=lambda a=start, b=stop, c=step, d=dtype: np.arange(a, b, c, dtype=d),
                 label=f"arange({start}, {stop}, {step})")
+
+
+def test_arange_start_step_reproduce_numpy_fill() -> None:
+    """The attributes the frontend takes from NumPy's first two elements give NumPy's values
+    (float16 computed in float32, int8 wrapping), by the op's reference."""
+    ref_fn = lookup("arange").numpy
+    for dtype, (a, b, c) in [(F16, (0.1, 3.3, 0.1)), (I8, (-100, 100, 150)),
+                             (np.dtype(np.float32), (0.1, 10, 0.3)),
+                             (np.dtype(np.int64), (0.5, 5, 1.5))]:
+        want = np.arange(a, b, c, dtype=dtype)
+        start, step = arange_start_step(want)
+        assert np.array_equal(ref_fn(want.shape, dtype, start, step), want)
 
 
 @st.composite

@@ -1,9 +1,11 @@
-"""Indexing ops (slice, slice_update, take, in_bounds) against NumPy.
+"""Indexing ops (slice, slice_update, take, in_bounds, gather, scatter) against NumPy.
 
 `slice` is checked against Python slices of NumPy arrays (`x[a:b:c, ...]`, negative and
 out-of-range bounds, negative steps, empty results) resolved the way the frontend does;
 `take` against numpy.take with in-range indices (negative ones wrap), plus the clamping that
-keeps out-of-range indices from reading out of bounds; `in_bounds` against the NumPy predicate.
+keeps out-of-range indices from reading out of bounds; `in_bounds` against the NumPy predicate;
+`gather` and `scatter` (several integer-array indices broadcast together, placed at `position`;
+duplicates accumulating in order, or the last write winning) against element-by-element loops.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from janus_mlir.dialects.types import TensorSpec
 
 from .op_harness import (
     DTYPES,
+    broadcast_shapes,
     Case,
     check_cases,
     check_rejected,
@@ -28,7 +31,7 @@ from .op_harness import (
     shapes,
 )
 
-COVERED = covered(["slice", "slice_update", "take", "in_bounds"])
+COVERED = covered(["slice", "slice_update", "take", "in_bounds", "gather", "scatter"])
 INDEX_DTYPES = (np.dtype(np.int32), np.dtype(np.int64), np.dtype(bool))
 
 
@@ -105,12 +108,12 @@ def in_bounds_case(draw: st.DrawFn) -> Case:
 
 
 STRATEGIES = {"slice": slice_case, "slice_update": slice_update_case, "take": take_case, "in_bounds": in_bounds_case}
-assert set(STRATEGIES) == COVERED
+assert set(STRATEGIES) | {"gather", "scatter"} == COVERED
 
 
 @st.composite
 def indexing_batch(draw: st.DrawFn) -> list[Case]:
-    return [draw(STRATEGIES[name]()) for name in sorted(COVERED) for _ in range(6)]
+    return [draw(STRATEGIES[name]()) for name in sorted(STRATEGIES) for _ in range(6)]
 
 
 @compiled(max_examples=10)
@@ -173,3 +176,113 @@ def test_slice_shape_rule_rejects_out_of_bounds_triples() -> None:
                                  ((0,), (-1,), (1,)), ((0, 0), (1, 1), (1, 1))]:
         with pytest.raises(ShapeError):
             infer([TensorSpec((3,), F32)], {"starts": starts, "sizes": sizes, "steps": steps})
+
+
+# ---------------------------------------------------------------------------------------------
+# gather and scatter: element-by-element loop references
+# ---------------------------------------------------------------------------------------------
+
+
+def _geometry(a_shape, idx, axes, position):
+    bshape = np.broadcast_shapes(*[i.shape for i in idx])
+    rest = [d for d in range(len(a_shape)) if d not in axes]
+    return bshape, rest, [np.broadcast_to(i, bshape) for i in idx]
+
+
+def _coords(a_shape, axes, rest, position, nb, wide, out_idx):
+    """The element of `a` that output element `out_idx` reads (or update element writes)."""
+    b = out_idx[position:position + nb]
+    r = out_idx[:position] + out_idx[position + nb:]
+    coord = [0] * len(a_shape)
+    for d, i in zip(axes, wide):
+        coord[d] = int(i[b]) % a_shape[d]
+    for d, v in zip(rest, r):
+        coord[d] = v
+    return tuple(coord)
+
+
+def loop_gather(a, *idx, axes, position):
+    bshape, rest, wide = _geometry(a.shape, idx, axes, position)
+    rest_shape = [a.shape[d] for d in rest]
+    out_shape = (*rest_shape[:position], *bshape, *rest_shape[position:])
+    out = np.empty(out_shape, a.dtype)
+    for o in np.ndindex(*out_shape):
+        out[o] = a[_coords(a.shape, axes, rest, position, len(bshape), wide, o)]
+    return out
+
+
+def loop_scatter(dest, updates, *idx, axes, position, mode):
+    bshape, rest, wide = _geometry(dest.shape, idx, axes, position)
+    out = dest.copy()
+    nb = len(bshape)
+    combine = {"set": lambda o, u: u, "add": lambda o, u: o + u if o.dtype != bool else o | u,
+               "max": np.maximum, "min": np.minimum}[mode]
+    # In order over B (C order), as NumPy's ufunc.at and IREE's scatter apply them.
+    for b in np.ndindex(*bshape):
+        for r in np.ndindex(*[dest.shape[d] for d in rest]):
+            o = r[:position] + b + r[position:]
+            c = _coords(dest.shape, axes, rest, position, nb, wide, o)
+            with np.errstate(over="ignore"):
+                out[c] = combine(out[c], updates[o])
+    return out
+
+
+@st.composite
+def advanced_case(draw: st.DrawFn, op: str) -> Case:
+    rng = np.random.default_rng(draw(seeds))
+    shape = draw(st.lists(st.integers(1, 4), min_size=1, max_size=3).map(tuple))
+    k = draw(st.integers(1, len(shape)))
+    axes = tuple(draw(st.permutations(range(len(shape))))[:k])
+    bshapes = draw(broadcast_shapes(k, max_rank=2))
+    dtype = draw(st.sampled_from([np.dtype(np.int8), np.dtype(np.int32), np.dtype(np.int64)]))
+    idx = [rng.integers(-shape[d], shape[d], size=bs).astype(dtype)
+           for d, bs in zip(axes, bshapes)]
+    position = draw(st.integers(0, len(shape) - k))
+    a = draw(_array(shape))
+    attrs = {"axes": axes, "position": position}
+    label = f"axes={axes} B={[i.shape for i in idx]} position={position}"
+    if op == "gather":
+        return Case("gather", (a, *idx), attrs, label=label,
+                    reference=lambda a, *i, at=attrs: loop_gather(a, *i, **at))
+    bshape, rest, _ = _geometry(shape, idx, axes, position)
+    rest_shape = [shape[d] for d in rest]
+    u_shape = (*rest_shape[:position], *bshape, *rest_shape[position:])
+    modes = ["set", "add", "max", "min"] if a.dtype != np.bool_ else ["set", "add"]
+    mode = draw(st.sampled_from(modes))
+    updates = make_array(rng, u_shape, a.dtype)
+    attrs = {**attrs, "mode": mode}
+    return Case("scatter", (a, updates, *idx), attrs, label=f"{label} mode={mode}",
+                reference=lambda d, u, *i, at=attrs: loop_scatter(d, u, *i, **at))
+
+
+@st.composite
+def advanced_batch(draw: st.DrawFn) -> list[Case]:
+    return [draw(advanced_case(op)) for op in ("gather", "scatter") for _ in range(8)]
+
+
+@compiled(max_examples=6)
+@given(advanced_batch())
+def test_gather_and_scatter_match_loops(batch: list[Case]) -> None:
+    check_cases(batch)
+
+
+def test_scatter_accumulates_duplicates_in_order() -> None:
+    """np.add.at semantics: every duplicate index adds (float sums in index order); mode set
+    keeps the last write; out-of-range indices are clamped (the frontend guards them)."""
+    dest = np.zeros((4, 3), np.float32)
+    ids = np.array([1, 1, 3, 1, -1, 0])
+    upd = np.arange(18, dtype=np.float32).reshape(6, 3) * 0.1
+    at = {"axes": (0,), "position": 0}
+    check_cases([
+        Case("scatter", (dest, upd, ids), {**at, "mode": "add"},
+             reference=lambda d, u, i: loop_scatter(d, u, i, **at, mode="add")),
+        Case("scatter", (dest, upd, ids), {**at, "mode": "set"},
+             reference=lambda d, u, i: loop_scatter(d, u, i, **at, mode="set")),
+        Case("scatter", (dest.astype(np.int32), upd.astype(np.int32) - 5, ids), {**at,
+                                                                             "mode": "min"},
+             reference=lambda d, u, i: loop_scatter(d, u, i, **at, mode="min")),
+        Case("gather", (upd, np.array([[0, 9], [-9, 5]]), np.array([2, -1])),
+             {"axes": (0, 1), "position": 0}, registry_agrees=False,
+             reference=lambda a, i, j: a[np.clip(np.where(i < 0, i + 6, i), 0, 5),
+                                        np.where(j < 0, j + 3, j)]),
+    ])

@@ -2,12 +2,17 @@
 
 from . import (  # noqa: F401  (registration side effects)
     arg_reductions,
+    contraction,
     creation,
     elementwise,
     indexing,
     linalg,
+    matrix,
     reductions,
+    scatter,
+    scans,
     shape_ops,
+    sorting,
 )
 from .registry import OPS, OpRule, defop, lookup
 

@@ -93,23 +93,49 @@ def _infer_arange(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list
     return [TensorSpec(shape, _check_dtype(attrs["dtype"]))]
 
 
+def _arange_compute_dtype(dtype: np.dtype) -> np.dtype:
+    """NumPy's fill computes float16 ranges in float32 and rounds each element once."""
+    return np.dtype(np.float32) if dtype == np.float16 else dtype
+
+
 def _lower_arange(e: Emitter, operands, in_specs, attrs, out_specs):
     (out,) = out_specs
     dt = out.dtype
+    ct = _arange_compute_dtype(dt)
     start, step = attrs["start"], attrs["step"]
 
     def body(s, _init):
-        i = s.index_to(s.linalg_index(0), dt)
-        return s.add(s.const(start, dt), s.mul(i, s.const(step, dt), dt), dt)
+        i = s.index_to(s.linalg_index(0), ct)
+        return s.cast(s.add(s.const(start, ct), s.mul(i, s.const(step, ct), ct), ct), ct, dt)
 
     return e.generic([], [], [e.empty(out)], [identity_map(1)], [PARALLEL], body)
 
 
+def arange_start_step(values: np.ndarray) -> tuple[float | int, float | int]:
+    """The (start, step) attributes reproducing the range `values` (np.arange's result): NumPy
+    sets the first two elements, then fills element i with start + i * (second - first), the
+    difference taken in the dtype (float16: in float32; integers wrap)."""
+    dt = values.dtype
+    if values.size == 0:
+        return 0, 0
+    start = values[0].item()
+    if values.size == 1:
+        return start, 0
+    ct = _arange_compute_dtype(dt)
+    with np.errstate(over="ignore"):
+        step = (values[1].astype(ct) - values[0].astype(ct)).item()
+    return start, step
+
+
 def _numpy_arange(shape, dtype, start, step):
-    return start + np.arange(shape[0], dtype=dtype) * np.array(step, dtype=dtype)
+    ct = _arange_compute_dtype(np.dtype(dtype))
+    with np.errstate(over="ignore"):
+        values = ct.type(start) + np.arange(shape[0]).astype(ct) * ct.type(step)
+    return values.astype(dtype)
 
 
 defop("arange", (), attrs={"shape": Attr(I64_ARRAY), "dtype": Attr(DTYPE), "start": Attr(NUMBER),
                            "step": Attr(NUMBER)},
       infer=_infer_arange, numpy=_numpy_arange, lower=_lower_arange,
-      doc="numpy.arange with the length resolved: element i is start + i * step.")
+      doc="numpy.arange with the length resolved: element i is start + i * step, computed in "
+          "the dtype (float16 in float32) as NumPy's fill does from its first two elements.")

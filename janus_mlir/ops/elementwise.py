@@ -324,6 +324,56 @@ def _rounding(name: str) -> ScalarRule:
     return lambda s, dt, a: s.op(name, [a]) if is_float(dt) else a
 
 
+def _int_fmod(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> ir.Value:
+    """C's truncating remainder (the dividend's sign); 0 for a zero divisor, as NumPy gives."""
+    r = _by_minus_one(s, dt, b, s.const(0, dt), s.op("arith.remsi", [a, _safe_divisor(s, dt, b)]))
+    return _zero_if_div_by_zero(s, dt, b, r)
+
+
+def _fmod_rule(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> ir.Value:
+    return _fmod(s, dt, a, b) if is_float(dt) else _int_fmod(s, dt, a, b)
+
+
+def _shift_count_ok(s: Scalar, dt: np.dtype, b: ir.Value) -> ir.Value:
+    """NumPy shifts by a count read as unsigned: counts outside [0, bits) shift everything out."""
+    bits = np.dtype(dt).itemsize * 8
+    return s.op("arith.andi", [s.cmp("ge", b, s.const(0, dt), dt),
+                               s.cmp("lt", b, s.const(bits, dt), dt)])
+
+
+def _left_shift(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> ir.Value:
+    ok = _shift_count_ok(s, dt, b)
+    shifted = s.op("arith.shli", [a, s.select(ok, b, s.const(0, dt))])
+    return s.select(ok, shifted, s.const(0, dt))
+
+
+def _right_shift(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> ir.Value:
+    """Arithmetic shift; a count of at least the bit width leaves only the sign (0 or -1)."""
+    ok = _shift_count_ok(s, dt, b)
+    shifted = s.op("arith.shrsi", [a, s.select(ok, b, s.const(0, dt))])
+    sign = s.select(s.cmp("lt", a, s.const(0, dt), dt), s.const(-1, dt), s.const(0, dt))
+    return s.select(ok, shifted, sign)
+
+
+def _heaviside(s: Scalar, dt: np.dtype, x: ir.Value, h0: ir.Value) -> ir.Value:
+    zero = s.const(0.0, dt)
+    step = s.select(s.cmp("lt", x, zero, dt), zero, s.const(1.0, dt))
+    step = s.select(s.cmp("eq", x, zero, dt), h0, step)
+    return s.select(s.is_nan(x), s.const(np.nan, dt), step)
+
+
+def _scale_by(factor: float) -> ScalarRule:
+    """x * c with c rounded to the loop dtype first, as NumPy's deg2rad/rad2deg loops do."""
+    def rule(s: Scalar, dt: np.dtype, a: ir.Value) -> ir.Value:
+        return s.mul(a, s.const(float(np.dtype(dt).type(factor)), dt), dt)
+
+    return rule
+
+
+def _signbit(s: Scalar, dt: np.dtype, a: ir.Value) -> ir.Value:
+    return s.cmp("lt", s.op("math.copysign", [s.const(1.0, dt), a]), s.const(0.0, dt), dt)
+
+
 # ---------------------------------------------------------------------------------------------
 # The table: janus op name, NumPy ufunc, scalar rule
 # ---------------------------------------------------------------------------------------------
@@ -354,6 +404,14 @@ _BINARY: list[tuple[str, np.ufunc, ScalarRule]] = [
     ("bitwise_and", np.bitwise_and, _by_kind("", "arith.andi")),
     ("bitwise_or", np.bitwise_or, _by_kind("", "arith.ori")),
     ("bitwise_xor", np.bitwise_xor, _by_kind("", "arith.xori")),
+    ("left_shift", np.left_shift, _left_shift),
+    ("right_shift", np.right_shift, _right_shift),
+    ("fmod", np.fmod, _in_f32_for_f16(_fmod_rule)),
+    ("hypot", np.hypot, mathlib.hypot),
+    ("logaddexp", np.logaddexp, _in_f32_for_f16(mathlib.logaddexp)),
+    ("logaddexp2", np.logaddexp2, _in_f32_for_f16(partial(mathlib.logaddexp, base2=True))),
+    ("heaviside", np.heaviside, _heaviside),
+    ("float_power", np.float_power, mathlib.power),
 ]
 
 _UNARY: list[tuple[str, np.ufunc, ScalarRule]] = [
@@ -387,6 +445,12 @@ _UNARY: list[tuple[str, np.ufunc, ScalarRule]] = [
     ("isfinite", np.isfinite, _isfinite),
     ("logical_not", np.logical_not, _logical_not),
     ("invert", np.invert, _invert),
+    ("cbrt", np.cbrt, mathlib.cbrt),
+    ("signbit", np.signbit, _signbit),
+    ("deg2rad", np.deg2rad, _in_f32_for_f16(_scale_by(np.pi / 180.0))),
+    ("radians", np.radians, _in_f32_for_f16(_scale_by(np.pi / 180.0))),
+    ("rad2deg", np.rad2deg, _in_f32_for_f16(_scale_by(180.0 / np.pi))),
+    ("degrees", np.degrees, _in_f32_for_f16(_scale_by(180.0 / np.pi))),
 ]
 
 for _name, _ufunc, _rule in _BINARY + _UNARY:

@@ -214,3 +214,14 @@ def _reassoc(groups: list[list[int]]) -> ir.ArrayAttr:
     i64 = ir.IntegerType.get_signless(64)
     return ir.ArrayAttr.get([ir.ArrayAttr.get([ir.IntegerAttr.get(i64, d) for d in g])
                              for g in groups])
+
+
+def barrier(v: ir.Value) -> ir.Value:
+    """`v` behind util.optimization_barrier, so IREE does not fuse its producer into consumers.
+
+    IREE 3.13 miscompiles a producer that reads another tensor at computed positions
+    (tensor.extract at linalg.index-derived coordinates, iree_linalg_ext.gather) when it is
+    fused into a reduction: `np.take(x[1], idx).max()` read the wrong elements. Every lowering
+    with such reads returns its result through this barrier (tests/test_iree_traps.py)."""
+    return ir.Operation.create("util.optimization_barrier", results=[v.type],
+                               operands=[v]).result

@@ -2,7 +2,8 @@
 the bounds test behind IndexError guards (`in_bounds`).
 
 Integer indexing and `np.newaxis` are composed by the frontend from `slice` + `reshape`, so they
-need no op here. `slice` takes one (start, size, step) triple per dim, normalised the way
+need no op here; advanced (integer-array) indexing and its writes are `gather` and `scatter`
+(ops/scatter.py). `slice` takes one (start, size, step) triple per dim, normalised the way
 Python's `slice.indices` does: `start` is the first element taken, steps may be negative,
 sizes may be 0. `take` clamps its indices into range so memory is never read out of bounds;
 NumPy's IndexError for out-of-range indices is the frontend's `janus.guard` on `in_bounds`.
@@ -19,7 +20,7 @@ from iree.compiler.dialects import tensor
 
 from ..dialects.opdef import I64, I64_ARRAY, Attr, ShapeError
 from ..dialects.types import TensorSpec, is_bool, is_int
-from .emit import PARALLEL, REDUCTION, Emitter, Scalar, dims_map, identity_map
+from .emit import PARALLEL, REDUCTION, Emitter, Scalar, barrier, dims_map, identity_map
 from .registry import defop
 
 I64_DT = np.dtype(np.int64)
@@ -73,7 +74,8 @@ def _lower_slice(e: Emitter, operands, in_specs, attrs, out_specs):
         return tensor.ExtractOp(x, coords).result
 
     rank = out.rank
-    return e.generic([], [], [e.empty(out)], [identity_map(rank)], [PARALLEL] * rank, body)
+    return [barrier(v) for v in
+            e.generic([], [], [e.empty(out)], [identity_map(rank)], [PARALLEL] * rank, body)]
 
 
 def python_slice(start: int, size: int, step: int) -> slice:
@@ -133,8 +135,8 @@ def _lower_slice_update(e: Emitter, operands, in_specs, attrs, out_specs):
         return s.select(inside, tensor.ExtractOp(src, coords).result, d)
 
     rank = out.rank
-    return e.generic([dest], [identity_map(rank)], [e.empty(out)], [identity_map(rank)],
-                     [PARALLEL] * rank, body)
+    return [barrier(v) for v in e.generic([dest], [identity_map(rank)], [e.empty(out)],
+                                          [identity_map(rank)], [PARALLEL] * rank, body)]
 
 
 def _numpy_slice_update(dest, src, starts, steps):
@@ -198,8 +200,9 @@ def _lower_take(e: Emitter, operands, in_specs, attrs, out_specs):
                   + [s.linalg_index(d) for d in range(axis + k, rank)])
         return tensor.ExtractOp(a, coords).result
 
-    return e.generic([idx], [dims_map(rank, range(axis, axis + k))], [e.empty(out)],
-                     [identity_map(rank)], [PARALLEL] * rank, body)
+    return [barrier(v) for v in e.generic([idx], [dims_map(rank, range(axis, axis + k))],
+                                          [e.empty(out)], [identity_map(rank)],
+                                          [PARALLEL] * rank, body)]
 
 
 defop("take", ("operand", "indices"), attrs={"axis": Attr(I64)}, infer=_infer_take,

@@ -318,3 +318,63 @@ def power(s: Scalar, dt: np.dtype, x: ir.Value, y: ir.Value) -> ir.Value:
     bad = _and(s, _and(s, s.cmp("lt", x, zero, dt), _is_finite(s, dt, x)),
                _and(s, _is_finite(s, dt, y), _not(s, _is_int(s, dt, y))))
     return s.select(bad, s.const(np.nan, dt), p)
+
+
+# ---------------------------------------------------------------------------------------------
+# hypot, cbrt, logaddexp: C99/NumPy special values, no overflow of intermediate results
+# ---------------------------------------------------------------------------------------------
+
+
+def _to_f64(s: Scalar, dt: np.dtype, x: ir.Value) -> ir.Value:
+    return s.cast(x, dt, F64)
+
+
+def hypot(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> ir.Value:
+    """sqrt(a**2 + b**2) without overflow: narrower floats square exactly in float64 and round
+    once; float64 scales by the larger magnitude. hypot(+-inf, NaN) is inf, as in C99."""
+    inf_either = _or(s, _is_inf(s, dt, a), _is_inf(s, dt, b))
+    if dt != F64:
+        x, y = _to_f64(s, dt, a), _to_f64(s, dt, b)
+        r = s.cast(s.op("math.sqrt", [s.add(s.mul(x, x, F64), s.mul(y, y, F64), F64)]), F64, dt)
+    else:
+        ax, bx = _abs(s, a), _abs(s, b)
+        big = s.op("arith.maximumf", [ax, bx])
+        small = s.op("arith.minimumf", [ax, bx])
+        q = _div(s, small, big)
+        r = s.mul(big, s.op("math.sqrt", [s.add(s.const(1.0, dt), s.mul(q, q, dt), dt)]), dt)
+        r = s.select(s.cmp("eq", big, s.const(0.0, dt), dt), s.const(0.0, dt), r)
+    return s.select(inf_either, s.const(np.inf, dt), r)
+
+
+def cbrt(s: Scalar, dt: np.dtype, x: ir.Value) -> ir.Value:
+    """Real cube root: pow(|x|, 1/3) in float64 plus one Newton step, with x's sign; zeros,
+    infinities and NaN pass through unchanged."""
+    ax = _abs(s, _to_f64(s, dt, x))
+    y = s.op("math.powf", [ax, s.const(1.0 / 3.0, F64)])
+    y2 = s.mul(y, y, F64)
+    y = s.sub(y, _div(s, s.sub(s.mul(y2, y, F64), ax, F64), s.mul(s.const(3.0, F64), y2, F64)),
+              F64)
+    r = copysign(s, s.cast(y, F64, dt), x)
+    keep = _or(s, _not(s, _is_finite(s, dt, x)), s.cmp("eq", x, s.const(0.0, dt), dt))
+    return s.select(keep, x, r)
+
+
+def log1p(s: Scalar, dt: np.dtype, x: ir.Value) -> ir.Value:
+    return log1p_f64(s, x) if dt == F64 else s.op("math.log1p", [x])
+
+
+def logaddexp(s: Scalar, dt: np.dtype, x: ir.Value, y: ir.Value, base2: bool = False) -> ir.Value:
+    """NumPy's npy_logaddexp(2): equal operands (infinities included) give x + log(2) (x + 1);
+    otherwise the larger plus log1p of the exponential of minus the difference."""
+    diff = s.sub(x, y, dt)
+    pos = s.cmp("gt", diff, s.const(0.0, dt), dt)
+    larger = s.select(pos, x, y)
+    neg_abs = s.select(pos, s.op("arith.negf", [diff]), diff)
+    if base2:
+        tail = s.mul(log1p(s, dt, s.op("math.exp2", [neg_abs])), s.const(np.log2(np.e), dt), dt)
+        same = s.add(x, s.const(1.0, dt), dt)
+    else:
+        tail = log1p(s, dt, s.op("math.exp", [neg_abs]))
+        same = s.add(x, s.const(np.log(2.0), dt), dt)
+    r = s.select(s.is_nan(diff), diff, s.add(larger, tail, dt))
+    return s.select(s.cmp("eq", x, y, dt), same, r)

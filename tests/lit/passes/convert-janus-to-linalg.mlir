@@ -234,14 +234,16 @@ func.func @max_all(%x: tensor<2x3xf32>) -> tensor<f32> {
 
 // -----
 
-// argmax carries (value, index) through one reduction generic and returns the index (i64).
+// f32 argmax packs each element's order-preserving integer key with its position into one
+// i64 word (NaN as the largest key; ties go to the first index) and takes one integer max.
 // CHECK-LABEL: func.func @argmax
-// CHECK: %[[R:.*]]:2 = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
-// CHECK-SAME: outs(%{{.*}}, %{{.*}} : tensor<2xf32>, tensor<2xi64>)
+// CHECK: linalg.generic {{.*}}"reduction"
+// CHECK: arith.bitcast %{{.*}} : f32 to i32
+// CHECK: arith.cmpf uno
 // CHECK: linalg.index 1 : index
-// CHECK: arith.cmpf ogt
-// CHECK: } -> (tensor<2xf32>, tensor<2xi64>)
-// CHECK: return %[[R]]#1 : tensor<2xi64>
+// CHECK: arith.shli
+// CHECK: arith.maxsi
+// CHECK: return %{{.*}} : tensor<2xi64>
 func.func @argmax(%x: tensor<2x3xf32>) -> tensor<2xi64> {
   %0 = "janus.argmax"(%x) {axis = 1 : i64} : (tensor<2x3xf32>) -> tensor<2xi64>
   return %0 : tensor<2xi64>

@@ -397,3 +397,130 @@ func.func @full_values() {
   %note = "janus.full"() {dtype = f32, janus.note = "kept", shape = array<i64: 2>, value = 1.0 : f64} : () -> tensor<2xf32>
   "func.return"() : () -> ()
 }
+
+// -----
+
+// Shifts and fmod keep the integer dtype; hypot, logaddexp(2), heaviside keep f32; float_power
+// computes in f64; cbrt, deg2rad, radians, rad2deg, degrees keep f32; signbit returns i1.
+// CHECK-LABEL: func.func @more_ufuncs
+// CHECK: "janus.left_shift"(%{{.+}}, %{{.+}}) : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi32>
+// CHECK: "janus.right_shift"(%{{.+}}, %{{.+}}) : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi32>
+// CHECK: "janus.fmod"(%{{.+}}, %{{.+}}) : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi32>
+// CHECK: "janus.hypot"(%{{.+}}, %{{.+}}) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+// CHECK: "janus.logaddexp"(%{{.+}}, %{{.+}}) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+// CHECK: "janus.logaddexp2"(%{{.+}}, %{{.+}}) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+// CHECK: "janus.heaviside"(%{{.+}}, %{{.+}}) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+// CHECK: "janus.float_power"(%{{.+}}, %{{.+}}) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf64>
+// CHECK: "janus.cbrt"(%{{.+}}) : (tensor<3xf32>) -> tensor<3xf32>
+// CHECK: "janus.signbit"(%{{.+}}) : (tensor<3xf32>) -> tensor<3xi1>
+// CHECK: "janus.deg2rad"(%{{.+}}) : (tensor<3xf32>) -> tensor<3xf32>
+// CHECK: "janus.radians"(%{{.+}}) : (tensor<3xf32>) -> tensor<3xf32>
+// CHECK: "janus.rad2deg"(%{{.+}}) : (tensor<3xf32>) -> tensor<3xf32>
+// CHECK: "janus.degrees"(%{{.+}}) : (tensor<3xf32>) -> tensor<3xf32>
+func.func @more_ufuncs(%i: tensor<2x3xi32>, %j: tensor<3xi32>, %x: tensor<2x3xf32>, %y: tensor<3xf32>) -> tensor<3xi1> {
+  %left_shift = "janus.left_shift"(%i, %j) : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi32>
+  %right_shift = "janus.right_shift"(%i, %j) : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi32>
+  %fmod = "janus.fmod"(%i, %j) : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi32>
+  %hypot = "janus.hypot"(%x, %y) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %logaddexp = "janus.logaddexp"(%x, %y) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %logaddexp2 = "janus.logaddexp2"(%x, %y) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %heaviside = "janus.heaviside"(%x, %y) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %float_power = "janus.float_power"(%x, %y) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf64>
+  %cbrt = "janus.cbrt"(%y) : (tensor<3xf32>) -> tensor<3xf32>
+  %signbit = "janus.signbit"(%y) : (tensor<3xf32>) -> tensor<3xi1>
+  %deg2rad = "janus.deg2rad"(%y) : (tensor<3xf32>) -> tensor<3xf32>
+  %radians = "janus.radians"(%y) : (tensor<3xf32>) -> tensor<3xf32>
+  %rad2deg = "janus.rad2deg"(%y) : (tensor<3xf32>) -> tensor<3xf32>
+  %degrees = "janus.degrees"(%y) : (tensor<3xf32>) -> tensor<3xf32>
+  return %signbit : tensor<3xi1>
+}
+
+// -----
+
+// gather with two index tensors broadcast together (2x1 with 3) placed at position 1 among the
+// other dims; scatter of updates of that shape into the same elements, accumulating.
+// CHECK-LABEL: func.func @gather_scatter
+// CHECK: %[[G:.+]] = "janus.gather"(%{{.+}}, %{{.+}}, %{{.+}}) {axes = array<i64: 0, 2>, position = 1 : i64} : (tensor<4x5x6xf32>, tensor<2x1xi64>, tensor<3xi32>) -> tensor<5x2x3xf32>
+// CHECK: "janus.scatter"(%{{.+}}, %[[G]], %{{.+}}, %{{.+}}) {axes = array<i64: 0, 2>, mode = "add", position = 1 : i64} : (tensor<4x5x6xf32>, tensor<5x2x3xf32>, tensor<2x1xi64>, tensor<3xi32>) -> tensor<4x5x6xf32>
+func.func @gather_scatter(%x: tensor<4x5x6xf32>, %i: tensor<2x1xi64>, %j: tensor<3xi32>) -> tensor<4x5x6xf32> {
+  %g = "janus.gather"(%x, %i, %j) {axes = array<i64: 0, 2>, position = 1 : i64} : (tensor<4x5x6xf32>, tensor<2x1xi64>, tensor<3xi32>) -> tensor<5x2x3xf32>
+  %s = "janus.scatter"(%x, %g, %i, %j) {axes = array<i64: 0, 2>, mode = "add", position = 1 : i64} : (tensor<4x5x6xf32>, tensor<5x2x3xf32>, tensor<2x1xi64>, tensor<3xi32>) -> tensor<4x5x6xf32>
+  return %s : tensor<4x5x6xf32>
+}
+
+// -----
+
+// cumsum/cumprod along a non-negative axis: int32 sums give i64, dtype= sets the result type.
+// CHECK-LABEL: func.func @scans
+// CHECK-SAME: %[[X:[^:]+]]: tensor<2x3xi32>
+// CHECK: "janus.cumsum"(%[[X]]) {axis = 1 : i64} : (tensor<2x3xi32>) -> tensor<2x3xi64>
+// CHECK: "janus.cumprod"(%[[X]]) {axis = 0 : i64, dtype = f32} : (tensor<2x3xi32>) -> tensor<2x3xf32>
+func.func @scans(%x: tensor<2x3xi32>) -> tensor<2x3xf32> {
+  %sum = "janus.cumsum"(%x) {axis = 1 : i64} : (tensor<2x3xi32>) -> tensor<2x3xi64>
+  %prod = "janus.cumprod"(%x) {axis = 0 : i64, dtype = f32} : (tensor<2x3xi32>) -> tensor<2x3xf32>
+  return %prod : tensor<2x3xf32>
+}
+
+// -----
+
+// sort keeps the dtype, argsort gives i64 indices; searchsorted counts into a 1-d array.
+// CHECK-LABEL: func.func @sorting
+// CHECK-SAME: %[[X:[^:]+]]: tensor<2x3xf32>
+// CHECK-SAME: %[[A:[^:]+]]: tensor<5xf32>
+// CHECK: "janus.sort"(%[[X]]) {axis = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK: "janus.argsort"(%[[X]]) {axis = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xi64>
+// CHECK: "janus.searchsorted"(%[[A]], %[[X]]) {right = true} : (tensor<5xf32>, tensor<2x3xf32>) -> tensor<2x3xi64>
+func.func @sorting(%x: tensor<2x3xf32>, %a: tensor<5xf32>) -> tensor<2x3xi64> {
+  %s = "janus.sort"(%x) {axis = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %i = "janus.argsort"(%x) {axis = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xi64>
+  %n = "janus.searchsorted"(%a, %x) {right = true} : (tensor<5xf32>, tensor<2x3xf32>) -> tensor<2x3xi64>
+  return %n : tensor<2x3xi64>
+}
+
+// -----
+
+// einsum of one or two operands: a batched contraction, a trace, a diagonal with a sum over
+// one operand's own label, and a size-1 label that broadcasts; int32 with f32 promotes to f64.
+// CHECK-LABEL: func.func @einsum
+// CHECK-SAME: %[[Q:[^:]+]]: tensor<2x3x4x5xf32>
+// CHECK-SAME: %[[K:[^:]+]]: tensor<2x3x6x5xf32>
+// CHECK-SAME: %[[M:[^:]+]]: tensor<4x4xi32>
+// CHECK-SAME: %[[R:[^:]+]]: tensor<1x4xf32>
+// CHECK: %[[SCORES:.+]] = "janus.einsum"(%[[Q]], %[[K]]) {subscripts = "bhqd,bhkd->bhqk"} : (tensor<2x3x4x5xf32>, tensor<2x3x6x5xf32>) -> tensor<2x3x4x6xf32>
+// CHECK: %[[TRACE:.+]] = "janus.einsum"(%[[M]]) {subscripts = "ii->"} : (tensor<4x4xi32>) -> tensor<i32>
+// CHECK: %[[DIAG:.+]] = "janus.einsum"(%[[M]], %[[R]]) {subscripts = "ii,ji->i"} : (tensor<4x4xi32>, tensor<1x4xf32>) -> tensor<4xf64>
+func.func @einsum(%q: tensor<2x3x4x5xf32>, %k: tensor<2x3x6x5xf32>, %m: tensor<4x4xi32>, %r: tensor<1x4xf32>) -> tensor<4xf64> {
+  %scores = "janus.einsum"(%q, %k) {subscripts = "bhqd,bhkd->bhqk"} : (tensor<2x3x4x5xf32>, tensor<2x3x6x5xf32>) -> tensor<2x3x4x6xf32>
+  %trace = "janus.einsum"(%m) {subscripts = "ii->"} : (tensor<4x4xi32>) -> tensor<i32>
+  %diag = "janus.einsum"(%m, %r) {subscripts = "ii,ji->i"} : (tensor<4x4xi32>, tensor<1x4xf32>) -> tensor<4xf64>
+  return %diag : tensor<4xf64>
+}
+
+// -----
+
+// eye (shape, offset, dtype), tri (tril / triu of the last two dims), diag_embed (diag of 1-D).
+// CHECK-LABEL: func.func @matrices
+// CHECK-SAME: %[[X:[^:]+]]: tensor<2x3x4xf32>
+// CHECK-SAME: %[[V:[^:]+]]: tensor<3xi64>
+// CHECK: %[[EYE:.+]] = "janus.eye"() {dtype = i1, k = -1 : i64, shape = array<i64: 3, 5>} : () -> tensor<3x5xi1>
+// CHECK: %[[TRIL:.+]] = "janus.tri"(%[[X]]) {k = 1 : i64, upper = false} : (tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+// CHECK: %[[TRIU:.+]] = "janus.tri"(%[[X]]) {k = -2 : i64, upper = true} : (tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+// CHECK: %[[DIAG:.+]] = "janus.diag_embed"(%[[V]]) {k = 2 : i64} : (tensor<3xi64>) -> tensor<5x5xi64>
+func.func @matrices(%x: tensor<2x3x4xf32>, %v: tensor<3xi64>) -> tensor<5x5xi64> {
+  %eye = "janus.eye"() {dtype = i1, k = -1 : i64, shape = array<i64: 3, 5>} : () -> tensor<3x5xi1>
+  %tril = "janus.tri"(%x) {k = 1 : i64, upper = false} : (tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+  %triu = "janus.tri"(%x) {k = -2 : i64, upper = true} : (tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+  %diag = "janus.diag_embed"(%v) {k = 2 : i64} : (tensor<3xi64>) -> tensor<5x5xi64>
+  return %diag : tensor<5x5xi64>
+}
+
+// -----
+
+// is_sorted of a 1-d array is a rank-0 i1 (the guard behind searchsorted).
+// CHECK-LABEL: func.func @is_sorted
+// CHECK-SAME: %[[A:[^:]+]]: tensor<5xf32>
+// CHECK: "janus.is_sorted"(%[[A]]) : (tensor<5xf32>) -> tensor<i1>
+func.func @is_sorted(%a: tensor<5xf32>) -> tensor<i1> {
+  %ok = "janus.is_sorted"(%a) : (tensor<5xf32>) -> tensor<i1>
+  return %ok : tensor<i1>
+}
