@@ -49,7 +49,7 @@ def argument_write(x):
 
 
 @pytest.mark.parametrize("fn,arg,converted", [
-    (rows, X, True), (int_setitem, XI, True), (masked_cast, XI, False), (fancy, X, False),
+    (rows, X, True), (int_setitem, XI, True), (masked_cast, XI, False), (fancy, X, True),
     (argument_write, X, False)])
 def test_item_assignment(fn, arg, converted):
     f = jm.compile(fn)

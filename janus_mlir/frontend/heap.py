@@ -84,6 +84,7 @@ class View:
     builder: GraphBuilder
     seen: int = 0  # root version the cached value was computed at
     ambiguous: bool = False  # NumPy may have copied instead (the root's layout is unknown)
+    replayable: bool = True  # `steps` rebuild it on a real array (not so at run-time offsets)
 
     def current(self, cached: Any) -> Any:
         """The view's SSA value as of the root's current version (ops emitted if stale)."""
@@ -143,8 +144,9 @@ def write(b: GraphBuilder, target: Tensor, new: Tensor) -> None:
                             "caller can see) is not converted yet", b.where)
     view = target.view
     if (view and view.ambiguous) or root.ambiguous_views:
-        raise Unconvertible("in-place write to an array whose aliasing after a reshape of a "
-                            "non-C-contiguous array is not modelled", b.where)
+        raise Unconvertible("in-place write to an array whose aliasing is not modelled (a "
+                            "reshape of a non-C-contiguous array, or a view at a run-time "
+                            "offset)", b.where)
     if view is None:
         root.assign(new.value)
         return

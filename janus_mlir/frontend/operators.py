@@ -42,6 +42,8 @@ BINOPS: dict[type, tuple[str, Any]] = {
     ast.BitAnd: ("bitwise_and", operator.and_),
     ast.BitOr: ("bitwise_or", operator.or_),
     ast.BitXor: ("bitwise_xor", operator.xor),
+    ast.LShift: ("left_shift", operator.lshift),
+    ast.RShift: ("right_shift", operator.rshift),
 }
 COMPARES: dict[type, tuple[str, Any]] = {
     ast.Eq: ("equal", operator.eq),
@@ -244,6 +246,12 @@ def _resolve(b: GraphBuilder, ufunc: np.ufunc, types: list[Any]) -> tuple[np.dty
     return loop
 
 
+def loop_dtypes(b: GraphBuilder, ufunc: np.ufunc, operands: Sequence[Any]) -> tuple[np.dtype, ...]:
+    """The loop dtypes (inputs..., output) NumPy picks for `ufunc` on these operands, Python
+    scalars weakly (NEP 50); what NumPy would raise is an Unconvertible."""
+    return tuple(np.dtype(d) for d in _resolve(b, ufunc, [_weak_type(v) for v in operands]))
+
+
 def _compare_python_int(b: GraphBuilder, name: str, operands: Sequence[Any],
                         loop: Sequence[np.dtype]) -> Tensor | None:
     """NumPy 2 compares integer arrays with Python ints exactly, even outside the array's range
@@ -317,7 +325,8 @@ _PY_TYPE_DTYPES = {bool: BOOL, int: INT64, float: FLOAT64}
 _PY_DIVISIONS = ("divide", "floor_divide", "remainder")
 _PY_KEEPS_BOOL = ("bitwise_and", "bitwise_or", "bitwise_xor", "equal", "not_equal", "less",
                   "less_equal", "greater", "greater_equal")
-_SYMBOLS = {"matmul": "@", "bitwise_and": "&", "bitwise_or": "|", "bitwise_xor": "^"}
+_SYMBOLS = {"matmul": "@", "bitwise_and": "&", "bitwise_or": "|", "bitwise_xor": "^",
+            "left_shift": "<<", "right_shift": ">>"}
 
 
 def _py_types(operands: Sequence[Any]) -> list[type]:
@@ -343,6 +352,8 @@ def _python_scalars(b: GraphBuilder, name: str, operands: Sequence[Any]) -> Tens
     tensors = [cast_weak(b, v, compute) for v in operands]
     if name in _PY_DIVISIONS:
         _guard_nonzero(b, tensors[1], name)
+    if name in ("left_shift", "right_shift"):
+        _guard_python_shift(b, name, tensors)
     if compute == FLOAT64 and int in types and (name == "divide" and float not in types
                                                 or name in COMPARISONS):
         # int / int is rounded once from the exact quotient, and int-float comparisons are
@@ -377,6 +388,20 @@ def _guard_nonzero(b: GraphBuilder, divisor: Tensor, name: str) -> None:
     b.guard(compare_const(b, "not_equal", divisor, 0), "error",
             f"divisor of Python {name.replace('_', ' ')} is nonzero (Python raises "
             "ZeroDivisionError)")
+
+
+def _guard_python_shift(b: GraphBuilder, name: str, xs: Sequence[Tensor]) -> None:
+    """Python raises ValueError for a negative shift count; `a >> k` of int64 values is then
+    Python's (NumPy's int64 rule for k >= 64 keeps the sign, as Python does); `a << k` must not
+    lose bits (Python ints are unbounded)."""
+    a, k = xs
+    b.guard(compare_const(b, "greater_equal", k, 0), "error",
+            "the shift count is non-negative (Python raises ValueError: negative shift count)")
+    if name == "left_shift":
+        back = b.emit("right_shift", [b.emit("left_shift", [a, k], PY_SCALAR), k], PY_SCALAR)
+        ok = logical(b, "logical_and", compare_const(b, "less", k, 64),
+                     b.emit("equal", [back, a], PY_SCALAR))
+        b.guard(ok, "value", "Python int << does not overflow int64 (Python ints are unbounded)")
 
 
 def _exact_float_operand(b: GraphBuilder, v: Any, name: str) -> None:

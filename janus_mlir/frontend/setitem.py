@@ -2,8 +2,12 @@
 
 Basic indices (integers, slices, None, Ellipsis) select a view of `a`; the value is cast and
 broadcast to that view's shape and written through it (heap.write), so every alias of `a` sees
-it. Advanced indices, writes to arrays the caller can see, and casts whose NumPy behaviour
-depends on run-time values (a float into an integer array) are not converted.
+it. Advanced indices (integer arrays, lists, run-time integers, mixed with slices) become one
+`scatter` (mode set: with duplicate indices the last write wins, and `a[idx] += v` adds once per
+element, as in NumPy) into the basic-sliced view. A boolean mask with a scalar value
+(`a[mask] = 0`, `a[mask] += 1`) is a select over the whole array. Writes to arrays the caller can
+see, and casts whose NumPy behaviour depends on run-time values (a float into an integer array)
+are not converted.
 """
 
 from __future__ import annotations
@@ -13,6 +17,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import heap
+from .builder import GraphBuilder
+from .errors import Unconvertible
+from .indexing import _classify, _expand_ellipsis, advanced_plan, sliced_for
 from .indexing import subscript as index_array
 from .operators import BINOPS, apply, cast_weak, lift
 from .values import ARRAY, Tensor, is_py_scalar, is_tensor
@@ -47,22 +54,124 @@ def _unit_slices(key: Any) -> tuple[Any, ...]:
     return tuple(out)
 
 
+def _key_kind(cv: FunctionConverter, base: Tensor, key: Any) -> tuple[str, Any]:
+    """('mask', mask), ('advanced', expanded items) or ('basic', None) for a subscript."""
+    items = list(key) if isinstance(key, tuple) else [key]
+    if len(items) == 1 and _mask_of(items[0]) is not None:
+        return "mask", _mask_of(items[0])
+    classified = [_classify(cv.b, x) for x in items]
+    if any(is_tensor(x) or isinstance(x, np.ndarray) for x in classified):
+        return "advanced", _expand_ellipsis(cv.b, classified, base.ndim)
+    return "basic", None
+
+
+def _mask_of(item: Any) -> Any:
+    if is_tensor(item) and item.dtype == np.bool_ and item.ndim:
+        return item
+    if isinstance(item, np.ndarray) and item.dtype == np.bool_ and item.ndim:
+        return item
+    return None
+
+
 def setitem(cv: FunctionConverter, base: Tensor, key: Any, value: Any) -> None:
-    target = view_for(cv, base, key)
-    heap.write(cv.b, target, _fitted(cv, value, target))
+    kind, detail = _key_kind(cv, base, key)
+    if kind == "mask":
+        _scalar_only(cv, value)
+        _mask_write(cv, base, detail, lambda current: value)
+    elif kind == "advanced":
+        _advanced_write(cv, base, detail, lambda current: value)
+    else:
+        target = view_for(cv, base, key)
+        heap.write(cv.b, target, fitted(cv.b, value, target.dtype, target.shape))
 
 
 def aug_setitem(cv: FunctionConverter, base: Tensor, key: Any, op: type, rhs_node: Any) -> None:
+    kind, detail = _key_kind(cv, base, key)
+    if kind != "basic":
+        rhs = cv.visit(rhs_node)
+
+        def update(current: Tensor) -> Any:
+            return _combined(cv, current, op, rhs)
+
+        if kind == "mask":
+            _scalar_only(cv, rhs)
+            _mask_write(cv, base, detail, update)
+        else:
+            _advanced_write(cv, base, detail, update)
+        return
     target = view_for(cv, base, key)
     rhs = cv.visit(rhs_node)
+    new = _combined(cv, _as_array_view(target), op, rhs)
+    heap.write(cv.b, target, fitted(cv.b, new, target.dtype, target.shape))
+
+
+def _combined(cv: FunctionConverter, current: Tensor, op: type, rhs: Any) -> Any:
+    """`current <op> rhs` as the in-place ufunc computes it (same_kind cast back checked)."""
     op_name, _ = BINOPS[op]
-    current = _as_array_view(target)
     new = apply(cv.b, op_name, [current, rhs])
-    if is_tensor(new) and new.dtype != target.dtype and not np.can_cast(
-            new.dtype, target.dtype, casting="same_kind"):
+    if is_tensor(new) and new.dtype != current.dtype and not np.can_cast(
+            new.dtype, current.dtype, casting="same_kind"):
         raise cv.fail(f"Cannot cast ufunc '{op_name}' output from {new.dtype} to "
-                      f"{target.dtype} with casting rule 'same_kind'")
-    heap.write(cv.b, target, _fitted(cv, new, target))
+                      f"{current.dtype} with casting rule 'same_kind'")
+    return new
+
+
+def _advanced_write(cv: FunctionConverter, base: Tensor, items: list[Any], update: Any) -> None:
+    scatter_write(cv.b, base, items, update)
+
+
+def scatter_write(b: GraphBuilder, base: Tensor, items: list[Any], update: Any) -> None:
+    """base[items] = update(base[items]) (advanced items, Ellipsis expanded) as one scatter
+    (mode set) into the basic-sliced view of base, written through the heap model."""
+    writable(b, base)
+    plan = advanced_plan(b, base, items)
+    target = sliced_for(b, base, plan, copy=False)
+    current = b.emit("gather", [target, *plan["indices"]], axes=plan["axes"],
+                     position=plan["position"])
+    value = fitted(b, update(_reshaped(b, current, plan["final"])), base.dtype, plan["final"])
+    value = _reshaped(b, value, current.shape)
+    new = b.emit("scatter", [target, value, *plan["indices"]], axes=plan["axes"],
+                 position=plan["position"], mode="set")
+    heap.write(b, target, new)
+
+
+def _scalar_only(cv: FunctionConverter, value: Any) -> None:
+    ndim = value.ndim if is_tensor(value) else (0 if is_py_scalar(value) else np.ndim(value))
+    if ndim != 0:
+        raise cv.fail("assigning an array through a boolean mask needs as many values as True "
+                      "elements (data-dependent): not converted")
+
+
+def writable(b: GraphBuilder, base: Tensor) -> None:
+    """Refuse (Unconvertible) an in-place write into an array the caller can see."""
+    root = heap.roots_of(base)
+    if not root.fresh:
+        raise _fail(b, f"in-place write to {root.source or 'an input array'} (an array the "
+                      "caller can see) is not converted yet")
+
+
+def _fail(b: GraphBuilder, reason: str) -> Unconvertible:
+    return Unconvertible(reason, b.where)
+
+
+def _reshaped(b: GraphBuilder, t: Tensor, shape: tuple[int, ...]) -> Tensor:
+    return t if t.shape == tuple(shape) else b.emit("reshape", [t], copy=True, shape=shape)
+
+
+def _mask_write(cv: FunctionConverter, base: Tensor, mask: Any, update: Any) -> None:
+    """base[mask] = scalar (or op= scalar): where(mask, new, base) over the whole array."""
+    b = cv.b
+    if mask.shape != base.shape[:len(mask.shape)]:
+        raise cv.fail(f"IndexError: boolean index of shape {mask.shape} does not match the "
+                      f"indexed array of shape {base.shape}")
+    cond = mask if is_tensor(mask) else b.constant(mask, ARRAY)
+    if cond.ndim < base.ndim:
+        cond = b.emit("reshape", [cond], copy=True,
+                      shape=(*cond.shape, *[1] * (base.ndim - cond.ndim)))
+    writable(b, base)
+    value = update(_as_array_view(base))
+    value = fitted(cv.b, value, base.dtype, value.shape if is_tensor(value) else ())
+    heap.write(b, base, b.emit("where", [cond, value, base]))
 
 
 def _as_array_view(t: Tensor) -> Tensor:
@@ -73,35 +182,36 @@ def _as_array_view(t: Tensor) -> Tensor:
     return out
 
 
-def _fitted(cv: FunctionConverter, value: Any, target: Tensor) -> Tensor:
-    """`value` as NumPy's setitem would store it into `target`: cast, then broadcast."""
-    b, dtype = cv.b, target.dtype
+def fitted(b: GraphBuilder, value: Any, dtype: np.dtype, shape: tuple[int, ...]) -> Tensor:
+    """`value` as NumPy's setitem would store it into an array of `dtype` and `shape`: cast,
+    then broadcast."""
     if is_py_scalar(value) or (is_tensor(value) and value.weak):
         if dtype.kind in "iub" and (isinstance(value, float) or (
                 is_tensor(value) and value.dtype.kind == "f")):
-            raise cv.fail("storing a Python float into an integer array is not converted "
+            raise _fail(b, "storing a Python float into an integer array is not converted "
                           "(NumPy raises for NaN and inf)")
         if is_tensor(value) and dtype.kind in "iu" and dtype != value.dtype:
-            raise cv.fail("storing a run-time Python int into a narrower integer array is not "
+            raise _fail(b, "storing a run-time Python int into a narrower integer array is not "
                           "converted (NumPy raises OverflowError when it does not fit)")
         value = cast_weak(b, value, dtype)
     elif not is_tensor(value):
         if isinstance(value, (np.generic, np.ndarray)):
             value = lift(b, value)
         else:
-            raise cv.fail(f"storing a {type(value).__name__} into an array is not converted")
+            raise _fail(b, f"storing a {type(value).__name__} into an array is not converted")
     if value.dtype != dtype:
         if not np.can_cast(value.dtype, dtype, casting="same_kind") or (
                 value.dtype.kind == "f" and dtype.kind in "iub"):
-            raise cv.fail(f"storing {value.dtype} values into a {dtype} array is not converted")
+            raise _fail(b, f"storing {value.dtype} values into a {dtype} array is not converted")
         value = b.emit("astype", [value], ARRAY, dtype=dtype)
-    if value.shape != target.shape:
+    shape = tuple(shape)
+    if value.shape != shape:
         try:
-            shape = np.broadcast_shapes(value.shape, target.shape)
+            joint = np.broadcast_shapes(value.shape, shape)
         except ValueError:
-            shape = None
-        if shape != target.shape:
-            raise cv.fail(f"could not broadcast input array from shape {value.shape} into "
-                          f"shape {target.shape}")
-        value = b.emit("broadcast_to", [value], ARRAY, copy=True, shape=target.shape)
+            joint = None
+        if joint != shape:
+            raise _fail(b, f"could not broadcast input array from shape {value.shape} into "
+                          f"shape {shape}")
+        value = b.emit("broadcast_to", [value], ARRAY, copy=True, shape=shape)
     return value

@@ -177,7 +177,8 @@ class Guard:
         if self.kind == "type":
             return type(v) is self.expected
         if self.kind == "value":
-            return type(v) is type(self.expected) and v == self.expected
+            return type(v) is type(self.expected) and (
+                v == self.expected or (v != v and self.expected != self.expected))  # NaN
         if self.kind == "identity":
             return v is self.expected
         if self.kind == "method":

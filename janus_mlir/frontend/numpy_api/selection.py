@@ -44,10 +44,19 @@ def clip(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     if p["a_min"] is None and p["a_max"] is None:
         return scalar_if_0d(copy_array(b, out))
     if p["a_min"] is not None:
-        out = apply(b, "maximum", [out, p["a_min"]])
+        out = apply(b, "maximum", [out, _int_bound(out, p["a_min"])])
     if p["a_max"] is not None:
-        out = apply(b, "minimum", [out, p["a_max"]])
+        out = apply(b, "minimum", [out, _int_bound(out, p["a_max"])])
     return scalar_if_0d(out)
+
+
+def _int_bound(a: Tensor, bound: Any) -> Any:
+    """NumPy's clip takes a Python int bound beyond an integer array's range as that range's
+    end (`np.clip(int8_array, 0, 300)` stays int8) instead of raising OverflowError."""
+    if type(bound) is not int or a.dtype.kind not in "iu":
+        return bound
+    info = np.iinfo(a.dtype)
+    return min(max(bound, int(info.min)), int(info.max))
 
 
 def take(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
