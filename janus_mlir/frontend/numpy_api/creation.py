@@ -1,13 +1,15 @@
-"""Creation: zeros/ones/empty/full (and *_like), arange, array/asarray, the NumPy scalar
-types (np.float32(x)...)."""
+"""Creation: zeros/ones/empty/full (and *_like), arange, linspace/logspace, meshgrid,
+array/asarray, the NumPy scalar types (np.float32(x)...)."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
-from ...dialects.types import is_float, is_int
+from ...dialects.types import is_float, is_int, is_supported_dtype
+from ...ops.creation import arange_start_step
 from ..builder import GraphBuilder
 from ..errors import Unconvertible
 from ..operators import cast_weak, compare_const, guard_all, lift, logical
@@ -61,8 +63,77 @@ def arange(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     if len(vals) == 1:
         vals = [0, vals[0]]
     start, stop, step = (*vals, 1) if len(vals) == 2 else vals
-    ref = np.arange(start, stop, step, dtype=dt)
-    return b.emit("arange", [], shape=ref.shape, dtype=ref.dtype, start=start, step=step)
+    try:
+        ref = np.arange(start, stop, step, dtype=dt)
+    except (ValueError, TypeError, ZeroDivisionError, OverflowError) as e:
+        raise Unconvertible(f"{type(e).__name__}: {e}", b.where) from None
+    if not is_supported_dtype(ref.dtype):
+        raise Unconvertible(f"numpy.arange of dtype {ref.dtype.name} is not converted", b.where)
+    if is_float(ref.dtype) or ref.dtype == np.bool_:
+        # start + i * step in floating point: the compiled code fuses the multiply-add into
+        # one FMA (one rounding where NumPy rounds twice), so NumPy's own values are the
+        # constant. A bool range has at most two elements.
+        return b.constant(ref, ARRAY)
+    first, delta = arange_start_step(ref)
+    return b.emit("arange", [], shape=ref.shape, dtype=ref.dtype, start=first, step=delta)
+
+
+def _spaced(fn: Any, names: tuple[str, ...], defaults: dict[str, Any]) -> Handler:
+    """numpy.linspace / numpy.logspace: every argument is a constant NumPy needs (the length is
+    one), so NumPy itself computes the values now and the graph holds them as a constant; a
+    new array on every call, as NumPy's is."""
+    name = f"numpy.{fn.__name__}"
+
+    def handler(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        p = bind(b, name, args, kwargs, names, defaults)
+        if p.pop("device", None) is not None:
+            raise Unconvertible(f"{name}(device=...) is not converted", b.where)
+        p = {k: static(b, v, k) for k, v in p.items()}
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                out = fn(**p)
+        except Exception as e:  # what NumPy raises here, the plain call raises too
+            raise Unconvertible(f"{type(e).__name__}: {e}", b.where) from None
+        values, step = out if p.get("retstep") else (out, None)
+        if not is_supported_dtype(values.dtype):
+            raise Unconvertible(f"{name} of dtype {values.dtype.name} is not converted", b.where)
+        result = b.constant(values, ARRAY)
+        if step is None:
+            return result
+        return result, (lift(b, step) if isinstance(step, np.ndarray) else step)
+
+    return handler
+
+
+def meshgrid(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """numpy.meshgrid: the inputs reshaped (views), broadcast against each other unless
+    sparse (views again), then copied unless copy=False; a list when sparse and not copied."""
+    from .shapes import broadcast_arrays, reshape_to  # shapes builds on this module's helpers
+
+    opts = {"copy": True, "sparse": False, "indexing": "xy"}
+    for k, v in kwargs.items():
+        if k not in opts:
+            raise Unconvertible(f"meshgrid() got an unexpected keyword argument '{k}'", b.where)
+        opts[k] = static(b, v, k)
+    if opts["indexing"] not in ("xy", "ij"):
+        raise Unconvertible("ValueError: Valid values for `indexing` are 'xy' and 'ij'.",
+                            b.where)
+    if not args:
+        raise Unconvertible("numpy.meshgrid() of no arrays is not converted", b.where)
+    ndim = len(args)
+    ones = (1,) * ndim
+    out = [reshape_to(b, as_array(b, x), ones[:i] + (-1,) + ones[i + 1:])
+           for i, x in enumerate(args)]
+    if opts["indexing"] == "xy" and ndim > 1:
+        out[0] = reshape_to(b, out[0], (1, -1) + ones[2:])
+        out[1] = reshape_to(b, out[1], (-1, 1) + ones[2:])
+    result: Any = out
+    if not opts["sparse"]:
+        result = broadcast_arrays(b, out, {})
+    if opts["copy"]:
+        result = tuple(copy_array(b, t) for t in result)
+    return result
 
 
 def array(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
@@ -148,6 +219,14 @@ FUNCTIONS: dict[Any, Handler] = {
     np.zeros: _fill(0), np.ones: _fill(1), np.empty: _fill(0), np.full: full,
     np.zeros_like: _like(0), np.ones_like: _like(1), np.empty_like: _like(0),
     np.full_like: _like(None), np.arange: arange, np.array: array, np.asarray: asarray,
+    np.linspace: _spaced(np.linspace, ("start", "stop", "num", "endpoint", "retstep", "dtype",
+                                       "axis", "device"),
+                         {"num": 50, "endpoint": True, "retstep": False, "dtype": None,
+                          "axis": 0, "device": None}),
+    np.logspace: _spaced(np.logspace, ("start", "stop", "num", "endpoint", "base", "dtype",
+                                       "axis"),
+                         {"num": 50, "endpoint": True, "base": 10.0, "dtype": None, "axis": 0}),
+    np.meshgrid: meshgrid,
     **{getattr(np, dt): scalar_type(np.dtype(getattr(np, dt)))
        for dt in ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "bool_")},
 }
