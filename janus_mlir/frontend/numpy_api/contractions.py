@@ -1,12 +1,294 @@
-"""Contractions: einsum, tensordot, vdot, inner, outer."""
+"""Contractions: einsum, tensordot, vdot, inner, outer (and the N-D numpy.dot), all written as
+the janus `einsum` op of one or two operands.
+
+The subscripts are parsed by NumPy itself at conversion time (on one-element stand-ins of the
+operands' ranks and dtypes, so its exceptions are the ones the call would raise); the ellipsis
+is expanded into letters. Three operands are contracted pairwise in the order
+`numpy.einsum_path(..., optimize='optimal')` picks. An einsum of one operand that sums nothing
+is a view in NumPy (`'ij->ji'` transposes, `'ii->i'` is a writeable diagonal view): the
+transposes are emitted as the transpose view op, the diagonal view falls back.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .args import Handler
+import numpy as np
+from numpy._core.einsumfunc import _parse_einsum_input
 
-FUNCTIONS: dict[Any, Handler] = {}
+from ...ops.contraction import label_sizes
+from ..builder import GraphBuilder
+from ..errors import Unconvertible
+from ..operators import apply
+from ..values import ARRAY, NP_SCALAR, Tensor, retyped
+from .args import Handler, as_array, scalar_if_0d, static, static_int
+from .shapes import reshape_to
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def contract(b: GraphBuilder, operands: list[Tensor], terms: list[str], out: str,
+             c_order: bool = True) -> Tensor:
+    """One janus einsum of one or two operands: a fresh ARRAY, laid out C-contiguous in NumPy
+    when `c_order` (numpy.dot, tensordot, inner and outer always make C-contiguous results)."""
+    try:
+        label_sizes(terms, [t.spec for t in operands])
+    except Exception as e:  # noqa: BLE001 (the same check NumPy makes)
+        raise Unconvertible(f"ValueError: {e}", b.where) from None
+    res = retyped(b.emit("einsum", operands, subscripts=",".join(terms) + "->" + out), ARRAY)
+    res.c_order = c_order or res.ndim <= 1  # a result this call made: no one else holds it
+    return res
+
+
+def einsum_layout(subscripts: str, operands: list[Tensor],
+                  optimize: Any) -> tuple[tuple[int, ...] | None, bool | None]:
+    """(memory order, is an array) of numpy.einsum's result: its axes from the largest stride
+    to the smallest, and whether a 0-d result is an ndarray rather than a NumPy scalar (an
+    optimized path that ends in tensordot gives one). None where it is not known.
+
+    Its default order 'K' follows the operands' strides, so the layout depends on the
+    subscripts and the operands' layouts: NumPy itself answers on stand-ins with each operand's
+    real strides (from the heap model) and every dim cut to at most 2 (the stride order NumPy
+    sorts by is kept; the work is tiny). Unknown: an operand of unknown layout (the order), or
+    an optimized path over three operands (which depends on the real sizes)."""
+    if optimize is not False and len(operands) > 2:
+        return None, None
+    small = [_layout_stand_in(t) for t in operands]
+    known = all(x is not None for x in small)
+    small = [np.zeros(tuple(min(d, 2) for d in t.shape), t.dtype) if x is None else x
+             for x, t in zip(small, operands)]
+    res = np.einsum(subscripts, *small, optimize=optimize)
+    is_array = isinstance(res, np.ndarray)
+    res = np.asarray(res)
+    order = tuple(sorted(range(res.ndim), key=lambda i: (-res.strides[i], i)))
+    if not known or not np.transpose(res, order).flags.c_contiguous:
+        return None, is_array
+    return order, is_array
+
+
+def _in_layout(b: GraphBuilder, ops: list[Tensor], terms: list[str], out: str,
+               order: tuple[int, ...] | None) -> Tensor:
+    """The contraction as NumPy lays it out: a C-ordered result in memory order, seen through
+    a transpose view (so the heap model knows its strides), or of unknown layout."""
+    if order is None:
+        return _contract_any(b, ops, terms, out, False)
+    res = _contract_any(b, ops, terms, "".join(out[i] for i in order), True)
+    if order == tuple(range(len(order))):
+        return res
+    return retyped(b.emit("transpose", [res], perm=tuple(order.index(j) for j in
+                                                         range(len(order)))), ARRAY)
+
+
+def _contract_any(b: GraphBuilder, ops: list[Tensor], terms: list[str], out: str,
+                  c_order: bool) -> Tensor:
+    return _three(b, ops, terms, out, c_order) if len(ops) == 3 else contract(
+        b, ops, terms, out, c_order)
+
+
+def _layout_stand_in(t: Tensor) -> np.ndarray | None:
+    """A zero array with t's NumPy strides and its dims cut to <= 2, or None if t's layout is
+    not known."""
+    shape = tuple(min(d, 2) for d in t.shape)
+    if t.kind != ARRAY or t.ndim <= 1:
+        return np.zeros(shape, t.dtype)
+    if t.view is None:
+        return np.zeros(shape, t.dtype) if t.c_order else None
+    view = t.view
+    if view.ambiguous or not view.root.c_order:
+        return None
+    strides = view.layout.strides
+    if any(st < 0 for st in strides):
+        return None
+    items = sum((d - 1) * st for d, st in zip(shape, strides)) // t.dtype.itemsize + 1
+    return np.lib.stride_tricks.as_strided(np.zeros(items, t.dtype), shape, strides)
+
+
+def _stand_in(t: Tensor) -> np.ndarray:
+    return np.ones((1,) * t.ndim, dtype=t.dtype)
+
+
+def einsum(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """numpy.einsum(subscripts, *operands, optimize=...): a NumPy scalar for a 0-d result."""
+    extra = {k: v for k, v in kwargs.items() if k != "optimize"}
+    if extra:
+        raise Unconvertible(f"numpy.einsum() argument(s) {sorted(extra)} are not converted",
+                            b.where)
+    if not args or not isinstance(static(b, args[0], "einsum subscripts"), str):
+        raise Unconvertible("numpy.einsum with operand/sublist arguments is not converted",
+                            b.where)
+    subscripts = args[0]
+    ops = [as_array(b, a) for a in args[1:]]
+    if not 1 <= len(ops) <= 3:
+        raise Unconvertible(f"numpy.einsum of {len(ops)} operands is not converted", b.where)
+    stand_ins = [_stand_in(t) for t in ops]
+    try:
+        np.einsum(subscripts, *stand_ins)
+        ins, out, _ = _parse_einsum_input([subscripts, *stand_ins])
+    except Exception as e:  # noqa: BLE001 (what NumPy raises for these subscripts)
+        raise Unconvertible(f"{type(e).__name__}: {e}", b.where) from None
+    terms = ins.split(",")
+    if len(ops) == 1 and all(label in out for label in terms[0]):
+        return _view(b, ops[0], terms[0], out)
+    optimize = static(b, kwargs.get("optimize", False), "einsum optimize")
+    order, is_array = einsum_layout(subscripts, ops, optimize)
+    res = _in_layout(b, ops, terms, out, order)
+    if res.ndim:
+        return res
+    if is_array is None:
+        raise Unconvertible("numpy.einsum(optimize=...) of three operands to a 0-d result: "
+                            "whether NumPy returns an array or a scalar depends on its path",
+                            b.where)
+    return res if is_array else retyped(res, NP_SCALAR)
+
+
+def _view(b: GraphBuilder, a: Tensor, term: str, out: str) -> Tensor:
+    """An einsum that only reorders dims: NumPy's result is a view of the operand."""
+    if len(set(term)) != len(term):
+        raise Unconvertible("numpy.einsum taking a diagonal without summing returns a writeable "
+                            "view, which is not converted", b.where)
+    if not out:  # numpy.einsum('->', a): a NumPy scalar, not a view
+        return retyped(b.emit("reshape", [a], copy=True, shape=()), NP_SCALAR)
+    perm = tuple(term.index(label) for label in out)
+    return retyped(b.emit("transpose", [a], perm=perm), ARRAY)
+
+
+def _three(b: GraphBuilder, ops: list[Tensor], terms: list[str], out: str,
+           c_order: bool) -> Tensor:
+    """Three operands contracted pairwise in the order of einsum_path(optimize='optimal') (a
+    step that takes all three at once is done left to right)."""
+    shaped = [np.lib.stride_tricks.as_strided(np.zeros(1, t.dtype), t.shape, (0,) * t.ndim)
+              for t in ops]
+    path = np.einsum_path(",".join(terms) + "->" + out, *shaped, optimize="optimal")[0][1:]
+    final = np.result_type(*[t.dtype for t in ops])
+    # Every step in the final dtype (float16 in float32), as NumPy's one loop computes: int8
+    # intermediates would wrap, float32 ones would round where NumPy does not.
+    acc = np.dtype(np.float32) if final == np.float16 else final
+    ops = [t if t.dtype == acc else b.emit("astype", [t], dtype=acc) for t in ops]
+    terms = list(terms)
+    for step in path:
+        taken = [(ops.pop(i), terms.pop(i)) for i in sorted(step, reverse=True)][::-1]
+        while taken:
+            group, taken = taken[:2], taken[2:]
+            rest = "".join(terms) + "".join(t for _, t in taken) + out
+            labels = "".join(t for _, t in group)
+            keep = out if not ops and not taken else "".join(
+                label for label in dict.fromkeys(labels) if label in rest)
+            res = contract(b, [o for o, _ in group], [t for _, t in group], keep, False)
+            if taken:
+                taken.insert(0, (res, keep))
+            else:
+                ops.append(res)
+                terms.append(keep)
+    (res,) = ops
+    if terms[0] != out:
+        res = b.emit("transpose", [res], copy=True, perm=tuple(terms[0].index(x) for x in out))
+    if res.dtype != final:
+        res = b.emit("astype", [res], dtype=final)
+    res = retyped(res, ARRAY)
+    res.c_order = c_order or res.ndim <= 1
+    return res
+
+
+# ---------------------------------------------------------------------------------------------
+# tensordot, dot (N-D), vdot, inner, outer
+# ---------------------------------------------------------------------------------------------
+
+
+def _labels(b: GraphBuilder, n: int, start: int = 0) -> str:
+    if start + n > len(_LETTERS):
+        raise Unconvertible("too many dimensions for one contraction", b.where)
+    return _LETTERS[start:start + n]
+
+
+def tensordot(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    """numpy.tensordot(a, b, axes=2): always an ndarray, 0-d included."""
+    names = ("a", "b", "axes")
+    p = dict(zip(names, args))
+    p.update(kwargs)
+    if set(p) - set(names) or "a" not in p or "b" not in p:
+        raise Unconvertible("numpy.tensordot() takes a, b and axes", b.where)
+    x, y = as_array(b, p["a"]), as_array(b, p["b"])
+    axes = static(b, p.get("axes", 2), "tensordot axes")
+    try:
+        if isinstance(axes, (int, np.integer)) and not isinstance(axes, bool):
+            n = int(axes)
+            xa, ya = list(range(x.ndim - n, x.ndim)), list(range(n))
+            if n < 0 or n > x.ndim or n > y.ndim:
+                raise ValueError("shape-mismatch for sum")
+        else:
+            xa, ya = ([axes_a] if isinstance(axes_a, (int, np.integer)) else list(axes_a)
+                      for axes_a in axes)
+            if len(xa) != len(ya):
+                raise ValueError("shape-mismatch for sum")
+            xa = [static_int(b, i, "an axis") % max(x.ndim, 1) for i in xa]
+            ya = [static_int(b, i, "an axis") % max(y.ndim, 1) for i in ya]
+        np.tensordot(_stand_in(x), _stand_in(y), (xa, ya))
+    except Unconvertible:
+        raise
+    except Exception as e:  # noqa: BLE001 (what NumPy raises)
+        raise Unconvertible(f"{type(e).__name__}: {e}", b.where) from None
+    if any(x.shape[i] != y.shape[j] for i, j in zip(xa, ya)):
+        raise Unconvertible("ValueError: shape-mismatch for sum", b.where)
+    lx = list(_labels(b, x.ndim))
+    ly = list(_labels(b, y.ndim, x.ndim))
+    for i, j in zip(xa, ya):
+        ly[j] = lx[i]
+    out = "".join(c for i, c in enumerate(lx) if i not in xa) + "".join(
+        c for j, c in enumerate(ly) if j not in ya)
+    return contract(b, [x, y], ["".join(lx), "".join(ly)], out)
+
+
+def dot_nd(b: GraphBuilder, x: Tensor, y: Tensor) -> Tensor:
+    """numpy.dot of N-D and M-D: the last axis of x with the second-to-last of y (the only
+    one when y is 1-D)."""
+    if x.shape[-1] != y.shape[-2 if y.ndim > 1 else -1]:
+        raise Unconvertible(f"ValueError: shapes {x.shape} and {y.shape} not aligned", b.where)
+    lx = _labels(b, x.ndim)
+    ly = list(_labels(b, y.ndim, x.ndim))
+    ly[-2 if y.ndim > 1 else -1] = lx[-1]
+    out = lx[:-1] + "".join(c for i, c in enumerate(ly) if c != lx[-1])
+    return scalar_if_0d(contract(b, [x, y], [lx, "".join(ly)], out))
+
+
+def vdot(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """numpy.vdot: the flattened arrays' dot product (no conjugation for real dtypes)."""
+    if kwargs or len(args) != 2:
+        raise Unconvertible("numpy.vdot() takes exactly two arguments", b.where)
+    x, y = (as_array(b, a) for a in args)
+    if x.spec.size != y.spec.size:
+        raise Unconvertible("ValueError: cannot reshape array, vectors have different lengths",
+                            b.where)
+    xf, yf = reshape_to(b, x, (x.spec.size,)), reshape_to(b, y, (y.spec.size,))
+    return scalar_if_0d(contract(b, [xf, yf], ["a", "a"], ""))
+
+
+def inner(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """numpy.inner: a sum over the last axes; a scalar operand multiplies."""
+    if kwargs or len(args) != 2:
+        raise Unconvertible("numpy.inner() takes exactly two arguments", b.where)
+    x, y = (as_array(b, a) for a in args)
+    if x.ndim == 0 or y.ndim == 0:
+        return apply(b, "multiply", [x, y])
+    if x.shape[-1] != y.shape[-1]:
+        raise Unconvertible("ValueError: shapes not aligned (inner)", b.where)
+    lx = _labels(b, x.ndim)
+    ly = _labels(b, y.ndim - 1, x.ndim) + lx[-1]
+    return scalar_if_0d(contract(b, [x, y], [lx, ly], lx[:-1] + ly[:-1]))
+
+
+def outer(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    """numpy.outer: the flattened operands' products, out[i, j] = a[i] * b[j]."""
+    if kwargs or len(args) != 2:
+        raise Unconvertible("numpy.outer(out=...) is not converted", b.where)
+    x, y = (as_array(b, a) for a in args)
+    xf, yf = reshape_to(b, x, (x.spec.size,)), reshape_to(b, y, (y.spec.size,))
+    return contract(b, [xf, yf], ["a", "b"], "ab")
+
+
+FUNCTIONS: dict[Any, Handler] = {
+    np.einsum: einsum, np.tensordot: tensordot, np.vdot: vdot, np.inner: inner,
+    np.outer: outer,
+}
 
 # ndarray methods of this family (bound to the array by methods.py).
 METHODS: dict[str, Handler] = {}

@@ -1,4 +1,5 @@
-"""Linear algebra: matmul and dot."""
+"""Linear algebra: numpy.matmul, numpy.dot (N-D operands contract as an einsum) and
+numpy.linalg.norm."""
 
 from __future__ import annotations
 
@@ -6,31 +7,140 @@ from typing import Any
 
 import numpy as np
 
+from ...dialects.types import is_float
 from ..builder import GraphBuilder
 from ..errors import Unconvertible
 from ..operators import apply
 from ..values import Tensor
-from .args import Handler, as_array, no_extra
+from .args import (Handler, as_array, axes_arg, bind, like_input, no_extra, scalar_if_0d, static,
+                   static_int)
+from .contractions import contract, dot_nd
+from .shapes import reshape_to
+
+
+def _two_operands(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any],
+                  fn: str) -> tuple[Tensor, Tensor]:
+    no_extra(b, kwargs, (), fn)
+    if len(args) != 2:
+        raise Unconvertible(f"{fn} with {len(args)} positional arguments is not converted",
+                            b.where)
+    x, y = (as_array(b, a) for a in args)
+    return x, y
 
 
 def matmul(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
-    no_extra(b, kwargs, (), "numpy.matmul")
-    x, y = (as_array(b, a) for a in args)
-    return apply(b, "matmul", [x, y])
+    """numpy.matmul in every rank combination (the matmul op: 1-D operands promoted and
+    squeezed, batch dims broadcast); 0-d operands raise as in NumPy."""
+    return apply(b, "matmul", list(_two_operands(b, args, kwargs, "numpy.matmul")))
 
 
 def dot(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
-    no_extra(b, kwargs, (), "numpy.dot")
-    x, y = (as_array(b, a) for a in args)
+    """numpy.dot: a scalar operand multiplies, up to 2-D it is matmul, N-D contracts the last
+    axis of x with the second-to-last of y. NumPy's result is always a new C-ordered array."""
+    x, y = _two_operands(b, args, kwargs, "numpy.dot")
     if x.ndim == 0 or y.ndim == 0:
         return apply(b, "multiply", [x, y])
     if x.ndim > 2 or y.ndim > 2:
-        raise Unconvertible("numpy.dot of arrays with more than 2 dimensions is not converted",
-                            b.where)
-    return apply(b, "matmul", [x, y])
+        return dot_nd(b, x, y)
+    out = apply(b, "matmul", [x, y])
+    out.c_order = True  # a result this call made: no one else holds it
+    return out
 
 
-FUNCTIONS: dict[Any, Handler] = {np.matmul: matmul, np.dot: dot}
+# ---------------------------------------------------------------------------------------------
+# numpy.linalg.norm: NumPy's own decomposition into reductions (its source, step by step)
+# ---------------------------------------------------------------------------------------------
+
+_SVD_ORDERS = (2, -2, "nuc")
+
+
+def norm(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """numpy.linalg.norm(x, ord, axis, keepdims): ints and bools become float64 first; vector
+    orders inf, -inf, 0, 1, 2 and p, matrix orders 1, -1, inf, -inf and 'fro'. The orders that
+    need singular values (2, -2 and 'nuc' of matrices) fall back."""
+    p = bind(b, "numpy.linalg.norm", args, kwargs, ("x", "ord", "axis", "keepdims"),
+             {"ord": None, "axis": None, "keepdims": False})
+    x = as_array(b, p["x"])
+    order, axis = static(b, p["ord"], "a norm order"), static(b, p["axis"], "an axis")
+    keep = bool(static(b, p["keepdims"], "keepdims"))
+    if not is_float(x.dtype):
+        x = b.emit("astype", [x], dtype=np.dtype(np.float64))
+    if axis is None and (order is None or (order in ("f", "fro") and x.ndim == 2)
+                         or (order == 2 and x.ndim == 1)):
+        flat = reshape_to(b, x, (x.spec.size,))
+        ret = apply(b, "sqrt", [contract(b, [flat, flat], ["a", "a"], "")])
+        return like_input(ret, reshape_to(b, ret, (1,) * x.ndim)) if keep else ret
+    if axis is None:
+        axis = tuple(range(x.ndim))
+    elif not isinstance(axis, tuple):
+        axis = (static_int(b, axis, "an axis"),)
+    if len(axis) == 1:
+        return _vector_norm(b, x, order, axes_arg(b, axis, x.ndim), keep)
+    if len(axis) != 2:
+        raise Unconvertible("ValueError: Improper number of dimensions to norm.", b.where)
+    row, col = (axes_arg(b, a, x.ndim)[0] for a in axis)
+    if row == col:
+        raise Unconvertible("ValueError: Duplicate axes given.", b.where)
+    if order in _SVD_ORDERS:
+        raise Unconvertible(f"numpy.linalg.norm(ord={order!r}) of matrices needs singular "
+                            "values, which are not converted", b.where)
+    ret = _matrix_norm(b, x, order, row, col)
+    if keep:
+        shape = list(x.shape)
+        shape[row] = shape[col] = 1
+        ret = like_input(ret, reshape_to(b, ret, tuple(shape)))
+    return ret
+
+
+def _sum(b: GraphBuilder, x: Tensor, axes: tuple[int, ...], keep: bool = False) -> Tensor:
+    return scalar_if_0d(b.emit("sum", [x], axes=axes, keepdims=keep))
+
+
+def _extreme(b: GraphBuilder, x: Tensor, op: str, axes: tuple[int, ...], keep: bool) -> Tensor:
+    """max (with NumPy's initial=0: an empty axis gives 0) or min of the non-negative x."""
+    if op == "max" and any(x.shape[a] == 0 for a in axes):
+        shape = tuple(1 if i in axes else d for i, d in enumerate(x.shape)) if keep else tuple(
+            d for i, d in enumerate(x.shape) if i not in axes)
+        return scalar_if_0d(b.emit("full", [], shape=shape, dtype=x.dtype, value=0))
+    return scalar_if_0d(b.emit(op, [x], axes=axes, keepdims=keep))
+
+
+def _vector_norm(b: GraphBuilder, x: Tensor, order: Any, axes: tuple[int, ...],
+                 keep: bool) -> Tensor:
+    if order == np.inf:
+        return _extreme(b, apply(b, "absolute", [x]), "max", axes, keep)
+    if order == -np.inf:
+        return _extreme(b, apply(b, "absolute", [x]), "min", axes, keep)
+    if order == 0:
+        nonzero = b.emit("astype", [apply(b, "not_equal", [x, 0])], dtype=x.dtype)
+        return _sum(b, nonzero, axes, keep)
+    if order == 1:
+        return _sum(b, apply(b, "absolute", [x]), axes, keep)
+    if order is None or order == 2:
+        return apply(b, "sqrt", [_sum(b, apply(b, "multiply", [x, x]), axes, keep)])
+    if isinstance(order, str):
+        raise Unconvertible(f"ValueError: Invalid norm order '{order}' for vectors", b.where)
+    if not isinstance(order, (int, float, np.integer, np.floating)) or isinstance(order, bool):
+        raise Unconvertible("numpy.linalg.norm with this order is not converted", b.where)
+    powered = apply(b, "power", [apply(b, "absolute", [x]), float(order)])
+    ret = _sum(b, powered, axes, keep)
+    return apply(b, "power", [ret, np.reciprocal(float(order), dtype=ret.dtype)])
+
+
+def _matrix_norm(b: GraphBuilder, x: Tensor, order: Any, row: int, col: int) -> Tensor:
+    if order in (None, "fro", "f"):
+        return apply(b, "sqrt", [_sum(b, apply(b, "multiply", [x, x]), tuple(sorted((row, col))))])
+    if order not in (1, -1, np.inf, -np.inf):
+        raise Unconvertible("ValueError: Invalid norm order for matrices.", b.where)
+    absx = apply(b, "absolute", [x])
+    if order in (1, -1):  # column sums, then their max / min
+        col -= col > row
+        return _extreme(b, _sum(b, absx, (row,)), "max" if order == 1 else "min", (col,), False)
+    row -= row > col
+    return _extreme(b, _sum(b, absx, (col,)), "max" if order == np.inf else "min", (row,), False)
+
+
+FUNCTIONS: dict[Any, Handler] = {np.matmul: matmul, np.dot: dot, np.linalg.norm: norm}
 
 # ndarray methods of this family (bound to the array by methods.py).
 METHODS: dict[str, Handler] = {}
