@@ -1,12 +1,142 @@
-"""Sorting and selection: sort, argsort, partition, argpartition, searchsorted, unique."""
+"""Sorting and selection: sort, argsort, searchsorted, ndarray.sort; partition, argpartition and
+unique stop the conversion with their reasons.
+
+The sort ops order NaN last and keep ties in their original order (NumPy's kind='stable').
+`np.sort` of any kind gives the same values. `np.argsort` with kind='stable'/'mergesort' (or
+stable=True) is exactly the op; NumPy's default kinds (quicksort, heapsort) leave the order of
+ties to the implementation, so there the graph guards that the sorted values have no ties --
+then every correct sort gives the same permutation -- and a call with ties runs as plain Python.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .args import Handler
+import numpy as np
 
-FUNCTIONS: dict[Any, Handler] = {}
+from ...dialects.types import is_float
+from ..builder import GraphBuilder
+from ..errors import Unconvertible
+from ..heap import write
+from ..operators import guard_all, logical
+from ..values import ARRAY, Tensor
+from .args import Handler, as_array, axes_arg, bind, scalar_if_0d, static
+from .scans import slice_axis
+from .selection import take
+
+_SORT_ARGS = ("a", "axis", "kind", "order")
+_SORT_DEFAULTS = {"axis": -1, "kind": None, "order": None, "stable": None}
+_KINDS = (None, "quicksort", "mergesort", "heapsort", "stable")
+
+
+def _sort_args(b: GraphBuilder, fn: str, args: list[Any],
+               kwargs: dict[str, Any]) -> tuple[Tensor, int, bool]:
+    """(array, axis, stable requested) of a sort call; axis=None sorts the flattened array."""
+    p = bind(b, fn, args, kwargs, (*_SORT_ARGS, "stable"), _SORT_DEFAULTS)
+    if p["order"] is not None:
+        raise Unconvertible(f"{fn}(order=...) sorts structured arrays: not converted", b.where)
+    kind, stable = static(b, p["kind"], "kind"), static(b, p["stable"], "stable")
+    if kind not in _KINDS:
+        raise Unconvertible(f"{fn}(kind={kind!r}) is not a sort kind", b.where)
+    if kind is not None and stable is not None:
+        raise Unconvertible(f"ValueError: {fn}() got both kind and stable", b.where)
+    a = as_array(b, p["a"])
+    axis = static(b, p["axis"], "an axis")
+    if axis is None:
+        a, axis = b.emit("reshape", [a], copy=True, shape=(a.spec.size,)), 0
+    if a.ndim == 0 or isinstance(axis, (tuple, list)):
+        raise Unconvertible(f"{fn} needs one axis of an array with dimensions", b.where)
+    (axis,) = axes_arg(b, axis, a.ndim)
+    return a, axis, bool(stable) or kind in ("stable", "mergesort")
+
+
+def guard_no_ties(b: GraphBuilder, values: Tensor, axis: int, why: str) -> None:
+    """Guard that sorted `values` hold no two equal neighbours along `axis` (two NaNs are
+    equal in sort order; so are 0.0 and -0.0)."""
+    n = values.shape[axis]
+    if n < 2:
+        return
+    hi, lo = slice_axis(b, values, axis, 1, n - 1), slice_axis(b, values, axis, 0, n - 1)
+    tie = b.emit("equal", [hi, lo])
+    if is_float(values.dtype):
+        tie = logical(b, "logical_or", tie,
+                      logical(b, "logical_and", b.emit("isnan", [hi]), b.emit("isnan", [lo])))
+    guard_all(b, b.emit("logical_not", [tie]), "value", why)
+
+
+def sort(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    a, axis, _ = _sort_args(b, "numpy.sort", args, kwargs)
+    return b.emit("sort", [a], axis=axis)
+
+
+def argsort(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    a, axis, stable = _sort_args(b, "numpy.argsort", args, kwargs)
+    if not stable:
+        guard_no_ties(b, b.emit("sort", [a], axis=axis), axis,
+                      "the values argsort orders have no ties (NumPy's default sort kinds "
+                      "order ties by their implementation)")
+    return b.emit("argsort", [a], axis=axis)
+
+
+def sort_method(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> None:
+    """x.sort(axis=-1, kind, order, stable): sorts in place (arrays this graph made only; a
+    write to the caller's array stops the conversion, as every such write does)."""
+    if "axis" in kwargs and static(b, kwargs["axis"], "an axis") is None:
+        raise Unconvertible("ndarray.sort(axis=None) is not allowed", b.where)
+    target = args[0]
+    if target.kind != ARRAY:
+        raise Unconvertible("sort() of a NumPy scalar", b.where)
+    a, axis, _ = _sort_args(b, "ndarray.sort", args, kwargs)
+    write(b, target, b.emit("sort", [a], axis=axis))
+
+
+def searchsorted(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    """numpy.searchsorted(a, v, side, sorter): a and v compared in their common dtype (Python
+    scalars as int64/float64, as NumPy does); the graph guards that `a` (taken through
+    `sorter`) is sorted, where NumPy's binary search and the op's count agree."""
+    p = bind(b, "numpy.searchsorted", args, kwargs, ("a", "v", "side", "sorter"),
+             {"side": "left", "sorter": None})
+    side = static(b, p["side"], "side")
+    if side not in ("left", "right"):
+        raise Unconvertible(f"ValueError: side must be 'left' or 'right' (got {side!r})",
+                            b.where)
+    a, v = as_array(b, p["a"]), as_array(b, p["v"])
+    if a.ndim != 1:
+        raise Unconvertible("ValueError: searchsorted needs a 1-d array to search", b.where)
+    if p["sorter"] is not None:
+        a = take(b, [a, p["sorter"]], {})
+        if a.ndim != 1:
+            raise Unconvertible("ValueError: sorter must be 1-d like a", b.where)
+    dt = np.result_type(a.dtype, v.dtype)
+    a = b.emit("astype", [a], dtype=dt) if a.dtype != dt else a
+    v = b.emit("astype", [v], dtype=dt) if v.dtype != dt else v
+    b.guard(b.emit("is_sorted", [a]), "value",
+            "the array searchsorted searches is sorted (NumPy's binary search gives "
+            "implementation-defined positions otherwise)")
+    return scalar_if_0d(b.emit("searchsorted", [a, v], right=side == "right"))
+
+
+def _refuse(reason: str) -> Handler:
+    def handler(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        raise Unconvertible(reason, b.where)
+
+    return handler
+
+
+_PARTITION = ("{}: the order NumPy leaves around the k-th element is implementation-defined, "
+              "so a graph cannot promise NumPy's exact result")
+_UNIQUE = "numpy.unique: the size of its result depends on the array's values"
+
+FUNCTIONS: dict[Any, Handler] = {
+    np.sort: sort, np.argsort: argsort, np.searchsorted: searchsorted,
+    np.partition: _refuse(_PARTITION.format("numpy.partition")),
+    np.argpartition: _refuse(_PARTITION.format("numpy.argpartition")),
+    np.unique: _refuse(_UNIQUE),
+}
 
 # ndarray methods of this family (bound to the array by methods.py).
-METHODS: dict[str, Handler] = {}
+METHODS: dict[str, Handler] = {
+    "argsort": argsort, "sort": sort_method, "searchsorted": searchsorted,
+    "partition": _refuse(_PARTITION.format("ndarray.partition")),
+    "argpartition": _refuse(_PARTITION.format("ndarray.argpartition")),
+}
