@@ -7,6 +7,8 @@ and what was expected, so a failed guard prints as a readable sentence.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,16 +142,6 @@ def _class_lookup(cls: type, attr: str) -> Any:
 # Guards
 # ---------------------------------------------------------------------------------------------
 
-MISSING = object()
-
-
-def _fetch(source: Source, frame: Frame) -> Any:
-    try:
-        return source.get(frame)
-    except (LookupError, AttributeError, TypeError):
-        return MISSING
-
-
 @dataclass(frozen=True)
 class Guard:
     """A host-side check on one source.
@@ -167,32 +159,17 @@ class Guard:
     where: str = ""
 
     def check(self, frame: Frame) -> bool:
-        v = _fetch(self.source, frame)
-        if v is MISSING:
+        """Whether the guard holds for this call (False where its source cannot be read)."""
+        try:
+            return bool(self.compiled(frame))
+        except CHECK_FAILURES:
             return False
-        if self.kind == "array":
-            shape, dtype, c_order = self.expected
-            return (type(v) is np.ndarray and v.shape == shape and v.dtype == dtype
-                    and v.flags.c_contiguous == c_order)
-        if self.kind == "type":
-            return type(v) is self.expected
-        if self.kind == "value":
-            return type(v) is type(self.expected) and (
-                v == self.expected or (v != v and self.expected != self.expected))  # NaN
-        if self.kind == "identity":
-            return v is self.expected
-        if self.kind == "method":
-            return getattr(v, "__func__", None) is self.expected
-        if self.kind == "len":
-            return len(v) == self.expected
-        if self.kind == "same":  # `v is other` gave `expected[1]`
-            other = _fetch(self.expected[0], frame)
-            return other is not MISSING and (v is other) == self.expected[1]
-        if self.kind == "has":  # `key in v` gave `expected[1]`
-            return (self.expected[0] in v) == self.expected[1]
-        if self.kind == "keys":
-            return type(v) is dict and tuple(v) == self.expected
-        raise ValueError(f"unknown guard kind {self.kind}")
+
+    @functools.cached_property
+    def compiled(self) -> Callable[[Frame], bool]:
+        """The check as one closure specialised to its kind; it may raise CHECK_FAILURES
+        where the value does not fit (runtime/plan.py runs many of them in one try)."""
+        return compile_check(self)
 
     def describe(self) -> str:
         if self.kind == "array":
@@ -223,3 +200,60 @@ def _name_of(obj: Any) -> str:
         return f"module {obj.__name__}"
     name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
     return f"{name}" if name else repr(obj)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks as closures: each guard's semantics, written once
+# ---------------------------------------------------------------------------------------------
+
+CHECK_FAILURES = (LookupError, AttributeError, TypeError, ValueError)
+
+
+def getter(source: Source) -> Callable[[Frame], Any]:
+    """A closure that evaluates `source` against a frame (what `source.get` does)."""
+    if type(source) is Param:
+        name = source.name
+        return lambda frame: frame.params[name]
+    if type(source) is AttrOf:
+        base, attr = getter(source.base), source.attr
+        return lambda frame: getattr(base(frame), attr)
+    if type(source) is ItemOf:
+        base, key = getter(source.base), source.key
+        return lambda frame: base(frame)[key]
+    if type(source) is GlobalVar:
+        name, scope = source.name, source.scope
+        return lambda frame: frame.functions[scope].__globals__[name]
+    return source.get
+
+
+def compile_check(guard: Guard) -> Callable[[Frame], bool]:
+    """`guard`'s check (see Guard's kinds) specialised to its kind."""
+    get, kind, expected = getter(guard.source), guard.kind, guard.expected
+    if kind == "array":
+        shape, dtype, c_order = expected
+        dtype = np.dtype(dtype)
+        ndarray = np.ndarray
+        return lambda f: (type(v := get(f)) is ndarray and v.shape == shape
+                          and v.dtype == dtype and v.flags.c_contiguous == c_order)
+    if kind == "type":
+        return lambda f: type(get(f)) is expected
+    if kind == "value":
+        want = type(expected)
+        if expected != expected:  # NaN: a NaN speculated equal to itself
+            return lambda f: type(v := get(f)) is want and v != v
+        return lambda f: type(v := get(f)) is want and v == expected
+    if kind == "identity":
+        return lambda f: get(f) is expected
+    if kind == "method":
+        return lambda f: getattr(get(f), "__func__", None) is expected
+    if kind == "len":
+        return lambda f: len(get(f)) == expected
+    if kind == "same":  # `v is other` gave `expected[1]`
+        other, same = getter(expected[0]), expected[1]
+        return lambda f: (get(f) is other(f)) == same
+    if kind == "has":  # `key in v` gave `expected[1]`
+        key, present = expected
+        return lambda f: (key in get(f)) == present
+    if kind == "keys":
+        return lambda f: type(v := get(f)) is dict and tuple(v) == expected
+    raise ValueError(f"unknown guard kind {kind}")

@@ -35,7 +35,7 @@ import numpy as np
 from iree.compiler import ir
 
 from ..frontend.convert import ConvertedGraph
-from ..frontend.sources import Frame, Param
+from ..frontend.sources import Frame, Param, getter
 from ..frontend.values import ARRAY
 from ..passes import lower_to_iree_input
 from .compiler import NARROW_DISPATCH_FLAGS, CompiledModule, CompileError, compile_ir
@@ -130,7 +130,7 @@ class CompiledGraph:
         c = self.converted
         self.matches = plan.all_hold(c.entry_guards)
         self.failed_assumption = plan.first_failing(c.assumptions)
-        self._getters = [plan.getter(inp.source) for inp in c.inputs]
+        self._getters = [getter(inp.source) for inp in c.inputs]
         self._dtypes = [inp.spec.dtype for inp in c.inputs]
         self._build = plan.builder(c.output_template, c.output_kinds)
         kinds = c.output_kinds
