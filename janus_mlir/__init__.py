@@ -7,7 +7,7 @@
         return np.tanh(x @ W + b)
 """
 
-from .api import JanusFunction, Stats, compile  # noqa: A004
+from .api import JanusFunction, Stats, compile, explain  # noqa: A004
 
-__all__ = ["JanusFunction", "Stats", "compile"]
+__all__ = ["JanusFunction", "Stats", "compile", "explain"]
 __version__ = "0.1.0"

@@ -331,3 +331,19 @@ def test_a_value_that_raises_while_profiling_does_not_block_later_graphs():
     for a in (400.0, 2.0, 3.0, 2.0, 400.0, 1.0):
         check(f, x, a)  # 10.0 ** 400.0 raises OverflowError in the plain call too
     assert f.stats.graph_calls >= 3, f.reasons
+
+
+def test_explain_recompilations_and_structured_reasons(capsys):
+    f = jm.compile(scale)
+    x = uniform(8)
+    for alpha in (2.0, 2.0, 3.0, 4.0):
+        check(f, x, alpha)
+    assert f.stats.compilations == 2 and f.stats.recompilations == 1
+    fallback = next(r for r in f.reasons if r.kind == "fallback")
+    assert fallback.where.endswith(f"test_compile_basic.py:{scale.__code__.co_firstlineno}")
+    assert "alpha == 2.0" in fallback.detail and str(fallback).startswith("fallback: ")
+    jm.explain(f)
+    out = capsys.readouterr().out
+    assert "2 compilations (1 recompilations)" in out
+    assert "assumes:" in out or "signature:" in out
+    assert "fallback:" in out

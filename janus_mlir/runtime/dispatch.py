@@ -32,6 +32,7 @@ from ..speculation.profile import Profile, instrument
 from .compiler import CompileError
 from .graph import CompiledGraph, DeviceUnavailable
 from .module import CannotRun, GuardFailure
+from .reasons import Reason
 from .targets import Target, get_target
 
 log = logging.getLogger("janus_mlir")
@@ -50,6 +51,7 @@ class Stats:
     imperative_calls: int = 0
     fallbacks: int = 0
     compilations: int = 0
+    recompilations: int = 0  # compilations after the first: a new signature or a relaxation
 
 
 @dataclass
@@ -150,7 +152,7 @@ class JanusFunction:
         """A speculated branch went the other way: run as plain Python; the next conversion
         no longer speculates on that site."""
         self.stats.fallbacks += 1
-        self._note(f"fallback: {reason}")
+        self._note("fallback", reason)
         self.graphs.remove(graph)
         profile = self._profile_for(params)
         profile.policy.unspeculated.add(site)
@@ -167,7 +169,7 @@ class JanusFunction:
         The new graph is converted before the plain call runs, so it sees the heap as the call
         began (conversion runs no user code), and compiled after it."""
         self.stats.fallbacks += 1
-        self._note(f"fallback: {reason}")
+        self._note("fallback", reason)
         if failed is None:
             return self._imperative(args, kwargs)
         relax = failed.source
@@ -178,7 +180,7 @@ class JanusFunction:
         if failed.kind != "value" and failures >= MAX_ASSUMPTION_FAILURES:
             profile.unconvertible = (f"{relax} changed on {failures} calls; it is no longer "
                                      "speculated on and the function runs as plain Python")
-            self._note(profile.unconvertible)
+            self._note("not converted", profile.unconvertible)
         else:
             scalar = failed.kind == "value"
             if scalar:  # a speculated Python value changed: make it a run-time input
@@ -224,10 +226,10 @@ class JanusFunction:
             except NeedsProfile as e:
                 profile.extra_profiles += 1
                 if profile.extra_profiles <= MAX_PROFILE_CALLS:  # the next call tries again
-                    self._note(f"profiling one more call: {e}")
+                    self._note("profiling", f"one more call: {e}")
                     return None
                 profile.unconvertible = str(e)
-                self._note(f"not converted: {e}")
+                self._note("not converted", str(e))
                 return None
             except NeedsStatic as e:
                 profile.policy.dynamic.discard(e.source)
@@ -248,15 +250,15 @@ class JanusFunction:
                     relaxed = speculated[0]
                     continue
                 profile.unconvertible = str(e)
-                self._note(f"not converted: {e}")
+                self._note("not converted", str(e))
                 return None
             except Exception as e:  # a janus bug must not change what the user's code does
                 profile.unconvertible = f"internal error: {type(e).__name__}: {e}"
-                self._note(profile.unconvertible)
+                self._note("internal error", f"{type(e).__name__}: {e}")
                 log.debug("janus internal error", exc_info=True)
                 return None
         profile.unconvertible = "too many values needed as constants"
-        self._note(profile.unconvertible)
+        self._note("not converted", profile.unconvertible)
         return None
 
     def _compile(self, converted: ConvertedGraph, profile: _Signature) -> None:
@@ -264,21 +266,43 @@ class JanusFunction:
             graph = CompiledGraph(converted, self.target, f"{self.fn.__name__}_{len(self.graphs)}")
         except (CompileError, DeviceUnavailable) as e:
             profile.unconvertible = f"{type(e).__name__}: {e}"
-            self._note(profile.unconvertible)
+            self._note("not compiled", profile.unconvertible)
             return
         except Exception as e:  # a janus bug must not change what the user's code does
             profile.unconvertible = f"internal error: {type(e).__name__}: {e}"
-            self._note(profile.unconvertible)
+            self._note("internal error", f"{type(e).__name__}: {e}")
             log.debug("janus internal error", exc_info=True)
             return
+        if self.stats.compilations:
+            self.stats.recompilations += 1
+            self._note("recompilation", f"graph {graph.name} for this call's signature and "
+                       "assumptions")
         self.stats.compilations += 1
         self.graphs.append(graph)
         _dump(graph)
 
-    def _note(self, reason: str) -> None:
+    def _note(self, kind: str, detail: str) -> None:
+        reason = Reason(kind, detail)
         self.reasons.append(reason)
         del self.reasons[:-100]
         log.info("%s: %s", self.fn.__qualname__, reason)
+
+    def explain(self) -> None:
+        """Print, per graph, its signature and assumptions, then every fallback, refusal and
+        recompilation with its reason (also `janus_mlir.explain(fn)`)."""
+        print(self.explanation())
+
+    def explanation(self) -> str:
+        s = self.stats
+        lines = [f"{self.fn.__qualname__}: {s.calls} calls, {s.graph_calls} answered by a graph, "
+                 f"{s.imperative_calls} as plain Python ({s.fallbacks} fallbacks); "
+                 f"{s.compilations} compilations ({s.recompilations} recompilations)"]
+        for graph in self.graphs:
+            lines.append(f"  graph {graph.name}:")
+            lines += [f"    signature: {g}" for g in graph.signature]
+            lines += [f"    assumes: {a}" for a in graph.assumptions]
+        lines += [f"  {r}" for r in self.reasons]
+        return "\n".join(lines)
 
 
 def _signature_key(params: dict[str, Any]) -> tuple:
