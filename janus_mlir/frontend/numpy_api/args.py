@@ -120,3 +120,14 @@ def as_array(b: GraphBuilder, v: Any) -> Tensor:
             return stack(b, [list(v)], {})
         return b.constant(np.asarray(v), ARRAY)
     return lift(b, np.asarray(v) if is_py_scalar(v) else v)
+
+
+def refuse(reason: str) -> Handler:
+    """A handler for a NumPy function janus recognises but does not convert: the call runs as
+    plain Python with `reason` (marked `refuses`, so lists of what is converted leave it out)."""
+
+    def handler(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        raise Unconvertible(reason, b.where)
+
+    handler.refuses = True  # type: ignore[attr-defined]
+    return handler

@@ -20,7 +20,7 @@ from ..builder import GraphBuilder
 from ..errors import Unconvertible
 from ..operators import cast_weak, loop_dtypes
 from ..values import ARRAY, Tensor, is_tensor
-from .args import Handler, as_array, bind, static
+from .args import Handler, as_array, bind, refuse, static
 
 # ufunc.at: the scatter mode of each ufunc, and whether the updates are negated first
 # (a - b is a + (-b) exactly, in IEEE floats and in wrapping ints).
@@ -153,11 +153,8 @@ def _at_updates(b: GraphBuilder, ufunc: np.ufunc, a: Tensor, value: Any,
 
 
 def _data_dependent(fn: str) -> Handler:
-    def handler(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        raise Unconvertible(f"{fn} returns as many indices as there are nonzero elements (a "
-                            "data-dependent shape): not converted", b.where)
-
-    return handler
+    return refuse(f"{fn} returns as many indices as there are nonzero elements (a "
+                  "data-dependent shape): not converted")
 
 
 FUNCTIONS: dict[Any, Handler] = {

@@ -118,6 +118,7 @@ def _method(name: str, fn: Handler) -> Handler:
         out = fn(b, args, kwargs)
         return like_input(args[0], out) if is_tensor(out) else out
 
+    handler.refuses = getattr(fn, "refuses", False)  # type: ignore[attr-defined]
     return handler
 
 

@@ -20,7 +20,7 @@ from ..errors import Unconvertible
 from ..heap import write
 from ..operators import guard_all, logical
 from ..values import ARRAY, Tensor
-from .args import Handler, as_array, axes_arg, bind, scalar_if_0d, static
+from .args import Handler, as_array, axes_arg, bind, refuse, scalar_if_0d, static
 from .scans import slice_axis
 from .selection import take
 
@@ -116,27 +116,20 @@ def searchsorted(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Te
     return scalar_if_0d(b.emit("searchsorted", [a, v], right=side == "right"))
 
 
-def _refuse(reason: str) -> Handler:
-    def handler(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        raise Unconvertible(reason, b.where)
-
-    return handler
-
-
 _PARTITION = ("{}: the order NumPy leaves around the k-th element is implementation-defined, "
               "so a graph cannot promise NumPy's exact result")
 _UNIQUE = "numpy.unique: the size of its result depends on the array's values"
 
 FUNCTIONS: dict[Any, Handler] = {
     np.sort: sort, np.argsort: argsort, np.searchsorted: searchsorted,
-    np.partition: _refuse(_PARTITION.format("numpy.partition")),
-    np.argpartition: _refuse(_PARTITION.format("numpy.argpartition")),
-    np.unique: _refuse(_UNIQUE),
+    np.partition: refuse(_PARTITION.format("numpy.partition")),
+    np.argpartition: refuse(_PARTITION.format("numpy.argpartition")),
+    np.unique: refuse(_UNIQUE),
 }
 
 # ndarray methods of this family (bound to the array by methods.py).
 METHODS: dict[str, Handler] = {
     "argsort": argsort, "sort": sort_method, "searchsorted": searchsorted,
-    "partition": _refuse(_PARTITION.format("ndarray.partition")),
-    "argpartition": _refuse(_PARTITION.format("ndarray.argpartition")),
+    "partition": refuse(_PARTITION.format("ndarray.partition")),
+    "argpartition": refuse(_PARTITION.format("ndarray.argpartition")),
 }
