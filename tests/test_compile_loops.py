@@ -152,3 +152,33 @@ def test_a_data_dependent_while_runs_as_plain_python():
     for _ in range(2):
         check(f, X + 1)
     assert f.stats.graph_calls == 0
+
+
+def local_items(x):
+    pieces = [x * 1, x * 2]
+    pieces[1] -= 5  # in place on the array, and the element rebound
+    pieces[0] = pieces[0] + 1
+    d = {"a": x}
+    d["b"] = d["a"] * 3
+    d["a"] += 1  # in place: x is the caller's array -> plain Python
+    return pieces, d
+
+
+def local_items_fresh(x):
+    pieces = [x * 1, x * 2]
+    alias = pieces[1]
+    pieces[1] -= 5
+    counts = [0, 0]
+    counts[1] += 2
+    return pieces, alias, counts
+
+
+def test_item_assignment_into_lists_and_dicts_the_function_built():
+    f = jm.compile(local_items_fresh)
+    for _ in range(3):
+        check(f, X)
+    assert stats(f) == (3, 2, 1, 0, 1), f.reasons
+    g = jm.compile(local_items)
+    for _ in range(3):
+        check(g, X.copy())
+    assert g.stats.graph_calls == 0

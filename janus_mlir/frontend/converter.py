@@ -157,6 +157,9 @@ class FunctionConverter(ast.NodeVisitor):
                             "converted yet")
         elif isinstance(target, ast.Subscript):
             base = self.visit(target.value)
+            if type(base) in (list, dict):  # a container this function built: local
+                self._store_item(base, self.visit(target.slice), value)
+                return
             if not (is_tensor(base) and base.kind == ARRAY):
                 raise self.fail("item assignment to a container (a heap write) is not "
                                 "converted yet")
@@ -170,12 +173,34 @@ class FunctionConverter(ast.NodeVisitor):
             raise self.fail(f"cannot unpack {len(items)} values into {n} targets")
         return items
 
+    def _store_item(self, container: list | dict, key: Any, value: Any) -> None:
+        """`lst[i] = v` / `d[k] = v` on a list or dict the function built (no heap write)."""
+        if not is_plain(key) or isinstance(key, slice):
+            raise self.fail("item assignment with this key is not converted")
+        try:
+            container[key] = value
+        except (IndexError, TypeError) as e:
+            raise self.fail(f"{type(e).__name__}: {e}") from None
+
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         if isinstance(node.target, ast.Subscript):
             base = self.visit(node.target.value)
             if is_tensor(base) and base.kind == ARRAY:
                 key = self.visit(node.target.slice)
                 return setitem.aug_setitem(self, base, key, type(node.op), node.value)
+            if type(base) in (list, dict):  # `pieces[1] -= 5` on a local list
+                key = self.visit(node.target.slice)
+                if not is_plain(key) or isinstance(key, slice):
+                    raise self.fail("item assignment with this key is not converted")
+                try:
+                    old = base[key]
+                except (IndexError, KeyError, TypeError) as e:
+                    raise self.fail(f"{type(e).__name__}: {e}") from None
+                rhs = self.visit(node.value)
+                op_name, py_op = BINOPS[type(node.op)]
+                new = (self.inplace(old, op_name, rhs) if is_tensor(old) and old.kind == ARRAY
+                       else apply(self.b, op_name, [old, rhs], static_fn=py_op))
+                return self._store_item(base, key, new)
         if not isinstance(node.target, ast.Name):
             raise self.fail("augmented assignment to an attribute or item (a heap write) is "
                             "not converted yet")
