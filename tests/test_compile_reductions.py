@@ -322,3 +322,19 @@ def gathered_then_reduced(x):
 
 def test_sorted_and_gathered_values_feed_reductions() -> None:
     converted(gathered_then_reduced, F32)
+
+
+def float_extrema(x):
+    return x.max(), x.min(), x.max(axis=0), x.min(axis=1), np.amax(x, axis=0, keepdims=True)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_float_max_min_over_integer_keys_keep_numpys_nan_zero_and_inf(dtype):
+    """max/min reduce order-preserving integer keys: NaN still wins, -0.0 < +0.0, infs stay."""
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((37, 300)).astype(dtype)
+    f = jm.compile(float_extrema)
+    for v in (x, np.where(x > 1.5, np.nan, x), -np.abs(x), np.where(x > 0, -0.0, 0.0),
+              np.full(x.shape, -np.inf), np.full(x.shape, np.inf)):
+        check(f, v.astype(dtype))
+    assert f.stats.graph_calls == 5, f.reasons
