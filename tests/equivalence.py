@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import importlib.util
 import io
+import itertools
 import random
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -159,3 +163,26 @@ def _close(got: np.ndarray, want: np.ndarray, path: str, scale: float = 0.0) -> 
 def stats(fn: jm.JanusFunction) -> tuple[int, int, int, int, int]:
     s = fn.stats
     return (s.calls, s.graph_calls, s.imperative_calls, s.fallbacks, s.compilations)
+
+
+_modules = itertools.count()
+
+
+def load_source(tmp_path: Path, source: str, header: str = "import numpy as np\n\n\n"
+                ) -> ModuleType:
+    """A module written from `source` into a file (the converter reads functions' source)."""
+    path = tmp_path / f"case_{next(_modules)}.py"
+    path.write_text(header + source)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def converted(fn: Any, *args: Any) -> jm.JanusFunction:
+    """`fn` compiled and checked on two calls; the second must be answered by the graph."""
+    f = jm.compile(fn)
+    check(f, *args)
+    check(f, *args)
+    assert f.stats.graph_calls == 1, f.reasons
+    return f

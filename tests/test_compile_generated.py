@@ -20,7 +20,6 @@ Each program is real Python source (written to a file so the converter can read 
 from __future__ import annotations
 
 import copy
-import importlib.util
 import itertools
 import os
 import random
@@ -38,7 +37,7 @@ from hypothesis import strategies as st
 
 import janus_mlir as jm
 
-from .equivalence import aliasing, assert_same, check, run_captured
+from .equivalence import aliasing, assert_same, check, load_source, run_captured
 
 # Statements over names of shape (R, C) -> a new (R, C) value; `{a}`/`{b}` are earlier names.
 STEPS = [
@@ -53,12 +52,7 @@ _counter = itertools.count()
 
 
 def load(source: str, tmp_path: Path) -> Any:
-    path = tmp_path / f"generated_{next(_counter)}.py"
-    path.write_text(source)
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.generated
+    return load_source(tmp_path, source, header="").generated
 
 
 def program(steps: list[tuple[int, int, int]], tmp_path: Path) -> Any:

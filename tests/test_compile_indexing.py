@@ -13,18 +13,10 @@ import pytest
 
 import janus_mlir as jm
 
-from .equivalence import check
+from .equivalence import check, converted
 
 X4 = np.arange(6 * 7 * 8 * 9, dtype=np.float32).reshape(6, 7, 8, 9)
 A = np.arange(20, dtype=np.float32).reshape(4, 5)
-
-
-def _graph(fn, *args) -> jm.JanusFunction:
-    f = jm.compile(fn)
-    check(f, *args)
-    check(f, *args)
-    assert f.stats.graph_calls == 1, f.reasons
-    return f
 
 
 def _reasons(f: jm.JanusFunction) -> str:
@@ -45,7 +37,7 @@ def test_advanced_subscripts_follow_numpys_placement(dtype) -> None:
     first; integers count as advanced indices next to arrays (`x[0, :, i]` is (2, 7, 9))."""
     i = np.array([0, -1], dtype=dtype)
     j = np.array([[1], [2], [3]], dtype=dtype)
-    _graph(advanced, X4, i, j, 3)
+    converted(advanced, X4, i, j, 3)
 
 
 def test_out_of_range_indices_raise_numpys_index_error() -> None:
@@ -78,7 +70,7 @@ def item_assignment(a, i, m):
 
 
 def test_item_assignment_with_advanced_indices_and_masks() -> None:
-    _graph(item_assignment, A, np.array([3, -1]), A > 7)
+    converted(item_assignment, A, np.array([3, -1]), A > 7)
 
 
 def test_writes_into_caller_arrays_fall_back_with_a_reason() -> None:
@@ -114,7 +106,7 @@ def scatters(x, ids, k):
 def test_ufunc_at_accumulates_duplicates_and_along_axis_functions() -> None:
     rng = np.random.default_rng(0)
     x = rng.standard_normal((6, 4)).astype(np.float32)
-    _graph(scatters, x, np.array([1, 1, 3, 0, 1, -1]), rng.integers(0, 4, (6, 2)))
+    converted(scatters, x, np.array([1, 1, 3, 0, 1, -1]), rng.integers(0, 4, (6, 2)))
 
 
 def embedding_grad(ids, g, w):
@@ -131,7 +123,7 @@ def test_embedding_gradient_with_duplicate_ids() -> None:
     w = rng.standard_normal((50, 16)).astype(np.float32)
     ids = rng.integers(0, 50, 300)
     g = rng.standard_normal((300, 16)).astype(np.float32)
-    _graph(embedding_grad, ids, g, w)
+    converted(embedding_grad, ids, g, w)
 
 
 def masked(x):
@@ -188,11 +180,11 @@ def test_run_time_integer_index_of_a_graph_array_keeps_numpys_aliasing() -> None
         return y[n] + y[n, 1:].sum()
 
     x = A.copy()
-    for fn, converted in ((row_write, False), (row_read, True)):
+    for fn, compiles in ((row_write, False), (row_read, True)):
         f = jm.compile(fn)
         for n in (1, 1, 2, 2, 3, 3, 0):
             check(f, x, n)
-        assert (f.stats.graph_calls >= 3) is converted, f.reasons
+        assert (f.stats.graph_calls >= 3) is compiles, f.reasons
 
 
 def scalar_scatters(x, n, ids):
@@ -225,5 +217,5 @@ def test_scatter_add_sums_duplicates_exactly_like_numpy() -> None:
     rng = np.random.default_rng(5)
     ids = rng.integers(0, 50, 2048)
     g = rng.standard_normal((2048, 32)).astype(np.float32)
-    f = _graph(grad_of, ids, g)
+    f = converted(grad_of, ids, g)
     assert np.array_equal(f(ids, g), grad_of(ids, g))

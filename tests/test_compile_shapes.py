@@ -21,19 +21,10 @@ from hypothesis import strategies as st
 
 import janus_mlir as jm
 
-from .equivalence import check, stats
+from .equivalence import check, converted, stats
 from .op_harness import DTYPES, compiled, make_array, seeds, shapes
 
 X = np.arange(24.0, dtype=np.float32).reshape(4, 6)
-
-
-def converted(fn, *args) -> jm.JanusFunction:
-    """`fn` compiled, checked on two calls; the second must be answered by the graph."""
-    f = jm.compile(fn)
-    check(f, *args)
-    check(f, *args)
-    assert f.stats.graph_calls == 1, f.reasons
-    return f
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,10 +7,6 @@ Each program is written to a file, so the converter can read its source, and cal
 
 from __future__ import annotations
 
-import importlib.util
-import itertools
-from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
@@ -22,19 +18,9 @@ from janus_mlir.runtime.graph import Executable, _unshared
 from janus_mlir.runtime.module import ArgumentMismatch, DispatchLimitExceeded, LoadedModule
 from janus_mlir.runtime.targets import get_target
 
-from .equivalence import check
+from .equivalence import check, load_source
 
 CPU = get_target("llvm-cpu")
-_counter = itertools.count()
-
-
-def load_source(tmp_path: Path, source: str) -> ModuleType:
-    path = tmp_path / f"graph_case_{next(_counter)}.py"
-    path.write_text("import numpy as np\n\n\n" + source)
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # ---------------------------------------------------------------- IREE's dispatch limits

@@ -8,11 +8,8 @@ buffer); everything a user sees goes through `jm.compile` and the equivalence or
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import threading
-from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
@@ -25,20 +22,11 @@ from janus_mlir.runtime.invoke import ALIGNMENT, IMPORT_MIN_BYTES
 from janus_mlir.runtime.module import LoadedModule
 from janus_mlir.runtime.targets import get_target
 
-from .equivalence import check
+from .equivalence import check, load_source
 
 CPU = get_target("llvm-cpu")
 N = 8192  # float32 elements: 32 KiB, above IMPORT_MIN_BYTES
 _counter = itertools.count()
-
-
-def load_source(tmp_path: Path, source: str) -> ModuleType:
-    path = tmp_path / f"invoke_case_{next(_counter)}.py"
-    path.write_text("import numpy as np\n\n\n" + source)
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def aligned(n: int, offset: int = 0) -> np.ndarray:

@@ -156,8 +156,13 @@ class JanusFunction:
         self.graphs.remove(graph)
         profile = self._profile_for(params)
         profile.policy.unspeculated.add(site)
-        converted = self._convert(params, profile)
-        result = self._profiled(profile, args, kwargs)
+        return self._run_then_compile(profile, self._convert(params, profile), args, kwargs)
+
+    def _run_then_compile(self, profile: _Signature, converted: ConvertedGraph | None,
+                          args: tuple, kwargs: dict) -> Any:
+        """The call as plain Python (profiled), then the graph converted before it compiled:
+        conversion reads the heap as the call began, compiling waits for the call's answer."""
+        result = self._profiled(profile, args, kwargs)  # raises like the plain call
         if converted is not None:
             self._compile(converted, profile)
         return result
@@ -186,9 +191,7 @@ class JanusFunction:
             if scalar:  # a speculated Python value changed: make it a run-time input
                 profile.policy.dynamic.add(relax)
             converted = self._convert(params, profile, relaxed=relax if scalar else None)
-        result = self._imperative(args, kwargs)
-        if converted is not None:
-            self._compile(converted, profile)
+        result = self._run_then_compile(profile, converted, args, kwargs)
         if relax in profile.policy.keyed:
             # The value had to stay a constant: the old graph remains right for its own value,
             # which is now part of its signature rather than speculation.
@@ -208,10 +211,7 @@ class JanusFunction:
                 if len(seen) > 1:  # varied while profiling: do not speculate on its value
                     profile.policy.dynamic.add(source)
             converted = self._convert(params, profile)  # before the call changes the heap
-        result = self._profiled(profile, args, kwargs)  # raises like the plain call
-        if converted is not None:
-            self._compile(converted, profile)
-        return result
+        return self._run_then_compile(profile, converted, args, kwargs)
 
     def _profile_for(self, params: dict[str, Any]) -> _Signature:
         key = _signature_key(params)
