@@ -71,13 +71,14 @@ def is_supported_dtype(dtype: np.dtype | type) -> bool:
 
 
 def tensor_type_str(shape: tuple[int, ...], dtype: np.dtype | type) -> str:
-    dims = "".join(f"{d}x" for d in shape)
+    dims = "".join(f"{d if d >= 0 else '?'}x" for d in shape)
     return f"tensor<{dims}{element_name(dtype)}>"
 
 
 def tensor_type(shape: tuple[int, ...], dtype: np.dtype | type) -> ir.RankedTensorType:
     """The MLIR type of a value (needs an active context)."""
-    return ir.RankedTensorType.get(list(shape), element_type(dtype))
+    dims = [ir.ShapedType.get_dynamic_size() if d < 0 else d for d in shape]  # -1: `?`
+    return ir.RankedTensorType.get(dims, element_type(dtype))
 
 
 def element_type(dtype: np.dtype | type) -> ir.Type:

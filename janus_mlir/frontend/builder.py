@@ -62,7 +62,22 @@ class GraphBuilder:
             with ir.InsertionPoint(self.module.body):
                 ftype = ir.FunctionType.get([], [])
                 self.func = func.FuncOp(self.ENTRY, ftype)
-            self.block = self.func.add_entry_block()
+            self.entry = self.func.add_entry_block()
+        self._blocks: list[ir.Block] = [self.entry]  # where ops go: innermost region last
+
+    @property
+    def block(self) -> ir.Block:
+        """The block ops are emitted into (the entry block, or the region being converted)."""
+        return self._blocks[-1]
+
+    @contextmanager
+    def into(self, block: ir.Block):
+        """Emit into `block` (a region of a control-flow op) inside the `with`."""
+        self._blocks.append(block)
+        try:
+            yield block
+        finally:
+            self._blocks.pop()
 
     # --- locations --------------------------------------------------------------------------
     @property
@@ -93,7 +108,7 @@ class GraphBuilder:
                                 "not compile", self.where)
         spec = TensorSpec(tuple(shape), np.dtype(dtype))
         with self.context, self.location():
-            arg = self.block.add_argument(tensor_type(spec.shape, spec.dtype), self.location())
+            arg = self.entry.add_argument(tensor_type(spec.shape, spec.dtype), self.location())
         t = Tensor(arg, spec, kind, fresh=False, source=source, c_order=c_order)
         self.inputs.append(GraphInput(source, spec, kind))
         self._input_values[source] = t
@@ -141,9 +156,9 @@ class GraphBuilder:
 
     # --- finishing --------------------------------------------------------------------------
     def finish(self, outputs: Sequence[Tensor]) -> ir.Module:
-        with self.context, self.location(), ir.InsertionPoint(self.block):
+        with self.context, self.location(), ir.InsertionPoint(self.entry):
             func.ReturnOp([t.value for t in outputs])
-            arg_types = [a.type for a in self.block.arguments]
+            arg_types = [a.type for a in self.entry.arguments]
             ftype = ir.FunctionType.get(arg_types, [t.value.type for t in outputs])
             self.func.attributes["function_type"] = ir.TypeAttr.get(ftype)
         return self.module

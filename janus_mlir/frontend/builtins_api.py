@@ -196,8 +196,29 @@ def _guard_math_errors(b: GraphBuilder, op: str, x: Tensor, out: Tensor) -> None
 _MATH_OPS = {"exp": "exp", "log": "log", "sqrt": "sqrt", "tanh": "tanh", "sin": "sin",
              "cos": "cos", "fabs": "absolute"}
 
+def _range(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """range(); with a bound computed at run time (an int argument that varies, `len` of a
+    run-time value) it is the iterable of a loop converted to `scf.for`."""
+    if not kwargs and 1 <= len(args) <= 3 and any(is_tensor(a) for a in args):
+        from .relaxed_loops import dynamic_range
+
+        for a in args:
+            if is_tensor(a) and (a.ndim or a.dtype.kind not in "iu" or a.kind == ARRAY):
+                raise cv.fail(f"TypeError: '{_range_type(a)}' object cannot be interpreted as "
+                              "an integer")
+            if not is_tensor(a) and (type(a) is not int):
+                raise cv.fail("range() with these arguments is not converted")
+        return dynamic_range(list(args))
+    return evaluate(cv, range, args, kwargs)
+
+
+def _range_type(t: Tensor) -> str:
+    return "numpy.ndarray" if t.kind == ARRAY else t.dtype.name
+
+
 BUILTINS: dict[Any, Callable[..., Any]] = {
     builtins.len: _len,
+    builtins.range: _range,
     builtins.float: _scalar_conversion(float),
     builtins.int: _scalar_conversion(int),
     builtins.bool: _scalar_conversion(bool),
@@ -207,7 +228,7 @@ BUILTINS: dict[Any, Callable[..., Any]] = {
     builtins.sum: _sum,
     builtins.isinstance: _isinstance,
     builtins.print: _print,
-    **{fn: _static_builtin(fn) for fn in (range, tuple, list, enumerate, zip, reversed, dict,
+    **{fn: _static_builtin(fn) for fn in (tuple, list, enumerate, zip, reversed, dict,
                                           str, repr, round, divmod, sorted, type)},
     **{getattr(math, op): _math(op) for op in _MATH_OPS},
 }

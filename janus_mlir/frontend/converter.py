@@ -21,13 +21,15 @@ from typing import Any
 
 import numpy as np
 
-from . import branches, comprehensions, heap, host, local_functions, loops, setitem
+from . import (branches, comprehensions, heap, host, local_functions, loops, relaxed_if,
+               relaxed_loops, setitem)
 from ..speculation.profile import Profile
 from .builder import GraphBuilder
 from .errors import Unconvertible
 from .lift import HostObject, Lifter
 from .operators import BINOPS, COMPARES, UNARYOPS, apply, unary
 from .pure import is_plain
+from .regions import Unbound
 from .sources import ClosureVar, GlobalVar, ItemOf
 from .values import ARRAY, Tensor, is_tensor
 
@@ -231,7 +233,12 @@ class FunctionConverter(ast.NodeVisitor):
         return old
 
     def visit_If(self, node: ast.If) -> None:
-        self.block(node.body if self.truth(self.visit(node.test), node) else node.orelse)
+        test = self.visit(node.test)
+        try:
+            taken = self.truth(test, node)
+        except branches.Relax:
+            return relaxed_if.convert_if(self, node, test)
+        self.block(node.body if taken else node.orelse)
 
     def truth(self, value: Any, node: ast.stmt | ast.expr | None = None) -> bool:
         """Python's truth test of `value`; `node`: the if/while/conditional expression asking,
@@ -253,7 +260,10 @@ class FunctionConverter(ast.NodeVisitor):
             raise self.fail(f"{type(e).__name__}: {e}") from None
 
     def visit_For(self, node: ast.For) -> None:
-        loops.convert_for(self, node)
+        iterable = self.visit(node.iter)
+        if isinstance(iterable, relaxed_loops.DynamicRange):
+            return relaxed_loops.convert_for(self, node, iterable)
+        loops.convert_for(self, node, iterable)
 
     def visit_While(self, node: ast.While) -> None:
         loops.convert_while(self, node)
@@ -299,6 +309,9 @@ class FunctionConverter(ast.NodeVisitor):
             return [index_first(self.b, value, i) for i in range(value.shape[0])]
         if isinstance(value, (tuple, list, range, dict, str, zip, enumerate, reversed)):
             return list(value)
+        if isinstance(value, relaxed_loops.DynamicRange):
+            raise self.fail("a range() whose bounds are computed at run time is only converted "
+                            "as the iterable of a for loop")
         raise self.fail(f"iterating over {type(value).__name__} is not converted")
 
     def visit_Assert(self, node: ast.Assert) -> None:
@@ -314,7 +327,7 @@ class FunctionConverter(ast.NodeVisitor):
 
     def load_name(self, name: str) -> Any:
         if name in self.env:
-            return self.env[name]
+            return self.bound_value(name)
         code = self.fn.__code__
         if name in self.declared_global and name in self.fn.__globals__:
             return self.conv.lifter.read(GlobalVar(name, self.scope))
@@ -328,6 +341,13 @@ class FunctionConverter(ast.NodeVisitor):
         if hasattr(builtins, name):
             return getattr(builtins, name)
         raise self.fail(f"name '{name}' is not defined")
+
+    def bound_value(self, name: str) -> Any:
+        value = self.env[name]
+        if isinstance(value, Unbound):
+            raise self.fail(f"'{name}' is read where its value depends on the path the graph "
+                            f"takes ({value.why}); not converted yet")
+        return value
 
     def visit_Tuple(self, node: ast.Tuple) -> tuple:
         return tuple(self._elements(node.elts))
@@ -430,7 +450,12 @@ class FunctionConverter(ast.NodeVisitor):
         return value
 
     def visit_IfExp(self, node: ast.IfExp) -> Any:
-        return self.visit(node.body if self.truth(self.visit(node.test), node) else node.orelse)
+        test = self.visit(node.test)
+        try:
+            taken = self.truth(test, node)
+        except branches.Relax:
+            return relaxed_if.convert_ifexp(self, node, test)
+        return self.visit(node.body if taken else node.orelse)
 
     def visit_Attribute(self, node: ast.Attribute) -> Any:
         from .calls import attribute
@@ -511,7 +536,7 @@ class LocalConverter(FunctionConverter):
 
     def load_name(self, name: str) -> Any:
         if name in self.env:
-            return self.env[name]
+            return self.bound_value(name)
         if name in self.declared_global:
             return self.parent.load_name(name)
         if name in self.local_names:

@@ -159,8 +159,8 @@ def write(b: GraphBuilder, target: Tensor, new: Tensor) -> None:
     for step, parent in zip(reversed(view.steps), reversed(parents)):
         value = _write_back(b, step, parent, value)
     root.assign(value.value)
+    target.set_cached(new.value)  # (journals the view's state before `seen` changes)
     view.seen = root.version
-    target.set_cached(new.value)
 
 
 def _write_back(b: GraphBuilder, step: ViewStep, parent: Tensor, value: Tensor) -> Tensor:

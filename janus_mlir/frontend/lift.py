@@ -31,6 +31,8 @@ class Policy:
     dynamic: set[Source] = field(default_factory=set)
     keyed: set[Source] = field(default_factory=set)
     unspeculated: set[Any] = field(default_factory=set)  # branch sites whose guard failed
+    relax_unseen: bool = False  # branches no profiled call reached take the relaxed form
+    stacked: set[Source] = field(default_factory=set)  # lists whose length varies: one input
 
 
 class HostObject:
@@ -110,7 +112,8 @@ class Lifter:
             return value
         if type(value) in (tuple, list):
             self._entry(source, "type", type(value))
-            self._entry(source, "len", len(value))
+            if source not in self.policy.stacked:
+                self._entry(source, "len", len(value))
             return HostObject(source, value)
         if isinstance(value, (np.ndarray, set, frozenset)):
             raise Unconvertible(f"{source} is a {type(value).__name__}, not converted",

@@ -10,7 +10,7 @@ seconds to compile; past it the call runs as plain Python with that reason.
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .converter import FunctionConverter
@@ -46,8 +46,8 @@ def _iteration(cv: FunctionConverter, body: list[ast.stmt]) -> bool:
     return True
 
 
-def convert_for(cv: FunctionConverter, node: ast.For) -> None:
-    for item in cv.iterate(cv.visit(node.iter)):
+def convert_for(cv: FunctionConverter, node: ast.For, iterable: Any) -> None:
+    for item in cv.iterate(iterable):
         cv.assign(node.target, item)
         if not _iteration(cv, node.body):
             return
@@ -55,7 +55,18 @@ def convert_for(cv: FunctionConverter, node: ast.For) -> None:
 
 
 def convert_while(cv: FunctionConverter, node: ast.While) -> None:
-    while cv.truth(cv.visit(node.test), node):
+    """Unrolled while the test is known now (or speculated); from the first test on array data
+    that is not speculated, the rest of the loop is one `scf.while` (frontend/relaxed_loops.py)."""
+    from .branches import Relax
+    from .relaxed_loops import convert_while as relaxed_while
+
+    while True:
+        test = cv.visit(node.test)
+        try:
+            if not cv.truth(test, node):
+                break
+        except Relax:
+            return relaxed_while(cv, node, test)
         if not _iteration(cv, node.body):
             return
     cv.block(node.orelse)

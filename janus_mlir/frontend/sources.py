@@ -138,6 +138,25 @@ def _class_lookup(cls: type, attr: str) -> Any:
     raise AttributeError(f"type object '{cls.__name__}' has no attribute '{attr}'")
 
 
+@dataclass(frozen=True)
+class Stacked(Source):
+    """The arrays of a list or tuple stacked along a new first axis, computed on the host on
+    every call (a loop over a list whose length varies runs over this one input)."""
+
+    base: Source
+    shape: tuple[int, ...]
+    dtype: str
+
+    def get(self, frame: Frame) -> Any:
+        items = self.base.get(frame)
+        if not items:
+            return np.empty((0, *self.shape), self.dtype)
+        return np.stack(items)
+
+    def __str__(self) -> str:
+        return f"np.stack({self.base})"
+
+
 # ---------------------------------------------------------------------------------------------
 # Guards
 # ---------------------------------------------------------------------------------------------
@@ -150,7 +169,8 @@ class Guard:
     expected), 'value' (type and == expected), 'identity' (v is expected), 'method' (a bound
     method of the function `expected`), 'len' (container length), 'same' (`v is other` is as
     expected = (other source, bool)), 'has' (`key in v` is as expected = (key, bool)), 'keys'
-    (a dict with exactly the keys `expected`, in order).
+    (a dict with exactly the keys `expected`, in order), 'stack' (a list or tuple of arrays of
+    `expected` = (shape, dtype), any length).
     """
 
     source: Source
@@ -188,6 +208,9 @@ class Guard:
             text = f"({self.expected[0]!r} in {self.source}) is {self.expected[1]}"
         elif self.kind == "keys":
             text = f"{self.source} has keys {list(self.expected)!r}"
+        elif self.kind == "stack":
+            text = (f"{self.source} holds ndarrays of shape {self.expected[0]} and dtype "
+                    f"{np.dtype(self.expected[1]).name} (any number of them)")
         else:
             text = f"len({self.source}) == {self.expected}"
         return f"{self.where}: {text}" if self.where else text
@@ -256,4 +279,9 @@ def compile_check(guard: Guard) -> Callable[[Frame], bool]:
         return lambda f: (key in get(f)) == present
     if kind == "keys":
         return lambda f: type(v := get(f)) is dict and tuple(v) == expected
+    if kind == "stack":  # a list or tuple of arrays of one shape and dtype, any length
+        shape, dtype = expected[0], np.dtype(expected[1])
+        ndarray = np.ndarray
+        return lambda f: all(type(a) is ndarray and a.shape == shape and a.dtype == dtype
+                             for a in get(f))
     raise ValueError(f"unknown guard kind {kind}")

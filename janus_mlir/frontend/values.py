@@ -8,6 +8,7 @@ when the graph runs and represented by a `Tensor`: an SSA value plus what NumPy 
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,12 @@ PY_TYPES = {np.dtype(np.int64): int, np.dtype(np.float64): float, np.dtype(np.bo
 DTYPE_OF_PY = {int: np.dtype(np.int64), float: np.dtype(np.float64), bool: np.dtype(np.bool_)}
 
 
+_SERIALS = itertools.count()
+# Journals of the regions being converted, innermost last (frontend/regions.py): the first
+# change of an outer tensor inside a region records its state so the region can be closed.
+JOURNALS: list[Any] = []
+
+
 class Tensor:
     """A value known when the graph runs: its SSA value, spec and what NumPy hands the user.
 
@@ -34,6 +41,7 @@ class Tensor:
     def __init__(self, value: ir.Value, spec: TensorSpec, kind: str = ARRAY, fresh: bool = True,
                  source: Any = None, meta: dict[str, Any] | None = None,
                  c_order: bool = True):
+        self.serial = next(_SERIALS)  # creation order: older than a region = outside it
         self._value = value
         self.spec = spec
         self.kind = kind
@@ -48,16 +56,24 @@ class Tensor:
     @property
     def value(self) -> ir.Value:
         if self.view is not None and self.kind == ARRAY:
+            if self.view.seen != self.view.root.version:
+                self._touch()
             self._value = self.view.current(self._value)
         return self._value
 
     def assign(self, value: ir.Value) -> None:
         """New contents of this root after an in-place write."""
+        self._touch()
         self._value = value
         self.version += 1
 
     def set_cached(self, value: ir.Value) -> None:
+        self._touch()
         self._value = value
+
+    def _touch(self) -> None:
+        if JOURNALS:
+            JOURNALS[-1].record(self)
 
     @property
     def fresh(self) -> bool:

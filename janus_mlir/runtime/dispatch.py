@@ -112,6 +112,12 @@ class JanusFunction:
                 result = graph.run(frame)
             except GuardFailure as e:
                 graph.guard_failures += 1
+                if e.guard.kind == "trip_count":
+                    # A loop that ran zero times where the graph needs one trip: there is no
+                    # more relaxed form, and the graph stays right for every other call.
+                    self.stats.fallbacks += 1
+                    self._note("fallback", str(e.guard))
+                    return self._imperative(args, kwargs)
                 site = graph.guard_site(e.guard.id)
                 if site is not None:
                     return self._unspeculate(graph, params, args, kwargs, str(e.guard), site)
@@ -228,9 +234,8 @@ class JanusFunction:
                 if profile.extra_profiles <= MAX_PROFILE_CALLS:  # the next call tries again
                     self._note("profiling", f"one more call: {e}")
                     return None
-                profile.unconvertible = str(e)
-                self._note("not converted", str(e))
-                return None
+                # Still unseen: convert both sides (the relaxed form) instead of guessing.
+                profile.policy.relax_unseen = True
             except NeedsStatic as e:
                 profile.policy.dynamic.discard(e.source)
                 profile.policy.keyed.add(e.source)

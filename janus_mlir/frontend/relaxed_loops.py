@@ -1,0 +1,409 @@
+"""Loops whose trip count or test is a graph value, in their relaxed form: `for` over a
+`range` with run-time bounds as `scf.for`, `while` on a graph value as `scf.while`.
+
+The carried values are the names the body binds and may read before binding them
+(analysis/names.py), plus the arrays the body writes in place (carried by object, so every
+name, list and view holding them sees the writes). Which of them change, and to what types, is
+found by converting the body: a first pass with the values before the loop, then passes with the
+carried values as block arguments until nothing new changes (a number known now that the body
+changes is widened to a graph value); the last pass is the loop's body.
+
+A carried value whose type the first iteration changes (`acc = 0` then `acc = acc + x.sum()`),
+or an array that is the caller's own or held elsewhere, would be returned as it is after zero
+trips; the graph assumes at least one trip then, with a guard of kind "trip_count". Names the
+body binds without carrying them (and the loop variable) are unbound after the loop: reading
+them stops the conversion. `break`, `continue` and `return` in the body, lists or dicts changed
+by it, and values whose type changes from one iteration to the next are not converted yet.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from iree.compiler import ir
+from iree.compiler.dialects import arith, scf, tensor
+
+from ..dialects.types import TensorSpec
+from ..speculation.profile import Site
+from . import heap, loops
+from .analysis.names import bound, exposed, loads
+from .branches import predicate
+from .operators import apply
+from .regions import (Staged, Unbound, changed_container, containers, exact_in,
+                      tensors_reachable, widen, widenable)
+from .values import ARRAY, PY_SCALAR, Tensor, is_tensor
+
+if TYPE_CHECKING:
+    from .converter import FunctionConverter
+
+MAX_PASSES = 4
+MISSING = object()
+
+
+@dataclass
+class DynamicRange:
+    """`range(start, stop, step)` with a bound known only when the graph runs."""
+
+    start: Any
+    stop: Any
+    step: Any
+
+
+@dataclass
+class Carried:
+    names: dict[str, tuple[TensorSpec, str]] = field(default_factory=dict)
+    roots: list[Tensor] = field(default_factory=list)
+    first_trip: list[str] = field(default_factory=list)  # why at least one trip is assumed
+
+    def specs(self) -> list[TensorSpec]:
+        return [s for s, _ in self.names.values()] + [t.spec for t in self.roots]
+
+
+@dataclass
+class Pass:
+    env: dict[str, Any]
+    written: list[Tensor]
+    staged: list[Staged]
+    yields: list[ir.Value] = field(default_factory=list)
+    cond: ir.Value | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry points
+# ---------------------------------------------------------------------------------------------
+
+def convert_for(cv: FunctionConverter, node: ast.For, rng: DynamicRange) -> None:
+    b = cv.b
+    step = rng.step
+    if is_tensor(step) or not isinstance(step, int) or step == 0:
+        raise cv.fail("range() with a step computed at run time is not converted yet")
+    span = apply(b, "subtract", [rng.stop, rng.start] if step > 0 else [rng.start, rng.stop],
+                 static_fn=lambda x, y: x - y)
+    if abs(step) != 1:
+        span = apply(b, "floor_divide", [apply(b, "add", [span, abs(step) - 1],
+                                               static_fn=lambda x, y: x + y), abs(step)],
+                     static_fn=lambda x, y: x // y)
+    trips = apply(b, "maximum", [span, 0])
+    if not is_tensor(trips):
+        raise cv.fail("internal: a run-time range with a trip count known now")
+
+    def item(index: ir.Value) -> Any:
+        k = index_value(b, index)
+        value = k if step == 1 else apply(b, "multiply", [k, step], static_fn=lambda x, y: x * y)
+        return apply(b, "add", [rng.start, value], static_fn=lambda x, y: x + y)
+
+    for_loop(cv, node, trips, item)
+
+
+def for_loop(cv: FunctionConverter, node: ast.For, trips: Tensor, item: Any) -> None:
+    """`for` as `scf.for` over `trips` (a rank-0 int graph value) iterations; `item(index)`
+    gives the value bound to the loop's target for an iteration's index."""
+    if node.orelse:
+        raise cv.fail("`for ... else` in a loop whose trip count is computed at run time is "
+                      "not converted yet")
+    b = cv.b
+    names = bound([node.target]) | bound(node.body)
+    reads = exposed(node.body, frozenset(bound([node.target])))
+
+    def body_pass(carried: Carried) -> Pass:
+        return _body(cv, node.body, carried, lambda index: cv.assign(node.target, item(index)))
+
+    carried, final = _settle(cv, names, reads, body_pass)
+    inits = _inits(cv, carried, trips_positive=lambda: apply(b, "greater", [trips, 0]),
+                   node=node)
+    with b.context, b.location(), ir.InsertionPoint(b.block):
+        zero = arith.ConstantOp(ir.IndexType.get(), 0).result
+        one = arith.ConstantOp(ir.IndexType.get(), 1).result
+        upper = arith.IndexCastOp(ir.IndexType.get(),
+                                  tensor.ExtractOp(trips.value, []).result).result
+        op = scf.ForOp(zero, upper, one, inits)
+        with ir.InsertionPoint(op.body):
+            terminator = scf.YieldOp(final.yields)
+        final.staged[0].move_into(op.body, terminator.operation)
+        final.staged[0].discard()
+    _results(cv, carried, list(op.results), names, final.env)
+
+
+def convert_while(cv: FunctionConverter, node: ast.While, first_test: Tensor) -> None:
+    if node.orelse:
+        raise cv.fail("`while ... else` on array data is not converted yet")
+    b = cv.b
+    names = bound(node.body)
+    reads = exposed(node.body) | loads(node.test)
+
+    def loop_pass(carried: Carried) -> Pass:
+        test = _test(cv, node, carried)
+        body = _body(cv, node.body, carried, None)
+        body.staged.insert(0, test.staged[0])
+        body.cond = test.cond
+        return body
+
+    carried, final = _settle(cv, names, reads, loop_pass)
+    inits = _inits(cv, carried, trips_positive=lambda: predicate(cv, first_test), node=node)
+    test_block, body_block = final.staged
+    with b.context, b.location(), ir.InsertionPoint(b.block):
+        types = [v.type for v in inits]
+        op = scf.WhileOp(types, inits)
+        before = op.before.blocks.append(*types)
+        after = op.after.blocks.append(*types)
+        with ir.InsertionPoint(before):
+            terminator = scf.ConditionOp(final.cond, list(before.arguments))
+        test_block.move_into(before, terminator.operation)
+        with ir.InsertionPoint(after):
+            terminator = scf.YieldOp(final.yields)
+        body_block.move_into(after, terminator.operation)
+        test_block.discard()
+        body_block.discard()
+    _results(cv, carried, list(op.results), names, final.env)
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding the carried values
+# ---------------------------------------------------------------------------------------------
+
+def _settle(cv: FunctionConverter, names: set[str], reads: set[str], run: Any
+            ) -> tuple[Carried, Pass]:
+    """Convert the body until the carried values stop changing; the last conversion is the
+    loop's."""
+    candidates = sorted(n for n in names & reads
+                        if n in cv.env and not isinstance(cv.env[n], Unbound))
+    carried = Carried()
+    for _ in range(MAX_PASSES):
+        trial = run(carried)
+        changed = False
+        for name in candidates:
+            changed |= _carry(cv, name, trial, carried)
+        for t in trial.written:
+            if t not in carried.roots and not _held_by_carried_name(cv, t, carried):
+                carried.roots.append(t)
+                changed = True
+        if not changed:
+            return carried, trial
+        for s in trial.staged:
+            s.discard()
+    raise cv.fail("the values a loop carries from one iteration to the next did not settle "
+                  "(not converted)")
+
+
+def _held_by_carried_name(cv: FunctionConverter, t: Tensor, carried: Carried) -> bool:
+    return any(cv.env.get(n) is t for n in carried.names)
+
+
+def _carry(cv: FunctionConverter, name: str, trial: Pass, carried: Carried) -> bool:
+    """Whether `name` starts being carried after `trial` (raises where it cannot be)."""
+    old = cv.env[name]
+    new = trial.env.get(name, MISSING)
+    if name in carried.names:
+        spec, kind = carried.names[name]
+        if is_tensor(new) and (new.spec, new.kind) == (spec, kind):
+            _check_array(cv, name, new, old, trial)
+            return False
+        if not is_tensor(new) and widenable(new) and _fits(new, spec, kind):
+            return False
+        raise cv.fail(f"'{name}' changes its type, shape or dtype from one iteration of a loop "
+                      "to the next (not converted)")
+    if new is old or new is MISSING:
+        return False
+    if not is_tensor(new) and not is_tensor(old) and type(new) is type(old) and (
+            widenable(new) and new == old):
+        return False
+    if is_tensor(new):
+        spec, kind = new.spec, new.kind
+        if is_tensor(old):
+            stable = (old.spec, old.kind) == (spec, kind)
+        else:
+            stable = widenable(old) and kind != ARRAY and exact_in(old, spec.dtype)
+        if not stable:
+            raise cv.fail(f"'{name}' changes its type, shape or dtype in a loop whose trip "
+                          "count is computed at run time (not converted)")
+        _check_array(cv, name, new, old, trial)
+        if not _same_type_before(old, spec, kind):
+            carried.first_trip.append(f"'{name}' has the type of its value after the first "
+                                      "iteration")
+        elif kind == ARRAY and not _replaceable_before(cv, old, name):
+            carried.first_trip.append(f"'{name}' is an array the caller or another name holds "
+                                      "before the loop")
+    elif widenable(new) and widenable(old) and type(new) is type(old):
+        w = widen(cv.b, old)
+        spec, kind = w.spec, w.kind
+    else:
+        raise cv.fail(f"'{name}' changes inside a loop whose trip count is computed at run time "
+                      "and cannot be a graph value there (not converted)")
+    carried.names[name] = (spec, kind)
+    return True
+
+
+def _fits(v: Any, spec: TensorSpec, kind: str) -> bool:
+    return kind != ARRAY and exact_in(v, spec.dtype) and _same_type_before(v, spec, kind)
+
+
+def _same_type_before(old: Any, spec: TensorSpec, kind: str) -> bool:
+    """Whether the value before the loop already has the carried value's type."""
+    if is_tensor(old):
+        return (old.spec, old.kind) == (spec, kind)
+    if kind == PY_SCALAR:
+        return type(old) is {np.dtype(np.int64): int, np.dtype(np.float64): float,
+                             np.dtype(np.bool_): bool}.get(spec.dtype)
+    return isinstance(old, np.generic) and old.dtype == spec.dtype and kind != ARRAY
+
+
+def _check_array(cv: FunctionConverter, name: str, new: Tensor, old: Any, trial: Pass) -> None:
+    """A carried array must be one the body made, that nothing else holds, and the body must
+    not write the array the name held before the loop (iteration one would write that one)."""
+    if new.kind != ARRAY:
+        return
+    start = trial.staged[-1].journal.start
+    others = [v for k, v in trial.env.items() if k != name]
+    if (new.view is not None or not new.fresh or new.ambiguous_views or new.serial < start
+            or any(o is new or (o.view is not None and o.view.root is new)
+                   for o in tensors_reachable(others))):
+        raise cv.fail(f"'{name}' is bound in a loop to an array held elsewhere; its identity "
+                      "is not modelled in a loop whose trip count is computed at run time "
+                      "(not converted)")
+    if is_tensor(old) and heap.roots_of(old) in trial.written:
+        raise cv.fail(f"the array '{name}' holds before the loop is written in place and then "
+                      "'{name}' is rebound, in a loop whose trip count is computed at run time "
+                      "(not converted)")
+
+
+def _replaceable_before(cv: FunctionConverter, old: Any, name: str) -> bool:
+    if not is_tensor(old) or old.view is not None or not old.fresh or old.ambiguous_views:
+        return False
+    others = [v for k, v in cv.env.items() if k != name]
+    return all(o is not old and not (o.view is not None and o.view.root is old)
+               for o in tensors_reachable(others))
+
+
+# ---------------------------------------------------------------------------------------------
+# One conversion of the test or the body
+# ---------------------------------------------------------------------------------------------
+
+def _bind(cv: FunctionConverter, carried: Carried, args: list[ir.Value]) -> None:
+    for (name, (spec, kind)), arg in zip(carried.names.items(), args):
+        cv.env[name] = Tensor(arg, spec, kind)
+    for root, arg in zip(carried.roots, args[len(carried.names):]):
+        root.assign(arg)
+
+
+def _body(cv: FunctionConverter, body: list[ast.stmt], carried: Carried,
+          bind_target: Any) -> Pass:
+    from .converter import _Return
+
+    b = cv.b
+    before = dict(cv.env)
+    snapshot = containers(before.values())
+    staged = Staged(b, carried.specs(), index_arg=bind_target is not None)
+    try:
+        with staged:
+            args = staged.args
+            if bind_target is not None:
+                bind_target(args[0])
+                args = args[1:]
+            _bind(cv, carried, args)
+            loops.spend(cv, len(body))
+            try:
+                cv.block(body)
+            except (loops.BreakLoop, loops.ContinueLoop):
+                raise cv.fail("`break` or `continue` in a loop whose trip count is computed at "
+                              "run time is not converted yet") from None
+            except _Return:
+                raise cv.fail("`return` inside a loop whose trip count is computed at run time "
+                              "is not converted yet") from None
+            if changed_container(snapshot) is not None:
+                raise cv.fail("a list or dict changed inside a loop whose trip count is "
+                              "computed at run time is not converted yet")
+            yields = [widen(b, cv.env[n], spec, kind).value if n in cv.env and not isinstance(
+                cv.env[n], Unbound) else None for n, (spec, kind) in carried.names.items()]
+            if any(y is None for y in yields):
+                raise cv.fail("a carried name is unbound at the end of the loop body")
+            yields += [t._value for t in carried.roots]
+        result = Pass(dict(cv.env), staged.journal.written(), [staged], yields)
+    finally:
+        staged.journal.restore()
+        cv.env.clear()
+        cv.env.update(before)
+    return result
+
+
+def _test(cv: FunctionConverter, node: ast.While, carried: Carried) -> Pass:
+    b = cv.b
+    before = dict(cv.env)
+    staged = Staged(b, carried.specs())
+    try:
+        with staged:
+            _bind(cv, carried, staged.args)
+            bound_env = dict(cv.env)
+            value = cv.visit(node.test)
+            if not is_tensor(value):
+                raise cv.fail("a while test on array data that is known while converting on a "
+                              "later iteration is not converted")
+            pred = predicate(cv, value)
+            if any(cv.env.get(k) is not v for k, v in bound_env.items()) or any(
+                    t._value is not a for t, a in zip(carried.roots,
+                                                      staged.args[len(carried.names):])):
+                raise cv.fail("a while test that binds names or writes arrays is not converted")
+            with b.context, b.location(), ir.InsertionPoint(staged.block):
+                cond = tensor.ExtractOp(pred.value, []).result
+        result = Pass(dict(cv.env), [], [staged], cond=cond)
+    finally:
+        staged.journal.restore()
+        cv.env.clear()
+        cv.env.update(before)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Around the loop
+# ---------------------------------------------------------------------------------------------
+
+def _inits(cv: FunctionConverter, carried: Carried, trips_positive: Any,
+           node: ast.stmt) -> list[ir.Value]:
+    """The carried values as the loop starts (and the at-least-one-trip guard, if needed)."""
+    b = cv.b
+    if carried.first_trip:
+        site = Site(cv.scope, node.lineno, node.col_offset, "trips")
+        if site in cv.conv.lifter.policy.unspeculated:
+            raise cv.fail(f"this loop ran zero times where {carried.first_trip[0]} (not "
+                          "converted)")
+        b.guard(trips_positive(), "trip_count", "the loop runs at least once: "
+                + carried.first_trip[0], site=site)
+    out = []
+    for name, (spec, kind) in carried.names.items():
+        old = cv.env[name]
+        if is_tensor(old) and old.dtype != spec.dtype:
+            old = b.emit("astype", [old], kind, dtype=spec.dtype)
+        out.append(widen(b, old, spec, kind).value)
+    out += [t.value for t in carried.roots]
+    return out
+
+
+def _results(cv: FunctionConverter, carried: Carried, results: list[ir.Value],
+             names: set[str], end: dict[str, Any]) -> None:
+    for name in names:
+        if name not in carried.names and end.get(name, MISSING) is not cv.env.get(name, MISSING):
+            cv.env[name] = Unbound(name, "it is bound inside a loop whose trip count is "
+                                   "computed at run time and not carried")
+    for (name, (spec, kind)), v in zip(carried.names.items(), results):
+        cv.env[name] = Tensor(v, spec, kind)
+    for root, v in zip(carried.roots, results[len(carried.names):]):
+        root.assign(v)
+
+
+def index_value(b: Any, index: ir.Value) -> Tensor:
+    """The loop's index as a Python int graph value (rank-0 i64)."""
+    with b.context, b.location(), ir.InsertionPoint(b.block):
+        i64 = ir.IntegerType.get_signless(64)
+        k = arith.IndexCastOp(i64, index).result
+        t = tensor.FromElementsOp(ir.RankedTensorType.get([], i64), [k]).result
+    return Tensor(t, TensorSpec((), np.dtype(np.int64)), PY_SCALAR)
+
+
+def dynamic_range(args: list[Any]) -> DynamicRange:
+    if len(args) == 1:
+        return DynamicRange(0, args[0], 1)
+    if len(args) == 2:
+        return DynamicRange(args[0], args[1], 1)
+    return DynamicRange(*args)

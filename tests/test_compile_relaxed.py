@@ -1,0 +1,214 @@
+"""Relaxed control flow: branches on array data as `scf.if` with both sides, loops with run-time
+trip counts as `scf.for`, `while` on array data as `scf.while` — one graph for every path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import janus_mlir as jm
+
+from .equivalence import check, stats
+
+X = np.linspace(-1, 1, 6, dtype=np.float32)
+
+
+def both_sides(x):
+    if x.sum() > 0:
+        y = x * 2
+        z = 1.0
+        w = 3
+    else:
+        y = -x
+        z = 2.0
+        w = 3
+    return y + z, z, w
+
+
+def test_a_branch_that_goes_both_ways_is_one_graph():
+    f = jm.compile(both_sides)
+    for s in (1, -1, 2, -3, 1, -1, 0.5, -0.5):
+        check(f, X + s)
+    # Speculated from the profile first; after its guard fails, both sides as one scf.if.
+    assert f.stats.compilations == 2 and f.stats.fallbacks == 1, f.reasons
+    assert f.stats.graph_calls == 5
+    assert len(f.graphs) == 1 and "scf.if" in f.graphs[0].ir("janus")
+
+
+def written_in_one_side(x):
+    acc = np.zeros(6, np.float32)
+    view = acc[:3]
+    if x.mean() > 0:
+        acc += x
+    else:
+        acc[1:] = 5.0
+    return acc, view, view.sum()
+
+
+def test_in_place_writes_on_one_side_reach_every_alias():
+    f = jm.compile(written_in_one_side)
+    for s in (1, -1, 1, -1, 2, -2):
+        check(f, X + s)
+    assert f.stats.compilations == 2 and f.stats.graph_calls == 3, f.reasons
+
+
+def conditional_expression(x):
+    m = x.max()
+    return x / m if m > 0.5 else x * 2.0
+
+
+def test_a_conditional_expression_on_array_data():
+    f = jm.compile(conditional_expression)
+    for s in (1, -1, 1, -1, 1):
+        check(f, X + s)
+    assert f.stats.compilations == 2 and f.stats.graph_calls == 2, f.reasons
+
+
+def bound_on_one_side(x):
+    if x.sum() > 0:
+        y = x * 2
+    return y
+
+
+def test_a_name_bound_on_one_side_only_runs_as_plain_python():
+    f = jm.compile(bound_on_one_side)
+    for s in (1, 1, 1, -1):
+        check(f, X + s)  # the last one raises UnboundLocalError as in plain Python
+    assert f.stats.graph_calls <= 1
+
+
+def types_differ(x):
+    if x.sum() > 0:
+        y = 1
+    else:
+        y = 1.5
+    return x * y
+
+
+def test_sides_that_give_different_python_types_stop_the_relaxed_form():
+    f = jm.compile(types_differ)
+    for s in (1, -1, 1, -1, 1):
+        check(f, X + s)
+    assert any("different types" in r or "different values" in r for r in f.reasons), f.reasons
+
+
+def rnn(x, n):
+    h = x
+    for i in range(n):
+        h = np.tanh(h * 0.5 + i)
+    return h
+
+
+def test_a_loop_over_a_varying_range_compiles_at_most_twice():
+    f = jm.compile(rnn)
+    for n in (1, 2, 3, 5, 7, 4, 9, 2, 12, 1):
+        check(f, X, n)
+    assert f.stats.compilations <= 2, f.reasons
+    assert f.stats.graph_calls >= 7
+    assert "scf.for" in f.graphs[-1].ir("janus")
+
+
+def test_zero_trips_where_one_is_assumed_fall_back_exactly():
+    f = jm.compile(rnn)
+    for n in (1, 2, 3, 0, 4, 0, 2):  # zero trips: `h` is the caller's own x
+        check(f, X, n)
+    # n == 1 speculated, then n a run-time input; zero trips run as plain Python.
+    assert stats(f) == (7, 3, 4, 3, 2), f.reasons
+
+
+def accumulate(x, n):
+    total = 0
+    for i in range(2, n):
+        total = total + (x * i).sum()
+    return total
+
+
+def test_a_carried_python_number_widens_to_the_type_of_its_first_iteration():
+    f = jm.compile(accumulate)
+    for n in (3, 4, 6, 2, 5, 8):
+        check(f, X, n)  # n = 2: no trip, the plain call returns the int 0
+    assert f.stats.graph_calls >= 3, f.reasons
+
+
+def aliases(x, n):
+    a = np.zeros(6, np.float32)
+    b = a
+    v = a[2:]
+    count = 0
+    for i in range(n):
+        a += x * i
+        count += 1
+    return a, b, v, count
+
+
+def test_a_loop_writes_in_place_and_every_alias_sees_it():
+    f = jm.compile(aliases)
+    for n in (1, 3, 2, 5, 0, 4):
+        check(f, X, n)
+    assert f.stats.compilations <= 2 and f.stats.graph_calls >= 3, f.reasons
+
+
+def nested(x, n):
+    h = np.zeros_like(x)
+    for _ in range(n):
+        if h.sum() > 1.0:
+            h = h * 0.5
+        else:
+            h = h + x * x
+    return h
+
+
+def test_a_branch_inside_a_run_time_loop():
+    f = jm.compile(nested)
+    for n in (1, 2, 6, 3, 9, 4):
+        check(f, X, n)
+    assert f.stats.compilations <= 2 and f.stats.graph_calls >= 3, f.reasons
+
+
+def converge(x, tol):
+    y = x.copy()
+    steps = 0
+    while np.abs(y).max() > tol:
+        y = y * 0.5
+        steps += 1
+    return y, steps
+
+
+def test_a_while_loop_on_array_data_is_one_graph():
+    f = jm.compile(converge)
+    for s in (1.0, 3.0, 100.0, 0.01, 7.0, 1e4):
+        check(f, X * s, 0.1)
+    assert f.stats.compilations == 1, f.reasons
+    assert f.stats.graph_calls == 4  # two profiling calls: the first conversion saw no trip
+    assert "scf.while" in f.graphs[0].ir("janus")
+
+
+def breaks(x, n):
+    h = x
+    for i in range(n):
+        h = h * 2
+        if i > 3:
+            break
+    return h
+
+
+def test_break_in_a_run_time_loop_runs_as_plain_python_with_a_reason():
+    f = jm.compile(breaks)
+    for n in (1, 2, 3, 6):
+        check(f, X, n)
+    assert any("break" in r for r in f.reasons) or f.stats.graph_calls >= 1, f.reasons
+
+
+def bound_in_loop_read_after(x, n):
+    for i in range(n):
+        y = x * i
+    return y
+
+
+@pytest.mark.parametrize("ns", [(1, 2, 3, 4)])
+def test_a_name_bound_only_in_a_run_time_loop_and_read_after_runs_as_plain_python(ns):
+    f = jm.compile(bound_in_loop_read_after)
+    for n in ns:
+        check(f, X, n)
+    assert any("depends on the path" in r for r in f.reasons), f.reasons
+    assert stats(f)[1] <= 1
