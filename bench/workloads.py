@@ -167,3 +167,67 @@ def timings(fn, *args, reps: int = 15, number: int = 20) -> tuple[float, float]:
 def timeit(fn, *args, reps: int = 15, number: int = 20) -> float:
     """Median seconds per call (see `timings`)."""
     return timings(fn, *args, reps=reps, number=number)[0]
+
+
+# ---------------------------------------------------------------- dynamic programs (speculation)
+
+def rnn_params(rng: np.random.Generator, features: int, hidden: int) -> tuple[np.ndarray, ...]:
+    W = (rng.standard_normal((hidden, hidden)) / np.sqrt(hidden)).astype(np.float32)
+    U = (rng.standard_normal((features, hidden)) / np.sqrt(features)).astype(np.float32)
+    return W, U
+
+
+def rnn_over_list(xs, h, W, U):
+    """An Elman RNN over a Python list of input vectors whose length changes between calls."""
+    for x in xs:
+        h = np.tanh(x @ U + h @ W)
+    return h
+
+
+def scale_by(x, a):
+    """A Python float argument that changes on every call."""
+    return x * a + 1.0
+
+
+def halve_until(x, tol):
+    """Iterate until converged: the trip count depends on the data."""
+    y = x.copy()
+    steps = 0
+    while np.abs(y).max() > tol:
+        y = y * 0.5
+        steps += 1
+    return y, steps
+
+
+class Tree:
+    """A binary parse tree: leaves carry a word vector, inner nodes two children."""
+
+    def __init__(self, word=None, left=None, right=None):
+        self.word = word
+        self.left = left
+        self.right = right
+
+
+def random_tree(rng: np.random.Generator, leaves: int, dim: int) -> Tree:
+    nodes = [Tree(word=rng.standard_normal(dim).astype(np.float32)) for _ in range(leaves)]
+    while len(nodes) > 1:
+        i = int(rng.integers(0, len(nodes) - 1))
+        nodes[i:i + 2] = [Tree(left=nodes[i], right=nodes[i + 1])]
+    return nodes[0]
+
+
+def tree_params(rng: np.random.Generator, dim: int) -> tuple[np.ndarray, np.ndarray]:
+    Wl = (rng.standard_normal((dim, dim)) / np.sqrt(dim)).astype(np.float32)
+    Wr = (rng.standard_normal((dim, dim)) / np.sqrt(dim)).astype(np.float32)
+    return Wl, Wr
+
+
+def tree_encode(node, Wl, Wr):
+    if node.word is not None:
+        return np.tanh(node.word)
+    return np.tanh(tree_encode(node.left, Wl, Wr) @ Wl + tree_encode(node.right, Wl, Wr) @ Wr)
+
+
+def tree_rnn(tree, Wl, Wr):
+    """A TreeRNN: recursion over a fresh tree on every call."""
+    return tree_encode(tree, Wl, Wr)

@@ -5,6 +5,8 @@ JANUS_MLIR_CACHE_DIR        on-disk compile cache (default ~/.cache/janus_mlir)
 JANUS_MLIR_NO_CACHE         set to 1 to bypass the compile cache
 JANUS_MLIR_COMPILE_TIMEOUT  seconds iree-compile may run before it is killed (default 300)
 JANUS_MLIR_PROFILE_CALLS    imperative profiling calls before a graph is built (default 1)
+JANUS_MLIR_MAX_GRAPHS       compilations per function after which calls no graph answers run
+                            as plain Python, with a warning (default 16)
 JANUS_MLIR_CPU_DRIVER       IREE driver for llvm-cpu modules: auto (default; chosen per module
                             from its estimated work), local-sync (one thread, cheapest calls) or
                             local-task
@@ -35,6 +37,7 @@ class Config:
     cpu_driver: str
     task_threads: int  # 0: decided from the CPUs available
     zero_copy: bool = True
+    max_graphs: int = 16
 
 
 def load() -> Config:
@@ -53,6 +56,7 @@ def load() -> Config:
         cpu_driver=driver,
         task_threads=max(0, int(env.get("JANUS_MLIR_TASK_THREADS", "0"))),
         zero_copy=env.get("JANUS_MLIR_ZERO_COPY", "1").lower() not in ("0", "false", "no"),
+        max_graphs=max(1, int(env.get("JANUS_MLIR_MAX_GRAPHS", "16"))),
     )
 
 

@@ -212,3 +212,60 @@ def test_a_name_bound_only_in_a_run_time_loop_and_read_after_runs_as_plain_pytho
         check(f, X, n)
     assert any("depends on the path" in r for r in f.reasons), f.reasons
     assert stats(f)[1] <= 1
+
+
+RNG = np.random.default_rng(7)
+W = (RNG.standard_normal((8, 8)) * 0.3).astype(np.float32)
+U = (RNG.standard_normal((4, 8)) * 0.3).astype(np.float32)
+
+
+def rnn_over_list(xs, h):
+    for x in xs:
+        h = np.tanh(x @ U + h @ W)
+    return h
+
+
+def rnn_indexed(xs, h):
+    for t in range(len(xs)):
+        h = np.tanh(xs[t] @ U + h @ W) + xs[-1].sum()
+    return h, len(xs)
+
+
+def _lists(lengths, shape=(4,)):
+    return [[RNG.standard_normal(shape).astype(np.float32) for _ in range(n)] for n in lengths]
+
+
+@pytest.mark.parametrize("fn", [rnn_over_list, rnn_indexed])
+def test_a_loop_over_a_list_of_varying_length_is_one_stacked_graph(fn):
+    f = jm.compile(fn)
+    h0 = np.zeros(8, np.float32)
+    for xs in _lists((3, 5, 1, 7, 2, 9, 3, 12, 4)):
+        check(f, xs, h0)
+    assert f.stats.compilations == 2, f.reasons
+    assert f.stats.graph_calls == 7
+    assert any("stacked input" in r for r in f.reasons)
+    assert "tensor<?x4xf32>" in f.graphs[-1].ir("janus")
+
+
+def test_a_stacked_list_whose_items_change_shape_runs_as_plain_python():
+    f = jm.compile(rnn_over_list)
+    h0 = np.zeros(8, np.float32)
+    for xs in _lists((3, 5, 2)):
+        check(f, xs, h0)
+    odd = _lists((4,))[0] + [np.zeros(5, np.float32)]
+    check(f, odd, h0)  # ValueError from the matmul, as in plain Python
+    check(f, [], h0)  # no trip: returns the caller's own h
+    assert f.stats.graph_calls == 1 and f.stats.fallbacks == 1, f.reasons
+
+
+def indexed_out_of_range(xs, k):
+    total = 0.0
+    for t in range(k):
+        total = total + float(xs[t].sum())
+    return total
+
+
+def test_a_run_time_index_past_the_end_raises_index_error():
+    f = jm.compile(indexed_out_of_range)
+    for xs, k in zip(_lists((3, 5, 4, 6, 2)), (2, 4, 3, 6, 3)):
+        check(f, xs, k)  # the last one raises IndexError, as plain Python

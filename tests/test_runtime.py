@@ -17,6 +17,7 @@ import iree.runtime as rt
 import numpy as np
 import pytest
 
+import janus_mlir as jm
 from janus_mlir import config
 from janus_mlir.passes.lower_guards import encode_guard_message
 from janus_mlir.runtime import devices
@@ -536,3 +537,18 @@ def test_decode_guard_round_trip():
     assert decode_guard("FAILED_PRECONDITION; something else; ") is None
     assert decode_guard("janus.guard{broken json; ") is None
     assert decode_guard('janus.guard{"id": 1}; ') is None  # fields missing
+
+
+def _shaped(x):
+    return x * 2.0
+
+
+def test_past_the_graph_cap_calls_run_as_plain_python_with_a_warning(monkeypatch):
+    monkeypatch.setenv("JANUS_MLIR_MAX_GRAPHS", "2")
+    f = jm.compile(_shaped)
+    with pytest.warns(RuntimeWarning, match="compiled 2 times"):
+        for n in (1, 2, 3, 4, 1, 2, 3):
+            np.testing.assert_array_equal(f(np.ones(n, np.float32)), np.full(n, 2.0))
+    assert f.stats.compilations == 2
+    assert f.stats.graph_calls == 2  # shapes 1 and 2 hit their graphs; 3 and 4 run plain
+    assert "the cap" in f.explanation()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 
-from . import host, local_functions
+from . import host, local_functions, stacked
 from .builtins_api import BUILTINS
 from .indexing import subscript as index_array
 from .lift import HostObject
@@ -59,6 +59,8 @@ def attribute(cv: FunctionConverter, base: Any, name: str) -> Any:
 def subscript(cv: FunctionConverter, base: Any, key: Any) -> Any:
     if is_tensor(base):
         return index_array(cv.b, base, key)
+    if is_tensor(key) and stacked.is_stacked(cv, base):
+        return stacked.item(cv, base, key)
     if is_tensor(key) or (isinstance(key, tuple) and any(is_tensor(k) for k in key)):
         raise cv.fail("indexing a Python container with a value computed in the graph is not "
                       "converted")
@@ -140,7 +142,7 @@ def _host_query(cv: FunctionConverter, fn: Any, args: list[Any], kwargs: dict[st
     if not isinstance(x, HostObject):
         return _NO_QUERY
     if fn is len:
-        return host.length(cv, x)
+        return stacked.length(cv, x) if stacked.is_stacked(cv, x) else host.length(cv, x)
     if fn is bool:
         return host.truth(cv, x)
     return fn(host.plain_value(cv, x))  # str, repr

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from . import (branches, comprehensions, heap, host, local_functions, loops, relaxed_if,
-               relaxed_loops, setitem)
+               relaxed_loops, setitem, stacked)
 from ..speculation.profile import Profile
 from .builder import GraphBuilder
 from .errors import Unconvertible
@@ -263,6 +263,9 @@ class FunctionConverter(ast.NodeVisitor):
         iterable = self.visit(node.iter)
         if isinstance(iterable, relaxed_loops.DynamicRange):
             return relaxed_loops.convert_for(self, node, iterable)
+        if stacked.is_stacked(self, iterable):
+            return relaxed_loops.for_loop(self, node, stacked.length(self, iterable),
+                                          lambda index: stacked.row(self, iterable, index))
         loops.convert_for(self, node, iterable)
 
     def visit_While(self, node: ast.While) -> None:

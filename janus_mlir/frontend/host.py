@@ -167,6 +167,9 @@ def dict_keys(cv: FunctionConverter, obj: HostObject) -> list[Any]:
 def length(cv: FunctionConverter, obj: HostObject) -> int:
     if type(obj.value) not in _CONTAINERS:
         raise cv.fail(f"len() of a {type(obj.value).__name__} would run its __len__")
+    if obj.source in cv.conv.lifter.policy.stacked:
+        raise cv.fail(f"the length of {obj.source} varies between calls; it is only converted "
+                      "as the iterable of a loop, in len() and as a list indexed at run time")
     n = len(obj.value)
     cv.conv.lifter.entry(obj.source, "len", n)
     return n

@@ -16,6 +16,7 @@ from __future__ import annotations
 import inspect
 import logging
 import types
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +84,7 @@ class JanusFunction:
         self._positional: tuple[str, ...] | None = (
             tuple(self._signature.parameters) if simple else None)
         self._profiles: dict[Any, _Signature] = {}
+        self.capped: str | None = None  # why no more graphs are compiled (the graph cap)
         self.__wrapped__ = fn
         for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
             setattr(self, attr, getattr(fn, attr))
@@ -126,6 +128,8 @@ class JanusFunction:
                 return self._fallback(graph, params, args, kwargs, str(e), None)
             self.stats.graph_calls += 1
             return result
+        if self.capped is not None:
+            return self._imperative(args, kwargs)
         return self._profile_and_build(params, args, kwargs)
 
     def _bind(self, args: tuple, kwargs: dict) -> dict[str, Any] | None:
@@ -212,12 +216,30 @@ class JanusFunction:
             if type(value) in (bool, int, float):
                 profile.scalar_values.setdefault(Param(name), set()).add((type(value), value))
         converted = None
+        self._relax_lengths(params, profile)
         if profile.unconvertible is None and profile.calls >= config.current().profile_calls:
             for source, seen in profile.scalar_values.items():
                 if len(seen) > 1:  # varied while profiling: do not speculate on its value
                     profile.policy.dynamic.add(source)
             converted = self._convert(params, profile)  # before the call changes the heap
         return self._run_then_compile(profile, converted, args, kwargs)
+
+    def _relax_lengths(self, params: dict[str, Any], profile: _Signature) -> None:
+        """A graph missed because a list of arrays has another length: from now on the list is
+        one stacked input and loops over it run over its first axis (frontend/stacked.py)."""
+        for graph in self.graphs:
+            frame = graph.frame(params)
+            for g in graph.converted.entry_guards:
+                if g.kind != "len" or g.source in profile.policy.stacked or g.check(frame):
+                    continue
+                try:
+                    value = g.source.get(frame)
+                except Exception:
+                    continue
+                if type(value) in (list, tuple) and any(type(v) is np.ndarray for v in value):
+                    profile.policy.stacked.add(g.source)
+                    self._note("relaxed", f"{g.source} has another length ({len(value)}, was "
+                               f"{g.expected}): it becomes one stacked input of any length")
 
     def _profile_for(self, params: dict[str, Any]) -> _Signature:
         key = _signature_key(params)
@@ -267,6 +289,17 @@ class JanusFunction:
         return None
 
     def _compile(self, converted: ConvertedGraph, profile: _Signature) -> None:
+        cap = config.current().max_graphs
+        if self.stats.compilations >= cap:
+            if self.capped is None:
+                self.capped = (f"{self.fn.__qualname__} was compiled {cap} times (the cap, "
+                               "JANUS_MLIR_MAX_GRAPHS); calls its graphs do not answer run as "
+                               "plain Python from now on")
+                self._note("not compiled", self.capped)
+                warnings.warn(f"janus_mlir: {self.capped}; see {self.fn.__qualname__}"
+                              ".explain() for what changed between the compilations",
+                              RuntimeWarning, stacklevel=4)
+            return
         try:
             graph = CompiledGraph(converted, self.target, f"{self.fn.__name__}_{len(self.graphs)}")
         except (CompileError, DeviceUnavailable) as e:

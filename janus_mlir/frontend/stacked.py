@@ -1,0 +1,91 @@
+"""Lists of arrays whose length varies between calls, as one stacked input.
+
+A loop over a list read from the host (`for x in xs`, `for t in range(len(xs))` with `xs[t]`)
+is first unrolled, with the list's length guarded. After that guard fails (the runtime adds the
+list's source to `Policy.stacked`), the list reaches the graph as one input of shape
+`(?, *item_shape)` — the items stacked on the host on every call, guarded to share one shape and
+dtype — and the loop becomes an `scf.for` over its first axis: one graph for every length.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from iree.compiler import ir
+from iree.compiler.dialects import arith, tensor
+
+from ..dialects.types import TensorSpec, tensor_type
+from .lift import HostObject
+from .sources import Stacked
+from .values import ARRAY, PY_SCALAR, Tensor
+
+if TYPE_CHECKING:
+    from .converter import FunctionConverter
+
+
+def is_stacked(cv: FunctionConverter, obj: Any) -> bool:
+    return isinstance(obj, HostObject) and obj.source in cv.conv.lifter.policy.stacked
+
+
+def stacked_input(cv: FunctionConverter, obj: HostObject) -> Tensor:
+    """The graph input holding `obj`'s arrays stacked (added on first use)."""
+    items = obj.value
+    if not items or any(type(a) is not np.ndarray for a in items):
+        raise cv.fail(f"{obj.source} is not a non-empty list of arrays; a loop over it is not "
+                      "converted for every length")
+    shape, dtype = items[0].shape, items[0].dtype
+    lift = cv.conv.lifter
+    lift.entry(obj.source, "stack", (shape, dtype.str))
+    return cv.b.input(Stacked(obj.source, shape, dtype.str), (-1, *shape), dtype, ARRAY)
+
+
+def length(cv: FunctionConverter, obj: HostObject) -> Tensor:
+    """`len(obj)` as a run-time Python int."""
+    xs = stacked_input(cv, obj)
+    b = cv.b
+    with b.context, b.location(), ir.InsertionPoint(b.block):
+        n = tensor.DimOp(xs.value, arith.ConstantOp(ir.IndexType.get(), 0).result).result
+        return _int(b, n)
+
+
+def row(cv: FunctionConverter, obj: HostObject, index: ir.Value) -> Tensor:
+    """Item `index` (an MLIR index known to be in range) of the stacked list."""
+    xs = stacked_input(cv, obj)
+    b = cv.b
+    shape = xs.shape[1:]
+    with b.context, b.location(), ir.InsertionPoint(b.block):
+        dyn = ir.ShapedType.get_dynamic_size()
+        value = tensor.ExtractSliceOp(
+            tensor_type(shape, xs.dtype), xs.value, [index], [], [],
+            [dyn] + [0] * len(shape), [1, *shape], [1] * (len(shape) + 1)).result
+    # The caller's own array: never written in place (heap.write refuses non-fresh roots).
+    return Tensor(value, TensorSpec(shape, xs.dtype), ARRAY, fresh=False)
+
+
+def _int(b: Any, index: ir.Value) -> Tensor:
+    i64 = ir.IntegerType.get_signless(64)
+    k = arith.IndexCastOp(i64, index).result
+    t = tensor.FromElementsOp(ir.RankedTensorType.get([], i64), [k]).result
+    return Tensor(t, TensorSpec((), np.dtype(np.int64)), PY_SCALAR)
+
+
+def item(cv: FunctionConverter, obj: HostObject, key: Tensor) -> Tensor:
+    """`obj[key]` for a run-time int `key`: negative keys count from the end, and a key out of
+    range fails a guard (the plain call raises IndexError)."""
+    from .operators import apply, guard_all, logical
+
+    if key.ndim or key.dtype.kind not in "iu" or key.kind == ARRAY:
+        raise cv.fail("list indices must be integers or slices")
+    b = cv.b
+    n = length(cv, obj)
+    negative = apply(b, "less", [key, 0])
+    shift = apply(b, "multiply", [n, b.emit("astype", [negative], dtype=np.dtype(np.int64))])
+    k = apply(b, "add", [key, shift])
+    inside = logical(b, "logical_and", apply(b, "greater_equal", [k, 0]),
+                     apply(b, "less", [k, n]))
+    guard_all(b, inside, "bounds", f"the index into {obj.source} is in range (the plain call "
+              "raises IndexError)")
+    with b.context, b.location(), ir.InsertionPoint(b.block):
+        index = arith.IndexCastOp(ir.IndexType.get(), tensor.ExtractOp(k.value, []).result)
+    return row(cv, obj, index.result)
