@@ -1,7 +1,7 @@
 """Loops whose trip count or test is a graph value, in their relaxed form: `for` over a
 `range` with run-time bounds as `scf.for`, `while` on a graph value as `scf.while`.
 
-The carried values are the names the body binds and may read before binding them
+The carried values are the names bound before the loop that the body rebinds
 (analysis/names.py), plus the arrays the body writes in place (carried by object, so every
 name, list and view holding them sees the writes). Which of them change, and to what types, is
 found by converting the body: a first pass with the values before the loop, then passes with the
@@ -11,8 +11,8 @@ changes is widened to a graph value); the last pass is the loop's body.
 A carried value whose type the first iteration changes (`acc = 0` then `acc = acc + x.sum()`),
 or an array that is the caller's own or held elsewhere, would be returned as it is after zero
 trips; the graph assumes at least one trip then, with a guard of kind "trip_count". Names the
-body binds without carrying them (and the loop variable) are unbound after the loop: reading
-them stops the conversion. `break`, `continue` and `return` in the body, lists or dicts changed
+body binds that were not bound before the loop are unbound after it: reading them stops the
+conversion. `break`, `continue` and `return` in the body, lists or dicts changed
 by it, and values whose type changes from one iteration to the next are not converted yet.
 """
 
@@ -29,7 +29,7 @@ from iree.compiler.dialects import arith, scf, tensor
 from ..dialects.types import TensorSpec
 from ..speculation.profile import Site
 from . import heap, loops
-from .analysis.names import bound, exposed, loads
+from .analysis.names import bound
 from .branches import predicate
 from .operators import apply
 from .regions import (Staged, Unbound, changed_container, containers, exact_in,
@@ -106,12 +106,11 @@ def for_loop(cv: FunctionConverter, node: ast.For, trips: Tensor, item: Any) -> 
                       "not converted yet")
     b = cv.b
     names = bound([node.target]) | bound(node.body)
-    reads = exposed(node.body, frozenset(bound([node.target])))
 
     def body_pass(carried: Carried) -> Pass:
         return _body(cv, node.body, carried, lambda index: cv.assign(node.target, item(index)))
 
-    carried, final = _settle(cv, names, reads, body_pass)
+    carried, final = _settle(cv, names, body_pass)
     inits = _inits(cv, carried, trips_positive=lambda: apply(b, "greater", [trips, 0]),
                    node=node)
     with b.context, b.location(), ir.InsertionPoint(b.block):
@@ -132,7 +131,6 @@ def convert_while(cv: FunctionConverter, node: ast.While, first_test: Tensor) ->
         raise cv.fail("`while ... else` on array data is not converted yet")
     b = cv.b
     names = bound(node.body)
-    reads = exposed(node.body) | loads(node.test)
 
     def loop_pass(carried: Carried) -> Pass:
         test = _test(cv, node, carried)
@@ -141,7 +139,7 @@ def convert_while(cv: FunctionConverter, node: ast.While, first_test: Tensor) ->
         body.cond = test.cond
         return body
 
-    carried, final = _settle(cv, names, reads, loop_pass)
+    carried, final = _settle(cv, names, loop_pass)
     inits = _inits(cv, carried, trips_positive=lambda: predicate(cv, first_test), node=node)
     test_block, body_block = final.staged
     with b.context, b.location(), ir.InsertionPoint(b.block):
@@ -164,11 +162,12 @@ def convert_while(cv: FunctionConverter, node: ast.While, first_test: Tensor) ->
 # Finding the carried values
 # ---------------------------------------------------------------------------------------------
 
-def _settle(cv: FunctionConverter, names: set[str], reads: set[str], run: Any
-            ) -> tuple[Carried, Pass]:
+def _settle(cv: FunctionConverter, names: set[str], run: Any) -> tuple[Carried, Pass]:
     """Convert the body until the carried values stop changing; the last conversion is the
     loop's."""
-    candidates = sorted(n for n in names & reads
+    # Every name bound before the loop that the body rebinds is carried: its value after the
+    # loop is the last iteration's (or its own, after no trip), whether or not it is read.
+    candidates = sorted(n for n in names
                         if n in cv.env and not isinstance(cv.env[n], Unbound))
     carried = Carried()
     for _ in range(MAX_PASSES):
@@ -265,7 +264,7 @@ def _check_array(cv: FunctionConverter, name: str, new: Tensor, old: Any, trial:
                       "(not converted)")
     if is_tensor(old) and heap.roots_of(old) in trial.written:
         raise cv.fail(f"the array '{name}' holds before the loop is written in place and then "
-                      "'{name}' is rebound, in a loop whose trip count is computed at run time "
+                      f"'{name}' is rebound, in a loop whose trip count is computed at run time "
                       "(not converted)")
 
 

@@ -1,2 +1,2 @@
 """Analyses of the function's AST the converter asks before it converts a construct (which
-names a loop body binds, which it may read before binding them)."""
+names a loop body binds)."""
