@@ -108,6 +108,14 @@ class JanusOp:
         )
         return cls(op)
 
+    @classmethod
+    def infer(cls, operands: Sequence[TensorSpec], **attrs: Any) -> list[TensorSpec]:
+        """The result specs of the op on operands of `operands`' specs (named Dims kept)."""
+        sig = cls.SIGNATURE
+        values = dict(_defaults(sig))
+        values.update(attrs)
+        return list(sig.infer(list(operands), values))
+
     # --- access -----------------------------------------------------------------------------
     @property
     def result(self) -> ir.Value:
@@ -154,9 +162,14 @@ class JanusOp:
             declared = self.result_specs
         except UnsupportedType as e:
             return [str(e)]
+        if not sig.symbolic:
+            for spec, value in zip([*specs, *declared], [*self.operation.operands,
+                                                         *self.operation.results]):
+                if not spec.static:
+                    return [f"expected a static shape, got {value.type}"]
         try:
             inferred = list(sig.infer(specs, self.attributes()))
-        except ShapeError as e:
+        except (ShapeError, UnsupportedType) as e:
             return [str(e)]
         if inferred != declared:
             want = ", ".join(str(s) for s in inferred) or "no results"

@@ -155,6 +155,7 @@ class OpSignature:
     variadic: bool = False
     doc: str = ""
     regions: int = 0
+    symbolic: bool = False  # its shape rule and lowering accept symbolic dims (types.Dim)
 
     @property
     def op_name(self) -> str:

@@ -32,11 +32,42 @@ class UnsupportedType(TypeError):
     """A dtype or MLIR type janus cannot represent."""
 
 
+class SymbolicShape(UnsupportedType):
+    """A shape with a symbolic dim where an op or a computation needs a static one."""
+
+
+@dataclass(frozen=True)
+class Dim:
+    """A dimension known only when the graph runs (a batch size that varies): `?` in MLIR.
+
+    Dims compare by name, never equal an int, and are at least 2 when the graph runs (entry
+    guards send sizes 0 and 1 to static graphs), so NumPy broadcasting never stretches one.
+    A Dim read back from an MLIR type is `ANY` (the verifier only checks structure); the frontend
+    keeps the named ones, which decide what may broadcast with what.
+    """
+
+    name: str = "?"
+
+    def __str__(self) -> str:
+        return "?"
+
+    def __repr__(self) -> str:
+        return f"Dim({self.name!r})"
+
+
+ANY = Dim("?")
+
+
+def is_static(shape: tuple[int | Dim, ...]) -> bool:
+    return all(type(d) is int for d in shape)
+
+
 @dataclass(frozen=True)
 class TensorSpec:
-    """Static shape and dtype of a janus value (what the shape/dtype rules compute)."""
+    """Shape and dtype of a janus value (what the shape/dtype rules compute); a dim is an int,
+    or a `Dim` for ops whose signature is `symbolic`."""
 
-    shape: tuple[int, ...]
+    shape: tuple[int | Dim, ...]
     dtype: np.dtype
 
     @property
@@ -45,7 +76,13 @@ class TensorSpec:
 
     @property
     def size(self) -> int:
+        if not is_static(self.shape):
+            raise SymbolicShape(f"the size of {self} is known only when the graph runs")
         return int(np.prod(self.shape, dtype=np.int64))
+
+    @property
+    def static(self) -> bool:
+        return is_static(self.shape)
 
     def __str__(self) -> str:
         return tensor_type_str(self.shape, self.dtype)
@@ -71,13 +108,14 @@ def is_supported_dtype(dtype: np.dtype | type) -> bool:
 
 
 def tensor_type_str(shape: tuple[int, ...], dtype: np.dtype | type) -> str:
-    dims = "".join(f"{d if d >= 0 else '?'}x" for d in shape)
+    dims = "".join(f"{d if type(d) is int and d >= 0 else '?'}x" for d in shape)
     return f"tensor<{dims}{element_name(dtype)}>"
 
 
 def tensor_type(shape: tuple[int, ...], dtype: np.dtype | type) -> ir.RankedTensorType:
     """The MLIR type of a value (needs an active context)."""
-    dims = [ir.ShapedType.get_dynamic_size() if d < 0 else d for d in shape]  # -1: `?`
+    dims = [d if type(d) is int and d >= 0 else ir.ShapedType.get_dynamic_size()
+            for d in shape]  # a Dim (or -1): `?`
     return ir.RankedTensorType.get(dims, element_type(dtype))
 
 
@@ -86,13 +124,13 @@ def element_type(dtype: np.dtype | type) -> ir.Type:
 
 
 def spec_of_type(t: ir.Type) -> TensorSpec:
-    """Shape and dtype of a static ranked tensor type; raises UnsupportedType otherwise."""
+    """Shape and dtype of a ranked tensor type (dynamic dims as `ANY`); raises UnsupportedType
+    for other types."""
     if not isinstance(t, ir.RankedTensorType):
         raise UnsupportedType(f"expected a ranked tensor type, got {t}")
     rt = ir.RankedTensorType(t)
-    if not rt.has_static_shape:
-        raise UnsupportedType(f"expected a static shape, got {t}")
-    return TensorSpec(tuple(rt.shape), dtype_of_element(str(rt.element_type)))
+    shape = tuple(ANY if rt.is_dynamic_dim(i) else d for i, d in enumerate(rt.shape))
+    return TensorSpec(shape, dtype_of_element(str(rt.element_type)))
 
 
 def is_float(dtype: np.dtype) -> bool:

@@ -19,8 +19,9 @@ from ..dialects import janus
 from . import heap
 from ..dialects.context import make_context
 from ..dialects.opdef import ShapeError
-from ..dialects.types import TensorSpec, UnsupportedType, is_supported_dtype, tensor_type
-from .errors import Unconvertible
+from ..dialects.types import (SymbolicShape, TensorSpec, UnsupportedType, is_supported_dtype,
+                              tensor_type)
+from .errors import NeedsStaticShape, Unconvertible
 from .sources import Source
 from .values import ARRAY, Tensor
 
@@ -121,18 +122,37 @@ class GraphBuilder:
 
         A view op (heap.VIEW_OPS) on an array gives a view of it, as in NumPy, unless `copy`.
         """
-        (value,) = self.emit_values(name, [t.value for t in operands], **attrs)
-        spec = janus.wrap(value.owner).result_specs[0]
+        results = self._symbolic_results(name, operands, attrs)
+        (value,) = self.emit_values(name, [t.value for t in operands], results=results, **attrs)
+        spec = results[0] if results else janus.wrap(value.owner).result_specs[0]
         out = Tensor(value, spec, kind, c_order=_c_order(spec, operands))
         if name in heap.VIEW_OPS and not copy:
             heap.link_view(self, out, operands[0], name, attrs)
         return out
 
-    def emit_values(self, name: str, operands: Sequence[ir.Value], **attrs: Any) -> list[ir.Value]:
+    def _symbolic_results(self, name: str, operands: Sequence[Tensor], attrs: dict[str, Any]
+                          ) -> list[TensorSpec] | None:
+        """The result specs with the frontend's named Dims, for operands with symbolic dims
+        (the types in the IR only say `?`); None for static operands."""
+        if all(t.spec.static for t in operands):
+            return None
+        cls = janus.op_class(name)
+        if not cls.SIGNATURE.symbolic:
+            raise NeedsStaticShape(f"janus.{name} does not take symbolic dims", self.where)
+        try:
+            return cls.infer([t.spec for t in operands], **attrs)
+        except SymbolicShape as e:
+            raise NeedsStaticShape(str(e), self.where) from None
+        except (ShapeError, UnsupportedType) as e:
+            raise Unconvertible(f"numpy would reject this: {e}", self.where) from None
+
+    def emit_values(self, name: str, operands: Sequence[ir.Value],
+                    results: Sequence[TensorSpec] | None = None, **attrs: Any
+                    ) -> list[ir.Value]:
         cls = janus.op_class(name)
         with self.context, self.location(), ir.InsertionPoint(self.block):
             try:
-                op = cls.build(*operands, loc=self.location(), **attrs)
+                op = cls.build(*operands, results=results, loc=self.location(), **attrs)
             except (ShapeError, UnsupportedType) as e:
                 raise Unconvertible(f"numpy would reject this: {e}", self.where) from None
         return op.results

@@ -26,3 +26,8 @@ class NeedsStatic(Unconvertible):
 class NeedsProfile(Unconvertible):
     """A speculation site the profiling calls have not seen yet (a branch on array data): the
     conversion may succeed after more profiling calls."""
+
+
+class NeedsStaticShape(Unconvertible):
+    """A symbolic dim (a batch size that varies) reached an op or a computation that needs a
+    static shape: the conversion is retried with static shapes (one graph per shape)."""

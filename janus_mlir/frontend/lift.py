@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from ..dialects.types import is_supported_dtype
+from ..dialects.types import Dim, is_supported_dtype
 from .builder import GraphBuilder
-from .errors import Unconvertible
+from .errors import NeedsStaticShape, Unconvertible
 from .sources import Frame, Guard, Source
 from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor
 
@@ -33,6 +33,10 @@ class Policy:
     unspeculated: set[Any] = field(default_factory=set)  # branch sites whose guard failed
     relax_unseen: bool = False  # branches no profiled call reached take the relaxed form
     stacked: set[Source] = field(default_factory=set)  # lists whose length varies: one input
+    symbolic: dict[Source, tuple[int, ...]] = field(default_factory=dict)  # axes that varied
+
+
+BATCH = Dim("batch")  # the one symbolic dim a graph may have
 
 
 class HostObject:
@@ -51,6 +55,7 @@ class Lifter:
         self.entry_guards: dict[tuple[Source, str], Guard] = {}
         self.assumptions: dict[tuple[Source, str], Guard] = {}
         self._cache: dict[Source, Any] = {}
+        self._symbolic_first: tuple[Source, int, int] | None = None  # the symbolic dim's first
         # Where each module, class or function returned as itself was read from, so that its
         # attributes are read (and guarded) through that source on every call.
         self.origin: dict[int, Source] = {}
@@ -85,8 +90,9 @@ class Lifter:
                 raise Unconvertible(f"{source} has non-native byte order ({value.dtype.str}); "
                                     "janus compiles native-endian arrays only", self.b.where)
             c_order = bool(value.flags.c_contiguous)
-            self._entry(source, "array", (value.shape, value.dtype, c_order))
-            return self.b.input(source, value.shape, value.dtype, ARRAY, c_order)
+            shape = self._symbolic_shape(source, value.shape)
+            self._entry(source, "array", (shape, value.dtype, c_order))
+            return self.b.input(source, shape, value.dtype, ARRAY, c_order)
         if type(value) in (bool, int, float):
             return self._python_scalar(source, value)
         if isinstance(value, np.generic):
@@ -120,6 +126,26 @@ class Lifter:
                                 self.b.where)
         self._entry(source, "type", type(value))
         return HostObject(source, value)
+
+    def _symbolic_shape(self, source: Source, shape: tuple[int, ...]) -> tuple[Any, ...]:
+        """`shape` with the axes that varied between calls (`Policy.symbolic`) as the graph's
+        one symbolic dim, where this call's size there is at least 2; every array with one must
+        have the same size there (guarded)."""
+        axes = self.policy.symbolic.get(source, ())
+        if not axes or any(shape[a] < 2 for a in axes if a < len(shape)) or max(axes) >= len(
+                shape):
+            return shape
+        sizes = {shape[a] for a in axes}
+        first = self._symbolic_first
+        if len(sizes) > 1 or (first is not None and first[2] != shape[axes[0]]):
+            raise NeedsStaticShape(f"the varying dims of {source} differ from the other inputs' "
+                                   "in this call (one symbolic dim per graph)", self.b.where)
+        if first is None:
+            self._symbolic_first = (source, axes[0], shape[axes[0]])
+        else:
+            for a in axes:
+                self._entry(source, "same_dim", (a, first[0], first[1]))
+        return tuple(BATCH if i in axes else d for i, d in enumerate(shape))
 
     def _python_scalar(self, source: Source, value: Any) -> Any:
         if source in self.policy.dynamic:

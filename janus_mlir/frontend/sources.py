@@ -170,7 +170,8 @@ class Guard:
     method of the function `expected`), 'len' (container length), 'same' (`v is other` is as
     expected = (other source, bool)), 'has' (`key in v` is as expected = (key, bool)), 'keys'
     (a dict with exactly the keys `expected`, in order), 'stack' (a list or tuple of arrays of
-    `expected` = (shape, dtype), any length).
+    `expected` = (shape, dtype), any length), 'same_dim' (`v.shape[a] == other.shape[b]` for
+    `expected` = (a, other source, b)). An 'array' shape may hold symbolic dims (any size >= 2).
     """
 
     source: Source
@@ -194,6 +195,7 @@ class Guard:
     def describe(self) -> str:
         if self.kind == "array":
             shape, dtype, c_order = self.expected
+            shape = "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
             text = (f"{self.source} is an ndarray of shape {shape} and dtype "
                     f"{np.dtype(dtype).name}" + ("" if c_order else ", not C-contiguous"))
         elif self.kind == "type":
@@ -208,6 +210,9 @@ class Guard:
             text = f"({self.expected[0]!r} in {self.source}) is {self.expected[1]}"
         elif self.kind == "keys":
             text = f"{self.source} has keys {list(self.expected)!r}"
+        elif self.kind == "same_dim":
+            axis, other, other_axis = self.expected
+            text = f"{self.source}.shape[{axis}] == {other}.shape[{other_axis}]"
         elif self.kind == "stack":
             text = (f"{self.source} holds ndarrays of shape {self.expected[0]} and dtype "
                     f"{np.dtype(self.expected[1]).name} (any number of them)")
@@ -256,8 +261,19 @@ def compile_check(guard: Guard) -> Callable[[Frame], bool]:
         shape, dtype, c_order = expected
         dtype = np.dtype(dtype)
         ndarray = np.ndarray
-        return lambda f: (type(v := get(f)) is ndarray and v.shape == shape
+        if all(type(d) is int for d in shape):
+            return lambda f: (type(v := get(f)) is ndarray and v.shape == shape
+                              and v.dtype == dtype and v.flags.c_contiguous == c_order)
+        fixed = [(i, d) for i, d in enumerate(shape) if type(d) is int]
+        symbolic = [i for i, d in enumerate(shape) if type(d) is not int]
+        ndim = len(shape)
+        return lambda f: (type(v := get(f)) is ndarray and v.ndim == ndim
+                          and all(v.shape[i] == d for i, d in fixed)
+                          and all(v.shape[i] >= 2 for i in symbolic)
                           and v.dtype == dtype and v.flags.c_contiguous == c_order)
+    if kind == "same_dim":  # v.shape[axis] == other.shape[other_axis]
+        axis, other, other_axis = expected[0], getter(expected[1]), expected[2]
+        return lambda f: get(f).shape[axis] == other(f).shape[other_axis]
     if kind == "type":
         return lambda f: type(get(f)) is expected
     if kind == "value":

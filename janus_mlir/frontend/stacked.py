@@ -15,7 +15,7 @@ import numpy as np
 from iree.compiler import ir
 from iree.compiler.dialects import arith, tensor
 
-from ..dialects.types import TensorSpec, tensor_type
+from ..dialects.types import Dim, TensorSpec, tensor_type
 from .lift import HostObject
 from .sources import Stacked
 from .values import ARRAY, PY_SCALAR, Tensor
@@ -37,7 +37,8 @@ def stacked_input(cv: FunctionConverter, obj: HostObject) -> Tensor:
     shape, dtype = items[0].shape, items[0].dtype
     lift = cv.conv.lifter
     lift.entry(obj.source, "stack", (shape, dtype.str))
-    return cv.b.input(Stacked(obj.source, shape, dtype.str), (-1, *shape), dtype, ARRAY)
+    return cv.b.input(Stacked(obj.source, shape, dtype.str), (Dim(f"len({obj.source})"), *shape),
+                      dtype, ARRAY)
 
 
 def length(cv: FunctionConverter, obj: HostObject) -> Tensor:

@@ -41,7 +41,7 @@ def _lower_astype(e: Emitter, operands, in_specs, attrs, out_specs):
 
 defop("astype", ("operand",), attrs={"dtype": Attr(DTYPE)}, infer=_infer_astype,
       numpy=lambda x, dtype: np.asarray(x).astype(dtype), lower=_lower_astype,
-      doc="x.astype(dtype) with NumPy's unsafe casting (float->int truncates).")
+      doc="x.astype(dtype) with NumPy's unsafe casting (float->int truncates).", symbolic=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from iree.compiler import ir
 from iree.compiler.dialects import scf
 
 from ..dialects.opdef import ShapeError
-from ..dialects.types import TensorSpec, is_bool, is_float, is_supported_dtype, tensor_type
+from ..dialects.types import (Dim, SymbolicShape, TensorSpec, is_bool, is_float, is_static,
+                              is_supported_dtype, tensor_type)
 from . import mathlib, trig
 from .blocked import blocked_reduce
 from .emit import Emitter, Scalar
@@ -41,12 +42,27 @@ def resolve(ufunc: np.ufunc, dtypes: Sequence[np.dtype]) -> tuple[np.dtype, ...]
     return tuple(np.dtype(d) for d in loop)
 
 
-def broadcast(shapes: Sequence[tuple[int, ...]]) -> tuple[int, ...]:
-    try:
-        return tuple(np.broadcast_shapes(*shapes))
-    except ValueError:
-        shown = " and ".join(str(s) for s in shapes)
-        raise ShapeError(f"operand shapes {shown} cannot be broadcast together") from None
+def broadcast(shapes: Sequence[tuple[int | Dim, ...]]) -> tuple[int | Dim, ...]:
+    if all(is_static(s) for s in shapes):
+        try:
+            return tuple(np.broadcast_shapes(*shapes))
+        except ValueError:
+            shown = " and ".join(str(s) for s in shapes)
+            raise ShapeError(f"operand shapes {shown} cannot be broadcast together") from None
+    # Symbolic dims (never 1 when the graph runs) broadcast only with 1 or themselves; a
+    # static size other than 1 might equal one at run time, so it is not decided here.
+    rank = max(len(s) for s in shapes)
+    out: list[int | Dim] = []
+    for axis in range(rank):
+        dims = {s[axis - rank + len(s)] for s in shapes if axis - rank + len(s) >= 0} - {1}
+        if len(dims) > 1:
+            if any(type(d) is int for d in dims):
+                raise SymbolicShape(f"operand shapes {shapes} broadcast a symbolic dim with a "
+                                    "static one")
+            shown = " and ".join(str(s) for s in shapes)
+            raise ShapeError(f"operand shapes {shown} cannot be broadcast together")
+        out.append(dims.pop() if dims else 1)
+    return tuple(out)
 
 
 def _make_infer(ufunc: np.ufunc):
@@ -109,7 +125,8 @@ def _make_trig_lower(ufunc: np.ufunc, fn: ScalarRule):
 def _def_ufunc(name: str, ufunc: np.ufunc, rule: ScalarRule) -> None:
     operands = ("operand",) if ufunc.nin == 1 else ("lhs", "rhs")
     defop(name, operands, infer=_make_infer(ufunc), numpy=ufunc,
-          lower=_make_lower(ufunc, rule), doc=f"numpy.{ufunc.__name__}, broadcasting.")
+          lower=_make_lower(ufunc, rule), doc=f"numpy.{ufunc.__name__}, broadcasting.",
+          symbolic=True)
 
 
 def _by_kind(float_op: str, int_op: str, bool_op: str | None = None) -> ScalarRule:
@@ -481,4 +498,4 @@ def _lower_where(e: Emitter, operands, in_specs, attrs, out_specs):
 
 
 defop("where", ("condition", "x", "y"), infer=_infer_where, numpy=np.where, lower=_lower_where,
-      doc="numpy.where(condition, x, y), broadcasting all three.")
+      doc="numpy.where(condition, x, y), broadcasting all three.", symbolic=True)

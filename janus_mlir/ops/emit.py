@@ -130,10 +130,29 @@ def dims_map(rank: int, dims: Sequence[int]) -> ir.AffineMap:
 
 
 class Emitter(Scalar):
-    """Builds tensor-level IR at the current insertion point."""
+    """Builds tensor-level IR at the current insertion point.
+
+    `operands`: the values of the op being lowered. A graph has at most one symbolic dim, so
+    the size of any `?` of a result is that of the first `?` among them (`tensor.dim`)."""
+
+    def __init__(self, operands: Sequence[ir.Value] = ()):
+        self._operands = list(operands)
+        self._dim: ir.Value | None = None
+
+    def dynamic_size(self) -> ir.Value:
+        if self._dim is None:
+            for v in self._operands:
+                t = ir.RankedTensorType(v.type)
+                for axis in range(t.rank):
+                    if t.is_dynamic_dim(axis):
+                        self._dim = tensor.DimOp(v, self.index_const(axis)).result
+                        return self._dim
+            raise ValueError("a symbolic result dim, but no operand has one")
+        return self._dim
 
     def empty(self, spec: TensorSpec) -> ir.Value:
-        return tensor.EmptyOp(list(spec.shape), element_type(spec.dtype)).result
+        sizes = [d if type(d) is int else self.dynamic_size() for d in spec.shape]
+        return tensor.EmptyOp(sizes, element_type(spec.dtype)).result
 
     def constant(self, value: np.ndarray) -> ir.Value:
         arr = np.asarray(value)

@@ -10,7 +10,7 @@ from iree.compiler import ir
 from iree.compiler.dialects import linalg
 
 from ..dialects.opdef import ShapeError
-from ..dialects.types import TensorSpec, is_bool
+from ..dialects.types import SymbolicShape, TensorSpec, is_bool, is_static
 from .elementwise import broadcast, resolve
 from .emit import PARALLEL, REDUCTION, Emitter, dims_map
 from .registry import defop
@@ -32,6 +32,9 @@ def _matmul_shapes(a: tuple[int, ...], b: tuple[int, ...]):
 
 def _infer_matmul(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[TensorSpec]:
     a, b = operands
+    if not (a.static and b.static) and (a.rank != 2 or not b.static or not is_static(
+            a.shape[1:])):
+        raise SymbolicShape("matmul with symbolic dims: only (?, k) @ (k, n) and (?, k) @ (k,)")
     dtype = resolve(np.matmul, [a.dtype, b.dtype])[-1]
     return [TensorSpec(_matmul_shapes(a.shape, b.shape)[3], dtype)]
 
@@ -45,7 +48,7 @@ def _lower_matmul(e: Emitter, operands, in_specs, attrs, out_specs):
         return [e.cast_tensor(value, counts, out.dtype)]
     a_spec, b_spec = in_specs
     a2, b2, batch, _ = _matmul_shapes(a_spec.shape, b_spec.shape)
-    if out.size == 0:
+    if out.static and out.size == 0:
         return [e.empty(out)]
     if a2[-1] == 0:  # empty contraction: all zeros (iree-compile crashes on a K=0 matmul)
         return [e.fill(out, 0)]
@@ -56,7 +59,7 @@ def _lower_matmul(e: Emitter, operands, in_specs, attrs, out_specs):
     m, k, n = a2[-2], a2[-1], b2[-1]
     if len(b2) == 2:
         # (..., m, k) @ (k, n): fold a's batch dims into m and use one linalg.matmul.
-        rows = int(np.prod(a2[:-1]))
+        rows = a2[0] if len(a2) == 2 else int(np.prod(a2[:-1]))
         a_flat = e.reshape(a, TensorSpec(a2, out.dtype), (rows, k))
         res = linalg.matmul(a_flat, b, outs=[e.fill(TensorSpec((rows, n), out.dtype), 0)])
         return [e.reshape(res, TensorSpec((rows, n), out.dtype), out.shape)]
@@ -95,4 +98,5 @@ def _broadcast_batch_matmul(e: Emitter, a, b, a2, b2, batch, dtype) -> ir.Value:
 
 
 defop("matmul", ("lhs", "rhs"), infer=_infer_matmul, numpy=np.matmul, lower=_lower_matmul,
-      doc="numpy.matmul: 1-D operands are promoted and squeezed, batch dims broadcast.")
+      doc="numpy.matmul: 1-D operands are promoted and squeezed, batch dims broadcast.",
+      symbolic=True)

@@ -46,11 +46,14 @@ def defop(
     attrs: dict[str, Attr] | None = None,
     variadic: bool = False,
     doc: str = "",
+    symbolic: bool = False,
 ) -> OpRule:
-    """Register one op; returns its rule."""
+    """Register one op; returns its rule. `symbolic`: its shape rule and lowering accept
+    symbolic dims (dialects.types.Dim)."""
     if name in OPS:
         raise ValueError(f"janus op {name!r} registered twice")
-    sig = OpSignature(name, tuple(operands), infer, dict(attrs or {}), variadic, doc)
+    sig = OpSignature(name, tuple(operands), infer, dict(attrs or {}), variadic, doc,
+                      symbolic=symbolic)
     rule = OpRule(sig, numpy, lower)
     OPS[name] = rule
     return rule

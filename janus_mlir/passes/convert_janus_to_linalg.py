@@ -38,7 +38,7 @@ def lower_op(op: ir.Operation) -> None:
     rule = lookup(op.name)
     with op.location, ir.InsertionPoint(op):
         try:
-            values = rule.lower(Emitter(), list(op.operands), view.operand_specs,
+            values = rule.lower(Emitter(list(op.operands)), list(op.operands), view.operand_specs,
                                 view.attributes(), view.result_specs)
         except Exception as e:  # a lowering bug must still point at the op
             raise PassError(f"'{op.name}' op failed to lower: {e}", op.location) from e

@@ -67,6 +67,7 @@ class _Signature:
     profile: Profile = field(default_factory=Profile)  # branch outcomes, trip counts, ...
     runner: Callable[..., Any] | None = None  # the instrumented copy that fills `profile`
     extra_profiles: int = 0  # profiling calls added because a branch had not been reached
+    static_shapes: str | None = None  # why symbolic dims were given up (one graph per shape)
 
 
 class JanusFunction:
@@ -217,6 +218,7 @@ class JanusFunction:
                 profile.scalar_values.setdefault(Param(name), set()).add((type(value), value))
         converted = None
         self._relax_lengths(params, profile)
+        self._relax_shapes(params, profile)
         if profile.unconvertible is None and profile.calls >= config.current().profile_calls:
             for source, seen in profile.scalar_values.items():
                 if len(seen) > 1:  # varied while profiling: do not speculate on its value
@@ -241,6 +243,32 @@ class JanusFunction:
                     self._note("relaxed", f"{g.source} has another length ({len(value)}, was "
                                f"{g.expected}): it becomes one stacked input of any length")
 
+    def _relax_shapes(self, params: dict[str, Any], profile: _Signature) -> None:
+        """A graph missed because an array has another shape: the axes that differ become the
+        graph's symbolic dim (where the ops allow; otherwise one graph per shape)."""
+        if profile.static_shapes:
+            return
+        for graph in self.graphs:
+            frame = graph.frame(params)
+            for g in graph.converted.entry_guards:
+                if g.kind != "array" or g.check(frame):
+                    continue
+                shape, dtype, c_order = g.expected
+                try:
+                    value = g.source.get(frame)
+                except Exception:
+                    continue
+                if (type(value) is not np.ndarray or value.ndim != len(shape)
+                        or value.dtype != dtype or value.flags.c_contiguous != c_order
+                        or not all(type(d) is int for d in shape)):
+                    continue
+                axes = tuple(i for i, (d, e) in enumerate(zip(shape, value.shape)) if d != e)
+                old = profile.policy.symbolic.get(g.source, ())
+                if set(axes) - set(old):
+                    profile.policy.symbolic[g.source] = tuple(sorted({*axes, *old}))
+                    self._note("relaxed", f"{g.source} has shape {value.shape} (was {shape}): "
+                               f"axes {list(axes)} become a symbolic dim")
+
     def _profile_for(self, params: dict[str, Any]) -> _Signature:
         key = _signature_key(params)
         return self._profiles.setdefault(key, _Signature())
@@ -250,7 +278,7 @@ class JanusFunction:
         """Convert this call's signature (no user code runs); record why if we cannot."""
         for _ in range(8):  # each NeedsStatic moves one scalar from run-time input to signature
             try:
-                return convert(self.fn, params, profile.policy, profile.profile)
+                return self._convert_attempt(params, profile)
             except NeedsProfile as e:
                 profile.extra_profiles += 1
                 if profile.extra_profiles <= MAX_PROFILE_CALLS:  # the next call tries again
@@ -287,6 +315,22 @@ class JanusFunction:
         profile.unconvertible = "too many values needed as constants"
         self._note("not converted", profile.unconvertible)
         return None
+
+    def _convert_attempt(self, params: dict[str, Any], profile: _Signature) -> ConvertedGraph:
+        """convert(); where symbolic dims stop it, again with static shapes (for good)."""
+        try:
+            return convert(self.fn, params, profile.policy, profile.profile)
+        except (NeedsProfile, NeedsStatic):
+            raise
+        except Exception as e:
+            if not profile.policy.symbolic:
+                raise
+            profile.static_shapes = f"{type(e).__name__}: {e}"
+            profile.policy.symbolic.clear()
+            self._note("static shapes", f"symbolic dims given up, one graph per shape: "
+                       f"{profile.static_shapes}")
+            log.debug("symbolic conversion failed", exc_info=True)
+            return convert(self.fn, params, profile.policy, profile.profile)
 
     def _compile(self, converted: ConvertedGraph, profile: _Signature) -> None:
         cap = config.current().max_graphs
@@ -344,11 +388,11 @@ class JanusFunction:
 
 
 def _signature_key(params: dict[str, Any]) -> tuple:
-    """Types, shapes and dtypes of the top-level arguments (what the profile is grouped by)."""
+    """Types, ranks and dtypes of the top-level arguments (what the profile is grouped by)."""
     out = []
     for name, v in params.items():
-        if isinstance(v, np.ndarray):
-            out.append((name, "ndarray", v.shape, v.dtype.str, v.flags.c_contiguous))
+        if isinstance(v, np.ndarray):  # not the shape: it may become symbolic
+            out.append((name, "ndarray", v.ndim, v.dtype.str, v.flags.c_contiguous))
         else:
             out.append((name, type(v)))
     return tuple(out)

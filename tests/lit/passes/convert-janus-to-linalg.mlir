@@ -365,3 +365,52 @@ func.func @guard_kept(%p: tensor<i1>) {
   "janus.guard"(%p) {id = 0 : i64, kind = "branch", message = "m", where = "f.py:1"} : (tensor<i1>) -> ()
   return
 }
+
+// -----
+
+// A symbolic dim (a batch size that varies): the result's `?` takes the size of the operand's
+// (tensor.dim), the matmul's init too; the bias is read broadcast along the rows.
+// CHECK-LABEL: func.func @symbolic_batch
+// CHECK-SAME: (%[[X:.*]]: tensor<?x4xf32>, %[[W:.*]]: tensor<4x3xf32>, %[[B:.*]]: tensor<3xf32>)
+// CHECK: %[[C0:.*]] = arith.constant 0 : index
+// CHECK: %[[N:.*]] = tensor.dim %[[X]], %[[C0]] : tensor<?x4xf32>
+// CHECK: %[[E:.*]] = tensor.empty(%[[N]]) : tensor<?x3xf32>
+// CHECK: %[[F:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[E]] : tensor<?x3xf32>)
+// CHECK: %[[M:.*]] = linalg.matmul ins(%[[X]], %[[W]] : tensor<?x4xf32>, tensor<4x3xf32>) outs(%[[F]] : tensor<?x3xf32>)
+// CHECK: %[[N2:.*]] = tensor.dim %[[M]], %{{.*}} : tensor<?x3xf32>
+// CHECK: %[[E2:.*]] = tensor.empty(%[[N2]]) : tensor<?x3xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[M]], %[[B]] : tensor<?x3xf32>, tensor<3xf32>) outs(%[[E2]] : tensor<?x3xf32>)
+func.func @symbolic_batch(%x: tensor<?x4xf32>, %w: tensor<4x3xf32>, %b: tensor<3xf32>) -> tensor<?x3xf32> {
+  %0 = "janus.matmul"(%x, %w) : (tensor<?x4xf32>, tensor<4x3xf32>) -> tensor<?x3xf32>
+  %1 = "janus.add"(%0, %b) : (tensor<?x3xf32>, tensor<3xf32>) -> tensor<?x3xf32>
+  return %1 : tensor<?x3xf32>
+}
+
+// -----
+
+// janus ops inside the regions of scf.for and scf.if (the relaxed forms of loops and branches)
+// are lowered in place; the control flow is left as it is.
+// CHECK-LABEL: func.func @in_regions
+// CHECK: scf.for {{.*}} iter_args(%[[H:.*]] = %{{.*}}) -> (tensor<3xf32>)
+// CHECK: %[[T:.*]] = linalg.generic {{.*}} ins(%[[H]] : tensor<3xf32>)
+// CHECK: math.tanh
+// CHECK: scf.if %{{.*}} -> (tensor<3xf32>)
+// CHECK: linalg.generic
+// CHECK: arith.mulf
+// CHECK: scf.yield
+// CHECK-NOT: janus.
+func.func @in_regions(%x: tensor<3xf32>, %n: index, %p: i1) -> tensor<3xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %0 = scf.for %i = %c0 to %n step %c1 iter_args(%h = %x) -> (tensor<3xf32>) {
+    %t = "janus.tanh"(%h) : (tensor<3xf32>) -> tensor<3xf32>
+    %r = scf.if %p -> (tensor<3xf32>) {
+      %m = "janus.multiply"(%t, %t) : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+      scf.yield %m : tensor<3xf32>
+    } else {
+      scf.yield %t : tensor<3xf32>
+    }
+    scf.yield %r : tensor<3xf32>
+  }
+  return %0 : tensor<3xf32>
+}

@@ -108,11 +108,21 @@ func.func @where_condition(%c: tensor<2xf32>, %x: tensor<2xf32>) -> tensor<2xf32
 
 // -----
 
-// janus values have static shapes.
-func.func @dynamic_shape(%x: tensor<?xf32>) -> tensor<?xf32> {
-  // expected-error @+1 {{'janus.exp' op expected a static shape, got tensor<?xf32>}}
-  %0 = "janus.exp"(%x) : (tensor<?xf32>) -> tensor<?xf32>
+// janus values have static shapes, except for ops whose signature is symbolic (elementwise,
+// where, astype, matmul).
+func.func @dynamic_shape(%x: tensor<?x3xf32>) -> tensor<?xf32> {
+  // expected-error @+1 {{'janus.sum' op expected a static shape, got tensor<?x3xf32>}}
+  %0 = "janus.sum"(%x) {axes = array<i64: 1>, keepdims = false} : (tensor<?x3xf32>) -> tensor<?xf32>
   return %0 : tensor<?xf32>
+}
+
+// -----
+
+// A symbolic dim broadcasts with 1 or itself only: a static size might equal it at run time.
+func.func @symbolic_broadcast(%x: tensor<?x3xf32>, %y: tensor<4x3xf32>) -> tensor<?x3xf32> {
+  // expected-error @+1 {{'janus.add' op}}
+  %0 = "janus.add"(%x, %y) : (tensor<?x3xf32>, tensor<4x3xf32>) -> tensor<?x3xf32>
+  return %0 : tensor<?x3xf32>
 }
 
 // -----

@@ -1,0 +1,66 @@
+"""Symbolic dims: after an array's shape guard misses, the axes that varied become the graph's
+one symbolic dim (`tensor<?x784xf32>`), so a batch size that changes costs one more compilation,
+not one per size. Ops that take symbolic dims: elementwise ufuncs, where, astype, matmul of a
+(?, k) operand; anything else gives the symbolic dim up (one graph per shape, as before)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import janus_mlir as jm
+
+from .equivalence import check
+
+RNG = np.random.default_rng(3)
+W1 = RNG.standard_normal((16, 8)).astype(np.float32)
+B1 = RNG.standard_normal(8).astype(np.float32)
+W2 = RNG.standard_normal((8, 3)).astype(np.float32)
+
+
+def mlp(x, w1, b1, w2):
+    h = np.maximum(x @ w1 + b1, 0.0)
+    return np.where(h > 1.0, h, h * 0.5) @ w2, h.astype(np.float64) * 2
+
+
+def test_a_batch_size_that_changes_costs_one_more_compilation():
+    f = jm.compile(mlp)
+    for batch in (4, 8, 3, 16, 5, 32, 2, 7):
+        check(f, RNG.standard_normal((batch, 16)).astype(np.float32), W1, B1, W2)
+    assert f.stats.compilations == 2, f.reasons
+    assert f.stats.graph_calls == 6
+    assert "tensor<?x16xf32>" in f.graphs[-1].ir("janus")
+
+
+def test_sizes_zero_and_one_get_graphs_of_their_own():
+    f = jm.compile(mlp)
+    for batch in (4, 8, 1, 3, 1, 0, 6):
+        check(f, RNG.standard_normal((batch, 16)).astype(np.float32), W1, B1, W2)
+    # 4 (static), then symbolic; 1 and 0 broadcast differently in NumPy: static graphs.
+    assert f.stats.compilations == 4, f.reasons
+
+
+def pair(x, y):
+    return x * y + 1.0
+
+
+def test_two_inputs_share_the_symbolic_dim_only_while_their_sizes_agree():
+    f = jm.compile(pair)
+    for n in (3, 4, 5, 6):
+        a = RNG.standard_normal((n, 2)).astype(np.float32)
+        check(f, a, a + 1)
+    assert f.stats.compilations == 2 and f.stats.graph_calls == 2, f.reasons
+    a = RNG.standard_normal((4, 2)).astype(np.float32)
+    check(f, a, RNG.standard_normal((5, 2)).astype(np.float32))  # ValueError, as in NumPy
+    assert f.stats.graph_calls == 2
+
+
+def reduces(x):
+    return np.tanh(x).sum(axis=1)
+
+
+def test_an_op_without_symbolic_dims_gives_them_up():
+    f = jm.compile(reduces)
+    for n in (3, 4, 5, 3, 4):
+        check(f, RNG.standard_normal((n, 2)).astype(np.float32))
+    assert f.stats.graph_calls == 2, f.reasons  # the repeats of 3 and 4
+    assert any("symbolic dims given up" in r for r in f.reasons)
