@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 
-from . import host, local_functions, stacked
+from . import host, local_functions, recursion, stacked
 from .builtins_api import BUILTINS
 from .indexing import subscript as index_array
 from .lift import HostObject
@@ -53,6 +53,11 @@ def attribute(cv: FunctionConverter, base: Any, name: str) -> Any:
         raise cv.fail(f"ndarray attribute '{name}' is not converted")
     if isinstance(base, HostObject):
         return host.attribute(cv, base, name)
+    if isinstance(base, recursion.SchedNode):
+        return base.call.attribute(base, name)
+    if isinstance(base, recursion.ChildRef):
+        raise cv.fail(f"attribute '{name}' of a child node is read before the recursive call "
+                      "on it (not converted)")
     return host.raw_attribute(cv, base, name)
 
 
@@ -209,6 +214,26 @@ def inline(cv: FunctionConverter, fn: types.FunctionType, args: list[Any],
         raise cv.fail(f"calls nested deeper than {MAX_INLINE_DEPTH} are not converted")
     if inspect.isgeneratorfunction(fn) or inspect.iscoroutinefunction(fn):
         raise cv.fail(f"{fn.__qualname__} is a generator or coroutine")
+    if args and isinstance(args[0], recursion.ChildRef):  # a recursive call on a child node
+        return args[0].parent.call.child(fn, args[0], list(args[1:]), kwargs)
+    if any(isinstance(a, recursion.ChildRef) for a in [*args, *kwargs.values()]):
+        raise cv.fail("a child node of a recursion over a tree is passed to another function")
+    if recursion.applies(fn, args):
+        return recursion.convert_call(cv, fn, args, kwargs)
+    env = bind_call(cv, fn, args, kwargs)
+    cv.conv.depth += 1
+    try:
+        return FunctionConverter(cv.conv, fn, scope_name(fn), env).run()
+    finally:
+        cv.conv.depth -= 1
+
+
+def bind_call(cv: FunctionConverter, fn: types.FunctionType, args: list[Any],
+              kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The parameters of a call of `fn` bound to `args`/`kwargs` (defaults read from the
+    function on every call)."""
+    from .converter import scope_name
+
     try:
         bound = inspect.signature(fn).bind(*args, **kwargs)
     except TypeError as e:
@@ -226,8 +251,4 @@ def inline(cv: FunctionConverter, fn: types.FunctionType, args: list[Any],
             env[p.name] = dict(env.get(p.name, {}))
         elif p.name not in env:  # a default: read (and guarded) on every call, never frozen
             env[p.name] = cv.conv.lifter.read(DefaultArg(p.name, scope))
-    cv.conv.depth += 1
-    try:
-        return FunctionConverter(cv.conv, fn, scope, env).run()
-    finally:
-        cv.conv.depth -= 1
+    return env

@@ -22,6 +22,7 @@ class Frame:
     def __init__(self, params: dict[str, Any], functions: dict[str, Any]):
         self.params = params
         self.functions = functions
+        self.cache: dict[Any, Any] = {}  # host work shared by this call's guards and inputs
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,9 @@ class Guard:
         elif self.kind == "same_dim":
             axis, other, other_axis = self.expected
             text = f"{self.source}.shape[{axis}] == {other}.shape[{other_axis}]"
+        elif self.kind == "schedule":
+            text = (f"every node under {self.source} fits one of the {len(self.expected.cases)} "
+                    f"cases {self.expected.name} was converted for")
         elif self.kind == "stack":
             text = (f"{self.source} holds ndarrays of shape {self.expected[0]} and dtype "
                     f"{np.dtype(self.expected[1]).name} (any number of them)")
@@ -295,6 +299,8 @@ def compile_check(guard: Guard) -> Callable[[Frame], bool]:
         return lambda f: (key in get(f)) == present
     if kind == "keys":
         return lambda f: type(v := get(f)) is dict and tuple(v) == expected
+    if kind == "schedule":  # a tree whose every node fits a case of the plan `expected`
+        return lambda f: expected.build(get(f), f) is not None
     if kind == "stack":  # a list or tuple of arrays of one shape and dtype, any length
         shape, dtype = expected[0], np.dtype(expected[1])
         ndarray = np.ndarray

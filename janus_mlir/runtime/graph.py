@@ -219,16 +219,26 @@ class CompiledGraph:
         if self._skip:
             return self._build([], frame)
         if self._checked:
-            results = self.executable([get(frame) for get in self._getters], checked=True)
+            results = self.executable(self._arguments(frame), checked=True)
         else:
             results = self.executable([
-                _argument(get(frame), dtype, inp.source) for get, dtype, inp
-                in zip(self._getters, self._dtypes, self.converted.inputs)])
+                _argument(value, dtype, inp.source) for value, dtype, inp
+                in zip(self._arguments(frame), self._dtypes, self.converted.inputs)])
         # Results never alias an argument's host array here: IREE copies NumPy arguments, and
         # runtime.invoke copies results that alias an array it passed without a copy.
         if self._arrays_may_share:
             results = _unshared(results, self.converted.output_kinds, [])
         return self._build(results, frame)
+
+
+    def _arguments(self, frame: Frame) -> list[Any]:
+        """Every input's value for this call; an input that cannot be read (computed inputs:
+        a stacked list, a schedule) means the graph cannot answer the call."""
+        try:
+            return [get(frame) for get in self._getters]
+        except Exception as e:
+            raise ArgumentMismatch(f"an input of the graph cannot be read: {type(e).__name__}: "
+                                   f"{e}") from None
 
 
 _PY_KINDS = {bool: "b", int: "i", float: "f", complex: "c"}
