@@ -1,8 +1,9 @@
 """The speculation table of `make bench`: how many compilations dynamic programs cost, and what a
 call costs compiled vs plain NumPy.
 
-(a) an RNN over Python lists of 41 different lengths; (b) one function called with 100
-different Python float values; (c) a TreeRNN over 200 random trees; (d) an MLP forward over
+(a) an RNN over Python lists of 41 different lengths (W3's sizes: batch 32, 128 inputs, hidden
+256, lengths 10..50); (b) one function called with 100 different Python float values; (c) W4's
+TreeRNN over 200 random trees (hidden 128, 5..25 leaves); (d) an MLP forward over
 batch sizes 1..128; (e) a `while` loop whose trip count changes on every call. Each workload
 runs its calls once through a fresh `jm.compile` (compilations, graph calls and plain calls
 counted), then, for (a) and (c), the same inputs are timed compiled and plain, interleaved
@@ -31,16 +32,15 @@ from bench import workloads as w  # noqa: E402
 
 def _calls(rng: np.random.Generator) -> dict[str, tuple[Callable, list[tuple], int]]:
     """name -> (function, the argument tuples of its calls, goal for compilations)."""
-    hidden, features = 64, 32
+    batch, hidden, features = 32, 256, 128  # W3's sizes, lengths 10..50
     W, U = w.rnn_params(rng, features, hidden)
     lengths = rng.permutation(np.arange(10, 51))  # 41 lengths
-    rnn_args = [([rng.standard_normal(features).astype(np.float32) for _ in range(n)],
-                 np.zeros(hidden, np.float32), W, U) for n in lengths]
+    rnn_args = [([rng.standard_normal((batch, features)).astype(np.float32) for _ in range(n)],
+                 np.zeros((batch, hidden), np.float32), W, U) for n in lengths]
     x = rng.standard_normal(256).astype(np.float32)
     floats = [(x, float(a)) for a in rng.uniform(-3, 3, 100)]
-    tree_params = w.tree_params(rng, 16)
-    trees = [(w.random_tree(rng, int(rng.integers(2, 12)), 16), *tree_params)
-             for _ in range(200)]
+    tree_params = w.tree_params(rng)  # W4: hidden 128, vocab 1000, 5..25 leaves
+    trees = [(w.random_tree(rng, int(rng.integers(5, 26))), *tree_params) for _ in range(200)]
     mlp = w.mlp_params(rng)
     batches = [(rng.random((b, 784), dtype=np.float32), *mlp) for b in range(1, 129)]
     whiles = [(rng.standard_normal(64).astype(np.float64) * 10.0 ** rng.uniform(-1, 4), 1e-3)

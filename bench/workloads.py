@@ -200,7 +200,7 @@ def halve_until(x, tol):
 
 
 class Tree:
-    """A binary parse tree: leaves carry a word vector, inner nodes two children."""
+    """A binary parse tree (W4): leaves carry a word id, inner nodes two children."""
 
     def __init__(self, word=None, left=None, right=None):
         self.word = word
@@ -208,26 +208,30 @@ class Tree:
         self.right = right
 
 
-def random_tree(rng: np.random.Generator, leaves: int, dim: int) -> Tree:
-    nodes = [Tree(word=rng.standard_normal(dim).astype(np.float32)) for _ in range(leaves)]
+def random_tree(rng: np.random.Generator, leaves: int, vocab: int = 1000) -> Tree:
+    nodes = [Tree(word=int(rng.integers(0, vocab))) for _ in range(leaves)]
     while len(nodes) > 1:
         i = int(rng.integers(0, len(nodes) - 1))
         nodes[i:i + 2] = [Tree(left=nodes[i], right=nodes[i + 1])]
     return nodes[0]
 
 
-def tree_params(rng: np.random.Generator, dim: int) -> tuple[np.ndarray, np.ndarray]:
-    Wl = (rng.standard_normal((dim, dim)) / np.sqrt(dim)).astype(np.float32)
-    Wr = (rng.standard_normal((dim, dim)) / np.sqrt(dim)).astype(np.float32)
-    return Wl, Wr
+def tree_params(rng: np.random.Generator, hidden: int = 128, vocab: int = 1000,
+                classes: int = 5) -> tuple[np.ndarray, ...]:
+    """W4: embedding (vocab, hidden), W (2 hidden, hidden), b, U (hidden, classes), c."""
+    emb = (rng.standard_normal((vocab, hidden)) * 0.1).astype(np.float32)
+    W = (rng.standard_normal((2 * hidden, hidden)) / np.sqrt(2 * hidden)).astype(np.float32)
+    U = (rng.standard_normal((hidden, classes)) / np.sqrt(hidden)).astype(np.float32)
+    return emb, W, np.zeros(hidden, np.float32), U, np.zeros(classes, np.float32)
 
 
-def tree_encode(node, Wl, Wr):
+def tree_encode(node, emb, W, b):
     if node.word is not None:
-        return np.tanh(node.word)
-    return np.tanh(tree_encode(node.left, Wl, Wr) @ Wl + tree_encode(node.right, Wl, Wr) @ Wr)
+        return emb[node.word]
+    h = np.concatenate([tree_encode(node.left, emb, W, b), tree_encode(node.right, emb, W, b)])
+    return np.tanh(h @ W + b)
 
 
-def tree_rnn(tree, Wl, Wr):
-    """A TreeRNN: recursion over a fresh tree on every call."""
-    return tree_encode(tree, Wl, Wr)
+def tree_rnn(tree, emb, W, b, U, c):
+    """W4's TreeRNN forward: recursion over a fresh tree on every call; the root's logits."""
+    return tree_encode(tree, emb, W, b) @ U + c

@@ -93,7 +93,7 @@ def by_label(node, wl):
     return by_label(node.left, wl) @ wl - by_label(node.right, wl)
 
 
-def test_number_attributes_are_part_of_the_case():
+def test_number_attributes_are_run_time_data_of_the_node():
     f = jm.compile(lambda t, w: by_label(t, w))
     for n in (4, 3, 5, 6):
         t = tree(n)

@@ -125,6 +125,9 @@ def _output(outputs: list[Tensor], t: Tensor) -> int:
 def _array_node(b: GraphBuilder, t: Tensor, outputs: list[Tensor]) -> Template:
     """An array result: the caller's own array, a graph result, or a view of either."""
     root = heap.roots_of(t)
+    if root.meta.get("identity_unknown"):
+        raise Unconvertible("returning the result of a recursion over a tree that may be an "
+                            "array of the tree itself (its identity is not modelled)", b.where)
     if t.view is not None and (not t.view.replayable or (
             root.fresh and (t.view.ambiguous or root.ambiguous_views))):
         raise Unconvertible("returning an array whose aliasing is not modelled (a reshape of a "

@@ -5,11 +5,12 @@ IREE hangs on call cycles (IREE-NOTES.md), and unrolling the recursion for the t
 gives a graph per tree shape. Instead, a call of a recursive function on a host object is
 converted once per *case* (frontend/tree_schedule.py): the function's body is converted for a
 representative node, its attribute reads answered from that node and recorded (None or not, an
-array of which shape, a child object, a number), array attributes read as rows of a stacked
-input, and each recursive call on a child (`encode(node.left, W)`, the other arguments passed
-through unchanged) read from the memo of results computed so far. Cases are discovered on the
-tree of the converting call; every later call's tree is scheduled on the host (post-order, case
-and child positions per node, array attributes stacked per case), and guarded to fit the cases.
+array of which shape, a child object, a number's type), arrays and numbers read as rows of a
+stacked input (run-time values), and each recursive call on a child (`encode(node.left, W)`,
+the other arguments passed through unchanged) read from the memo of results computed so far.
+Cases are discovered on the tree of the converting call; every later call's tree is scheduled on
+the host (post-order, case and child positions per node, arrays and numbers stacked per case),
+and guarded to fit the cases.
 
 The graph: `scf.for` over the schedule, carrying the memo (one row per node); each iteration
 picks its node's case (a chain of `scf.if`), computes the node's result from its arrays and its
@@ -34,7 +35,7 @@ from ..dialects.types import Dim, TensorSpec, tensor_type
 from .lift import HostObject
 from .regions import Staged
 from .tree_schedule import Case, Plan, ScheduleInput
-from .values import ARRAY, Tensor, is_tensor
+from .values import ARRAY, PY_SCALAR, Tensor, is_tensor
 
 if TYPE_CHECKING:
     from .converter import FunctionConverter
@@ -108,6 +109,7 @@ class RecursiveCall:
         self.nodes: list[SchedNode] = []
         self.result: tuple[TensorSpec, str] | None = None
         self.outer = cv.b.block
+        self.identity_unknown = False  # some case returns an array it did not make
         self._inputs: dict[Any, Tensor] = {}
 
     # --- inputs of the schedule ---------------------------------------------------------------
@@ -164,9 +166,19 @@ class RecursiveCall:
             spec = TensorSpec(v.shape, v.dtype)
             # The tree's own array: never written in place (heap.write refuses non-fresh).
             out = Tensor(self._row(leaves.value, slot, spec), spec, ARRAY, fresh=False)
-        elif type(v) in (int, float, bool, str):
+        elif type(v) is str:
             case.queries.append(("value", name, v))
             out = v
+        elif type(v) in (int, float, bool):  # data of the node: a run-time Python number
+            if type(v) is int and not -2**63 <= v < 2**63:
+                raise cv.fail(f"{name} = {v} does not fit in int64")
+            case.queries.append(("number", name, type(v)))
+            case.arrays.append(name)
+            dtype = {int: np.int64, float: np.float64, bool: np.bool_}[type(v)]
+            values = self.input((self.nodes.index(node), name), (), dtype)
+            slot = self._element(self.input("slot", (), np.int32), [node.staged.args[0]])
+            spec = TensorSpec((), np.dtype(dtype))
+            out = Tensor(self._row(values.value, slot, spec), spec, PY_SCALAR)
         elif isinstance(getattr(v, "__dict__", None), dict) and not callable(v):
             case.queries.append(("object", name, None))
             out = ChildRef(node, name, v)
@@ -252,10 +264,11 @@ class RecursiveCall:
         finally:
             cv.conv.depth -= 1
             staged.journal.restore()
-        if not is_tensor(value) or value.kind == ARRAY and (value.view is not None
-                                                             or not value.fresh):
-            raise cv.fail(f"{self.plan.name} over a tree must return a new array or a NumPy "
+        if not is_tensor(value):
+            raise cv.fail(f"{self.plan.name} over a tree must return an array or a NumPy "
                           "scalar computed in the graph")
+        if value.kind == ARRAY and (value.view is not None or not value.fresh):
+            self.identity_unknown = True  # a case returns an existing array (or a view)
         if self.result is None:
             self.result = (value.spec, value.kind)
         elif (value.spec, value.kind) != self.result:
@@ -320,6 +333,10 @@ class RecursiveCall:
                 scf.YieldOp([new])
             last = arith.SubIOp(n, one).result
         out = self._row(loop.results[0], last, spec)
+        if self.identity_unknown:
+            # The result may be an array of the tree itself (a leaf's, or a view of one): the
+            # memo's copy stands for it, so it is never written in place nor returned.
+            return Tensor(out, spec, kind, fresh=False, meta={"identity_unknown": True})
         return Tensor(out, spec, kind)
 
     def _switch(self, c: ir.Value, cases: list[int], i: ir.Value, memo: ir.Value,

@@ -9,7 +9,7 @@ and hands the graph the schedule, in post-order (children before parents):
 - `case`: the case of each node (int32, one per node);
 - `slot`: the node's position among the nodes of its case (int32);
 - `children`: the schedule positions of the nodes it recursed on, in call order (int32);
-- per case and array attribute: that attribute of the case's nodes, stacked.
+- per case and array or number attribute: that attribute of the case's nodes, stacked.
 
 A node no case fits means the schedule cannot be built: the entry guard fails and the call
 runs as plain Python (a later conversion adds the case). IREE never sees the recursion: the
@@ -27,8 +27,9 @@ from .sources import Frame, Source
 
 # A query the body asked about its node, with the answer it got: ("type", None, cls),
 # ("none", attr, is_none), ("array", attr, (shape, dtype)), ("object", attr, None),
-# ("value", attr, value).
+# ("number", attr, type) (a Python number, data of the node), ("value", attr, value) (a str).
 Query = tuple[str, str | None, Any]
+_NUMBER_DTYPES = {int: np.int64, float: np.float64, bool: np.bool_}
 
 
 @dataclass
@@ -60,6 +61,9 @@ class Case:
                     return False
             elif kind == "value":
                 if type(v) is not type(answer) or v != answer:
+                    return False
+            elif kind == "number":
+                if type(v) is not answer:
                     return False
         return True
 
@@ -131,9 +135,13 @@ class Plan:
             "case": np.array(cases, np.int32), "slot": np.array(slots, np.int32),
             "children": children}
         for (k, attr), rows in leaves.items():
-            shape, dtype = next(a for kind, name, a in self.cases[k].queries
-                                if kind == "array" and name == attr)
-            out[(k, attr)] = np.stack(rows) if rows else np.empty((0, *shape), dtype)
+            kind, answer = next((kind, a) for kind, name, a in self.cases[k].queries
+                                if kind in ("array", "number") and name == attr)
+            if kind == "number":
+                out[(k, attr)] = np.array(rows, _NUMBER_DTYPES[answer])
+            else:
+                shape, dtype = answer
+                out[(k, attr)] = np.stack(rows) if rows else np.empty((0, *shape), dtype)
         return out
 
 
