@@ -447,3 +447,82 @@ def test_janus_puts_computed_reads_behind_a_barrier():
     for _ in range(3):
         check(f, x, np.array([0, 2, 1]))
     assert f.stats.graph_calls == 2
+
+
+# ---------------------------------------------------------------- (g) loop inits and "ref is null"
+
+# A while loop whose initial values are a constant and an elementwise result, in a function that
+# also returns another elementwise result of the same argument: every call fails at run time.
+LOOP_INITS = """
+#map = affine_map<(d0) -> (d0)>
+#map1 = affine_map<(d0) -> ()>
+#map2 = affine_map<() -> ()>
+module {
+  func.func @main(%arg0: tensor<6xf64>) -> (tensor<6xf64>, tensor<6xf64>, tensor<i64>) {
+    %zero = arith.constant dense<0> : tensor<i64>
+    %one = arith.constant dense<1> : tensor<i64>
+    %half = arith.constant 0.5 : f64
+    %two = arith.constant 2.0 : f64
+    %tol = arith.constant 0.05 : f64
+    %ninf = arith.constant -1.0e300 : f64
+    %0 = tensor.empty() : tensor<6xf64>
+    %1 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg0 : tensor<6xf64>) outs(%0 : tensor<6xf64>) {
+    ^bb0(%in: f64, %out: f64):
+      %4 = arith.mulf %in, %two : f64
+      linalg.yield %4 : f64
+    } -> tensor<6xf64>
+    %2 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg0 : tensor<6xf64>) outs(%0 : tensor<6xf64>) {
+    ^bb0(%in: f64, %out: f64):
+      %4 = math.absf %in : f64
+      linalg.yield %4 : f64
+    } -> tensor<6xf64>
+    %3:2 = scf.while (%c = %zero, %v = %2) : (tensor<i64>, tensor<6xf64>) -> (tensor<i64>, tensor<6xf64>) {
+      %4 = tensor.empty() : tensor<f64>
+      %5 = linalg.fill ins(%ninf : f64) outs(%4 : tensor<f64>) -> tensor<f64>
+      %6 = linalg.generic {indexing_maps = [#map, #map1], iterator_types = ["reduction"]} ins(%v : tensor<6xf64>) outs(%5 : tensor<f64>) {
+      ^bb0(%in: f64, %out: f64):
+        %17 = arith.maximumf %out, %in : f64
+        linalg.yield %17 : f64
+      } -> tensor<f64>
+      %e = tensor.extract %6[] : tensor<f64>
+      %cond = arith.cmpf ogt, %e, %tol : f64
+      scf.condition(%cond) %c, %v : tensor<i64>, tensor<6xf64>
+    } do {
+    ^bb0(%c: tensor<i64>, %v: tensor<6xf64>):
+      %4 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%v : tensor<6xf64>) outs(%0 : tensor<6xf64>) {
+      ^bb0(%in: f64, %out: f64):
+        %11 = arith.mulf %in, %half : f64
+        linalg.yield %11 : f64
+      } -> tensor<6xf64>
+      %5 = tensor.empty() : tensor<i64>
+      %6 = linalg.generic {indexing_maps = [#map2, #map2, #map2], iterator_types = []} ins(%c, %one : tensor<i64>, tensor<i64>) outs(%5 : tensor<i64>) {
+      ^bb0(%in: i64, %in_6: i64, %out: i64):
+        %11 = arith.addi %in, %in_6 : i64
+        linalg.yield %11 : i64
+      } -> tensor<i64>
+      scf.yield %6, %4 : tensor<i64>, tensor<6xf64>
+    }
+    return %1, %3#1, %3#0 : tensor<6xf64>, tensor<6xf64>, tensor<i64>
+  }
+}
+"""
+
+
+def _loop_inits(barrier: bool) -> str:
+    if not barrier:
+        return LOOP_INITS
+    return LOOP_INITS.replace(
+        "    %3:2 = scf.while (%c = %zero, %v = %2)",
+        "    %vb = util.optimization_barrier %2 : tensor<6xf64>\n"
+        "    %3:2 = scf.while (%c = %zero, %v = %vb)")
+
+
+def test_iree_loop_inits_fail_with_ref_is_null_unless_behind_a_barrier():
+    x = np.array([0.3, -1.2, 2.0, 0.1, 0.7, -0.4])
+    _, fn, _ = raw_call(compile_ir(_loop_inits(False), CPU, check=False), "main")
+    with pytest.raises(Exception, match="ref is null"):
+        fn(x)
+    _, fn, _ = raw_call(compile_ir(_loop_inits(True), CPU, check=False), "main")
+    doubled, halved, steps = (np.asarray(r.to_host()) for r in fn(x))
+    np.testing.assert_array_equal(doubled, 2 * x)
+    assert int(steps) == 6 and np.abs(halved).max() <= 0.05

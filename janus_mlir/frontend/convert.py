@@ -29,7 +29,8 @@ from .values import ARRAY, Tensor, is_tensor
 
 # Output template nodes: ("out", index, kind) for a graph result; ("source", Source) for an
 # object of the call returned as is; ("static", value) for an immutable value known at
-# conversion time; ("view", base, steps) for a NumPy view of a base; ("obj", key, node) and
+# conversion time; ("view", base, steps) for a NumPy view of a base; ("either", flag, a, b)
+# for a or b as the test at results[flag] was true or not; ("obj", key, node) and
 # ("same", key) keep the identity of objects returned more than once; containers by type.
 Template = Any
 
@@ -125,6 +126,13 @@ def _output(outputs: list[Tensor], t: Tensor) -> int:
 def _array_node(b: GraphBuilder, t: Tensor, outputs: list[Tensor]) -> Template:
     """An array result: the caller's own array, a graph result, or a view of either."""
     root = heap.roots_of(t)
+    if "either" in root.meta:  # the caller's own array on one side of a branch
+        pred, identities = root.meta["either"]
+        flag = _output(outputs, pred)
+        sides = [("source", o.source) if o is not None else ("out", _output(outputs, root), ARRAY)
+                 for o in identities]
+        base = ("either", flag, sides[0], sides[1])
+        return base if t.view is None else ("view", base, t.view.steps)
     if root.meta.get("identity_unknown"):
         raise Unconvertible("returning the result of a recursion over a tree that may be an "
                             "array of the tree itself (its identity is not modelled)", b.where)
@@ -168,6 +176,9 @@ def rebuild(template: Template, results: list[Any], frame: Frame,
         return template[1]
     if tag == "view":
         return heap.numpy_view(rebuild(template[1], results, frame, memo), template[2])
+    if tag == "either":  # the side the branch took: results[flag] is its test
+        return rebuild(template[2] if results[template[1]] else template[3], results, frame,
+                       memo)
     if tag == "dict":
         return {k: rebuild(t, results, frame, memo) for k, t in template[1]}
     if tag == "namedtuple":

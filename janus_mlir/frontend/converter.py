@@ -31,7 +31,7 @@ from .operators import BINOPS, COMPARES, UNARYOPS, apply, unary
 from .pure import is_plain
 from .regions import Unbound
 from .sources import ClosureVar, GlobalVar, ItemOf
-from .values import ARRAY, Tensor, is_tensor
+from .values import ARRAY, PY_SCALAR, Tensor, is_tensor
 
 MAX_INLINE_DEPTH = 64
 
@@ -90,6 +90,7 @@ class FunctionConverter(ast.NodeVisitor):
         self.scope = scope
         self.env = env
         self.declared_global: set[str] = set()  # names of `global` statements (read-only)
+        self.tails: dict[int, list[ast.stmt]] = {}  # function-level `if`: what follows it
         self.node, self.filename, _ = parse_function(fn)
         conv.functions[scope] = fn
         if isinstance(self.node, ast.AsyncFunctionDef):
@@ -98,13 +99,17 @@ class FunctionConverter(ast.NodeVisitor):
     # --- driver -----------------------------------------------------------------------------
     def run(self) -> Any:
         try:
-            self.block(self.node.body)
+            self.block(self.node.body, tails=True)
         except _Return as r:
             return r.value
         return None
 
-    def block(self, stmts: list[ast.stmt]) -> None:
-        for s in stmts:
+    def block(self, stmts: list[ast.stmt], tails: bool = False) -> None:
+        """Convert `stmts`; `tails`: they end the function (a relaxed `if` there may return:
+        it takes the rest of them onto both of its sides, frontend/relaxed_if.py)."""
+        for i, s in enumerate(stmts):
+            if tails and isinstance(s, ast.If):
+                self.tails[id(s)] = stmts[i + 1:]
             self.visit(s)
 
     def visit(self, node: ast.AST) -> Any:
@@ -233,7 +238,7 @@ class FunctionConverter(ast.NodeVisitor):
         return old
 
     def visit_If(self, node: ast.If) -> None:
-        test = self.visit(node.test)
+        test = self.test(node.test)
         try:
             taken = self.truth(test, node)
         except branches.Relax:
@@ -398,6 +403,8 @@ class FunctionConverter(ast.NodeVisitor):
     def visit_UnaryOp(self, node: ast.UnaryOp) -> Any:
         value = self.visit(node.operand)
         if isinstance(node.op, ast.Not):
+            if is_tensor(value):  # `not` of a graph value: a Python bool computed in the graph
+                return self.b.emit("logical_not", [branches.predicate(self, value)], PY_SCALAR)
             return not self.truth(value)
         return unary(self.b, UNARYOPS[type(node.op)][0], value)
 
@@ -443,17 +450,28 @@ class FunctionConverter(ast.NodeVisitor):
         except TypeError as e:
             raise self.fail(f"TypeError: {e}") from None
 
-    def visit_BoolOp(self, node: ast.BoolOp) -> Any:
+    def test(self, node: ast.expr) -> Any:
+        """The value of an `if`/`while` test: only its truth matters, so `and`/`or` of graph
+        values may give a Python bool whatever type their operands have."""
+        if isinstance(node, ast.BoolOp):
+            with self.b.at(self.filename, node.lineno, node.col_offset):
+                return self.visit_BoolOp(node, truth=True)
+        return self.visit(node)
+
+    def visit_BoolOp(self, node: ast.BoolOp, truth: bool = False) -> Any:
         is_and = isinstance(node.op, ast.And)
-        value: Any = None
-        for v in node.values:
-            value = self.visit(v)
-            if self.truth(value) != is_and:
+        value = self.test(node.values[0]) if truth else self.visit(node.values[0])
+        for v in node.values[1:]:
+            if is_tensor(value):  # the next operand is evaluated only on one side
+                value = relaxed_if.short_circuit(self, value, v, is_and, truth)
+            elif self.truth(value) != is_and:
                 return value
+            else:
+                value = self.visit(v)
         return value
 
     def visit_IfExp(self, node: ast.IfExp) -> Any:
-        test = self.visit(node.test)
+        test = self.test(node.test)
         try:
             taken = self.truth(test, node)
         except branches.Relax:
@@ -532,6 +550,7 @@ class LocalConverter(FunctionConverter):
         self.scope = parent.scope
         self.env = env
         self.declared_global = set()
+        self.tails = {}
         self.filename = parent.filename
         self.parent = parent
         self.local_names = local_names

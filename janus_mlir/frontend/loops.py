@@ -61,7 +61,7 @@ def convert_while(cv: FunctionConverter, node: ast.While) -> None:
     from .relaxed_loops import convert_while as relaxed_while
 
     while True:
-        test = cv.visit(node.test)
+        test = cv.test(node.test)
         try:
             if not cv.truth(test, node):
                 break

@@ -30,7 +30,7 @@ from . import loops
 from .branches import predicate
 from .regions import (Staged, Unbound, changed_container, containers, tensors_reachable,
                       widen, widenable)
-from .values import ARRAY, Tensor, is_tensor
+from .values import ARRAY, Tensor, is_tensor, retyped
 
 if TYPE_CHECKING:
     from .converter import FunctionConverter
@@ -43,15 +43,64 @@ class Side:
     staged: Staged
     env: dict[str, Any]
     written: dict[int, tuple[Tensor, ir.Value]]
-    value: Any = None  # the side's value (conditional expressions)
+    value: Any = None  # the side's value (conditional expressions, or what it returns)
+    returned: bool = False  # the side ends the function
     yields: list[ir.Value] = field(default_factory=list)
 
 
 def convert_if(cv: FunctionConverter, node: ast.If, test: Tensor) -> None:
+    from .converter import _Return
+
     pred = predicate(cv, test)
     before = dict(cv.env)
+    rest = cv.tails.get(id(node))
+    if rest is not None and (may_return(node.body) or may_return(node.orelse)):
+        # At the function's own level, a side that returns ends the function: the rest of the
+        # body is converted on each side (a side that falls off its end returns None), and
+        # the sides' return values merge.
+        sides = [_side(cv, lambda s=stmts: cv.block(s + rest, tails=True), returns=True)
+                 for stmts in (node.body, node.orelse)]
+        raise _Return(_merge(cv, pred, sides, before, want_value=True, names=False))
     sides = [_side(cv, lambda s=stmts: cv.block(s)) for stmts in (node.body, node.orelse)]
     _merge(cv, pred, sides, before, want_value=False)
+
+
+def _truth(cv: FunctionConverter, value: Any) -> Any:
+    """Python's truth of `value` as a Python bool (a graph value for a graph value)."""
+    from .values import PY_SCALAR
+
+    if is_tensor(value):
+        return retyped(predicate(cv, value), PY_SCALAR)
+    return cv.truth(value)
+
+
+def may_return(stmts: list[ast.stmt]) -> bool:
+    """Whether `stmts` hold a `return` of the function (not of a nested one)."""
+    stack: list[ast.AST] = list(stmts)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ast.Return):
+            return True
+        if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(n))
+    return False
+
+
+def short_circuit(cv: FunctionConverter, first: Tensor, second: ast.expr, is_and: bool,
+                  truth: bool = False) -> Any:
+    """`first and second` / `first or second` with `first` a graph value: `second` is
+    converted on the side that evaluates it, and the value is either operand. `truth`: only
+    the truth of the value matters (an `if` test): both sides give it as a Python bool."""
+    pred = predicate(cv, first)
+    before = dict(cv.env)
+    if truth:
+        evaluate = _side(cv, lambda: _truth(cv, cv.test(second)))
+        keep = _side(cv, lambda: _truth(cv, first))
+    else:
+        evaluate = _side(cv, lambda: cv.visit(second))
+        keep = _side(cv, lambda: first)
+    sides = [evaluate, keep] if is_and else [keep, evaluate]
+    return _merge(cv, pred, sides, before, want_value=True)
 
 
 def convert_ifexp(cv: FunctionConverter, node: ast.IfExp, test: Tensor) -> Any:
@@ -61,8 +110,9 @@ def convert_ifexp(cv: FunctionConverter, node: ast.IfExp, test: Tensor) -> Any:
     return _merge(cv, pred, sides, before, want_value=True)
 
 
-def _side(cv: FunctionConverter, convert: Any) -> Side:
-    """Convert one side into a staging block; the converter's state is restored after."""
+def _side(cv: FunctionConverter, convert: Any, returns: bool = False) -> Side:
+    """Convert one side into a staging block; the converter's state is restored after.
+    `returns`: the side ends the function; its value is what it returns."""
     from .converter import _Return
 
     before = dict(cv.env)
@@ -75,14 +125,21 @@ def _side(cv: FunctionConverter, convert: Any) -> Side:
             except (loops.BreakLoop, loops.ContinueLoop):
                 raise cv.fail("`break` or `continue` inside a branch on array data is not "
                               "converted yet") from None
-            except _Return:
-                raise cv.fail("`return` inside a branch on array data is not converted "
-                              "yet") from None
+            except _Return as r:
+                if not returns:
+                    raise cv.fail("`return` inside a branch on array data, before other "
+                                  "statements of a loop or branch, is not converted yet"
+                                  ) from None
+                value = r.value
+            else:
+                if returns:
+                    value = None  # fell off the end of the function
         if changed_container(snapshot) is not None:
             raise cv.fail("a list or dict changed inside a branch on array data is not "
                           "converted yet")
         side = Side(staged, dict(cv.env), {id(t): (t, t._value)
-                                           for t in staged.journal.written()}, value)
+                                           for t in staged.journal.written()}, value,
+                    returned=returns)
     finally:
         staged.journal.restore()
         cv.env.clear()
@@ -91,11 +148,13 @@ def _side(cv: FunctionConverter, convert: Any) -> Side:
 
 
 def _merge(cv: FunctionConverter, pred: Tensor, sides: list[Side], before: dict[str, Any],
-           want_value: bool) -> Any:
+           want_value: bool, names: bool = True) -> Any:
+    """Results of the scf.if for what the sides changed (names unless `names` is false, arrays
+    written in place, and the sides' values when `want_value`); the merged value."""
     b = cv.b
-    results: list[tuple[str, Any]] = []  # ("name", n) / ("root", tensor) / ("value", None)
-    specs: list[tuple[Any, str]] = []  # (TensorSpec, kind) per result
-    for name in sorted(set(sides[0].env) | set(sides[1].env)):
+    results: list[tuple[str, Any]] = []  # ("name", n) / ("root", tensor) / ("leaf", k)
+    specs: list[tuple[Any, str, list[Any]]] = []  # (TensorSpec, kind, identities) per result
+    for name in sorted(set(sides[0].env) | set(sides[1].env)) if names else ():
         a, c = (s.env.get(name, MISSING) for s in sides)
         if a is c:
             cv.env[name] = a  # (restored to the state before the branch: rebind it)
@@ -110,52 +169,96 @@ def _merge(cv: FunctionConverter, pred: Tensor, sides: list[Side], before: dict[
             continue
         results.append(("name", name))
         specs.append(joined)
+    leaves: list[list[Any]] = [[], []]
+    shape = None
     if want_value:
-        joined = _join(cv, None, sides[0].value, sides[1].value, before, sides)
-        if joined is None:
-            value = sides[0].value
-        else:
-            results.append(("value", None))
-            specs.append(joined)
+        shape = _structure(cv, sides[0].value, sides[1].value, leaves)
+        for mine in leaves:
+            arrays = [id(v) for v in mine if is_tensor(v) and v.kind == ARRAY]
+            if len(arrays) != len(set(arrays)):
+                raise cv.fail("one array is returned twice on a side of a branch on array "
+                              "data; its identity is not modelled (not converted)")
+        for k, (a, c) in enumerate(zip(*leaves)):
+            if a is c:
+                continue
+            joined = _join(cv, None, a, c, before, sides)
+            if joined is not None:
+                results.append(("leaf", k))
+                specs.append(joined)
     roots: dict[int, Tensor] = {}
     for s in sides:
         for key, (t, _) in s.written.items():
             roots.setdefault(key, t)
     for t in roots.values():
         results.append(("root", t))
-        specs.append((t.spec, ARRAY))
-    for s in sides:
-        with b.into(s.staged.block):
-            for (what, x), (spec, kind) in zip(results, specs):
-                v = (s.env[x] if what == "name" else s.value if what == "value"
-                     else None)
+        specs.append((t.spec, ARRAY, [None, None]))
+    for side, mine in zip(sides, leaves):
+        with b.into(side.staged.block):
+            for (what, x), (spec, kind, _) in zip(results, specs):
                 if what == "root":
-                    s.yields.append(s.written[id(x)][1] if id(x) in s.written else x._value)
+                    side.yields.append(side.written[id(x)][1] if id(x) in side.written
+                                       else x._value)
                 else:
-                    s.yields.append(widen(b, v, spec, kind).value)
+                    v = side.env[x] if what == "name" else mine[x]
+                    if is_tensor(v) and id(v) in side.written:
+                        # An array of before the branch that this side wrote in place: its
+                        # contents at the side's end (the journal has restored the old ones).
+                        side.yields.append(side.written[id(v)][1])
+                    else:
+                        side.yields.append(widen(b, v, spec, kind).value)
     values = _build(b, pred, sides)
-    for (what, x), (spec, kind), v in zip(results, specs, values):
+    merged = list(leaves[0])
+    for (what, x), (spec, kind, identities), v in zip(results, specs, values):
         out = Tensor(v, spec, kind)
+        if any(o is not None for o in identities):
+            # One side gives the caller's own array: the result is that very array or the new
+            # one, decided when the call returns; it is never written in place.
+            out = Tensor(v, spec, kind, fresh=False, meta={"either": (pred, identities)})
         if what == "name":
             cv.env[x] = out
-        elif what == "value":
-            value = out
+        elif what == "leaf":
+            merged[x] = out
         else:
             x.assign(v)
-    return value if want_value else None
+    return _rebuild(shape, iter(merged)) if want_value else None
+
+
+def _structure(cv: FunctionConverter, a: Any, c: Any, leaves: list[list[Any]]) -> Any:
+    """The common container structure of `a` and `c` (tuples, lists, dicts), their leaves
+    appended pairwise to `leaves`."""
+    if type(a) is type(c) and type(a) in (tuple, list) and len(a) == len(c):
+        return (type(a), [_structure(cv, x, y, leaves) for x, y in zip(a, c)])
+    if type(a) is type(c) is dict and list(a) == list(c):
+        return (dict, [(k, _structure(cv, a[k], c[k], leaves)) for k in a])
+    if type(a) in (tuple, list, dict) or type(c) in (tuple, list, dict):
+        raise cv.fail("the two sides of a branch on array data give containers of different "
+                      "structure (not converted)")
+    leaves[0].append(a)
+    leaves[1].append(c)
+    return None
+
+
+def _rebuild(shape: Any, leaves: Any) -> Any:
+    if shape is None:
+        return next(leaves)
+    kind, parts = shape
+    if kind is dict:
+        return {k: _rebuild(p, leaves) for k, p in parts}
+    return kind(_rebuild(p, leaves) for p in parts)
 
 
 def _join(cv: FunctionConverter, name: str | None, a: Any, c: Any, before: dict[str, Any],
-          sides: list[Side]) -> tuple[Any, str] | None:
-    """The (spec, kind) of the result standing for `a` or `c`; None when both are the same
-    value known now."""
+          sides: list[Side]) -> tuple[Any, str, list[Any]] | None:
+    """The (spec, kind, identities) of the result standing for `a` or `c`; None when both are
+    the same value known now. `identities`: per side, the caller's array the result *is* on
+    that side (None: a new array, whose identity nobody can see)."""
     what = f"'{name}'" if name else "the conditional expression"
     if not is_tensor(a) and not is_tensor(c):
         if type(a) is type(c) and widenable(a) and a == c:
             return None
         if type(a) is type(c) and widenable(a):
             w = widen(cv.b, a)
-            return w.spec, w.kind
+            return w.spec, w.kind, [None, None]
         if type(a) is type(c) and a is c or (type(a) is type(c) and _plain_equal(a, c)):
             return None
         raise cv.fail(f"{what} gets different values known now on the two sides of a branch "
@@ -170,12 +273,17 @@ def _join(cv: FunctionConverter, name: str | None, a: Any, c: Any, before: dict[
     if is_tensor(a) and is_tensor(c) and (a.spec != c.spec or a.kind != c.kind):
         raise cv.fail(f"{what} gets values of different shapes, dtypes or kinds on the two "
                       "sides of a branch on array data (not converted)")
+    identities: list[Any] = [None, None]
     if t.kind == ARRAY:
-        for v, side in zip((a, c), sides):
-            if not _replaceable(cv, v, name, before, side):
-                raise cv.fail(f"{what} is an array held elsewhere on one side of a branch on "
-                              "array data; its identity is not modelled (not converted)")
-    return t.spec, t.kind
+        for k, (v, side) in enumerate(zip((a, c), sides)):
+            if _replaceable(cv, v, name, before, side):
+                continue
+            if v.view is None and not v.fresh and v.source is not None:
+                identities[k] = v  # the caller's own array: which one is decided at return
+                continue
+            raise cv.fail(f"{what} is an array held elsewhere on one side of a branch on "
+                          "array data; its identity is not modelled (not converted)")
+    return t.spec, t.kind, identities
 
 
 def _same_type(v: Any, t: Tensor) -> bool:
@@ -200,6 +308,8 @@ def _replaceable(cv: FunctionConverter, t: Tensor, name: str | None, before: dic
     this conversion's own that no other name (and no list or dict) holds."""
     if t.view is not None or not t.fresh or t.ambiguous_views:
         return False
+    if side.returned:  # the function ends on this side: its names are dead
+        return True
     if t.serial >= side.staged.journal.start:
         others = [v for k, v in side.env.items() if k != name]
     else:

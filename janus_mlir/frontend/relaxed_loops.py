@@ -9,8 +9,10 @@ carried values as block arguments until nothing new changes (a number known now 
 changes is widened to a graph value); the last pass is the loop's body.
 
 A carried value whose type the first iteration changes (`acc = 0` then `acc = acc + x.sum()`),
-or an array that is the caller's own or held elsewhere, would be returned as it is after zero
-trips; the graph assumes at least one trip then, with a guard of kind "trip_count". Names the
+or an array held by another name, would be returned as it is after zero trips; the graph
+assumes at least one trip then, with a guard of kind "trip_count". A name holding the caller's
+own array before the loop holds, after it, that array (no trip) or the new one: decided when the
+call returns. Names the
 body binds that were not bound before the loop are unbound after it: reading them stops the
 conversion. `break`, `continue` and `return` in the body, lists or dicts changed
 by it, and values whose type changes from one iteration to the next are not converted yet.
@@ -57,6 +59,8 @@ class Carried:
     names: dict[str, tuple[TensorSpec, str]] = field(default_factory=dict)
     roots: list[Tensor] = field(default_factory=list)
     first_trip: list[str] = field(default_factory=list)  # why at least one trip is assumed
+    either: dict[str, Tensor] = field(default_factory=dict)  # names holding a caller's array
+    ran: Tensor | None = None  # whether the loop ran at least once (for `either`)
 
     def specs(self) -> list[TensorSpec]:
         return [s for s, _ in self.names.values()] + [t.spec for t in self.roots]
@@ -223,8 +227,11 @@ def _carry(cv: FunctionConverter, name: str, trial: Pass, carried: Carried) -> b
             carried.first_trip.append(f"'{name}' has the type of its value after the first "
                                       "iteration")
         elif kind == ARRAY and not _replaceable_before(cv, old, name):
-            carried.first_trip.append(f"'{name}' is an array the caller or another name holds "
-                                      "before the loop")
+            if old.view is None and not old.fresh and old.source is not None:
+                carried.either[name] = old  # after no trip: the caller's array itself
+            else:
+                carried.first_trip.append(f"'{name}' is an array another name holds before "
+                                          "the loop")
     elif widenable(new) and widenable(old) and type(new) is type(old):
         w = widen(cv.b, old)
         spec, kind = w.spec, w.kind
@@ -335,7 +342,7 @@ def _test(cv: FunctionConverter, node: ast.While, carried: Carried) -> Pass:
         with staged:
             _bind(cv, carried, staged.args)
             bound_env = dict(cv.env)
-            value = cv.visit(node.test)
+            value = cv.test(node.test)
             if not is_tensor(value):
                 raise cv.fail("a while test on array data that is known while converting on a "
                               "later iteration is not converted")
@@ -369,6 +376,8 @@ def _inits(cv: FunctionConverter, carried: Carried, trips_positive: Any,
                           "converted)")
         b.guard(trips_positive(), "trip_count", "the loop runs at least once: "
                 + carried.first_trip[0], site=site)
+    if carried.either:
+        carried.ran = trips_positive()
     out = []
     for name, (spec, kind) in carried.names.items():
         old = cv.env[name]
@@ -376,7 +385,16 @@ def _inits(cv: FunctionConverter, carried: Carried, trips_positive: Any,
             old = b.emit("astype", [old], kind, dtype=spec.dtype)
         out.append(widen(b, old, spec, kind).value)
     out += [t.value for t in carried.roots]
-    return out
+    return [_barrier(b, v) for v in out]
+
+
+def _barrier(b: Any, v: ir.Value) -> ir.Value:
+    """`v` behind util.optimization_barrier. IREE 3.13 can fail at run time ("ref is null" in
+    hal.buffer_view.create) when a loop's initial values are a constant and an elementwise
+    result while the function returns another result (tests/test_iree_traps.py)."""
+    with b.context, b.location(), ir.InsertionPoint(b.block):
+        return ir.Operation.create("util.optimization_barrier", results=[v.type],
+                                   operands=[v]).result
 
 
 def _results(cv: FunctionConverter, carried: Carried, results: list[ir.Value],
@@ -386,7 +404,13 @@ def _results(cv: FunctionConverter, carried: Carried, results: list[ir.Value],
             cv.env[name] = Unbound(name, "it is bound inside a loop whose trip count is "
                                    "computed at run time and not carried")
     for (name, (spec, kind)), v in zip(carried.names.items(), results):
-        cv.env[name] = Tensor(v, spec, kind)
+        if name in carried.either:
+            # No trip leaves the caller's own array: which one it is is decided at return
+            # (convert.py); never written in place.
+            cv.env[name] = Tensor(v, spec, kind, fresh=False, meta={
+                "either": (carried.ran, [None, carried.either[name]])})
+        else:
+            cv.env[name] = Tensor(v, spec, kind)
     for root, v in zip(carried.roots, results[len(carried.names):]):
         root.assign(v)
 

@@ -127,6 +127,13 @@ class JanusFunction:
                 return self._fallback(graph, params, args, kwargs, str(e.guard), None)
             except CannotRun as e:
                 return self._fallback(graph, params, args, kwargs, str(e), None)
+            except Exception as e:  # the graph failed: nothing it did is visible; drop it
+                self._note("internal error", f"graph {graph.name} failed when run: "
+                           f"{type(e).__name__}: {e}")
+                log.debug("janus graph failed", exc_info=True)
+                self.graphs.remove(graph)
+                self._profile_for(params).unconvertible = f"graph {graph.name} failed when run"
+                return self._imperative(args, kwargs)
             self.stats.graph_calls += 1
             return result
         if self.capped is not None:
