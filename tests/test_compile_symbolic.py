@@ -1,7 +1,8 @@
 """Symbolic dims: after an array's shape guard misses, the axes that varied become the graph's
 one symbolic dim (`tensor<?x784xf32>`), so a batch size that changes costs one more compilation,
 not one per size. Ops that take symbolic dims: elementwise ufuncs, where, astype, matmul of a
-(?, k) operand; anything else gives the symbolic dim up (one graph per shape, as before)."""
+(?, k) operand, reductions over static axes (float sums of at most 128 elements per output);
+anything else gives the symbolic dim up (one graph per shape, as before)."""
 
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ def test_two_inputs_share_the_symbolic_dim_only_while_their_sizes_agree():
 
 
 def reduces(x):
-    return np.tanh(x).sum(axis=1)
+    return np.tanh(x).sum(axis=0)  # a float sum over the symbolic dim: static shapes
 
 
 def test_an_op_without_symbolic_dims_gives_them_up():
@@ -64,3 +65,19 @@ def test_an_op_without_symbolic_dims_gives_them_up():
         check(f, RNG.standard_normal((n, 2)).astype(np.float32))
     assert f.stats.graph_calls == 2, f.reasons  # the repeats of 3 and 4
     assert any("symbolic dims given up" in r for r in f.reasons)
+
+
+def softmax_head(x, w):
+    z = x @ w
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    p = e / e.sum(axis=1, keepdims=True)
+    return p, p.mean(axis=1), z.max(axis=1), (z > 0).any(axis=1)
+
+
+def test_reductions_over_static_axes_keep_the_symbolic_batch():
+    w = RNG.standard_normal((16, 10)).astype(np.float32)
+    f = jm.compile(softmax_head)
+    for batch in (4, 8, 3, 16, 5, 64, 2):
+        check(f, RNG.standard_normal((batch, 16)).astype(np.float32), w)
+    assert f.stats.compilations == 2 and f.stats.graph_calls == 5, f.reasons

@@ -19,8 +19,10 @@ Q: the kept dims after it), is done in levels:
   copies that slice (about twice the time of a divisible length).
 
 Reductions over several runs of axes (axes (0, 2) of a 3-d array) reduce one run after the
-other, innermost first; a reduction of at most BLOCK elements per output with wide lanes stays
-one generic over the array's own shape. Integer, bool, max/min and all/any reductions are exact
+other, innermost first; an array with a symbolic (kept) dim is reduced in one plain level,
+which the shape rule allows only for exact reductions or at most BLOCK float elements per
+output; a reduction of at most BLOCK elements per output with wide lanes stays one generic over
+the array's own shape. Integer, bool, max/min and all/any reductions are exact
 in any order, so they take the same (faster) path and give the same results as a plain loop.
 
 Measured on IREE 3.13 (llvm-cpu, local-sync, one core, 1000x1000 float32, median of 40 calls
@@ -91,6 +93,8 @@ def blocked_reduce(e: Emitter, value: ir.Value, spec: TensorSpec, axes: Sequence
     first: Element = element or (lambda s, v: s.cast(v, src, acc_dtype))
     if not axes:  # nothing reduced: still the mapping every reduction result gets
         return e.elementwise([value], [spec], TensorSpec(spec.shape, acc_dtype), first)
+    if not spec.static:  # a symbolic kept dim: the shape rule allowed one plain level
+        return _direct(e, value, spec, axes, acc_dtype, init, combine, first)
     if _one_level(spec.shape, axes):
         return _direct(e, value, spec, axes, acc_dtype, init, combine, first)
     shape = list(spec.shape)

@@ -199,10 +199,13 @@ class Emitter(Scalar):
                             [PARALLEL] * rank, lambda s, *args: body(s, *args[:-1]))[0]
 
     def reshape(self, v: ir.Value, src: TensorSpec, dst_shape: Sequence[int]) -> ir.Value:
-        """Row-major reshape of a static tensor via collapse to 1-D and expand."""
+        """Row-major reshape of a static tensor via collapse to 1-D and expand; a symbolic one
+        only gains or loses dims of size 1."""
         dst_shape = tuple(dst_shape)
         if src.shape == dst_shape:
             return v
+        if not src.static or not all(type(d) is int for d in dst_shape):
+            return self._unit_reshape(v, src, dst_shape)
         dst_type = tensor_type(dst_shape, src.dtype)
         if src.rank == 0 or not dst_shape:  # to or from rank 0: every dim is 1, no groups
             if src.rank == 0:
@@ -218,6 +221,23 @@ class Emitter(Scalar):
         return tensor.ExpandShapeOp(dst_type, flat, _reassoc([list(range(len(dst_shape)))]), [],
                                     ir.DenseI64ArrayAttr.get(list(dst_shape))).result
 
+    def _unit_reshape(self, v: ir.Value, src: TensorSpec, dst: tuple) -> ir.Value:
+        """`v` reshaped by adding or dropping dims of size 1 (the only reshapes of a symbolic
+        shape the ops ask for: keepdims, squeezes)."""
+        if [d for d in src.shape if d != 1] != [d for d in dst if d != 1]:
+            raise ValueError(f"reshape {src.shape} -> {dst} of a symbolic shape")
+        core = tuple(d for d in src.shape if d != 1)
+        if src.shape != core:  # collapse the unit dims away first
+            v = tensor.CollapseShapeOp(tensor_type(core, src.dtype), v,
+                                       _reassoc(_unit_groups(src.shape, core))).result
+        if dst == core:
+            return v
+        sizes = [self.dynamic_size() for d in dst if type(d) is not int]
+        static = [d if type(d) is int else ir.ShapedType.get_dynamic_size() for d in dst]
+        return tensor.ExpandShapeOp(tensor_type(dst, src.dtype), v,
+                                    _reassoc(_unit_groups(dst, core)), sizes,
+                                    ir.DenseI64ArrayAttr.get(static)).result
+
     def cast_tensor(self, v: ir.Value, src: TensorSpec, dtype: np.dtype) -> ir.Value:
         if src.dtype == np.dtype(dtype):
             return v
@@ -227,6 +247,24 @@ class Emitter(Scalar):
     def extract_scalar(self, v: ir.Value) -> ir.Value:
         """The element of a rank-0 tensor."""
         return tensor.ExtractOp(v, []).result
+
+
+def _unit_groups(shape: Sequence, core: Sequence) -> list[list[int]]:
+    """The reassociation grouping `shape`'s dims onto `core` (`shape` = `core` with dims of
+    size 1 added): a unit dim joins the group of the core dim before it (the first, after)."""
+    if not core:
+        return []
+    groups: list[list[int]] = []
+    lead: list[int] = []
+    for i, d in enumerate(shape):
+        if d != 1:
+            groups.append([*lead, i])
+            lead = []
+        elif groups:
+            groups[-1].append(i)
+        else:
+            lead.append(i)
+    return groups
 
 
 def _reassoc(groups: list[list[int]]) -> ir.ArrayAttr:

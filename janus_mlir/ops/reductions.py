@@ -22,8 +22,9 @@ import numpy as np
 from iree.compiler import ir
 
 from ..dialects.opdef import BOOL, I64_ARRAY, Attr, ShapeError
-from ..dialects.types import TensorSpec, element_type, is_bool, is_float, is_supported_dtype
-from .blocked import blocked_reduce
+from ..dialects.types import (SymbolicShape, TensorSpec, element_type, is_bool, is_float,
+                              is_supported_dtype)
+from .blocked import BLOCK, blocked_reduce
 from .emit import Emitter, Scalar
 from .registry import defop
 
@@ -78,6 +79,8 @@ def _make_infer(name: str):
     def infer(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[TensorSpec]:
         (x,) = operands
         axes = check_axes(attrs["axes"], x.rank)
+        if not x.static:
+            _check_symbolic(name, x, axes)
         if needs_identity and any(x.shape[a] == 0 for a in axes):
             raise ShapeError(f"zero-size array to reduction operation {fn.__name__} "
                              "which has no identity")
@@ -85,6 +88,17 @@ def _make_infer(name: str):
                            result_dtype(fn, x.dtype))]
 
     return infer
+
+
+def _check_symbolic(name: str, x: TensorSpec, axes: Sequence[int]) -> None:
+    """A reduction of an array with a symbolic dim is one plain level (ops/blocked.py): only
+    over static axes, and for float sums, means and products only over at most BLOCK elements
+    per output (a longer chain would round worse than NumPy's pairwise sum)."""
+    if any(not isinstance(x.shape[a], int) for a in axes):
+        raise SymbolicShape(f"{name} over a symbolic dim of {x}")
+    exact = name in ("max", "min", "all", "any") or not is_float(x.dtype)
+    if not exact and int(np.prod([x.shape[a] for a in axes])) > BLOCK:
+        raise SymbolicShape(f"float {name} of more than {BLOCK} elements per output of {x}")
 
 
 def _acc_dtype(name: str, out_dtype: np.dtype) -> np.dtype:
@@ -128,7 +142,7 @@ def _make_lower(name: str):
     def lower(e: Emitter, operands, in_specs, attrs, out_specs):
         (x,), (xs,), (out,) = operands, in_specs, out_specs
         axes = tuple(attrs["axes"])
-        if out.size == 0:
+        if out.static and out.size == 0:
             return [e.empty(out)]
         if name in ("max", "min") and xs.dtype in (F32, F64):
             return [e.reshape(_float_extremum(name, e, x, xs, axes), TensorSpec(
@@ -192,4 +206,4 @@ for _name, (_fn, _) in _REDUCTIONS.items():
     defop(_name, ("operand",),
           attrs={"axes": Attr(I64_ARRAY), "keepdims": Attr(BOOL, False, optional=True)},
           infer=_make_infer(_name), numpy=_numpy(_fn), lower=_make_lower(_name),
-          doc=f"numpy.{_fn.__name__}(x, axis=axes, keepdims=keepdims).")
+          doc=f"numpy.{_fn.__name__}(x, axis=axes, keepdims=keepdims).", symbolic=True)

@@ -414,3 +414,16 @@ func.func @in_regions(%x: tensor<3xf32>, %n: index, %p: i1) -> tensor<3xf32> {
   }
   return %0 : tensor<3xf32>
 }
+
+// -----
+
+// A reduction over the static axis of a (?, 3) array is one plain generic; keepdims expands the
+// result with the symbolic size as the output shape.
+// CHECK-LABEL: func.func @symbolic_keepdims
+// CHECK: %[[N:.*]] = tensor.dim %{{.*}}, %{{.*}} : tensor<?x3xf32>
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0, 1]] output_shape [%{{.*}}, 1] : tensor<?xf32> into tensor<?x1xf32>
+func.func @symbolic_keepdims(%x: tensor<?x3xf32>) -> tensor<?x1xf32> {
+  %0 = "janus.sum"(%x) {axes = array<i64: 1>, keepdims = true} : (tensor<?x3xf32>) -> tensor<?x1xf32>
+  return %0 : tensor<?x1xf32>
+}

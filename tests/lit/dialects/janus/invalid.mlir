@@ -109,11 +109,20 @@ func.func @where_condition(%c: tensor<2xf32>, %x: tensor<2xf32>) -> tensor<2xf32
 // -----
 
 // janus values have static shapes, except for ops whose signature is symbolic (elementwise,
-// where, astype, matmul).
-func.func @dynamic_shape(%x: tensor<?x3xf32>) -> tensor<?xf32> {
-  // expected-error @+1 {{'janus.sum' op expected a static shape, got tensor<?x3xf32>}}
-  %0 = "janus.sum"(%x) {axes = array<i64: 1>, keepdims = false} : (tensor<?x3xf32>) -> tensor<?xf32>
-  return %0 : tensor<?xf32>
+// where, astype, matmul, reductions).
+func.func @dynamic_shape(%x: tensor<?x3xf32>) -> tensor<3x?xf32> {
+  // expected-error @+1 {{'janus.transpose' op expected a static shape, got tensor<?x3xf32>}}
+  %0 = "janus.transpose"(%x) {perm = array<i64: 1, 0>} : (tensor<?x3xf32>) -> tensor<3x?xf32>
+  return %0 : tensor<3x?xf32>
+}
+
+// -----
+
+// A float sum over a symbolic dim would round worse than NumPy's pairwise sum: not taken.
+func.func @symbolic_sum(%x: tensor<?x3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{'janus.sum' op sum over a symbolic dim}}
+  %0 = "janus.sum"(%x) {axes = array<i64: 0>, keepdims = false} : (tensor<?x3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
 }
 
 // -----
