@@ -350,3 +350,76 @@ def test_a_while_loop_with_a_constant_and_an_elementwise_initial_value_runs():
     for _ in range(4):
         check(f, base)
     assert f.stats.graph_calls >= 2, f.reasons
+
+
+def newton_sqrt(x, n):
+    y = x.copy()
+    it = 0
+    for i in range(n):
+        y = 0.5 * (y + x / y)
+        it = i
+        if np.abs(y * y - x).max() < 1e-6:
+            break
+    return y, it
+
+
+def halve_until(x):
+    y = x.copy()
+    k = 0
+    while True:
+        y = y * 0.5
+        k += 1
+        if y.max() < 0.1:
+            break
+        if k > 1000:
+            break
+    return y, k
+
+
+def skip_negative(x, n):
+    acc = np.zeros_like(x)
+    for i in range(n):
+        if (x * i).sum() < 0:
+            continue
+        acc = acc + x * i
+    return acc
+
+
+def static_break(x):
+    for i in range(1000000):  # the break is known while converting: four trips unrolled
+        x = x + 1
+        if i >= 3:
+            break
+    return x, i
+
+
+XS = np.linspace(1, 4, 5)
+
+
+def test_break_in_a_loop_with_run_time_bounds_exits_early():
+    f = jm.compile(newton_sqrt)
+    for a in ((XS, 20), (XS, 30), (XS * 4, 25), (XS, 3), (XS * 100, 40)):
+        check(f, *a)
+    assert f.stats.compilations == 1 and f.stats.graph_calls == 3, f.reasons
+    assert "scf.while" in f.graphs[0].ir("janus")
+
+
+def test_while_true_with_break_on_array_data():
+    f = jm.compile(halve_until)
+    for s in (1, 10, 0.01, 1000, 1):
+        check(f, XS * s)
+    assert f.stats.graph_calls == 3, f.reasons
+
+
+def test_continue_in_a_loop_with_run_time_bounds():
+    f = jm.compile(skip_negative)
+    for a, n in ((-2, 4), (-2, 6), (2, 3), (0, 5), (-3, 7)):
+        check(f, XS + a if a <= 0 else a - XS, n)
+    assert f.stats.graph_calls >= 2, f.reasons
+
+
+def test_a_static_break_still_stops_the_unrolling():
+    f = jm.compile(static_break)
+    for s in (1, 1, 2):
+        check(f, XS * s)
+    assert f.stats.graph_calls == 2, f.reasons

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..speculation.profile import Site
+from .canonicalize.jumps import RELAX
 from .errors import NeedsProfile
 from .values import Tensor
 
@@ -52,6 +53,8 @@ def speculate(cv: FunctionConverter, test: Tensor, node: ast.stmt | ast.expr) ->
     """The side a branch on `test` takes, assumed from the profile and guarded; raises `Relax`
     where the site is not speculated."""
     pred = predicate(cv, test)
+    if getattr(node, RELAX, False):  # a test the canonicalizer made: never profiled
+        raise Relax()
     site = site_of(cv, node)
     profile = cv.conv.profile
     policy = cv.conv.lifter.policy

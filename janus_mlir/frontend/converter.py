@@ -25,6 +25,7 @@ from . import (branches, comprehensions, heap, host, local_functions, loops, rel
                relaxed_loops, setitem, stacked)
 from ..speculation.profile import Profile
 from .builder import GraphBuilder
+from .canonicalize import jumps
 from .errors import Unconvertible
 from .lift import HostObject, Lifter
 from .operators import BINOPS, COMPARES, UNARYOPS, apply, unary
@@ -266,6 +267,17 @@ class FunctionConverter(ast.NodeVisitor):
 
     def visit_For(self, node: ast.For) -> None:
         iterable = self.visit(node.iter)
+        found = jumps.jumps(node.body)
+        if found:  # `break`/`continue` as flags (canonicalize/jumps.py)
+            if isinstance(iterable, relaxed_loops.DynamicRange) and ast.Break in found:
+                return relaxed_loops.range_with_break(self, node, iterable)
+            name = f"__janus_iterable_{node.lineno}_{node.col_offset}"
+            self.env[name] = iterable
+            try:
+                rewritten = jumps.for_loop(node, name)
+            except ValueError as e:
+                raise self.fail(f"`break`/`continue` here is not converted yet: {e}") from None
+            return self.block(rewritten)
         if isinstance(iterable, relaxed_loops.DynamicRange):
             return relaxed_loops.convert_for(self, node, iterable)
         if stacked.is_stacked(self, iterable):

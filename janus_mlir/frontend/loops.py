@@ -47,9 +47,12 @@ def _iteration(cv: FunctionConverter, body: list[ast.stmt]) -> bool:
 
 
 def convert_for(cv: FunctionConverter, node: ast.For, iterable: Any) -> None:
+    flag = getattr(node, "_janus_break_flag", None)  # a loop whose jumps became flags
     for item in cv.iterate(iterable):
         cv.assign(node.target, item)
         if not _iteration(cv, node.body):
+            return
+        if flag is not None and cv.env.get(flag) is True:  # broke (known now): the rest skips
             return
     cv.block(node.orelse)
 
@@ -58,8 +61,15 @@ def convert_while(cv: FunctionConverter, node: ast.While) -> None:
     """Unrolled while the test is known now (or speculated); from the first test on array data
     that is not speculated, the rest of the loop is one `scf.while` (frontend/relaxed_loops.py)."""
     from .branches import Relax
+    from .canonicalize import jumps
     from .relaxed_loops import convert_while as relaxed_while
 
+    if jumps.jumps(node.body):  # `break`/`continue` as flags
+        try:
+            rewritten = jumps.while_loop(node)
+        except ValueError as e:
+            raise cv.fail(f"`break`/`continue` here is not converted yet: {e}") from None
+        return cv.block(rewritten)
     while True:
         test = cv.test(node.test)
         try:

@@ -31,6 +31,7 @@ from iree.compiler.dialects import arith, scf, tensor
 from ..dialects.types import TensorSpec
 from ..speculation.profile import Site
 from . import heap, loops
+from .canonicalize import jumps
 from .analysis.names import bound
 from .branches import predicate
 from .operators import apply
@@ -84,6 +85,7 @@ def convert_for(cv: FunctionConverter, node: ast.For, rng: DynamicRange) -> None
     step = rng.step
     if is_tensor(step) or not isinstance(step, int) or step == 0:
         raise cv.fail("range() with a step computed at run time is not converted yet")
+    _jumps(cv, node)
     span = apply(b, "subtract", [rng.stop, rng.start] if step > 0 else [rng.start, rng.stop],
                  static_fn=lambda x, y: x - y)
     if abs(step) != 1:
@@ -102,9 +104,39 @@ def convert_for(cv: FunctionConverter, node: ast.For, rng: DynamicRange) -> None
     for_loop(cv, node, trips, item)
 
 
+def _jumps(cv: FunctionConverter, node: ast.For | ast.While) -> None:
+    """Refuse what the loop forms do not take (`break`/`continue` were made flags before)."""
+    from .relaxed_if import may_return
+
+    if may_return(node.body):
+        raise cv.fail("`return` inside a loop whose trip count is computed at run time is not "
+                      "converted yet")
+    if jumps.jumps(node.body):
+        raise cv.fail("internal: a jump left in a loop converted to scf")
+
+
+def range_with_break(cv: FunctionConverter, node: ast.For, rng: DynamicRange) -> None:
+    """`for i in range(...)` with run-time bounds and a `break`: a while over a counter, the
+    jumps as flags (canonicalize/jumps.py), so the loop exits early."""
+    step = rng.step
+    if is_tensor(step) or not isinstance(step, int) or step == 0:
+        raise cv.fail("range() with a step computed at run time is not converted yet")
+    start, stop = f"__janus_start_{node.lineno}", f"__janus_stop_{node.lineno}"
+    cv.env[start], cv.env[stop] = rng.start, rng.stop
+    cv.block(_rewritten(cv, lambda: jumps.range_loop(node, start, stop, step)))
+
+
+def _rewritten(cv: FunctionConverter, rewrite: Any) -> list[ast.stmt]:
+    try:
+        return rewrite()
+    except ValueError as e:
+        raise cv.fail(f"`break`/`continue` here is not converted yet: {e}") from None
+
+
 def for_loop(cv: FunctionConverter, node: ast.For, trips: Tensor, item: Any) -> None:
     """`for` as `scf.for` over `trips` (a rank-0 int graph value) iterations; `item(index)`
     gives the value bound to the loop's target for an iteration's index."""
+    _jumps(cv, node)
     if node.orelse:
         raise cv.fail("`for ... else` in a loop whose trip count is computed at run time is "
                       "not converted yet")
@@ -131,6 +163,7 @@ def for_loop(cv: FunctionConverter, node: ast.For, trips: Tensor, item: Any) -> 
 
 
 def convert_while(cv: FunctionConverter, node: ast.While, first_test: Tensor) -> None:
+    _jumps(cv, node)
     if node.orelse:
         raise cv.fail("`while ... else` on array data is not converted yet")
     b = cv.b
@@ -326,6 +359,7 @@ def _body(cv: FunctionConverter, body: list[ast.stmt], carried: Carried,
             if any(y is None for y in yields):
                 raise cv.fail("a carried name is unbound at the end of the loop body")
             yields += [t._value for t in carried.roots]
+
         result = Pass(dict(cv.env), staged.journal.written(), [staged], yields)
     finally:
         staged.journal.restore()
@@ -385,16 +419,22 @@ def _inits(cv: FunctionConverter, carried: Carried, trips_positive: Any,
             old = b.emit("astype", [old], kind, dtype=spec.dtype)
         out.append(widen(b, old, spec, kind).value)
     out += [t.value for t in carried.roots]
-    return [_barrier(b, v) for v in out]
+    return _barrier(b, out)
 
 
-def _barrier(b: Any, v: ir.Value) -> ir.Value:
-    """`v` behind util.optimization_barrier. IREE 3.13 can fail at run time ("ref is null" in
-    hal.buffer_view.create) when a loop's initial values are a constant and an elementwise
-    result while the function returns another result (tests/test_iree_traps.py)."""
+def _barrier(b: Any, values: list[ir.Value]) -> list[ir.Value]:
+    """Each of `values` behind its own util.optimization_barrier, numbered so that two equal
+    values stay two. IREE 3.13 fails on loops whose initial values are a constant and an
+    elementwise result ("ref is null" when run), or two equal values (its stream conversion of
+    scf.while breaks: "region branch point has 4 operands"); see tests/test_iree_traps.py."""
+    out = []
     with b.context, b.location(), ir.InsertionPoint(b.block):
-        return ir.Operation.create("util.optimization_barrier", results=[v.type],
-                                   operands=[v]).result
+        i64 = ir.IntegerType.get_signless(64)
+        for k, v in enumerate(values):
+            op = ir.Operation.create("util.optimization_barrier", results=[v.type], operands=[v],
+                                     attributes={"janus.init": ir.IntegerAttr.get(i64, k)})
+            out.append(op.result)
+    return out
 
 
 def _results(cv: FunctionConverter, carried: Carried, results: list[ir.Value],

@@ -1,6 +1,6 @@
 """janus passes; importing this package registers every pass."""
 
-from . import convert_janus_to_linalg, lower_guards  # noqa: F401  (registration side effects)
+from . import convert_janus_to_linalg, lower_guards, lower_while  # noqa: F401  (registration)
 from .pipeline import (
     JANUS_TO_IREE_INPUT,
     PassStep,
