@@ -7,7 +7,9 @@ and whose loop bounds change, so that speculation, its fallbacks and the relaxed
 (`scf.if`, `scf.for`, `scf.while`) all run. Every call is compared with the plain function
 (values, dtypes, Python types, aliasing, the inputs afterwards, exceptions).
 
-`test_control_program` runs a sample in the default run; `test_many_control_programs` (slow,
+The statements include `break`/`continue` on array data inside loops, early returns at the
+function's level, and `and`/`or`/`not` in tests. `test_control_program` runs a sample in the
+default run; `test_many_control_programs` (slow,
 `-m slow`) runs JANUS_MLIR_GENERATED_PROGRAMS of them and reports how many calls a graph
 answered.
 """
@@ -30,7 +32,8 @@ ARRAY_EXPRS = [
     "{a} / (1.0 + {b} * {b})", "np.where({a} > {b}, {a}, -{b})", "{a} - {a}.mean()",
     "{a} * {s}", "{a} + {i}", "np.abs({a}) ** 0.5", "{a}[::-1] + {b}",
 ]
-TESTS = ["{a}.sum() > 0", "{a}.mean() > {s}", "{a}.max() > 0.5", "acc > 1.0", "{a}[0] < {b}[1]"]
+TESTS = ["{a}.sum() > 0", "{a}.mean() > {s}", "{a}.max() > 0.5", "acc > 1.0", "{a}[0] < {b}[1]",
+         "{a}.sum() > 0 and {b}.max() < 1.0", "not ({a}.mean() > {s})", "{a}.min() < -1 or cnt > 2"]
 SAMPLE_PROGRAMS = 24
 SLOW_PROGRAMS = int(os.environ.get("JANUS_MLIR_GENERATED_PROGRAMS", "2000"))
 
@@ -41,6 +44,7 @@ class Writer:
         self.arrays = ["x", "v0"]
         self.lines: list[str] = []
         self.counter = 1
+        self.results = rng.randint(1, 3)  # arrays returned (before acc and cnt)
 
     def emit(self, depth: int, text: str) -> None:
         self.lines.append("    " * (depth + 1) + text)
@@ -48,16 +52,32 @@ class Writer:
     def pick(self) -> str:
         return self.rng.choice(self.arrays)
 
+    def returned(self) -> str:
+        """The arrays a return gives: as many at every return (one structure on every path)."""
+        picks = self.rng.sample(self.arrays, min(len(self.arrays), self.results))
+        picks += [self.pick() for _ in range(self.results - len(picks))]
+        return ", ".join(picks)
+
     def expr(self, loop_var: str | None) -> str:
         template = self.rng.choice(ARRAY_EXPRS)
         i = loop_var if loop_var and self.rng.random() < 0.7 else "cnt"
         return template.format(a=self.pick(), b=self.pick(), s="s", i=i)
 
-    def block(self, depth: int, loop_var: str | None = None, size: int | None = None) -> None:
+    def block(self, depth: int, loop_var: str | None = None, size: int | None = None,
+              in_loop: bool = False) -> None:
         for _ in range(size or self.rng.randint(1, 3)):
-            self.statement(depth, loop_var)
+            self.statement(depth, loop_var, in_loop)
+        r = self.rng.random()
+        if in_loop and r < 0.25:  # a jump out of the innermost loop, on array data
+            test = self.rng.choice(TESTS).format(a=self.pick(), b=self.pick(), s="s")
+            self.emit(depth, f"if {test}:")
+            self.emit(depth + 1, self.rng.choice(["break", "continue"]))
+        elif depth == 0 and not in_loop and r < 0.3:  # an early return at the function's level
+            test = self.rng.choice(TESTS).format(a=self.pick(), b=self.pick(), s="s")
+            self.emit(depth, f"if {test}:")
+            self.emit(depth + 1, f"return {self.returned()}, acc, cnt")
 
-    def statement(self, depth: int, loop_var: str | None) -> None:
+    def statement(self, depth: int, loop_var: str | None, in_loop: bool = False) -> None:
         r = self.rng.random()
         targets = [a for a in self.arrays if a != "x"]
         if r < 0.30:
@@ -84,15 +104,15 @@ class Writer:
         elif r < 0.78 and depth < 2:
             test = self.rng.choice(TESTS).format(a=self.pick(), b=self.pick(), s="s")
             self.emit(depth, f"if {test}:")
-            self.block(depth + 1, loop_var)
+            self.block(depth + 1, loop_var, in_loop=in_loop)
             if self.rng.random() < 0.7:
                 self.emit(depth, "else:")
-                self.block(depth + 1, loop_var)
+                self.block(depth + 1, loop_var, in_loop=in_loop)
         elif r < 0.90 and depth < 2:
             var = "i" if loop_var is None else "j"
             bound = self.rng.choice(["n", "n + 1", "len(x) - n"])
             self.emit(depth, f"for {var} in range({bound}):")
-            self.block(depth + 1, var)
+            self.block(depth + 1, var, in_loop=True)
         elif depth < 2:
             target = self.rng.choice(targets)
             self.emit(depth, f"{target} = np.tanh({target})")
@@ -110,8 +130,7 @@ def control_program(seed: int, tmp_path: Path):
     w.emit(0, "acc = 0.0")
     w.emit(0, "cnt = 0")
     w.block(0, size=rng.randint(2, 5))
-    results = ", ".join(rng.sample(w.arrays, min(len(w.arrays), rng.randint(1, 3))))
-    w.emit(0, f"return {results}, acc, cnt")
+    w.emit(0, f"return {w.returned()}, acc, cnt")
     source = "def generated(x, n, s):\n" + "\n".join(w.lines) + "\n"
     return load_source(tmp_path, source).generated, source
 

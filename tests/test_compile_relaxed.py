@@ -423,3 +423,29 @@ def test_a_static_break_still_stops_the_unrolling():
     for s in (1, 1, 2):
         check(f, XS * s)
     assert f.stats.graph_calls == 2, f.reasons
+
+
+def written_then_rebound(x, b, n):
+    h = x * 1.0
+    for _ in range(n):
+        h += b
+        h = np.tanh(h)
+    return h
+
+
+def written_then_rebound_with_an_alias(x, b, n):
+    h = x * 1.0
+    keep = h  # sees the first iteration's write, and only that one
+    for _ in range(n):
+        h += b
+        h = np.tanh(h)
+    return h, keep
+
+
+@pytest.mark.parametrize("fn, converts", [(written_then_rebound, True),
+                                          (written_then_rebound_with_an_alias, False)])
+def test_an_array_written_in_place_then_rebound_in_a_run_time_loop(fn, converts):
+    f = jm.compile(fn)
+    for n in (1, 2, 3, 0, 4):
+        check(f, XS, XS * 0.1, n)
+    assert (f.stats.graph_calls >= 2) == converts, f.reasons

@@ -302,7 +302,10 @@ def _check_array(cv: FunctionConverter, name: str, new: Tensor, old: Any, trial:
         raise cv.fail(f"'{name}' is bound in a loop to an array held elsewhere; its identity "
                       "is not modelled in a loop whose trip count is computed at run time "
                       "(not converted)")
-    if is_tensor(old) and heap.roots_of(old) in trial.written:
+    if is_tensor(old) and heap.roots_of(old) in trial.written and not (
+            heap.roots_of(old) is old and _replaceable_before(cv, old, name)):
+        # (an array only this name holds may be written and then rebound: nobody else sees
+        # the write, and from the second iteration on the name holds the body's own array)
         raise cv.fail(f"the array '{name}' holds before the loop is written in place and then "
                       f"'{name}' is rebound, in a loop whose trip count is computed at run time "
                       "(not converted)")
