@@ -19,7 +19,7 @@ import pytest
 
 import janus_mlir as jm
 from janus_mlir import config
-from janus_mlir.passes.lower_guards import encode_guard_message
+from janus_mlir.speculation.guard_messages import encode_guard_message
 from janus_mlir.runtime import devices
 from janus_mlir.runtime.compiler import CompileError, cache_key, compile_ir
 from janus_mlir.runtime.ir_checks import CONTRACTION_FLOPS_PER_S, analyze

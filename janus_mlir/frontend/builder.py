@@ -22,7 +22,7 @@ from ..dialects.opdef import ShapeError
 from ..dialects.types import (SymbolicShape, TensorSpec, UnsupportedType, is_supported_dtype,
                               tensor_type)
 from .errors import NeedsStaticShape, Unconvertible
-from .sources import Source
+from ..speculation.sources import Source
 from .values import ARRAY, Tensor
 
 

@@ -21,7 +21,7 @@ from .indexing import subscript as index_array
 from .lift import HostObject
 from .numpy_api import FUNCTIONS, METHODS, PROPERTIES
 from .pure import is_plain, is_pure, stores_only
-from .sources import ClassAttr, DefaultArg, ItemOf
+from ..speculation.sources import ClassAttr, DefaultArg, ItemOf
 from .values import PY_SCALAR, Tensor, is_tensor
 
 if TYPE_CHECKING:

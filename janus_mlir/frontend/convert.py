@@ -23,8 +23,9 @@ from .builder import GraphBuilder, GraphInput, InGraphGuard
 from .calls import TensorMethod
 from .converter import Conversion, FunctionConverter, parse_function
 from .errors import Unconvertible
-from .lift import HostObject, Lifter, Policy
-from .sources import Frame, Guard, Param, Source
+from ..speculation.policy import Policy
+from .lift import HostObject, Lifter
+from ..speculation.sources import Frame, Guard, Param, Source
 from .values import ARRAY, Tensor, is_tensor
 
 # Output template nodes: ("out", index, kind) for a graph result; ("source", Source) for an

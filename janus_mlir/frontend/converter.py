@@ -31,7 +31,7 @@ from .lift import HostObject, Lifter
 from .operators import BINOPS, COMPARES, UNARYOPS, apply, unary
 from .pure import is_plain
 from .regions import Unbound
-from .sources import ClosureVar, GlobalVar, ItemOf
+from ..speculation.sources import ClosureVar, GlobalVar, ItemOf
 from .values import ARRAY, PY_SCALAR, Tensor, is_tensor
 
 MAX_INLINE_DEPTH = 64

@@ -17,7 +17,7 @@ import numpy as np
 
 from .lift import HostObject
 from .pure import is_plain
-from .sources import AttrOf, ClassAttr, ItemOf, Source
+from ..speculation.sources import AttrOf, ClassAttr, ItemOf, Source
 from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_tensor
 
 if TYPE_CHECKING:

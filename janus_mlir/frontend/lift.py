@@ -10,7 +10,6 @@ is built with that assumption relaxed (the scalar becomes a run-time input).
 from __future__ import annotations
 
 import types
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -18,22 +17,9 @@ import numpy as np
 from ..dialects.types import Dim, is_supported_dtype
 from .builder import GraphBuilder
 from .errors import NeedsStaticShape, Unconvertible
-from .sources import Frame, Guard, Source
+from ..speculation.policy import Policy
+from ..speculation.sources import Frame, Guard, Source
 from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor
-
-
-@dataclass
-class Policy:
-    """How Python scalar sources are treated: speculated constant (default), run-time input
-    (`dynamic`, after a value assumption failed), or part of the signature (`keyed`, when the
-    value must be a constant, e.g. a shape)."""
-
-    dynamic: set[Source] = field(default_factory=set)
-    keyed: set[Source] = field(default_factory=set)
-    unspeculated: set[Any] = field(default_factory=set)  # branch sites whose guard failed
-    relax_unseen: bool = False  # branches no profiled call reached take the relaxed form
-    stacked: set[Source] = field(default_factory=set)  # lists whose length varies: one input
-    symbolic: dict[Source, tuple[int, ...]] = field(default_factory=dict)  # axes that varied
 
 
 BATCH = Dim("batch")  # the one symbolic dim a graph may have

@@ -17,7 +17,7 @@ from iree.compiler.dialects import arith, tensor
 
 from ..dialects.types import Dim, TensorSpec, tensor_type
 from .lift import HostObject
-from .sources import Stacked
+from ..speculation.sources import Stacked
 from .values import ARRAY, PY_SCALAR, Tensor
 
 if TYPE_CHECKING:

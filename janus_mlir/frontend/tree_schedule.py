@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .sources import Frame, Source
+from ..speculation.sources import Frame, Source
 
 # A query the body asked about its node, with the answer it got: ("type", None, cls),
 # ("none", attr, is_none), ("array", attr, (shape, dtype)), ("object", attr, None),

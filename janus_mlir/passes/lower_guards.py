@@ -1,22 +1,21 @@
 """janus-lower-guards: janus.guard -> cf.assert with a structured message.
 
-The message is `janus.guard` followed by a JSON object (id, kind, where, message); the runtime
-finds it in IREE's FAILED_PRECONDITION error and decodes it back into the failed assumption.
+The message is `janus.guard` followed by a JSON object (id, kind, where, message;
+speculation/guard_messages.py); the runtime finds it in IREE's FAILED_PRECONDITION error and
+decodes it back into the failed assumption.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from iree.compiler import ir
 from iree.compiler.dialects import cf, tensor
 
 from ..dialects import janus
+from ..speculation.guard_messages import encode_guard_message
 from .registry import Pass, PassError, register
 from .walk import ops_named
-
-GUARD_TAG = "janus.guard"
 
 
 @register
@@ -35,22 +34,3 @@ class LowerGuards(Pass):
                 flag = tensor.ExtractOp(guard.predicate, []).result
                 cf.AssertOp(flag, encode_guard_message(guard.attributes()))
             op.erase()
-
-
-def encode_guard_message(attrs: dict) -> str:
-    payload = {k: attrs[k] for k in ("id", "kind", "where", "message")}
-    return GUARD_TAG + json.dumps(payload, separators=(",", ":"))
-
-
-def decode_guard_message(text: str) -> dict | None:
-    """The guard attributes encoded in an error text (any message content), or None if it holds
-    no complete janus guard."""
-    start = text.find(GUARD_TAG + "{")
-    if start < 0:
-        return None
-    try:
-        payload, _ = json.JSONDecoder().raw_decode(text, start + len(GUARD_TAG))
-        return {"id": int(payload["id"]), "kind": str(payload["kind"]),
-                "where": str(payload["where"]), "message": str(payload["message"])}
-    except (ValueError, KeyError, TypeError):
-        return None

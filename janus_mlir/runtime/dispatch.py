@@ -27,8 +27,8 @@ import numpy as np
 from .. import config
 from ..frontend.convert import ConvertedGraph, convert
 from ..frontend.errors import NeedsProfile, NeedsStatic, Unconvertible
-from ..frontend.lift import Policy
-from ..frontend.sources import Guard, Param, Source
+from ..speculation.policy import Policy
+from ..speculation.sources import Guard, Param, Source
 from ..speculation.profile import Profile, instrument
 from .compiler import CompileError
 from .graph import CompiledGraph, DeviceUnavailable

@@ -35,7 +35,7 @@ import numpy as np
 from iree.compiler import ir
 
 from ..frontend.convert import ConvertedGraph
-from ..frontend.sources import Frame, Param, getter
+from ..speculation.sources import Frame, Param, getter
 from ..frontend.values import ARRAY
 from ..passes import lower_to_iree_input
 from .compiler import NARROW_DISPATCH_FLAGS, CompiledModule, CompileError, compile_ir

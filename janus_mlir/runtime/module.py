@@ -39,7 +39,7 @@ import iree.runtime as rt
 import numpy as np
 
 from .. import config
-from ..passes.lower_guards import decode_guard_message
+from ..speculation.guard_messages import decode_guard_message
 from . import devices
 from .compiler import CompiledModule
 from .invoke import LOCAL_DRIVERS, DirectCall

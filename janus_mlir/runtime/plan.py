@@ -1,12 +1,12 @@
 """A graph's host-side work for one call, decided once when the graph is built.
 
-Guards and sources are data (frontend/sources.py): readable, comparable, printable. Evaluating
+Guards and sources are data (speculation/sources.py): readable, comparable, printable. Evaluating
 them through `Guard.check` and `Source.get` on every call re-decides each time what kind of
 check or path it is; for a cache hit of a tiny graph that was most of janus's own cost. Here
 each source becomes a getter closure and each guard a check closure specialised to its kind,
 and a graph's entry guards become one closure that runs them in order.
 
-The check closures are the guards' own (`Guard.compiled`, frontend/sources.py: each guard
+The check closures are the guards' own (`Guard.compiled`, speculation/sources.py: each guard
 kind's semantics is written once); an exception while checking (a `len()` of an object
 without one, say) means "does not hold", so a surprising object makes the call run as plain
 Python rather than fail.
@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..frontend.convert import rebuild
-from ..frontend.sources import CHECK_FAILURES, Frame, Guard
+from ..speculation.sources import CHECK_FAILURES, Frame, Guard
 from ..frontend.values import NP_SCALAR, PY_SCALAR
 
 Getter = Callable[[Frame], Any]
