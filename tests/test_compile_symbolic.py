@@ -81,3 +81,16 @@ def test_reductions_over_static_axes_keep_the_symbolic_batch():
     for batch in (4, 8, 3, 16, 5, 64, 2):
         check(f, RNG.standard_normal((batch, 16)).astype(np.float32), w)
     assert f.stats.compilations == 2 and f.stats.graph_calls == 5, f.reasons
+
+
+def per_row(x, w):
+    h = np.tanh(x @ w)
+    return h.sum(axis=1) / x.shape[1] + len(x), x.size, x.shape[0] * 2
+
+
+def test_shape_len_and_size_of_a_symbolic_dim_are_run_time_ints():
+    w = RNG.standard_normal((4, 3)).astype(np.float32)
+    f = jm.compile(per_row)
+    for batch in (3, 5, 7, 2, 9):
+        check(f, RNG.standard_normal((batch, 4)).astype(np.float32), w)
+    assert f.stats.compilations == 2 and f.stats.graph_calls == 3, f.reasons

@@ -30,7 +30,9 @@ def _len(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> int:
     if is_tensor(x):
         if x.ndim == 0:
             raise cv.fail("len() of unsized object")
-        return x.shape[0]
+        from .symbolic import dim
+
+        return dim(cv.b, x, 0)
     if isinstance(x, HostObject):
         return len(x.value)
     return len(x)

@@ -26,7 +26,7 @@ from . import (branches, comprehensions, heap, host, local_functions, loops, rel
 from ..speculation.profile import Profile
 from .builder import GraphBuilder
 from .canonicalize import jumps
-from .errors import Unconvertible
+from .errors import RaiseReached, Unconvertible
 from .lift import HostObject, Lifter
 from .operators import BINOPS, COMPARES, UNARYOPS, apply, unary
 from .pure import is_plain
@@ -333,6 +333,28 @@ class FunctionConverter(ast.NodeVisitor):
             raise self.fail("a range() whose bounds are computed at run time is only converted "
                             "as the iterable of a for loop")
         raise self.fail(f"iterating over {type(value).__name__} is not converted")
+
+    def visit_Try(self, node: ast.Try) -> None:
+        """`try`: the body, then `else`, with `finally` on every way out. A handler is never
+        converted: what the body can raise is either known now (then the conversion stops) or
+        checked by a guard in the graph, whose failure runs the call as plain Python, handler
+        and all."""
+        if any(not isinstance(h.type, (ast.Name, ast.Attribute, ast.Tuple)) and h.type is not None
+               for h in node.handlers):
+            raise self.fail("this except clause is not converted")
+        try:
+            self.block(node.body)
+            self.block(node.orelse)
+        except (_Return, loops.BreakLoop, loops.ContinueLoop):
+            self.block(node.finalbody)
+            raise
+        self.block(node.finalbody)
+
+    visit_TryStar = visit_Try  # type: ignore[assignment]
+
+    def visit_Raise(self, node: ast.Raise) -> None:
+        raise RaiseReached("the function raises here (the call runs as plain Python, which "
+                           "raises)", self.b.where)
 
     def visit_Assert(self, node: ast.Assert) -> None:
         if not self.truth(self.visit(node.test)):

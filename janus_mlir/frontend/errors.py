@@ -31,3 +31,7 @@ class NeedsProfile(Unconvertible):
 class NeedsStaticShape(Unconvertible):
     """A symbolic dim (a batch size that varies) reached an op or a computation that needs a
     static shape: the conversion is retried with static shapes (one graph per shape)."""
+
+
+class RaiseReached(Unconvertible):
+    """A `raise` statement was reached while converting: this path of the function raises."""

@@ -27,6 +27,7 @@ from iree.compiler import ir
 from iree.compiler.dialects import scf, tensor
 
 from . import loops
+from .errors import RaiseReached
 from .branches import predicate
 from .regions import (Staged, Unbound, changed_container, containers, tensors_reachable,
                       widen, widenable)
@@ -53,6 +54,14 @@ def convert_if(cv: FunctionConverter, node: ast.If, test: Tensor) -> None:
 
     pred = predicate(cv, test)
     before = dict(cv.env)
+    raising = [_raises(cv, stmts) for stmts in (node.body, node.orelse)]
+    if raising[0] != raising[1]:
+        # One side raises: the graph assumes the other (a guard of kind "error": when the
+        # raising side is taken, the call runs as plain Python, which raises).
+        keep = 1 if raising[0] else 0
+        cv.b.guard(pred if keep == 0 else cv.b.emit("logical_not", [pred], pred.kind), "error",
+                   "the branch that raises is not taken (the plain call raises there)")
+        return cv.block(node.body if keep == 0 else node.orelse)
     rest = cv.tails.get(id(node))
     if rest is not None and (may_return(node.body) or may_return(node.orelse)):
         # At the function's own level, a side that returns ends the function: the rest of the
@@ -72,6 +81,20 @@ def _truth(cv: FunctionConverter, value: Any) -> Any:
     if is_tensor(value):
         return retyped(predicate(cv, value), PY_SCALAR)
     return cv.truth(value)
+
+
+def _raises(cv: FunctionConverter, stmts: list[ast.stmt]) -> bool:
+    """Whether converting `stmts` reaches a `raise` (converted in a throwaway staging block)."""
+    if not any(isinstance(n, ast.Raise) for s in stmts for n in ast.walk(s)):
+        return False
+    try:
+        side = _side(cv, lambda: cv.block(stmts), returns=True)
+    except RaiseReached:
+        return True
+    except Exception:
+        return False  # whatever else stops it stops the real conversion too
+    side.staged.discard()
+    return False
 
 
 def may_return(stmts: list[ast.stmt]) -> bool:
@@ -140,6 +163,9 @@ def _side(cv: FunctionConverter, convert: Any, returns: bool = False) -> Side:
         side = Side(staged, dict(cv.env), {id(t): (t, t._value)
                                            for t in staged.journal.written()}, value,
                     returned=returns)
+    except BaseException:
+        staged.discard()  # nothing of a side that stopped the conversion stays in the IR
+        raise
     finally:
         staged.journal.restore()
         cv.env.clear()

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import symbolic
 from ...dialects.types import is_float
 from ..builder import GraphBuilder
 from ..errors import Unconvertible
@@ -150,9 +151,9 @@ for _family in FAMILIES:
 METHODS: dict[str, Handler] = {name: _method(name, fn) for name, fn in _METHODS.items()}
 
 _PROPERTIES: dict[str, Callable[[GraphBuilder, Tensor], Any]] = {
-    "shape": lambda b, a: a.shape,
+    "shape": lambda b, a: symbolic.shape(b, a),
     "ndim": lambda b, a: a.ndim,
-    "size": lambda b, a: a.spec.size,
+    "size": lambda b, a: symbolic.size(b, a),
     "dtype": lambda b, a: a.dtype,
     "T": lambda b, a: transpose(b, [a], {}),
     "mT": lambda b, a: transpose(b, [a, (*range(a.ndim - 2), a.ndim - 1, a.ndim - 2)], {}),
