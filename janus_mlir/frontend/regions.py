@@ -104,49 +104,10 @@ def _type(spec: TensorSpec) -> ir.Type:
 # What a region may change that is not a tensor: lists and dicts the function built
 # ---------------------------------------------------------------------------------------------
 
-def containers(values: Any) -> list[tuple[Any, list[Any]]]:
-    """Every list and dict reachable from `values` (through tuples, lists and dicts), with a
-    shallow copy of its contents, to tell afterwards whether a region changed it."""
-    out: list[tuple[Any, list[Any]]] = []
-    seen: set[int] = set()
-    stack = list(values)
-    while stack:
-        v = stack.pop()
-        if id(v) in seen:
-            continue
-        if type(v) is list:
-            seen.add(id(v))
-            out.append((v, list(v)))
-            stack.extend(v)
-        elif type(v) is dict:
-            seen.add(id(v))
-            out.append((v, list(v.items())))
-            stack.extend(v.values())
-        elif type(v) is tuple:
-            seen.add(id(v))
-            stack.extend(v)
-    return out
-
-
-def changed_container(snapshot: list[tuple[Any, list[Any]]]) -> Any | None:
-    """The first container of `snapshot` whose contents changed since it was taken."""
-    for obj, before in snapshot:
-        now = list(obj.items()) if type(obj) is dict else list(obj)
-        if len(now) != len(before) or any(_differs(a, b) for a, b in zip(now, before)):
-            return obj
-    return None
-
-
-def _differs(a: Any, b: Any) -> bool:
-    if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) == 2 and type(
-            a[0]) is not tuple:
-        return a[0] != b[0] or a[1] is not b[1]  # a dict item
-    return a is not b
-
-
-def tensors_reachable(values: Any) -> list[Tensor]:
-    """Every tensor reachable from `values` through tuples, lists and dicts."""
-    out: list[Tensor] = []
+def reachable(values: Any) -> list[Any]:
+    """Every object reachable from `values` through tuples, lists and dicts (each once, the
+    containers themselves included)."""
+    out: list[Any] = []
     seen: set[int] = set()
     stack = list(values)
     while stack:
@@ -154,13 +115,39 @@ def tensors_reachable(values: Any) -> list[Tensor]:
         if id(v) in seen:
             continue
         seen.add(id(v))
-        if is_tensor(v):
-            out.append(v)
-        elif type(v) in (list, tuple):
+        out.append(v)
+        if type(v) in (list, tuple):
             stack.extend(v)
         elif type(v) is dict:
             stack.extend(v.values())
     return out
+
+
+def containers(values: Any) -> list[tuple[Any, list[Any]]]:
+    """Every list and dict reachable from `values`, with a shallow copy of its contents (a
+    dict's as (key, value) pairs), to tell afterwards whether a region changed it."""
+    return [(v, list(v.items()) if type(v) is dict else list(v))
+            for v in reachable(values) if type(v) in (list, dict)]
+
+
+def changed_container(snapshot: list[tuple[Any, list[Any]]]) -> Any | None:
+    """The first container of `snapshot` whose contents changed since it was taken: another
+    length, another object at a position, or (dicts) another key."""
+    for obj, before in snapshot:
+        now = list(obj.items()) if type(obj) is dict else list(obj)
+        if len(now) != len(before):
+            return obj
+        if type(obj) is dict:
+            if any(k1 != k2 or v1 is not v2 for (k1, v1), (k2, v2) in zip(now, before)):
+                return obj
+        elif any(a is not b for a, b in zip(now, before)):
+            return obj
+    return None
+
+
+def tensors_reachable(values: Any) -> list[Tensor]:
+    """Every tensor reachable from `values` through tuples, lists and dicts."""
+    return [v for v in reachable(values) if is_tensor(v)]
 
 
 # ---------------------------------------------------------------------------------------------

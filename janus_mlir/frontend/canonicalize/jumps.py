@@ -58,6 +58,15 @@ class Flags:
     def clear(self, name: str) -> ast.stmt:
         return self._loc(ast.Assign([ast.Name(name, ast.Store())], ast.Constant(False)))
 
+    def unless_broke(self, stmts: list[ast.stmt]) -> list[ast.stmt]:
+        """`if not brk: stmts` (a loop's `else`), or nothing for no statements."""
+        if not stmts:
+            return []
+        guard = ast.copy_location(ast.If(self._loc(ast.UnaryOp(
+            ast.Not(), ast.Name(self.brk, ast.Load()))), stmts, []), stmts[0])
+        setattr(guard, RELAX, True)
+        return [guard]
+
     def live(self) -> ast.expr:
         """`not (brk or cont)`."""
         return self._loc(ast.UnaryOp(ast.Not(), ast.BoolOp(ast.Or(), [
@@ -109,13 +118,7 @@ def while_loop(node: ast.While) -> list[ast.stmt]:
     loop = ast.copy_location(ast.While(
         ast.copy_location(ast.BoolOp(ast.And(), [test, node.test]), node.test), body, []), node)
     setattr(loop, RELAX, True)
-    out = [flags.clear(flags.brk), loop]
-    if node.orelse:
-        after = ast.copy_location(ast.If(flags._loc(ast.UnaryOp(
-            ast.Not(), ast.Name(flags.brk, ast.Load()))), node.orelse, []), node.orelse[0])
-        setattr(after, RELAX, True)
-        out.append(after)
-    return out
+    return [flags.clear(flags.brk), loop, *flags.unless_broke(node.orelse)]
 
 
 def for_loop(node: ast.For, iterable: str) -> list[ast.stmt]:
@@ -136,13 +139,7 @@ def for_loop(node: ast.For, iterable: str) -> list[ast.stmt]:
     loop = ast.copy_location(ast.For(flags._loc(ast.Name(item, ast.Store())),
                                      flags._loc(ast.Name(iterable, ast.Load())), body, []), node)
     setattr(loop, BREAK_FLAG, flags.brk)
-    out = [flags.clear(flags.brk), loop]
-    if node.orelse:
-        after = ast.copy_location(ast.If(flags._loc(ast.UnaryOp(
-            ast.Not(), ast.Name(flags.brk, ast.Load()))), node.orelse, []), node.orelse[0])
-        setattr(after, RELAX, True)
-        out.append(after)
-    return out
+    return [flags.clear(flags.brk), loop, *flags.unless_broke(node.orelse)]
 
 
 def range_loop(node: ast.For, start: str, stop: str, step: int) -> list[ast.stmt]:
