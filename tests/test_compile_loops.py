@@ -133,10 +133,24 @@ def long_loop(x):
     return x
 
 
-def test_long_static_loops_are_not_unrolled():
+def test_long_static_loops_are_one_scf_for_not_unrolled():
     f = jm.compile(long_loop)
     for _ in range(2):
         check(f, X)
+    assert f.stats.graph_calls == 1
+    assert "scf.for" in f.graphs[0].ir("janus")
+
+
+def long_indexed_loop(x, ws):
+    for i in range(3000):
+        x = x + ws[i % 2]  # needs i as a constant: unrolled, past the budget
+    return x
+
+
+def test_a_long_loop_that_needs_its_index_known_now_is_not_unrolled_past_the_budget():
+    f = jm.compile(long_indexed_loop)
+    for _ in range(2):
+        check(f, X, [X, X * 2])
     assert f.stats.graph_calls == 0
     assert any("unrolled past" in r for r in f.reasons)
 
@@ -147,11 +161,11 @@ def data_dependent_while(x):
     return x
 
 
-def test_a_data_dependent_while_runs_as_plain_python():
+def test_a_data_dependent_while_is_converted_after_profiling():
     f = jm.compile(data_dependent_while)
-    for _ in range(2):
-        check(f, X + 1)
-    assert f.stats.graph_calls == 0
+    for s in (1, 1, 3, 2):
+        check(f, X + s)
+    assert f.stats.graph_calls == 2 and "scf.while" in f.graphs[0].ir("janus"), f.reasons
 
 
 def local_items(x):

@@ -449,3 +449,19 @@ def test_an_array_written_in_place_then_rebound_in_a_run_time_loop(fn, converts)
     for n in (1, 2, 3, 0, 4):
         check(f, XS, XS * 0.1, n)
     assert (f.stats.graph_calls >= 2) == converts, f.reasons
+
+
+def rows_sum(x):
+    acc = np.zeros(x.shape[1])
+    for r in x:
+        acc = acc + np.tanh(r)
+    return acc
+
+
+def test_a_loop_over_the_rows_of_a_long_array_is_one_scf_for():
+    f = jm.compile(rows_sum)
+    rng = np.random.default_rng(5)
+    for n in (100, 100, 150, 80):
+        check(f, rng.standard_normal((n, 4)))
+    assert f.stats.compilations == 2 and f.stats.graph_calls == 2, f.reasons
+    assert "scf.for" in f.graphs[-1].ir("janus")

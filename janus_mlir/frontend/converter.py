@@ -269,7 +269,12 @@ class FunctionConverter(ast.NodeVisitor):
         iterable = self.visit(node.iter)
         found = jumps.jumps(node.body)
         if found:  # `break`/`continue` as flags (canonicalize/jumps.py)
+            if isinstance(iterable, range) and ast.Break in found:
+                iterable = relaxed_loops.DynamicRange(iterable.start, iterable.stop,
+                                                      iterable.step)
             if isinstance(iterable, relaxed_loops.DynamicRange) and ast.Break in found:
+                # A while over a counter: unrolled while the break is known now, one
+                # scf.while (an early exit) from the first break on array data on.
                 return relaxed_loops.range_with_break(self, node, iterable)
             name = f"__janus_iterable_{node.lineno}_{node.col_offset}"
             self.env[name] = iterable
@@ -280,6 +285,14 @@ class FunctionConverter(ast.NodeVisitor):
             return self.block(rewritten)
         if isinstance(iterable, relaxed_loops.DynamicRange):
             return relaxed_loops.convert_for(self, node, iterable)
+        if (isinstance(iterable, range) and len(iterable) > relaxed_loops.UNROLL_MAX
+                and relaxed_loops.static_range(self, node, iterable)):
+            return None
+        if is_tensor(iterable) and iterable.kind == ARRAY and iterable.ndim >= 1 and (
+                type(iterable.shape[0]) is not int
+                or iterable.shape[0] > relaxed_loops.UNROLL_MAX) and relaxed_loops.rows(
+                    self, node, iterable):
+            return None
         if stacked.is_stacked(self, iterable):
             return relaxed_loops.for_loop(self, node, stacked.length(self, iterable),
                                           lambda index: stacked.row(self, iterable, index))

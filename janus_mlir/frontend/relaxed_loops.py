@@ -28,12 +28,13 @@ import numpy as np
 from iree.compiler import ir
 from iree.compiler.dialects import arith, scf, tensor
 
-from ..dialects.types import TensorSpec
+from ..dialects.types import TensorSpec, tensor_type
 from ..speculation.profile import Site
 from . import heap, loops
 from .canonicalize import jumps
 from .analysis.names import bound
 from .branches import predicate
+from .errors import Unconvertible
 from .operators import apply
 from .regions import (Staged, Unbound, changed_container, containers, exact_in,
                       tensors_reachable, widen, widenable)
@@ -465,6 +466,75 @@ def index_value(b: Any, index: ir.Value) -> Tensor:
         k = arith.IndexCastOp(i64, index).result
         t = tensor.FromElementsOp(ir.RankedTensorType.get([], i64), [k]).result
     return Tensor(t, TensorSpec((), np.dtype(np.int64)), PY_SCALAR)
+
+
+# A loop known now with more trips than this is tried as an scf.for first (unrolled only if
+# its body needs the loop variable as a constant): long unrolled loops compile slowly.
+UNROLL_MAX = 64
+
+
+def attempt(cv: FunctionConverter, convert: Any) -> bool:
+    """Run `convert()` (a relaxed form of a loop); where it stops the conversion, undo what it
+    emitted and return False (the caller unrolls instead)."""
+    b = cv.b
+    block = b.block
+    n_ops = len(list(block.operations))
+    n_guards = len(b.guards)
+    env = dict(cv.env)
+    try:
+        convert()
+        return True
+    except Unconvertible as e:
+        if type(e) is not Unconvertible:  # NeedsProfile, NeedsStatic...: for the dispatcher
+            raise
+        for op in list(block.operations)[n_ops:][::-1]:
+            op.operation.erase()
+        del b.guards[n_guards:]
+        cv.env.clear()
+        cv.env.update(env)
+        return False
+
+
+def static_range(cv: FunctionConverter, node: ast.For, rng: range) -> bool:
+    """`for i in range(...)` with many trips known now, as an scf.for over a constant count."""
+    b = cv.b
+
+    def convert() -> None:
+        trips = b.constant(np.asarray(len(rng), np.int64), PY_SCALAR)
+
+        def item(index: ir.Value) -> Any:
+            k = index_value(b, index)
+            value = k if rng.step == 1 else apply(b, "multiply", [k, rng.step],
+                                                  static_fn=lambda x, y: x * y)
+            return apply(b, "add", [rng.start, value], static_fn=lambda x, y: x + y)
+
+        for_loop(cv, node, trips, item)
+
+    return attempt(cv, convert)
+
+
+def rows(cv: FunctionConverter, node: ast.For, array: Tensor) -> bool:
+    """`for row in x` over the first axis of a long or symbolic array, as an scf.for; the rows
+    are the array's own (never written in place)."""
+    from .symbolic import dim
+
+    b = cv.b
+    shape, dtype = array.shape[1:], array.dtype
+
+    def item(index: ir.Value) -> Tensor:
+        with b.context, b.location(), ir.InsertionPoint(b.block):
+            dyn = ir.ShapedType.get_dynamic_size()
+            row = tensor.ExtractSliceOp(
+                tensor_type(shape, dtype), array.value, [index], [], [],
+                [dyn] + [0] * len(shape), [1, *shape], [1] * (len(shape) + 1)).result
+        return Tensor(row, TensorSpec(shape, dtype), ARRAY, fresh=False)
+
+    def convert() -> None:
+        n = dim(b, array, 0)
+        trips = n if is_tensor(n) else b.constant(np.asarray(n, np.int64), PY_SCALAR)
+        for_loop(cv, node, trips, item)
+
+    return attempt(cv, convert)
 
 
 def dynamic_range(args: list[Any]) -> DynamicRange:
