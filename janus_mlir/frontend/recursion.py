@@ -119,13 +119,6 @@ class RecursiveCall:
             self._inputs[what] = self.b.input(source, (NODES, *shape), np.dtype(dtype), ARRAY)
         return self._inputs[what]
 
-    def _element(self, t: Tensor, indices: list[ir.Value]) -> ir.Value:
-        """An int32 element of a schedule input, as an index (in the current block)."""
-        b = self.b
-        with b.context, b.location(), ir.InsertionPoint(b.block):
-            v = tensor.ExtractOp(t.value, indices).result
-            return arith.IndexCastOp(ir.IndexType.get(), v).result
-
     def _row(self, source: ir.Value, index: ir.Value, spec: TensorSpec) -> ir.Value:
         b = self.b
         rank = len(spec.shape)
@@ -141,6 +134,28 @@ class RecursiveCall:
                                        operands=[row]).result
 
     # --- attribute reads and recursive calls --------------------------------------------------
+    def _gather(self, source: ir.Value, positions: Tensor, at: list[ir.Value],
+                spec: TensorSpec) -> ir.Value:
+        """Row `positions[at]` of `source`, read inside one kernel: the position never comes
+        back to the host (a host-level read would sync with the device at every node)."""
+        from ..ops.emit import Emitter, barrier, identity_map
+
+        b = self.b
+        rank = len(spec.shape)
+        with b.context, b.location(), ir.InsertionPoint(b.block):
+            e = Emitter()
+            init = tensor.EmptyOp(list(spec.shape), _element_type(spec)).result
+
+            def body(sc: Any, out: ir.Value) -> ir.Value:
+                pos = tensor.ExtractOp(positions.value, list(at)).result
+                row = arith.IndexCastOp(ir.IndexType.get(), pos).result
+                coords = [row] + [e.linalg_index(d) for d in range(rank)]
+                return tensor.ExtractOp(source, coords).result
+
+            value = e.generic([], [], [init], [identity_map(rank)], ["parallel"] * rank,
+                              body)[0]
+            return barrier(value)
+
     def attribute(self, node: SchedNode, name: str) -> Any:
         cv = self.cv
         state = vars(node.obj)
@@ -162,10 +177,11 @@ class RecursiveCall:
             k = self.nodes.index(node)
             case.arrays.append(name)
             leaves = self.input((k, name), v.shape, v.dtype)
-            slot = self._element(self.input("slot", (), np.int32), [node.staged.args[0]])
             spec = TensorSpec(v.shape, v.dtype)
+            row = self._gather(leaves.value, self.input("slot", (), np.int32),
+                               [node.staged.args[0]], spec)
             # The tree's own array: never written in place (heap.write refuses non-fresh).
-            out = Tensor(self._row(leaves.value, slot, spec), spec, ARRAY, fresh=False)
+            out = Tensor(row, spec, ARRAY, fresh=False)
         elif type(v) is str:
             case.queries.append(("value", name, v))
             out = v
@@ -176,9 +192,9 @@ class RecursiveCall:
             case.arrays.append(name)
             dtype = {int: np.int64, float: np.float64, bool: np.bool_}[type(v)]
             values = self.input((self.nodes.index(node), name), (), dtype)
-            slot = self._element(self.input("slot", (), np.int32), [node.staged.args[0]])
             spec = TensorSpec((), np.dtype(dtype))
-            out = Tensor(self._row(values.value, slot, spec), spec, PY_SCALAR)
+            out = Tensor(self._gather(values.value, self.input("slot", (), np.int32),
+                                      [node.staged.args[0]], spec), spec, PY_SCALAR)
         elif isinstance(getattr(v, "__dict__", None), dict) and not callable(v):
             case.queries.append(("object", name, None))
             out = ChildRef(node, name, v)
@@ -206,13 +222,13 @@ class RecursiveCall:
         node.case.children.append(ref.attr)
         j = len(node.case.children) - 1
         spec, kind = self.result
-        pos = self._element(self._children_input(), [node.staged.args[0],
-                                                     self._index_const(j)])
         if node.memo is None:
             with self.b.context, self.b.location():
                 node.memo = node.staged.block.add_argument(
                     tensor_type((NODES, *spec.shape), spec.dtype), self.b.location())
-        return Tensor(self._row(node.memo, pos, spec), spec, kind)
+        row = self._gather(node.memo, self._children_input(),
+                           [node.staged.args[0], self._index_const(j)], spec)
+        return Tensor(row, spec, kind)
 
     def _children_input(self) -> Tensor:
         key = "children"
