@@ -70,3 +70,26 @@ def test_a_while_on_a_converted_scalar_with_a_stable_trip_count():
     f = jm.compile(converge)
     for _ in range(3):
         check(f, POS, 0.3)
+
+
+def _helper_relu_or_negate(x):
+    if x.mean() > 0:
+        return np.maximum(x, 0)
+    return -x
+
+
+def calls_a_branching_helper(x):
+    return _helper_relu_or_negate(x) * 2
+
+
+def test_a_branch_inside_a_helper_is_profiled_and_speculated():
+    f = jm.compile(calls_a_branching_helper)
+    for _ in range(4):  # (the first conversion has no profile of the branch yet)
+        check(f, POS)
+    assert f.stats.graph_calls == 2, f.reasons
+    ir = f.graphs[0].ir("janus")
+    assert "scf.if" not in ir and '"janus.guard"' in ir  # speculated, not both sides
+    check(f, NEG)  # the guard fails; then both sides
+    for x in (POS, NEG):
+        check(f, x)
+    assert "scf.if" in f.graphs[-1].ir("janus")

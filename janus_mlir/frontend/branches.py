@@ -4,10 +4,10 @@ else b`): speculated from the profile and guarded in the graph, or relaxed.
 When every profiled call took the same side at a site, only that side is converted and a
 `janus.guard` of kind "branch" checks the test when the graph runs; a call that goes the other
 way fails the guard, runs as plain Python, and the runtime marks the site unspeculated
-(`Policy.unspeculated`). A site of the compiled function that no profiled call reached asks for
-more profiling calls first (`NeedsProfile`). A site that is unspeculated, that the profile saw
-go both ways, or that is still unseen (or in an inlined helper, which is not profiled) takes the
-relaxed form (frontend/relaxed.py): both sides as `scf.if`,
+(`Policy.unspeculated`). A site that no profiled call reached (in the function or a helper it
+calls: helpers are profiled too) asks for more profiling calls first (`NeedsProfile`). A site
+that is unspeculated, that the profile saw go both ways, or that is still unseen after those
+calls takes the relaxed form (frontend/relaxed.py): both sides as `scf.if`,
 a loop as `scf.while`.
 """
 
@@ -59,7 +59,7 @@ def speculate(cv: FunctionConverter, test: Tensor, node: ast.stmt | ast.expr) ->
     profile = cv.conv.profile
     policy = cv.conv.lifter.policy
     seen = profile.branches.get(site) if profile is not None else None
-    if not seen and site.scope == "" and not policy.relax_unseen and profile is not None:
+    if not seen and not policy.relax_unseen and profile is not None:
         raise NeedsProfile("branching on a value computed from array data: no profiled call "
                            "has reached this branch yet", cv.b.where)
     outcome = profile.always(site) if profile is not None else None

@@ -5,7 +5,8 @@ same code, with a probe around each construct the converter will speculate on:
 
 - `if`/`while` tests and conditional expressions: how often the test was true and false;
 - `for` loops: the trip count of each execution of the loop;
-- calls: which callables were called there;
+- calls: which callables were called there (and a Python helper called is itself run as an
+  instrumented copy, so its sites are profiled under its own scope, as the converter inlines it);
 - assignments to a name: the type (and shape and dtype, for arrays) of each value assigned.
 
 Each probe returns exactly what the construct would have seen (a test's truth value is taken
@@ -83,6 +84,7 @@ class Probe:
 
     def __init__(self, profile: Profile):
         self.profile = profile
+        self.copies: dict[int, tuple[Any, Any]] = {}  # id(helper) -> (helper, its copy)
 
     def branch(self, site: Site, test: Any) -> bool:
         outcome = bool(test)  # the one truth test `if`/`while` would do
@@ -95,7 +97,30 @@ class Probe:
     def callee(self, site: Site, fn: Any) -> Any:
         name = getattr(fn, "__qualname__", None) or type(fn).__qualname__
         self.profile.callees.setdefault(site, Counter())[name] += 1
+        return self._profiled(fn)
+
+    def _profiled(self, fn: Any) -> Any:
+        """The helper to call: a Python function's instrumented copy (its sites keyed by its
+        own scope, as the converter inlines it), a bound method's bound to the same object;
+        anything else as it is."""
+        if isinstance(fn, types.MethodType) and isinstance(fn.__func__, types.FunctionType):
+            copy = self._copy(fn.__func__)
+            return fn if copy is fn.__func__ else types.MethodType(copy, fn.__self__)
+        if isinstance(fn, types.FunctionType):
+            return self._copy(fn)
         return fn
+
+    def _copy(self, fn: types.FunctionType) -> Any:
+        known = self.copies.get(id(fn))
+        if known is not None and known[0] is fn:
+            return known[1]
+        copy = None
+        # Module-level helpers only: a nested def is converted under its parent's scope.
+        if "<locals>" not in fn.__qualname__ and not (fn.__module__ or "").startswith(
+                ("numpy", "janus_mlir")):
+            copy = instrument(fn, f"{fn.__module__}.{fn.__qualname__}", self.profile, self)
+        self.copies[id(fn)] = (fn, copy or fn)
+        return copy or fn
 
     def value(self, site: Site, v: Any) -> Any:
         self.profile.values.setdefault(site, Counter())[value_summary(v)] += 1
@@ -197,10 +222,12 @@ class _Instrument(ast.NodeTransformer):
         return node
 
 
-def instrument(fn: types.FunctionType, scope: str, profile: Profile
-               ) -> Callable[..., Any] | None:
+def instrument(fn: types.FunctionType, scope: str, profile: Profile,
+               probe: Probe | None = None) -> Callable[..., Any] | None:
     """A copy of `fn` that records into `profile` as it runs, or None when the function cannot
-    be instrumented (no source, a generator or coroutine, a decorator in the way)."""
+    be instrumented (no source, a generator or coroutine, a decorator in the way). The Python
+    helpers it calls are profiled the same way, through one `probe` (their copies are made on
+    their first call and kept)."""
     if (inspect.isgeneratorfunction(fn) or inspect.iscoroutinefunction(fn)
             or inspect.isasyncgenfunction(fn)):
         return None
@@ -238,7 +265,7 @@ def instrument(fn: types.FunctionType, scope: str, profile: Profile
     if inner is None:
         return None
     cells = dict(zip(code.co_freevars, fn.__closure__ or ()))
-    cells[PROBE] = types.CellType(Probe(profile))
+    cells[PROBE] = types.CellType(probe or Probe(profile))
     cells[SITE] = types.CellType(Site)
     try:
         closure = tuple(cells[name] for name in inner.co_freevars)
