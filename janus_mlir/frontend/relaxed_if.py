@@ -185,7 +185,7 @@ def _merge(cv: FunctionConverter, pred: Tensor, sides: list[Side], before: dict[
         if a is c:
             cv.env[name] = a  # (restored to the state before the branch: rebind it)
             continue
-        if a is MISSING or c is MISSING:
+        if a is MISSING or c is MISSING or isinstance(a, Unbound) or isinstance(c, Unbound):
             cv.env[name] = Unbound(name, "it is bound on one side of a branch on array data "
                                    "only")
             continue
