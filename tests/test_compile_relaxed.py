@@ -465,3 +465,27 @@ def test_a_loop_over_the_rows_of_a_long_array_is_one_scf_for():
         check(f, rng.standard_normal((n, 4)))
     assert f.stats.compilations == 2 and f.stats.graph_calls == 2, f.reasons
     assert "scf.for" in f.graphs[-1].ir("janus")
+
+
+def returns_one_array_twice(x):
+    if x.sum() > 0:
+        h = x * 2
+        return h, h, 1.0
+    g = x - 1
+    return g, g, 2.0
+
+
+def aliases_on_one_side_only(x):
+    if x.sum() > 0:
+        h = x * 2
+        return h, h
+    return x * 3, x * 4
+
+
+@pytest.mark.parametrize("fn, converts", [(returns_one_array_twice, True),
+                                          (aliases_on_one_side_only, False)])
+def test_arrays_returned_twice_keep_their_identity_across_a_merge(fn, converts):
+    f = jm.compile(fn)
+    for s in (1, 1, -1, 1, -1, 2):
+        check(f, XS - 2.5 + s)  # the oracle compares which results are the same object
+    assert (f.stats.graph_calls >= 2) == converts, f.reasons

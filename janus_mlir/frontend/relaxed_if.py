@@ -199,13 +199,14 @@ def _merge(cv: FunctionConverter, pred: Tensor, sides: list[Side], before: dict[
     shape = None
     if want_value:
         shape = _structure(cv, sides[0].value, sides[1].value, leaves)
-        for mine in leaves:
-            arrays = [id(v) for v in mine if is_tensor(v) and v.kind == ARRAY]
-            if len(arrays) != len(set(arrays)):
-                raise cv.fail("one array is returned twice on a side of a branch on array "
-                              "data; its identity is not modelled (not converted)")
+        # An array given at several places (`return h, h`) must be so on both sides: the
+        # places then share one result (one object, as in Python).
+        first = [_first_places(mine) for mine in leaves]
+        if first[0] != first[1]:
+            raise cv.fail("the two sides of a branch on array data return arrays that alias "
+                          "differently; identity is not modelled (not converted)")
         for k, (a, c) in enumerate(zip(*leaves)):
-            if a is c:
+            if a is c or first[0][k] != k:
                 continue
             joined = _join(cv, None, a, c, before, sides)
             if joined is not None:
@@ -246,7 +247,19 @@ def _merge(cv: FunctionConverter, pred: Tensor, sides: list[Side], before: dict[
             merged[x] = out
         else:
             x.assign(v)
+    if want_value:
+        merged = [merged[first[0][k]] for k in range(len(merged))]
     return _rebuild(shape, iter(merged)) if want_value else None
+
+
+def _first_places(values: list[Any]) -> list[int]:
+    """For each array of `values`, the first place the same object stands (itself if none)."""
+    out = []
+    for k, v in enumerate(values):
+        same = next((j for j in range(k) if values[j] is v), k) if (
+            is_tensor(v) and v.kind == ARRAY) else k
+        out.append(same)
+    return out
 
 
 def _structure(cv: FunctionConverter, a: Any, c: Any, leaves: list[list[Any]]) -> Any:
