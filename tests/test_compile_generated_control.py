@@ -34,7 +34,7 @@ ARRAY_EXPRS = [
 ]
 TESTS = ["{a}.sum() > 0", "{a}.mean() > {s}", "{a}.max() > 0.5", "acc > 1.0", "{a}[0] < {b}[1]",
          "{a}.sum() > 0 and {b}.max() < 1.0", "not ({a}.mean() > {s})", "{a}.min() < -1 or cnt > 2"]
-SAMPLE_PROGRAMS = 24
+SAMPLE_PROGRAMS = 12
 SLOW_PROGRAMS = int(os.environ.get("JANUS_MLIR_GENERATED_PROGRAMS", "2000"))
 
 
