@@ -6,8 +6,8 @@ call costs compiled vs plain NumPy.
 TreeRNN over 200 random trees (hidden 128, 5..25 leaves); (d) an MLP forward over
 batch sizes 1..128; (e) a `while` loop whose trip count changes on every call. Each workload
 runs its calls once through a fresh `jm.compile` (compilations, graph calls and plain calls
-counted), then, for (a) and (c), the same inputs are timed compiled and plain, interleaved
-(median and best of `reps` passes over all inputs; microseconds per call).
+counted over those calls), then, for (a) and (c), the same inputs are timed compiled and plain,
+interleaved (median and best of `reps` passes over all inputs; microseconds per call).
 
     PYTHONPATH=. .venv/bin/python bench/speculation.py [--reps N]
 """
@@ -15,6 +15,7 @@ counted), then, for (a) and (c), the same inputs are timed compiled and plain, i
 from __future__ import annotations
 
 import argparse
+import copy
 import statistics
 import sys
 import time
@@ -63,7 +64,7 @@ def run(reps: int) -> list[dict]:
         for args in calls:
             f(*args)
         first_pass = time.perf_counter() - start
-        row = {"name": name, "calls": len(calls), "stats": f.stats, "goal": goal,
+        row = {"name": name, "calls": len(calls), "stats": copy.copy(f.stats), "goal": goal,
                "first_pass_s": first_pass, "f": f, "fn": fn, "args": calls}
         if name.startswith(("(a)", "(c)")):
             row["t"] = _timed(f, fn, calls, reps)
