@@ -42,10 +42,6 @@ class Journal:
         """Outer array roots written in place inside the region, in the order first written."""
         return [t for t, _, version, _ in self.saved.values() if t.version != version]
 
-    def current(self) -> dict[int, ir.Value]:
-        """The value each written root has now (at the end of the region)."""
-        return {id(t): t._value for t in self.written()}
-
     def restore(self) -> None:
         for t, value, version, seen in self.saved.values():
             t._value, t.version = value, version
