@@ -489,3 +489,21 @@ def test_arrays_returned_twice_keep_their_identity_across_a_merge(fn, converts):
     for s in (1, 1, -1, 1, -1, 2):
         check(f, XS - 2.5 + s)  # the oracle compares which results are the same object
     assert (f.stats.graph_calls >= 2) == converts, f.reasons
+
+
+def loop_variable_unbound_on_one_side(x, n):
+    y = x * 1.0
+    if y.sum() > 0:
+        for i in range(3):
+            y = y + i
+    else:
+        for i in range(n):  # noqa: B007 (`i` is unbound after this run-time loop)
+            y = y * 0.5
+    return y
+
+
+def test_a_name_unbound_on_one_side_does_not_stop_the_merge_when_unused():
+    f = jm.compile(loop_variable_unbound_on_one_side)
+    for s, n in ((1, 2), (1, 2), (-1, 3), (1, 4), (-1, 5), (-1, 2)):
+        check(f, XS * s, n)
+    assert f.stats.graph_calls >= 2, f.reasons
