@@ -7,7 +7,7 @@
         return np.tanh(x @ W + b)
 """
 
-from .api import JanusFunction, Stats, compile, explain  # noqa: A004
+from .api import JanusFunction, Stats, compile, explain, grad, value_and_grad  # noqa: A004
 
-__all__ = ["JanusFunction", "Stats", "compile", "explain"]
+__all__ = ["JanusFunction", "Stats", "compile", "explain", "grad", "value_and_grad"]
 __version__ = "0.1.0"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .autodiff import grad, value_and_grad
 from .runtime.dispatch import JanusFunction, Stats, compile  # noqa: A004
 
 
@@ -13,4 +14,4 @@ def explain(fn: JanusFunction) -> None:
     fn.explain()
 
 
-__all__ = ["JanusFunction", "Stats", "compile", "explain"]
+__all__ = ["JanusFunction", "Stats", "compile", "explain", "grad", "value_and_grad"]

@@ -65,7 +65,58 @@ GUARD = OpSignature(
     "GUARD_KINDS, `where` is the user's file:line, `message` says what was assumed.",
 )
 
-STRUCTURAL: dict[str, OpSignature] = {GUARD.name: GUARD}
+
+
+def _no_infer(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[TensorSpec]:
+    raise ShapeError("the result types of this op follow from its region")
+
+
+def _check_value_and_grad(op: ir.Operation) -> list[str]:
+    """One block taking the operands' types, ended by a janus.yield of the rank-0 float value
+    and `aux` more values; results: the yielded values, then one gradient per operand."""
+    blocks = list(op.regions[0].blocks)
+    if len(blocks) != 1:
+        return [f"expects one block in its region, got {len(blocks)}"]
+    block = blocks[0]
+    wrt = [v.type for v in op.operands]
+    if [a.type for a in block.arguments] != wrt:
+        return ["expects its block's arguments to have the operands' types"]
+    ops = list(block.operations)
+    if not ops or ops[-1].operation.name != YIELD.op_name:
+        return [f"expects its block to end in '{YIELD.op_name}'"]
+    yielded = [v.type for v in ops[-1].operation.operands]
+    aux = ir.IntegerAttr(op.attributes["aux"]).value
+    if len(yielded) != 1 + aux:
+        return [f"expects the value and {aux} aux value(s) yielded, got {len(yielded)}"]
+    value = spec_of_type(yielded[0])
+    if value.shape != () or value.dtype.kind != "f":
+        return [f"expects a rank-0 float value to differentiate, got {yielded[0]}"]
+    for t in wrt:
+        if spec_of_type(t).dtype.kind != "f":
+            return [f"differentiates with respect to float tensors only, got {t}"]
+    if [r.type for r in op.results] != yielded + wrt:
+        return ["expects results: the yielded values, then one gradient per operand"]
+    return []
+
+
+def _check_yield(op: ir.Operation) -> list[str]:
+    parent = op.parent
+    if parent is None or parent.name != VALUE_AND_GRAD.op_name:
+        return [f"expects to end the region of '{VALUE_AND_GRAD.op_name}'"]
+    return []
+
+
+VALUE_AND_GRAD = OpSignature(
+    "value_and_grad", ("wrt",), _no_infer, {"aux": Attr(I64)}, variadic=True, regions=1,
+    check=_check_value_and_grad,
+    doc="The value of the function in its region (ended by janus.yield of a rank-0 float and "
+    "`aux` more values) at the operands, and its gradient with respect to each operand; "
+    "expanded into forward and backward ops by the janus-autodiff pass.")
+YIELD = OpSignature("yield", ("values",), _no_infer, variadic=True, check=_check_yield,
+                    doc="Ends the region of a janus.value_and_grad: its value, then aux values.")
+
+STRUCTURAL: dict[str, OpSignature] = {GUARD.name: GUARD, VALUE_AND_GRAD.name: VALUE_AND_GRAD,
+                                      YIELD.name: YIELD}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -157,6 +208,8 @@ class JanusOp:
         if problems:
             return problems
         sig = self.SIGNATURE
+        if sig.check is not None:
+            return sig.check(self.operation)
         try:
             specs = self.operand_specs
             declared = self.result_specs

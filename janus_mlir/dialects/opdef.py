@@ -144,8 +144,8 @@ class OpSignature:
     `operands` names the operands in order; when `variadic` is set the last name stands for one or
     more operands. `infer` computes the result specs from operand specs and decoded attributes and
     raises ShapeError for operands the op does not accept. `regions` is how many regions the op
-    has: none for every janus op today, so the verifier rejects a region (the lowering would
-    drop it) rather than letting it pass.
+    has: only structural ops have one (`janus.value_and_grad`); for compute ops the verifier
+    rejects a region (the lowering would drop it) rather than letting it pass.
     """
 
     name: str
@@ -156,6 +156,9 @@ class OpSignature:
     doc: str = ""
     regions: int = 0
     symbolic: bool = False  # its shape rule and lowering accept symbolic dims (types.Dim)
+    # Structural ops whose result types follow from their region, not from the operands alone:
+    # check(op) lists the problems, in place of comparing results with `infer`.
+    check: Callable[[ir.Operation], list[str]] | None = None
 
     @property
     def op_name(self) -> str:

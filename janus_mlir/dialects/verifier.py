@@ -95,16 +95,17 @@ def verify_module(module: ir.Module | ir.Operation) -> list[Diagnostic]:
 
 
 def verify_terminators(root: ir.Operation) -> list[Diagnostic]:
-    """janus ops are not terminators. MLIR cannot tell (to it they are unregistered ops, which
-    might be), so a block that ends in one passes its verifier until the op is lowered and the
-    block is left with no terminator at all."""
+    """janus ops are not terminators (janus.yield aside). MLIR cannot tell (to it they are
+    unregistered ops, which might be), so a block that ends in one passes its verifier until
+    the op is lowered and the block is left with no terminator at all."""
     diagnostics = []
     for op in (root, *walk(root)):
         for region in op.regions:
             for block in region.blocks:
                 tail = deque(block.operations, maxlen=1)
                 last = tail[0].operation if tail else None
-                if last is not None and last.name.startswith(janus.PREFIX):
+                if (last is not None and last.name.startswith(janus.PREFIX)
+                        and last.name != janus.YIELD.op_name):
                     message = f"'{last.name}' op ends its block, but janus ops are not terminators"
                     diagnostics.append(Diagnostic(last.location, Severity.ERROR, message))
     return diagnostics

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 
-from . import host, local_functions, recursion, stacked
+from .. import autodiff
+from . import gradients, host, local_functions, recursion, stacked
 from .builtins_api import BUILTINS
 from .indexing import subscript as index_array
 from .lift import HostObject
@@ -98,7 +99,13 @@ def call(cv: FunctionConverter, fn: Any, args: list[Any], kwargs: dict[str, Any]
     if isinstance(fn, host.HostMethod):
         return host.call_method(cv, fn, args, kwargs)
     if isinstance(fn, HostObject):
+        if gradients.is_gradient(fn.value):  # a gradient function the code reads (a global)
+            return gradients.call(cv, fn.value, args, kwargs)
         return _call_object(cv, fn, args, kwargs)
+    if gradients.is_gradient(fn):
+        return gradients.call(cv, fn, args, kwargs)
+    if fn is autodiff.grad or fn is autodiff.value_and_grad:
+        return gradients.make(cv, fn is autodiff.value_and_grad, args, kwargs)
     if isinstance(fn, local_functions.LocalFunction):
         return local_functions.call(cv, fn, args, kwargs)
     query = _host_query(cv, fn, args, kwargs)

@@ -39,6 +39,7 @@ from ..dialects.types import TensorSpec, is_bool, is_float, is_supported_dtype
 from .blocked import BLOCK, blocked_reduce
 from .emit import PARALLEL, REDUCTION, Emitter, Scalar, barrier, dims_map, identity_map
 from .registry import defop
+from ..lang import op, unbroadcast as ub
 
 F32 = np.dtype(np.float32)
 # Reduced extent from which a float contraction with a smaller output sums its products in
@@ -290,8 +291,30 @@ def _permute(e: Emitter, v: ir.Value, spec: TensorSpec, term: str, order: str) -
                      lambda s, x, _o: x)[0]
 
 
+def _einsum_vjp(g, ans, *xs, subscripts):
+    """The cotangent of each operand is an einsum of g with the other operands; a label only
+    that operand has (summed away) is broadcast back."""
+    ins, out = subscripts.split("->")
+    terms = ins.split(",")
+    cots = []
+    for i, (term, x) in enumerate(zip(terms, xs)):
+        if len(set(term)) != len(term):
+            raise TypeError(f"no derivative of einsum {subscripts!r}: operand {i} repeats a "
+                            "label (a diagonal)")
+        others = [terms[j] for j in range(len(terms)) if j != i]
+        avail = set(out).union(*others)
+        kept = "".join(c for c in term if c in avail)
+        r = op("einsum", g, *[xs[j] for j in range(len(xs)) if j != i],
+               subscripts=f"{','.join([out, *others])}->{kept}")
+        if kept != term:
+            r = np.broadcast_to(np.expand_dims(r, tuple(k for k, c in enumerate(term)
+                                                        if c not in avail)), x.shape)
+        cots.append(ub(r, x))
+    return tuple(cots)
+
+
 defop("einsum", ("operands",), attrs={"subscripts": Attr(STR)}, variadic=True,
       infer=_infer_einsum, numpy=lambda *xs, subscripts: np.einsum(subscripts, *xs),
-      lower=_lower_einsum,
+      lower=_lower_einsum, vjp=_einsum_vjp,
       doc="numpy.einsum of one or two operands, explicit output, ellipsis expanded; repeated "
           "labels take diagonals, size-1 labels broadcast; dtype is np.result_type.")

@@ -11,6 +11,7 @@ from ..dialects.opdef import DENSE, DTYPE, I64_ARRAY, NUMBER, Attr, ShapeError
 from ..dialects.types import TensorSpec, is_supported_dtype
 from .emit import PARALLEL, Emitter, identity_map
 from .registry import defop
+from ..lang import unbroadcast as ub
 
 
 def _check_dtype(dtype: np.dtype) -> np.dtype:
@@ -41,7 +42,8 @@ def _lower_astype(e: Emitter, operands, in_specs, attrs, out_specs):
 
 defop("astype", ("operand",), attrs={"dtype": Attr(DTYPE)}, infer=_infer_astype,
       numpy=lambda x, dtype: np.asarray(x).astype(dtype), lower=_lower_astype,
-      doc="x.astype(dtype) with NumPy's unsafe casting (float->int truncates).", symbolic=True)
+      doc="x.astype(dtype) with NumPy's unsafe casting (float->int truncates).", symbolic=True,
+      vjp=lambda g, ans, x, dtype: (ub(g, x),))
 
 
 # ---------------------------------------------------------------------------------------------

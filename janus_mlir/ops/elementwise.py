@@ -25,6 +25,7 @@ from . import mathlib, trig
 from .blocked import blocked_reduce
 from .emit import Emitter, Scalar
 from .registry import defop
+from ..lang import unbroadcast as ub
 
 ScalarRule = Callable[..., ir.Value]  # (scalar builder, loop dtype, *elements) -> element
 
@@ -122,11 +123,12 @@ def _make_trig_lower(ufunc: np.ufunc, fn: ScalarRule):
     return lower
 
 
-def _def_ufunc(name: str, ufunc: np.ufunc, rule: ScalarRule) -> None:
+def _def_ufunc(name: str, ufunc: np.ufunc, rule: ScalarRule,
+               vjp: Callable[..., tuple] | None) -> None:
     operands = ("operand",) if ufunc.nin == 1 else ("lhs", "rhs")
     defop(name, operands, infer=_make_infer(ufunc), numpy=ufunc,
           lower=_make_lower(ufunc, rule), doc=f"numpy.{ufunc.__name__}, broadcasting.",
-          symbolic=True)
+          symbolic=True, vjp=vjp)
 
 
 def _by_kind(float_op: str, int_op: str, bool_op: str | None = None) -> ScalarRule:
@@ -470,13 +472,102 @@ _UNARY: list[tuple[str, np.ufunc, ScalarRule]] = [
     ("degrees", np.degrees, _in_f32_for_f16(_scale_by(180.0 / np.pi))),
 ]
 
+# ---------------------------------------------------------------------------------------------
+# Derivative rules: vjp(g, ans, *operands) -> a cotangent (None: zero) per operand
+# ---------------------------------------------------------------------------------------------
+
+_LN2, _LN10 = float(np.log(2.0)), float(np.log(10.0))
+
+
+def _zero(g, ans, *xs):
+    return (None,) * len(xs)
+
+
+def _pick(mask, other_tie):
+    """The share of a max/min's cotangent that goes to the operand `mask` marks: 1, or 1/2
+    where both operands tie (as JAX splits it)."""
+    return np.where(mask, np.where(other_tie, 0.5, 1.0), 0.0)
+
+
+def _extreme(g, ans, x, y):
+    tie = x == y
+    return (ub(g * _pick(x == ans, tie).astype(g.dtype), x),
+            ub(g * _pick(y == ans, tie).astype(g.dtype), y))
+
+
+def _power_vjp(g, ans, x, y):
+    # d/dx x**y = y * x**(y-1) (0 where y == 0); d/dy = log(x) * x**y (log taken where x > 0)
+    if isinstance(y, int | float | np.ndarray | np.generic) and np.ndim(y) == 0:
+        # x ** 2: a constant exponent (the derivative with respect to it is never needed)
+        y = y.item() if isinstance(y, np.ndarray | np.generic) else y
+        return (ub(g * y * np.power(x, y - 1), x) if y != 0 else None), None
+    dx = g * y * np.power(x, np.where(y == 0, 1, y - 1))
+    safe = np.where(x > 0, x, 1)
+    dy = g * np.log(safe) * ans
+    return ub(dx, x), ub(np.where(x > 0, dy, 0), y)
+
+
+_VJP: dict[str, Callable[..., tuple]] = {
+    "add": lambda g, ans, x, y: (ub(g, x), ub(g, y)),
+    "subtract": lambda g, ans, x, y: (ub(g, x), ub(-g, y)),
+    "multiply": lambda g, ans, x, y: (ub(g * y, x), ub(g * x, y)),
+    "divide": lambda g, ans, x, y: (ub(g / y, x), ub(-g * ans / y, y)),
+    "power": _power_vjp,
+    "float_power": _power_vjp,
+    "maximum": _extreme,
+    "minimum": _extreme,
+    "fmax": _extreme,
+    "fmin": _extreme,
+    "arctan2": lambda g, ans, y, x: (ub(g * x / (x * x + y * y), y),
+                                     ub(-g * y / (x * x + y * y), x)),
+    "hypot": lambda g, ans, x, y: (ub(g * x / ans, x), ub(g * y / ans, y)),
+    "logaddexp": lambda g, ans, x, y: (ub(g * np.exp(x - ans), x), ub(g * np.exp(y - ans), y)),
+    "logaddexp2": lambda g, ans, x, y: (ub(g * np.exp2(x - ans), x),
+                                        ub(g * np.exp2(y - ans), y)),
+    "remainder": lambda g, ans, x, y: (ub(g, x), ub(-g * np.floor(x / y), y)),
+    "fmod": lambda g, ans, x, y: (ub(g, x), ub(-g * np.trunc(x / y), y)),
+    "copysign": lambda g, ans, x, y: (ub(np.where(np.signbit(x) == np.signbit(ans), g, -g),
+                                         x), None),
+    "floor_divide": _zero,
+    "heaviside": _zero,
+    "negative": lambda g, ans, x: (-g,),
+    "positive": lambda g, ans, x: (g,),
+    "absolute": lambda g, ans, x: (g * np.sign(x),),
+    "square": lambda g, ans, x: (g * 2 * x,),
+    "reciprocal": lambda g, ans, x: (-g * ans * ans,),
+    "sqrt": lambda g, ans, x: (g * 0.5 / ans,),
+    "cbrt": lambda g, ans, x: (g / (3 * ans * ans),),
+    "exp": lambda g, ans, x: (g * ans,),
+    "exp2": lambda g, ans, x: (g * ans * _LN2,),
+    "expm1": lambda g, ans, x: (g * (ans + 1),),
+    "log": lambda g, ans, x: (g / x,),
+    "log2": lambda g, ans, x: (g / (x * _LN2),),
+    "log10": lambda g, ans, x: (g / (x * _LN10),),
+    "log1p": lambda g, ans, x: (g / (x + 1),),
+    "sin": lambda g, ans, x: (g * np.cos(x),),
+    "cos": lambda g, ans, x: (-g * np.sin(x),),
+    "tan": lambda g, ans, x: (g * (1 + ans * ans),),
+    "arcsin": lambda g, ans, x: (g / np.sqrt(1 - x * x),),
+    "arccos": lambda g, ans, x: (-g / np.sqrt(1 - x * x),),
+    "arctan": lambda g, ans, x: (g / (1 + x * x),),
+    "sinh": lambda g, ans, x: (g * np.cosh(x),),
+    "cosh": lambda g, ans, x: (g * np.sinh(x),),
+    "tanh": lambda g, ans, x: (g * (1 - ans * ans),),
+    "deg2rad": lambda g, ans, x: (g * (np.pi / 180.0),),
+    "radians": lambda g, ans, x: (g * (np.pi / 180.0),),
+    "rad2deg": lambda g, ans, x: (g * (180.0 / np.pi),),
+    "degrees": lambda g, ans, x: (g * (180.0 / np.pi),),
+    **{n: _zero for n in ("sign", "floor", "ceil", "trunc", "rint")},
+}
+
 for _name, _ufunc, _rule in _BINARY + _UNARY:
-    _def_ufunc(_name, _ufunc, _rule)
+    _def_ufunc(_name, _ufunc, _rule, _VJP.get(_name))
 
 for _name, _ufunc, _rule in (("sin", np.sin, trig.sin), ("cos", np.cos, trig.cos),
                              ("tan", np.tan, trig.tan)):
     defop(_name, ("operand",), infer=_make_infer(_ufunc), numpy=_ufunc,
-          lower=_make_trig_lower(_ufunc, _rule), doc=f"numpy.{_name}, exact argument reduction.")
+          lower=_make_trig_lower(_ufunc, _rule), doc=f"numpy.{_name}, exact argument reduction.",
+          vjp=_VJP[_name])
 
 
 # `where` is a ternary select with broadcasting over all three operands.
@@ -497,5 +588,11 @@ def _lower_where(e: Emitter, operands, in_specs, attrs, out_specs):
     return [e.elementwise(operands, in_specs, out, body)]
 
 
+def _where_vjp(g, ans, c, x, y):
+    zero = np.zeros_like(g)
+    return None, ub(np.where(c, g, zero), x), ub(np.where(c, zero, g), y)
+
+
 defop("where", ("condition", "x", "y"), infer=_infer_where, numpy=np.where, lower=_lower_where,
-      doc="numpy.where(condition, x, y), broadcasting all three.", symbolic=True)
+      doc="numpy.where(condition, x, y), broadcasting all three.", symbolic=True,
+      vjp=_where_vjp)

@@ -22,6 +22,7 @@ from ..dialects.opdef import I64, I64_ARRAY, Attr, ShapeError
 from ..dialects.types import TensorSpec, is_bool, is_int
 from .emit import PARALLEL, REDUCTION, Emitter, Scalar, barrier, dims_map, identity_map
 from .registry import defop
+from ..lang import op, unbroadcast as ub
 
 I64_DT = np.dtype(np.int64)
 BOOL_DT = np.dtype(bool)
@@ -90,9 +91,22 @@ def _numpy_slice(x, starts, sizes, steps):
     return np.asarray(x)[tuple(map(python_slice, starts, sizes, steps))].copy()
 
 
+def _slice_vjp(g, ans, x, starts, sizes, steps):
+    """The cotangent in place in zeros of x's shape (slices never repeat an element)."""
+    return (op("slice_update", np.zeros_like(x), g.astype(x.dtype), starts=starts,
+               steps=steps),)
+
+
+def _slice_update_vjp(g, ans, dest, source, starts, steps):
+    sizes = tuple(source.shape)
+    return (ub(op("slice_update", g, np.zeros_like(source).astype(g.dtype), starts=starts,
+                  steps=steps), dest),
+            ub(op("slice", g, starts=starts, sizes=sizes, steps=steps), source))
+
+
 defop("slice", ("operand",),
       attrs={"starts": Attr(I64_ARRAY), "sizes": Attr(I64_ARRAY), "steps": Attr(I64_ARRAY)},
-      infer=_infer_slice, numpy=_numpy_slice, lower=_lower_slice,
+      infer=_infer_slice, numpy=_numpy_slice, lower=_lower_slice, vjp=_slice_vjp,
       doc="x[start:stop:step, ...] with each dim's slice resolved to (start, size, step).")
 
 
@@ -148,6 +162,7 @@ def _numpy_slice_update(dest, src, starts, steps):
 defop("slice_update", ("dest", "source"),
       attrs={"starts": Attr(I64_ARRAY), "steps": Attr(I64_ARRAY)},
       infer=_infer_slice_update, numpy=_numpy_slice_update, lower=_lower_slice_update,
+      vjp=_slice_update_vjp,
       doc="A copy of dest with the slice (start, source size, step per dim) replaced by "
           "source: how a write through a slice view reaches its base array. Lowered to one "
           "linalg.generic producing a fresh tensor (never an insert into an argument).")
@@ -205,8 +220,22 @@ def _lower_take(e: Emitter, operands, in_specs, attrs, out_specs):
                                           [PARALLEL] * rank, body)]
 
 
+def wrapped(indices, n):
+    """Indices with negatives wrapped once (what take, gather and scatter agree on)."""
+    return np.where(indices < 0, indices + n, indices)
+
+
+def _take_vjp(g, ans, a, indices, axis):
+    if a.ndim == 0:
+        raise TypeError("no derivative of numpy.take from a 0-d array")
+    z = np.zeros_like(a)
+    return (op("scatter", z, g.astype(a.dtype), wrapped(indices, a.shape[axis]), axes=(axis,),
+               position=axis, mode="add"), None)
+
+
 defop("take", ("operand", "indices"), attrs={"axis": Attr(I64)}, infer=_infer_take,
       numpy=lambda a, indices, axis: np.take(a, indices, axis=axis), lower=_lower_take,
+      vjp=_take_vjp,
       doc="numpy.take along a non-negative axis (a 0-d array counts as 1-d); negative indices "
           "wrap once. Out-of-range indices are clamped (the frontend guards them with in_bounds).")
 

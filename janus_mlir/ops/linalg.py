@@ -14,6 +14,7 @@ from ..dialects.types import SymbolicShape, TensorSpec, is_bool, is_static
 from .elementwise import broadcast, resolve
 from .emit import PARALLEL, REDUCTION, Emitter, dims_map
 from .registry import defop
+from ..lang import unbroadcast as ub
 
 
 def _matmul_shapes(a: tuple[int, ...], b: tuple[int, ...]):
@@ -97,6 +98,22 @@ def _broadcast_batch_matmul(e: Emitter, a, b, a2, b2, batch, dtype) -> ir.Value:
     )[0]
 
 
+def _matmul_vjp(g, ans, x, y):
+    """NumPy's matmul rules backwards: 1-D operands were promoted (a row, a column) and their
+    added axis removed; batch dims that were broadcast are summed back."""
+    if x.ndim == 1 and y.ndim == 1:
+        return ub(g * y, x), ub(g * x, y)
+    if x.ndim == 1:  # (k) @ (..., k, n) -> (..., n)
+        gx = np.matmul(y, np.expand_dims(g, -1))
+        return ub(np.reshape(gx, gx.shape[:-1]), x), ub(
+            np.expand_dims(x, -1) * np.expand_dims(g, -2), y)
+    if y.ndim == 1:  # (..., m, k) @ (k) -> (..., m)
+        gy = np.matmul(np.swapaxes(x, -1, -2), np.expand_dims(g, -1))
+        return ub(np.expand_dims(g, -1) * y, x), ub(np.reshape(gy, gy.shape[:-1]), y)
+    return (ub(np.matmul(g, np.swapaxes(y, -1, -2)), x),
+            ub(np.matmul(np.swapaxes(x, -1, -2), g), y))
+
+
 defop("matmul", ("lhs", "rhs"), infer=_infer_matmul, numpy=np.matmul, lower=_lower_matmul,
       doc="numpy.matmul: 1-D operands are promoted and squeezed, batch dims broadcast.",
-      symbolic=True)
+      symbolic=True, vjp=_matmul_vjp)

@@ -16,6 +16,7 @@ iterators over an init made by linalg.fill.
 from __future__ import annotations
 
 from collections.abc import Sequence
+import math
 from typing import Any
 
 import numpy as np
@@ -202,8 +203,41 @@ def _numpy(fn: Any):
     return lambda x, axes, keepdims=False: fn(x, axis=tuple(axes), keepdims=keepdims)
 
 
+# Derivative rules: the cotangent of the reduced result spread back over the reduced axes.
+
+def _spread(g, x, axes, keepdims):
+    """g with the reduced axes back (size 1), broadcast to x's shape."""
+    if not keepdims:
+        g = np.expand_dims(g, tuple(axes))
+    return np.broadcast_to(g, x.shape)
+
+
+def _sum_vjp(g, ans, x, axes, keepdims=False):
+    return (_spread(g, x, axes, keepdims),)
+
+
+def _mean_vjp(g, ans, x, axes, keepdims=False):
+    count = math.prod(x.shape[a] for a in axes)
+    return (_spread(g / count, x, axes, keepdims),)
+
+
+def _prod_vjp(g, ans, x, axes, keepdims=False):
+    return (_spread(g, x, axes, keepdims) * _spread(ans, x, axes, keepdims) / x,)
+
+
+def _extreme_vjp(g, ans, x, axes, keepdims=False):
+    """To the elements equal to the max (min), split evenly among ties (as JAX does)."""
+    hit = (x == _spread(ans, x, axes, keepdims)).astype(g.dtype)
+    count = np.sum(hit, axis=tuple(axes), keepdims=True)
+    return (_spread(g, x, axes, keepdims) * hit / count,)
+
+
+_VJP = {"sum": _sum_vjp, "mean": _mean_vjp, "prod": _prod_vjp, "max": _extreme_vjp,
+        "min": _extreme_vjp}
+
 for _name, (_fn, _) in _REDUCTIONS.items():
     defop(_name, ("operand",),
           attrs={"axes": Attr(I64_ARRAY), "keepdims": Attr(BOOL, False, optional=True)},
           infer=_make_infer(_name), numpy=_numpy(_fn), lower=_make_lower(_name),
-          doc=f"numpy.{_fn.__name__}(x, axis=axes, keepdims=keepdims).", symbolic=True)
+          doc=f"numpy.{_fn.__name__}(x, axis=axes, keepdims=keepdims).", symbolic=True,
+          vjp=_VJP.get(_name))

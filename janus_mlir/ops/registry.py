@@ -26,7 +26,9 @@ class OpRule:
     signature: OpSignature
     numpy: Callable[..., Any]
     lower: LowerFn
-    vjp: Callable[..., Any] | None = None  # derivative rule, filled in by the autodiff work
+    # The derivative rule: vjp(g, ans, *operands, **attrs) -> one cotangent (or None) per
+    # operand, written as NumPy code over lang values (see janus_mlir.lang).
+    vjp: Callable[..., Any] | None = None
 
     @property
     def name(self) -> str:
@@ -47,14 +49,15 @@ def defop(
     variadic: bool = False,
     doc: str = "",
     symbolic: bool = False,
+    vjp: Callable[..., Any] | None = None,
 ) -> OpRule:
     """Register one op; returns its rule. `symbolic`: its shape rule and lowering accept
-    symbolic dims (dialects.types.Dim)."""
+    symbolic dims (dialects.types.Dim). `vjp`: its derivative rule (see OpRule.vjp)."""
     if name in OPS:
         raise ValueError(f"janus op {name!r} registered twice")
     sig = OpSignature(name, tuple(operands), infer, dict(attrs or {}), variadic, doc,
                       symbolic=symbolic)
-    rule = OpRule(sig, numpy, lower)
+    rule = OpRule(sig, numpy, lower, vjp)
     OPS[name] = rule
     return rule
 

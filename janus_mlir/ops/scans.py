@@ -28,6 +28,7 @@ from ..dialects.types import TensorSpec, element_type, is_bool, is_supported_dty
 from .emit import Emitter, Scalar
 from .reductions import check_axes, result_dtype
 from .registry import defop
+from ..lang import op, unbroadcast as ub
 
 _SCANS: dict[str, Any] = {"cumsum": np.cumsum, "cumprod": np.cumprod}
 
@@ -90,11 +91,28 @@ def _make_lower(name: str):
     return lower
 
 
+def _reversed(v, axis):
+    n = v.shape[axis]
+    starts = [0] * v.ndim
+    steps = [1] * v.ndim
+    starts[axis], steps[axis] = n - 1, -1
+    return op("slice", v, starts=tuple(starts), sizes=tuple(v.shape), steps=tuple(steps))
+
+
+def _cumsum_vjp(g, ans, x, axis, dtype=None):
+    """Each element feeds every later partial sum: a cumsum of g from the end."""
+    if x.shape[axis] == 0:
+        return (np.zeros_like(x),)
+    return (ub(_reversed(op("cumsum", _reversed(g, axis), axis=axis), axis), x),)
+
+
+_VJP = {"cumsum": _cumsum_vjp}
+
 for _name, _fn in _SCANS.items():
     defop(_name, ("operand",),
           attrs={"axis": Attr(I64), "dtype": Attr(DTYPE, None, optional=True)},
           infer=_make_infer(_name),
           numpy=lambda x, axis, dtype=None, fn=_fn: fn(x, axis=axis, dtype=dtype),
-          lower=_make_lower(_name),
+          lower=_make_lower(_name), vjp=_VJP.get(_name),
           doc=f"numpy.{_fn.__name__}(x, axis=axis, dtype=dtype) along a non-negative axis, "
               "accumulated sequentially in the result dtype like NumPy's.")

@@ -27,6 +27,7 @@ from ..dialects.types import TensorSpec, element_type, is_bool, is_float, is_int
 from .emit import Emitter, PARALLEL, Scalar, barrier, dims_map, identity_map
 from .indexing import _index_value
 from .registry import defop
+from ..lang import op, unbroadcast as ub
 
 I64_DT = np.dtype(np.int64)
 MODES = ("set", "add", "max", "min")
@@ -134,8 +135,28 @@ def _numpy_gather(a, *indices, axes, position):
     return _move_b(r, nb, _numpy_b_at(axes), position).copy()
 
 
+def _gather_vjp(g, ans, a, *indices, axes, position):
+    """Every gathered element's cotangent added back where it came from (repeats add up)."""
+    from .indexing import wrapped
+
+    idx = [wrapped(i, a.shape[d]) for i, d in zip(indices, axes)]
+    return (op("scatter", np.zeros_like(a), g.astype(a.dtype), *idx, axes=axes,
+               position=position, mode="add"), *([None] * len(indices)))
+
+
+def _scatter_vjp(g, ans, dest, updates, *indices, axes, position, mode):
+    if mode != "add":
+        raise TypeError(f"no derivative of a scatter in mode {mode!r}")
+    from .indexing import wrapped
+
+    idx = [wrapped(i, dest.shape[d]) for i, d in zip(indices, axes)]
+    upd = op("gather", g, *idx, axes=axes, position=position)
+    return (g, ub(upd, updates), *([None] * len(indices)))
+
+
 defop("gather", ("operands",), attrs={"axes": Attr(I64_ARRAY), "position": Attr(I64)},
       variadic=True, infer=_infer_gather, numpy=_numpy_gather, lower=_lower_gather,
+      vjp=_gather_vjp,
       doc="a[..., i0, ..., i1, ...]: operands (a, one index tensor per axis in `axes`); the "
           "indices' broadcast shape sits at `position` among a's other dims.")
 
@@ -285,6 +306,7 @@ def _numpy_scatter(dest, updates, *indices, axes, position, mode):
 defop("scatter", ("operands",),
       attrs={"axes": Attr(I64_ARRAY), "position": Attr(I64), "mode": Attr(STR)},
       variadic=True, infer=_infer_scatter, numpy=_numpy_scatter, lower=_lower_scatter,
+      vjp=_scatter_vjp,
       doc="A copy of dest with dest[advanced index] set to (mode set) or combined with "
           "(add/max/min) the updates, in order: duplicates accumulate, the last set wins. "
           "Operands (dest, updates, one index tensor per axis); geometry as gather.")

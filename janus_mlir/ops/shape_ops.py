@@ -23,6 +23,7 @@ from ..dialects.opdef import I64, I64_ARRAY, Attr, ShapeError
 from ..dialects.types import TensorSpec, is_supported_dtype, tensor_type
 from .emit import PARALLEL, Emitter, broadcast_map, dims_map, identity_map
 from .registry import defop
+from ..lang import op, unbroadcast as ub
 
 
 def _check_shape(shape: Sequence[int]) -> tuple[int, ...]:
@@ -67,9 +68,13 @@ def _lower_reshape(e: Emitter, operands, in_specs, attrs, out_specs):
     return [e.reshape(operands[0], in_specs[0], out.shape)]
 
 
+def _reshape_vjp(g, ans, x, **attrs):
+    return (np.reshape(g, x.shape),)
+
+
 defop("reshape", ("operand",), attrs={"shape": Attr(I64_ARRAY)}, infer=_infer_reshape,
       numpy=lambda x, shape: np.reshape(x, shape), lower=_lower_reshape,
-      doc="numpy.reshape with the shape fully resolved (no -1).")
+      doc="numpy.reshape with the shape fully resolved (no -1).", vjp=_reshape_vjp)
 
 
 def _infer_expand_dims(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[TensorSpec]:
@@ -82,7 +87,7 @@ def _infer_expand_dims(operands: Sequence[TensorSpec], attrs: dict[str, Any]) ->
 
 defop("expand_dims", ("operand",), attrs={"axes": Attr(I64_ARRAY)}, infer=_infer_expand_dims,
       numpy=lambda x, axes: np.expand_dims(x, tuple(axes)), lower=_lower_reshape,
-      doc="numpy.expand_dims; axes are normalised against the result rank.")
+      doc="numpy.expand_dims; axes are normalised against the result rank.", vjp=_reshape_vjp)
 
 
 def _infer_squeeze(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[TensorSpec]:
@@ -96,7 +101,7 @@ def _infer_squeeze(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> lis
 
 defop("squeeze", ("operand",), attrs={"axes": Attr(I64_ARRAY)}, infer=_infer_squeeze,
       numpy=lambda x, axes: np.squeeze(x, tuple(axes)), lower=_lower_reshape,
-      doc="numpy.squeeze of the named size-1 axes.")
+      doc="numpy.squeeze of the named size-1 axes.", vjp=_reshape_vjp)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -126,7 +131,8 @@ def _lower_transpose(e: Emitter, operands, in_specs, attrs, out_specs):
 
 defop("transpose", ("operand",), attrs={"perm": Attr(I64_ARRAY)}, infer=_infer_transpose,
       numpy=lambda x, perm: np.transpose(x, tuple(perm)), lower=_lower_transpose,
-      doc="numpy.transpose with an explicit permutation.")
+      doc="numpy.transpose with an explicit permutation.",
+      vjp=lambda g, ans, x, perm: (np.transpose(g, tuple(int(i) for i in np.argsort(perm))),))
 
 
 def _infer_broadcast_to(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[TensorSpec]:
@@ -152,7 +158,8 @@ def _lower_broadcast_to(e: Emitter, operands, in_specs, attrs, out_specs):
 
 defop("broadcast_to", ("operand",), attrs={"shape": Attr(I64_ARRAY)},
       infer=_infer_broadcast_to, numpy=lambda x, shape: np.broadcast_to(x, tuple(shape)),
-      lower=_lower_broadcast_to, doc="numpy.broadcast_to (a fresh array, not a view).")
+      lower=_lower_broadcast_to, doc="numpy.broadcast_to (a fresh array, not a view).",
+      vjp=lambda g, ans, x, shape: (ub(g, x),))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -193,9 +200,32 @@ def _lower_concatenate(e: Emitter, operands, in_specs, attrs, out_specs):
     return [concat(e, operands, in_specs, attrs["axis"], out_specs[0])]
 
 
+def _pieces(g, xs, axis, sizes):
+    """g cut along `axis` into consecutive pieces of `sizes`, cast to each operand's dtype."""
+    out, start = [], 0
+    for x, n in zip(xs, sizes):
+        starts = [0] * g.ndim
+        starts[axis] = start
+        shape = list(g.shape)
+        shape[axis] = n
+        piece = op("slice", g, starts=tuple(starts), sizes=tuple(shape), steps=(1,) * g.ndim)
+        out.append(ub(piece, x) if piece.shape == x.shape else ub(np.reshape(piece, x.shape), x))
+        start += n
+    return tuple(out)
+
+
+def _concatenate_vjp(g, ans, *xs, axis):
+    return _pieces(g, xs, axis, [x.shape[axis] for x in xs])
+
+
+def _stack_vjp(g, ans, *xs, axis):
+    return _pieces(g, xs, axis, [1] * len(xs))
+
+
 defop("concatenate", ("operands",), attrs={"axis": Attr(I64)}, variadic=True,
       infer=_infer_concatenate, numpy=lambda *xs, axis: np.concatenate(xs, axis=axis),
-      lower=_lower_concatenate, doc="numpy.concatenate along a non-negative axis; dtypes promote.")
+      lower=_lower_concatenate, doc="numpy.concatenate along a non-negative axis; dtypes promote.",
+      vjp=_concatenate_vjp)
 
 
 def _infer_stack(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[TensorSpec]:
@@ -222,4 +252,5 @@ def _lower_stack(e: Emitter, operands, in_specs, attrs, out_specs):
 
 defop("stack", ("operands",), attrs={"axis": Attr(I64)}, variadic=True, infer=_infer_stack,
       numpy=lambda *xs, axis: np.stack(xs, axis=axis), lower=_lower_stack,
-      doc="numpy.stack along a new axis (normalised against the result rank); dtypes promote.")
+      doc="numpy.stack along a new axis (normalised against the result rank); dtypes promote.",
+      vjp=_stack_vjp)

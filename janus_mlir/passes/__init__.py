@@ -1,6 +1,11 @@
 """janus passes; importing this package registers every pass."""
 
-from . import convert_janus_to_linalg, lower_guards, lower_while  # noqa: F401  (registration)
+from . import (  # noqa: F401  (registration)
+    autodiff,
+    convert_janus_to_linalg,
+    lower_guards,
+    lower_while,
+)
 from .pipeline import (
     JANUS_TO_IREE_INPUT,
     PassStep,
