@@ -580,3 +580,70 @@ def test_iree_rejects_scf_while_with_dependent_carried_values_and_cf_works():
     _, fn, _ = raw_call(compile_ir(lowered, CPU, check=False), "main")
     for n, it in ((0, 0), (1, 0), (5, 4)):
         assert int(np.asarray(fn(np.array(n, np.int64)).to_host())) == it
+
+
+# ------------------------------------------ (i) scan accumulators and data-dependent result dims
+
+def _scan_total(n: int) -> str:
+    return f"""
+func.func @main(%x: tensor<{n}xi64>) -> (tensor<{n}xi64>, tensor<i64>) {{
+  %z = arith.constant 0 : i64
+  %a0 = tensor.empty() : tensor<i64>
+  %acc = linalg.fill ins(%z : i64) outs(%a0 : tensor<i64>) -> tensor<i64>
+  %init = tensor.empty() : tensor<{n}xi64>
+  %s:2 = iree_linalg_ext.scan dimension(0) inclusive(true) ins(%x : tensor<{n}xi64>)
+      outs(%init, %acc : tensor<{n}xi64>, tensor<i64>) {{
+  ^bb0(%a: i64, %b: i64):
+    %t = arith.addi %a, %b : i64
+    iree_linalg_ext.yield %t : i64
+  }} -> tensor<{n}xi64>, tensor<i64>
+  return %s#0, %s#1 : tensor<{n}xi64>, tensor<i64>
+}}
+"""
+
+
+def test_iree_scan_accumulator_of_a_size_one_dim_stays_at_its_init():
+    for n, total in ((1, 0), (2, 15), (3, 30)):  # the true totals: 5, 15, 30
+        _, fn, _ = raw_call(compile_ir(_scan_total(n), CPU, check=False), "main")
+        out = fn(np.arange(1, n + 1, dtype=np.int64) * 5)
+        assert int(np.asarray(out[1].to_host())) == total
+        assert np.asarray(out[0].to_host())[-1] == 5 * n * (n + 1) // 2  # the scan itself is right
+
+
+# A tensor whose dim is a count the graph computed (tensor.empty(%n) from a value read back),
+# returned through util.optimization_barrier: iree-compile fails; without the barrier it works.
+COUNTED = """
+func.func @main(%x: tensor<4xf32>, %c: tensor<i64>) -> tensor<?xf32> {
+  %v = tensor.extract %c[] : tensor<i64>
+  %n = arith.index_cast %v : i64 to index
+  %e = tensor.empty(%n) : tensor<?xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      outs(%e : tensor<?xf32>) {
+  ^bb0(%o: f32):
+    %i = linalg.index 0 : index
+    %ii = arith.index_cast %i : index to i64
+    %f = arith.sitofp %ii : i64 to f32
+    linalg.yield %f : f32
+  } -> tensor<?xf32>
+  %b = util.optimization_barrier %r : tensor<?xf32>
+  return %b : tensor<?xf32>
+}
+"""
+
+
+def test_iree_cannot_compile_a_barrier_on_a_data_sized_tensor():
+    with pytest.raises(CompileError, match="dynamic dimensions must have been resolved"):
+        compile_ir(COUNTED, CPU, check=False)
+    plain = COUNTED.replace("  %b = util.optimization_barrier %r : tensor<?xf32>\n", "").replace(
+        "return %b", "return %r")
+    _, fn, _ = raw_call(compile_ir(plain, CPU, check=False), "main")
+    out = fn(np.zeros(4, np.float32), np.array(3, np.int64))
+    assert np.asarray(out.to_host()).tolist() == [0.0, 1.0, 2.0]
+
+
+def test_janus_compactions_avoid_both():
+    from .op_harness import Case, check_cases
+
+    check_cases([Case("compress", (np.array([2.5]), np.array([True]))),
+                 Case("compress", (np.arange(6.0), np.arange(6) % 2 == 0)),
+                 Case("unique", (np.array([7], np.int32),), {"return_counts": True})])

@@ -58,6 +58,33 @@ class Dim:
 ANY = Dim("?")
 
 
+@dataclass(frozen=True, eq=False)
+class CountDim(Dim):
+    """A dim the graph computes from data (how many elements a mask selects): `?` in MLIR.
+
+    Unlike an input's symbolic dim it may be 0 or 1 when the graph runs, so no decision made
+    while converting may depend on its value: comparing it with a number raises SymbolicShape
+    (the conversion stops, the call runs as plain Python). It equals only itself.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Dim):
+            return self is other or (type(other) is CountDim and other.name == self.name)
+        if isinstance(other, (int, float, np.integer, np.floating)):
+            raise SymbolicShape(f"the data-dependent size {self.name} is known only when the "
+                                "graph runs")
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(("count", self.name))
+
+    def __repr__(self) -> str:
+        return f"CountDim({self.name!r})"
+
+
 def is_static(shape: tuple[int | Dim, ...]) -> bool:
     return all(type(d) is int for d in shape)
 

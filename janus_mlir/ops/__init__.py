@@ -2,12 +2,15 @@
 
 from . import (  # noqa: F401  (registration side effects)
     arg_reductions,
+    compaction,
     contraction,
+    convolution,
     creation,
     elementwise,
     indexing,
     linalg,
     matrix,
+    pooling,
     reductions,
     scatter,
     scans,
