@@ -27,9 +27,11 @@ def _unboxed_key(key: Any) -> Any:
 
 
 def getitem(x: Any, key: Any) -> Any:
+    """x[key]; recorded on x's trace when x is a box (its value may be an outer box)."""
     key = _unboxed_key(key)
-    return record("getitem", (x,), {"key": key}, rule=_getitem_vjp,
-                  forward=lambda v, key: _copy_if_view(np.asarray(v)[key]))
+    if not isinstance(x, Box):
+        return _copy_if_view(np.asarray(x)[key])
+    return record("getitem", (x,), {"key": key}, rule=_getitem_vjp, forward=getitem)
 
 
 def index_add(g: Any, key: Any, shape: tuple[int, ...], dtype: np.dtype) -> Any:
@@ -37,7 +39,7 @@ def index_add(g: Any, key: Any, shape: tuple[int, ...], dtype: np.dtype) -> Any:
     if not isinstance(g, Box):
         return _index_add(g, key=key, shape=shape, dtype=dtype)
     return record("index_add", (g,), {"key": key, "shape": shape, "dtype": dtype},
-                  rule=_index_add_vjp, forward=_index_add)
+                  rule=_index_add_vjp, forward=index_add)
 
 
 def _copy_if_view(r: Any) -> Any:
@@ -51,10 +53,9 @@ def _index_add(g: Any, key: Any, shape: tuple[int, ...], dtype: np.dtype) -> np.
 
 
 def _getitem_vjp(g: Any, ans: Any, x: Any, key: Any) -> tuple[Any]:
-    return (index_add(g, key, np.shape(x), np.asarray(x).dtype if not isinstance(x, Box)
-                      else x.dtype),)
+    return (index_add(g, key, np.shape(x.value if isinstance(x, Box) else x),
+                      x.dtype if isinstance(x, Box) else np.asarray(x).dtype),)
 
 
 def _index_add_vjp(g: Any, ans: Any, upd: Any, key: Any, shape: Any, dtype: Any) -> tuple[Any]:
-    r = getitem(g, key) if isinstance(g, Box) else np.asarray(g)[key]
-    return (unbroadcast(r, upd),)
+    return (unbroadcast(getitem(g, key), upd),)

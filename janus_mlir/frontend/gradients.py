@@ -73,7 +73,7 @@ def spec_of(fn: GradSpec | GradFunction) -> GradSpec:
 
 def call(cv: FunctionConverter, fn: GradSpec | GradFunction, args: list[Any],
          kwargs: dict[str, Any]) -> Any:
-    from .calls import _unwrapped, call as call_value
+    from .calls import call as call_value
 
     spec = spec_of(fn)
     args = list(args)
@@ -83,7 +83,7 @@ def call(cv: FunctionConverter, fn: GradSpec | GradFunction, args: list[Any],
                           "positional argument(s)")
     trees = []
     for p in spec.positions:
-        leaves, rebuild = pytree.flatten(_unwrapped(cv, args[p]))
+        leaves, rebuild = pytree.flatten(_tree(cv, args[p]))
         trees.append(([_leaf(cv, v) for v in leaves], rebuild, p))
     inputs = [t for leaves, _, _ in trees for t in leaves]
     snapshot = containers([*args, *kwargs.values()])
@@ -115,6 +115,22 @@ def call(cv: FunctionConverter, fn: GradSpec | GradFunction, args: list[Any],
     if spec.with_value:
         return ((value_out, aux_out), g) if spec.has_aux else (value_out, g)
     return (g, aux_out) if spec.has_aux else g
+
+
+def _tree(cv: FunctionConverter, v: Any) -> Any:
+    """A differentiated argument with the caller's tuples, lists and dicts read element by
+    element (each read guarded), as converter containers."""
+    from .calls import _unwrapped, subscript
+    from .lift import HostObject
+
+    if isinstance(v, HostObject) and type(v.value) is dict:
+        return {k: _tree(cv, subscript(cv, v, k)) for k in cv.iterate(v)}
+    v = _unwrapped(cv, v)
+    if type(v) in (tuple, list):
+        return type(v)(_tree(cv, x) for x in v)
+    if type(v) is dict:
+        return {k: _tree(cv, x) for k, x in v.items()}
+    return v
 
 
 def _leaf(cv: FunctionConverter, v: Any) -> Tensor:

@@ -289,7 +289,67 @@ def pad(a: Any, pad_width: Any, mode: str = "constant", **kw: Any) -> Any:
               steps=(1,) * len(shape))
 
 
+def sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, **kw: Any) -> Any:
+    if order is not None:
+        raise NotTranslated("numpy.sort with order= is not supported")
+    if axis is None:
+        a, axis = ravel(a), 0
+    return op("sort", a, axis=int(axis) % ndim(a))
+
+
+def cumsum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> Any:
+    if axis is None:
+        a, axis = ravel(a), 0
+    if dtype is not None:
+        a = op("astype", a, dtype=np.dtype(dtype))
+    return op("cumsum", a, axis=int(axis) % ndim(a))
+
+
+def tril(m: Any, k: int = 0) -> Any:
+    return op("tri", m, k=int(k), upper=False)
+
+
+def triu(m: Any, k: int = 0) -> Any:
+    return op("tri", m, k=int(k), upper=True)
+
+
+def along_axis_index(indices: Any, axis: int, shape: tuple[int, ...]) -> list[Any]:
+    """Index arrays for every dim, `indices` at `axis` (take_along_axis as a gather)."""
+    out_shape = np.broadcast_shapes(shape_of(indices), tuple(
+        1 if d == axis else n for d, n in enumerate(shape)))
+    index = []
+    for d in range(len(shape)):
+        if d == axis:
+            index.append(indices)
+        else:
+            n = out_shape[d]
+            index.append(np.broadcast_to(np.arange(n, dtype=np.int64).reshape(
+                [n if e == d else 1 for e in range(len(shape))]), out_shape))
+    return index
+
+
+def take_along_axis(arr: Any, indices: Any, axis: Any = -1) -> Any:
+    if axis is None:
+        arr, axis = ravel(arr), 0
+    axis = int(axis) % ndim(arr)
+    n = shape_of(arr)[axis]
+    idx = op("where", op("less", indices, 0), op("add", indices, n), indices)
+    index = along_axis_index(idx, axis, shape_of(arr))
+    return op("gather", arr, *index, axes=tuple(range(ndim(arr))), position=0)
+
+
+def outer(a: Any, b: Any, out: Any = None) -> Any:
+    return op("multiply", op("reshape", a, shape=(size_of(a), 1)),
+              op("reshape", b, shape=(1, size_of(b))))
+
+
 FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
+    np.sort: sort,
+    np.cumsum: cumsum,
+    np.tril: tril,
+    np.triu: triu,
+    np.take_along_axis: take_along_axis,
+    np.outer: outer,
     np.sum: _reduction("sum"),
     np.prod: _reduction("prod"),
     np.mean: mean,

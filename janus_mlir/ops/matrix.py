@@ -22,6 +22,7 @@ from ..dialects.opdef import BOOL, DTYPE, I64, I64_ARRAY, Attr, ShapeError
 from ..dialects.types import TensorSpec, is_supported_dtype
 from .emit import PARALLEL, Emitter, Scalar, barrier, identity_map
 from .registry import defop
+from ..lang import op
 
 I64_DT = np.dtype(np.int64)
 
@@ -97,6 +98,7 @@ def _numpy_tri(x, k, upper):
 
 defop("tri", ("operand",), attrs={"k": Attr(I64), "upper": Attr(BOOL)}, infer=_infer_tri,
       numpy=_numpy_tri, lower=_lower_tri,
+      vjp=lambda g, ans, x, k, upper: (op("tri", g, k=k, upper=upper),),
       doc="numpy.tril (upper=False: keep column <= row + k) or numpy.triu (upper=True: keep "
           "column >= row + k) of the last two dims; the rest is zero.")
 
@@ -133,6 +135,14 @@ def _lower_diag_embed(e: Emitter, operands, in_specs, attrs, out_specs):
             e.generic([], [], [e.empty(out)], [identity_map(2)], [PARALLEL] * 2, body)]
 
 
+def _diag_embed_vjp(g, ans, v, k):
+    """The k-th diagonal of g."""
+    n = v.shape[0]
+    rows = np.arange(n, dtype=np.int64) + max(-k, 0)
+    cols = np.arange(n, dtype=np.int64) + max(k, 0)
+    return (op("gather", g, rows, cols, axes=(0, 1), position=0),)
+
+
 defop("diag_embed", ("operand",), attrs={"k": Attr(I64)}, infer=_infer_diag_embed,
-      numpy=lambda v, k: np.diag(v, k), lower=_lower_diag_embed,
+      numpy=lambda v, k: np.diag(v, k), lower=_lower_diag_embed, vjp=_diag_embed_vjp,
       doc="numpy.diag of a 1-D array: a new square array with v on the k-th diagonal.")

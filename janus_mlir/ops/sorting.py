@@ -39,6 +39,7 @@ from ..dialects.types import TensorSpec, element_type, is_bool, is_float
 from .emit import PARALLEL, REDUCTION, Emitter, Scalar, barrier, dims_map, identity_map
 from .reductions import check_axes
 from .registry import defop
+from ..lang import op
 
 I64_DT = np.dtype(np.int64)
 I8_DT = np.dtype(np.int8)
@@ -219,8 +220,18 @@ def _lower_sort(name: str):
     return lower
 
 
+def _sort_vjp(g, ans, x, axis):
+    """Each sorted element's cotangent goes back to where argsort found it."""
+    order = op("argsort", x, axis=axis)
+    index = [order if d == axis else np.broadcast_to(np.arange(n, dtype=np.int64).reshape(
+        [n if e == d else 1 for e in range(x.ndim)]), x.shape) for d, n in enumerate(x.shape)]
+    return (op("scatter", np.zeros_like(x), g.astype(x.dtype), *index,
+               axes=tuple(range(x.ndim)), position=0, mode="add"),)
+
+
 for _name, _fn in (("sort", np.sort), ("argsort", np.argsort)):
     defop(_name, ("operand",), attrs={"axis": Attr(I64)}, infer=_infer_sort(_name),
+          vjp=_sort_vjp if _name == "sort" else None,
           numpy=lambda x, axis, fn=_fn: fn(x, axis=axis, kind="stable"), lower=_lower_sort(_name),
           doc=f"numpy.{_fn.__name__}(x, axis=axis, kind='stable') along a non-negative axis: "
               "NaN last, ties in their original order.")

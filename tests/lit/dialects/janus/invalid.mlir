@@ -371,3 +371,37 @@ func.func @janus_op_ends_block(%x: tensor<2xf32>) -> tensor<2xf32> {
   // expected-error @+1 {{'janus.exp' op ends its block, but janus ops are not terminators}}
   %0 = "janus.exp"(%x) : (tensor<2xf32>) -> tensor<2xf32>
 }
+
+// -----
+
+// value_and_grad results: the yielded values, then one gradient per operand.
+func.func @value_and_grad_results(%x: tensor<2xf32>) -> tensor<f32> {
+  // expected-error @below {{'janus.value_and_grad' op expects results: the yielded values, then one gradient per operand}}
+  %v = "janus.value_and_grad"(%x) ({
+  ^bb0(%a: tensor<2xf32>):
+    %s = "janus.sum"(%a) {axes = array<i64: 0>} : (tensor<2xf32>) -> tensor<f32>
+    "janus.yield"(%s) : (tensor<f32>) -> ()
+  }) {aux = 0} : (tensor<2xf32>) -> tensor<f32>
+  return %v : tensor<f32>
+}
+
+// -----
+
+// Only a rank-0 float value can be differentiated.
+func.func @value_and_grad_of_a_vector(%x: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>) {
+  // expected-error @below {{'janus.value_and_grad' op expects a rank-0 float value to differentiate, got tensor<2xf32>}}
+  %v, %g = "janus.value_and_grad"(%x) ({
+  ^bb0(%a: tensor<2xf32>):
+    "janus.yield"(%a) : (tensor<2xf32>) -> ()
+  }) {aux = 0} : (tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>)
+  return %v, %g : tensor<2xf32>, tensor<2xf32>
+}
+
+// -----
+
+// janus.yield only ends a value_and_grad region.
+func.func @stray_yield(%x: tensor<f32>) {
+  // expected-error @below {{'janus.yield' op expects to end the region of 'janus.value_and_grad'}}
+  "janus.yield"(%x) : (tensor<f32>) -> ()
+  return
+}

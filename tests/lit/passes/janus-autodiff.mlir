@@ -1,0 +1,73 @@
+// RUN: janus-opt %s --split-input-file --janus-autodiff | FileCheck %s
+// janus-autodiff: a janus.value_and_grad becomes its region's ops (the forward pass) followed
+// by the ops of each op's derivative rule in reverse order (the backward pass).
+
+// sum(tanh(x @ w)) with respect to w: the seed is broadcast back over the sum, tanh's rule
+// multiplies by 1 - tanh^2, matmul's gives x^T @ g.
+// CHECK-LABEL: func.func @mlp
+// CHECK-NOT: janus.value_and_grad
+// CHECK: %[[H:.*]] = "janus.matmul"(%arg1, %arg0)
+// CHECK: %[[T:.*]] = "janus.tanh"(%[[H]])
+// CHECK: %[[S:.*]] = "janus.sum"(%[[T]])
+// CHECK: %[[ONE:.*]] = "janus.full"() {dtype = f32, shape = array<i64>, value = 1 : i64}
+// CHECK: %[[SQ:.*]] = "janus.multiply"(%[[T]], %[[T]])
+// CHECK: %[[D:.*]] = "janus.subtract"(%{{.*}}, %[[SQ]])
+// CHECK: %[[G:.*]] = "janus.multiply"(%{{.*}}, %[[D]])
+// CHECK: %[[XT:.*]] = "janus.transpose"(%arg1) {perm = array<i64: 1, 0>}
+// CHECK: %[[GW:.*]] = "janus.matmul"(%[[XT]], %[[G]]) : (tensor<3x2xf32>, tensor<2x4xf32>) -> tensor<3x4xf32>
+// CHECK: return %[[S]], %[[GW]]
+func.func @mlp(%w: tensor<3x4xf32>, %x: tensor<2x3xf32>) -> (tensor<f32>, tensor<3x4xf32>) {
+  %v, %g = "janus.value_and_grad"(%w) ({
+  ^bb0(%a: tensor<3x4xf32>):
+    %h = "janus.matmul"(%x, %a) : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+    %t = "janus.tanh"(%h) : (tensor<2x4xf32>) -> tensor<2x4xf32>
+    %s = "janus.sum"(%t) {axes = array<i64: 0, 1>} : (tensor<2x4xf32>) -> tensor<f32>
+    "janus.yield"(%s) : (tensor<f32>) -> ()
+  }) {aux = 0} : (tensor<3x4xf32>) -> (tensor<f32>, tensor<3x4xf32>)
+  return %v, %g : tensor<f32>, tensor<3x4xf32>
+}
+
+// -----
+
+// A value used twice gets the sum of both cotangents; an operand the value does not depend
+// on gets zeros; an aux value is passed through.
+// CHECK-LABEL: func.func @fanout
+// CHECK: %[[P:.*]] = "janus.multiply"(%arg0, %arg0)
+// CHECK: %[[S:.*]] = "janus.sum"(%[[P]])
+// CHECK: %[[A:.*]] = "janus.multiply"(%{{.*}}, %arg0)
+// CHECK: %[[B:.*]] = "janus.multiply"(%{{.*}}, %arg0)
+// CHECK: %[[GX:.*]] = "janus.add"(%[[A]], %[[B]])
+// CHECK: %[[Z:.*]] = "janus.full"() {dtype = f64, shape = array<i64: 2>, value = 0 : i64}
+// CHECK: return %[[S]], %[[P]], %[[GX]], %[[Z]]
+func.func @fanout(%x: tensor<3xf32>, %y: tensor<2xf64>) -> (tensor<f32>, tensor<3xf32>, tensor<3xf32>, tensor<2xf64>) {
+  %v, %aux, %gx, %gy = "janus.value_and_grad"(%x, %y) ({
+  ^bb0(%a: tensor<3xf32>, %b: tensor<2xf64>):
+    %p = "janus.multiply"(%a, %a) : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+    %s = "janus.sum"(%p) {axes = array<i64: 0>} : (tensor<3xf32>) -> tensor<f32>
+    "janus.yield"(%s, %p) : (tensor<f32>, tensor<3xf32>) -> ()
+  }) {aux = 1} : (tensor<3xf32>, tensor<2xf64>) -> (tensor<f32>, tensor<3xf32>, tensor<3xf32>, tensor<2xf64>)
+  return %v, %aux, %gx, %gy : tensor<f32>, tensor<3xf32>, tensor<3xf32>, tensor<2xf64>
+}
+
+// -----
+
+// Nested: the inner gradient is expanded first, then differentiated like any ops
+// (d/dx of d/dx sum(exp(x)) = exp(x)).
+// CHECK-LABEL: func.func @nested
+// CHECK-NOT: janus.value_and_grad
+// CHECK: "janus.exp"
+// CHECK: return
+func.func @nested(%x: tensor<2xf32>) -> (tensor<f32>, tensor<2xf32>) {
+  %v, %g = "janus.value_and_grad"(%x) ({
+  ^bb0(%a: tensor<2xf32>):
+    %iv, %ig = "janus.value_and_grad"(%a) ({
+    ^bb0(%b: tensor<2xf32>):
+      %e = "janus.exp"(%b) : (tensor<2xf32>) -> tensor<2xf32>
+      %s = "janus.sum"(%e) {axes = array<i64: 0>} : (tensor<2xf32>) -> tensor<f32>
+      "janus.yield"(%s) : (tensor<f32>) -> ()
+    }) {aux = 0} : (tensor<2xf32>) -> (tensor<f32>, tensor<2xf32>)
+    %t = "janus.sum"(%ig) {axes = array<i64: 0>} : (tensor<2xf32>) -> tensor<f32>
+    "janus.yield"(%t) : (tensor<f32>) -> ()
+  }) {aux = 0} : (tensor<2xf32>) -> (tensor<f32>, tensor<2xf32>)
+  return %v, %g : tensor<f32>, tensor<2xf32>
+}
