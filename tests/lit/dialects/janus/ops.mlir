@@ -524,3 +524,21 @@ func.func @is_sorted(%a: tensor<5xf32>) -> tensor<i1> {
   %ok = "janus.is_sorted"(%a) : (tensor<5xf32>) -> tensor<i1>
   return %ok : tensor<i1>
 }
+
+// -----
+
+// value_and_grad: a region taking the operands, ended by janus.yield of the value (and aux
+// values); results are the yielded values, then one gradient per operand.
+// CHECK-LABEL: func.func @value_and_grad
+// CHECK: %{{.*}}:3 = "janus.value_and_grad"(%arg0) ({
+// CHECK: ^bb0(%[[A:.*]]: tensor<3xf32>):
+// CHECK: "janus.yield"(%{{.*}}, %[[A]]) : (tensor<f32>, tensor<3xf32>) -> ()
+// CHECK: }) {aux = 1 : i64} : (tensor<3xf32>) -> (tensor<f32>, tensor<3xf32>, tensor<3xf32>)
+func.func @value_and_grad(%x: tensor<3xf32>) -> tensor<3xf32> {
+  %v, %aux, %g = "janus.value_and_grad"(%x) ({
+  ^bb0(%a: tensor<3xf32>):
+    %s = "janus.sum"(%a) {axes = array<i64: 0>} : (tensor<3xf32>) -> tensor<f32>
+    "janus.yield"(%s, %a) : (tensor<f32>, tensor<3xf32>) -> ()
+  }) {aux = 1} : (tensor<3xf32>) -> (tensor<f32>, tensor<3xf32>, tensor<3xf32>)
+  return %g : tensor<3xf32>
+}
