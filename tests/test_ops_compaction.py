@@ -35,11 +35,13 @@ def _mask(rng: np.random.Generator, shape, how: str) -> np.ndarray:
 def compress_case(draw: st.DrawFn) -> Case:
     shape = draw(shapes(1, 3))
     m = draw(st.integers(1, len(shape)))
+    axis = draw(st.integers(0, len(shape) - m))
     dtype = draw(st.sampled_from(DTYPES))
     rng = np.random.default_rng(draw(seeds))
     x = make_array(rng, shape, dtype, specials=dtype.kind == "f")
     how = draw(st.sampled_from(["none", "one", "some", "some", "all"]))
-    return Case("compress", (x, _mask(rng, shape[:m], how)), label=how)
+    return Case("compress", (x, _mask(rng, shape[axis:axis + m], how)),
+                {"axis": axis} if axis else {}, label=how)
 
 
 @st.composite
@@ -73,7 +75,7 @@ def compaction_batch(draw: st.DrawFn) -> list[Case]:
             + [draw(unique_case()) for _ in range(12)])
 
 
-@compiled(max_examples=4)
+@compiled(max_examples=3)
 @given(compaction_batch())
 def test_compaction_matches_numpy(batch: list[Case]) -> None:
     check_cases(batch)
@@ -87,6 +89,9 @@ def test_fixed_cases_match_numpy() -> None:
         Case("compress", (x, x > 0)), Case("compress", (x, x[:, 0] > 0)),
         Case("compress", (x, np.zeros((4, 5), bool))), Case("compress", (x, np.ones(4, bool))),
         Case("compress", (np.array([3.0]), np.array([True]))),
+        Case("compress", (x, x[0] > 0), {"axis": 1}),
+        Case("compress", (np.arange(24).reshape(2, 3, 4), np.arange(12).reshape(3, 4) % 3 == 0),
+             {"axis": 1}),
         Case("compress", (np.zeros((0, 3)), np.zeros(0, bool))),
         Case("compress", (rng.integers(0, 9, (3, 2, 4)).astype(np.int32),
                           rng.random((3, 2)) < 0.5)),

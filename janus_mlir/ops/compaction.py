@@ -1,6 +1,7 @@
 """Compaction: ops whose result size is a count the graph computes from the data.
 
-`compress(x, mask)` is NumPy's `x[mask]` for a boolean mask over x's leading dims; `nonzero` and
+`compress(x, mask, axis)` is NumPy's `x[mask]` (`x[:, mask]` for axis 1) for a boolean mask
+over x's dims from `axis` on; `nonzero` and
 `argwhere` give the coordinates of the nonzero elements of x (row-major order); `unique` gives
 the sorted distinct values of the flattened x, with NumPy's optional first indices, inverse and
 counts. Each result dim that counts selected elements is `?` in the IR (`ANY` in the shape
@@ -33,8 +34,8 @@ import numpy as np
 from iree.compiler import ir
 from iree.compiler.dialects import tensor
 
-from ..dialects.opdef import BOOL, Attr, ShapeError
-from ..dialects.types import ANY, TensorSpec, element_type, is_bool, is_float
+from ..dialects.opdef import BOOL, I64, Attr, ShapeError
+from ..dialects.types import ANY, SymbolicShape, TensorSpec, element_type, is_bool, is_float
 from .emit import PARALLEL, REDUCTION, Emitter, Scalar, barrier, dims_map, identity_map
 from .registry import defop
 from .sorting import sort_with_indices
@@ -232,28 +233,58 @@ def _column(coords: ir.Value, count: ir.Value, d: int) -> ir.Value:
 
 def _infer_compress(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[TensorSpec]:
     x, mask = operands
+    k = attrs.get("axis") or 0
     if not is_bool(mask.dtype):
         raise ShapeError(f"compress needs a boolean mask, got {mask}")
     m = mask.rank
-    if m == 0 or m > x.rank or tuple(mask.shape) != tuple(x.shape[:m]):
-        raise ShapeError(f"boolean index of shape {mask.shape} does not match the leading "
-                         f"dims of {x}")
-    return [TensorSpec((ANY, *x.shape[m:]), x.dtype)]
+    if m == 0 or k < 0 or k + m > x.rank:
+        raise ShapeError(f"a boolean index of rank {m} at axis {k} does not fit {x}")
+    if tuple(mask.shape) != tuple(x.shape[k:k + m]):
+        if not (mask.static and x.static):
+            raise SymbolicShape(f"whether the mask {mask} fits the dims of {x} is known only "
+                                "when the graph runs")
+        raise ShapeError(f"boolean index of shape {mask.shape} does not match the dims "
+                         f"{x.shape[k:k + m]} of {x}")
+    return [TensorSpec((*x.shape[:k], ANY, *x.shape[k + m:]), x.dtype)]
+
+
+def _permute(e: Emitter, v: ir.Value, perm: Sequence[int]) -> ir.Value:
+    """transpose(v, perm) as a fresh tensor, dynamic dims included (v itself for the identity)."""
+    perm = list(perm)
+    if perm == list(range(len(perm))):
+        return v
+    sizes = sizes_of(v)
+    rank = len(perm)
+    inverse = [perm.index(d) for d in range(rank)]
+    return e.generic([v], [dims_map(rank, inverse)], [_empty([sizes[p] for p in perm],
+                                                             _dtype_of(v))],
+                     [identity_map(rank)], [PARALLEL] * rank, lambda s, x, _o: x)[0]
 
 
 def _lower_compress(e: Emitter, operands, in_specs, attrs, out_specs):
-    (x, mask), (_, ms) = operands, in_specs
+    (x, mask), (xs, ms) = operands, in_specs
     if ms.static and ms.size == 0:
         return [empty_result(out_specs[0])]
-    rows = _collapse_leading(x, ms.rank)
-    flat = _collapse_leading(mask, ms.rank)
-    return [compact(e, rows, flat)[0]]
+    k, m = attrs.get("axis") or 0, ms.rank
+    flat = _collapse_leading(mask, m)
+    if xs.static and xs.size == 0:  # nothing to move, but the count is still the mask's
+        count = _count_index(e, _positions(e, flat)[1])
+        sizes = sizes_of(x)
+        return [_empty([*sizes[:k], count, *sizes[k + m:]], xs.dtype)]
+    lead = [*range(k, k + m), *range(k), *range(k + m, xs.rank)]
+    out = compact(e, _collapse_leading(_permute(e, x, lead), m), flat)[0]
+    return [_permute(e, out, [*range(1, k + 1), 0, *range(k + 1, xs.rank - m + 1)])]
+
+
+def _numpy_compress(x, mask, axis=0):
+    return np.asarray(x)[(slice(None),) * axis + (np.asarray(mask),)]
 
 
 defop("compress", ("operand", "mask"), infer=_infer_compress, symbolic=True,
-      numpy=lambda x, mask: np.asarray(x)[np.asarray(mask)], lower=_lower_compress,
-      doc="x[mask] for a boolean mask of x's leading dims: the selected rows in order, a "
-          "data-dependent count of them (`?`).")
+      attrs={"axis": Attr(I64, 0, optional=True)},
+      numpy=_numpy_compress, lower=_lower_compress,
+      doc="x[(:,) * axis + (mask,)] for a boolean mask of x's dims axis..axis+mask.ndim: the "
+          "selected entries in order, a data-dependent count of them (`?`) at `axis`.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -309,8 +340,6 @@ _UNIQUE_FLAGS = ("return_index", "return_inverse", "return_counts")
 def _infer_unique(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[TensorSpec]:
     (x,) = operands
     if not x.static:
-        from ..dialects.types import SymbolicShape
-
         raise SymbolicShape(f"unique of {x}: its sort needs a static shape")
     out = [TensorSpec((ANY,), x.dtype)]
     if attrs.get("return_index"):
