@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	$(PY) examples/train_mlp.py
 	$(PY) examples/mlp_forward.py
 
 test: $(STAMP)

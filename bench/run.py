@@ -16,7 +16,8 @@ variants, `--reps` repetitions of a fixed number of calls each):
   DeviceArrays, never copied to the host): the floor of any call through IREE's Python API;
   overhead = janus - iree at the median (host-path rows).
 Compile time (profile + convert + iree-compile on a cold cache, and iree-compile alone) is a
-separate table, and bench/speculation.py prints the compilations of dynamic programs. The shared
+separate table, bench/speculation.py prints the compilations of dynamic programs, and
+bench/training.py the W1 training step in steps/s. The shared
 2-core machines this runs on have bursts of 2-5x slowdown: read the median, and the best column
 for what the code does on a quiet machine.
 
@@ -40,7 +41,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import janus_mlir as jm  # noqa: E402
-from bench import speculation  # noqa: E402
+from bench import speculation, training  # noqa: E402
 from bench import workloads as w  # noqa: E402
 
 
@@ -161,6 +162,9 @@ def main() -> None:
     if not opts.only or opts.only == "speculation":
         print()
         speculation.print_table(speculation.run(5), 5)
+    if not opts.only or opts.only == "training":
+        print()
+        print(training.report(training.measure(opts.reps)))
     print(f"\n(total {time.perf_counter() - start:.0f} s)")
     if opts.matmul:
         import runpy
