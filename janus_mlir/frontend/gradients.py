@@ -165,24 +165,31 @@ def _split(cv: FunctionConverter, out: Any, has_aux: bool) -> tuple[Tensor, Any]
 
 
 def _check_differentiable(cv: FunctionConverter, block: ir.Block) -> None:
-    """Only janus ops (no control flow yet), each with a derivative rule where floats flow."""
-    for o in block.operations:
-        o = o.operation
-        if not o.name.startswith(janus.PREFIX):
-            raise cv.fail(f"gradients through '{o.name}' (data-dependent control flow) are "
-                          "not converted yet")
-        name = o.name.removeprefix(janus.PREFIX)
-        if name in janus.STRUCTURAL:
-            continue
-        floats = any(_is_float(v) for v in o.operands) and any(_is_float(r) for r in o.results)
-        if floats and lookup(name).vjp is None:
-            raise cv.fail(f"janus.{name} has no derivative rule yet")
+    """janus ops (each with a derivative rule where floats flow) and branches on array data;
+    loops are not differentiated yet."""
+    from ..dialects.walk import walk
+
+    for o in walk(block.owner):
+        if o.name.startswith(janus.PREFIX):
+            name = o.name.removeprefix(janus.PREFIX)
+            if name in janus.STRUCTURAL:
+                continue
+            floats = any(_is_float(v) for v in o.operands) and any(
+                _is_float(r) for r in o.results)
+            if floats and lookup(name).vjp is None:
+                raise cv.fail(f"janus.{name} has no derivative rule yet")
+        elif o.name not in _CONTROL and any(_is_float(r) for r in o.results):
+            raise cv.fail(f"gradients through '{o.name}' (a loop on array data) are not "
+                          "converted yet")
+
+
+_CONTROL = {"scf.if", "scf.yield"}
 
 
 def _is_float(v: ir.Value) -> bool:
     from ..dialects.types import spec_of_type
 
-    return spec_of_type(v.type).dtype.kind == "f"
+    return isinstance(v.type, ir.RankedTensorType) and spec_of_type(v.type).dtype.kind == "f"
 
 
 def _build(cv: FunctionConverter, staged: Staged, inputs: list[Tensor], yielded: list[Tensor],

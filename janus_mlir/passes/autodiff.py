@@ -13,9 +13,10 @@ the function around it, so gradients of gradients are derivatives of plain ops):
    (zeros for an argument the value does not depend on).
 
 Everything stays janus ops, lowered by convert-janus-to-linalg afterwards; IREE fuses the
-backward ops with the forward ones. Intermediates are saved, not recomputed: every forward
-value stays available to the backward ops. Ops that are not janus ops (control flow) cannot
-be differentiated yet and fail the pass with a located error.
+backward ops with the forward ones. Intermediates of straight-line code are saved, not
+recomputed: every forward value stays available to the backward ops. An `scf.if` is
+differentiated by an `scf.if` on the same condition whose sides recompute that side's forward
+ops and run them backwards. Other control flow fails the pass with a located error.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from typing import Any
 
 import numpy as np
 from iree.compiler import ir
+from iree.compiler.dialects import scf
 
 from ..dialects import janus
 from ..dialects.types import spec_of_type
+from ..dialects.walk import walk
 from ..lang.graph_value import GraphValue
 from ..ops.registry import lookup
 from .registry import Pass, PassError, register
@@ -57,7 +60,9 @@ def expand(op: ir.Operation) -> None:
     for o in body:
         o.move_before(op)
     with op.location, ir.InsertionPoint(op):
-        grads = backward(body, yielded[0], args)
+        seed = {yielded[0]: _full(yielded[0], 1)}
+        grads = [c.value if c is not None else _full(a, 0).value
+                 for c, a in zip(backward(body, seed, args), args)]
     stand_in = dict(zip(args, op.operands))
     for arg, operand in stand_in.items():
         arg.replace_all_uses_with(operand)
@@ -67,41 +72,109 @@ def expand(op: ir.Operation) -> None:
     op.erase()
 
 
-def backward(body: list[ir.Operation], value: ir.Value, args: list[ir.Value]
-             ) -> list[ir.Value]:
-    """The cotangents of `args`, emitted at the current insertion point."""
-    active = _active(body, args)
-    cot: dict[ir.Value, GraphValue] = {value: _full(value, 1)} if value in active else {}
+def backward(body: list[ir.Operation], seeds: dict[ir.Value, GraphValue],
+             wanted: list[ir.Value]) -> list[GraphValue | None]:
+    """The cotangents of `wanted` (None: zero) given those of some values of `body` (`seeds`),
+    emitted at the current insertion point."""
+    active = _active(body, wanted)
+    cot: dict[ir.Value, GraphValue] = {v: g for v, g in seeds.items() if v in active}
     for o in reversed(body):
         gs = [cot.pop(r, None) for r in o.results]
         if all(g is None for g in gs):
             continue
-        if not o.name.startswith(janus.PREFIX):
+        if o.name == "scf.if":
+            operand_cots = _if_adjoint(o, gs, active)
+        elif o.name.startswith(janus.PREFIX):
+            operand_cots = _op_adjoint(o, gs)
+        else:
             raise PassError(f"cannot differentiate through '{o.name}' yet", o.location)
-        rule = lookup(o.name).vjp
-        if rule is None:
-            raise PassError(f"'{o.name}' has no derivative rule", o.location)
-        (g,) = gs
-        attrs = janus.wrap(o).attributes()
-        with o.location:
-            try:
-                cots = rule(g, GraphValue(o.results[0]), *[_operand(v) for v in o.operands],
-                            **attrs)
-            except (TypeError, ValueError) as e:
-                raise PassError(f"no derivative of '{o.name}': {e}", o.location) from None
-        for v, c in zip(o.operands, cots, strict=True):
+        for v, c in operand_cots:
             if c is None or v not in active:
                 continue
             c = _graph(c, v)
             cot[v] = c if v not in cot else cot[v] + c
-    return [cot[a].value if a in cot else _full(a, 0).value for a in args]
+    return [cot.get(w) for w in wanted]
 
 
-def _active(body: list[ir.Operation], args: list[ir.Value]) -> set[ir.Value]:
-    """The float values that depend on `args` (only they get cotangents)."""
-    active = {a for a in args if _is_float(a)}
+def _op_adjoint(o: ir.Operation, gs: list[GraphValue | None]) -> list[tuple[ir.Value, Any]]:
+    """A janus op's derivative rule: (operand, cotangent) pairs."""
+    rule = lookup(o.name).vjp
+    if rule is None:
+        raise PassError(f"'{o.name}' has no derivative rule", o.location)
+    (g,) = gs
+    attrs = janus.wrap(o).attributes()
+    with o.location:
+        try:
+            cots = rule(g, GraphValue(o.results[0]), *[_operand(v) for v in o.operands],
+                        **attrs)
+        except (TypeError, ValueError) as e:
+            raise PassError(f"no derivative of '{o.name}': {e}", o.location) from None
+    return list(zip(o.operands, cots, strict=True))
+
+
+def _if_adjoint(o: ir.Operation, gs: list[GraphValue | None], active: set[ir.Value]
+                ) -> list[tuple[ir.Value, Any]]:
+    """An scf.if backwards: an scf.if on the same condition whose sides recompute their
+    forward ops and run them backwards, yielding the cotangents of the outer values the
+    branch reads (zeros for those one side does not use)."""
+    free = [v for v in free_values(o) if v in active]
+    if not free:
+        return []
+    adjoint = scf.IfOp(o.operands[0], [v.type for v in free], has_else=True)
+    for region, block in zip(o.regions, (adjoint.then_block, adjoint.else_block)):
+        forward = [x.operation for x in region.blocks[0].operations]
+        with ir.InsertionPoint(block):
+            mapping: dict[ir.Value, ir.Value] = {}
+            ops = clone_ops(forward[:-1], mapping)
+            seeds: dict[ir.Value, GraphValue] = {}
+            for y, g in zip(forward[-1].operands, gs):
+                if g is not None:
+                    y = mapping.get(y, y)
+                    seeds[y] = g if y not in seeds else seeds[y] + g
+            cots = backward(ops, seeds, free)
+            scf.YieldOp([(c if c is not None else _full(v, 0)).value
+                         for c, v in zip(cots, free)])
+    return list(zip(free, (GraphValue(r) for r in adjoint.results)))
+
+
+def free_values(o: ir.Operation) -> list[ir.Value]:
+    """The values `o`'s regions read that are defined outside them, in first-use order."""
+    inner: set[ir.Value] = set()
+    for x in (o, *walk(o)):
+        if x is not o:
+            inner.update(x.results)
+        for region in x.regions:
+            for block in region.blocks:
+                inner.update(block.arguments)
+    out: dict[ir.Value, None] = {}
+    for x in walk(o):
+        for v in x.operands:
+            if v not in inner:
+                out.setdefault(v)
+    return list(out)
+
+
+def clone_ops(ops: list[ir.Operation], mapping: dict[ir.Value, ir.Value]) -> list[ir.Operation]:
+    """Copies of `ops` at the current insertion point, reading `mapping`'s values for the
+    ones they name (nested regions included); `mapping` gains the copies' results."""
+    out = []
+    for x in ops:
+        c = x.clone(ir.InsertionPoint.current).operation
+        for y in (c, *walk(c)):
+            for i, v in enumerate(y.operands):
+                if v in mapping:
+                    y.operands[i] = mapping[v]
+        mapping.update(zip(x.results, c.results))
+        out.append(c)
+    return out
+
+
+def _active(body: list[ir.Operation], sources: list[ir.Value]) -> set[ir.Value]:
+    """The float values that depend on `sources` (only they get cotangents)."""
+    active = {a for a in sources if _is_float(a)}
     for o in body:
-        if any(v in active for v in o.operands):
+        reads = list(o.operands) + (free_values(o) if len(o.regions) else [])
+        if any(v in active for v in reads):
             active.update(r for r in o.results if _is_float(r))
     return active
 
@@ -116,7 +189,8 @@ def _operand(v: ir.Value) -> Any:
 
 
 def _is_float(v: ir.Value) -> bool:
-    return spec_of_type(v.type).dtype.kind == "f"
+    """A float tensor (scalars of the control flow, like an i1 condition, are not)."""
+    return isinstance(v.type, ir.RankedTensorType) and spec_of_type(v.type).dtype.kind == "f"
 
 
 def _full(like: ir.Value, fill: float) -> GraphValue:

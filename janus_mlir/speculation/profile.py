@@ -108,6 +108,10 @@ class Probe:
             return fn if copy is fn.__func__ else types.MethodType(copy, fn.__self__)
         if isinstance(fn, types.FunctionType):
             return self._copy(fn)
+        from ..autodiff.reverse import GradFunction
+
+        if isinstance(fn, GradFunction):  # jm.grad(f): f is converted inline, so profile it
+            return GradFunction(self._profiled(fn.fn), fn.argnums, fn.has_aux, fn.with_value)
         return fn
 
     def _copy(self, fn: types.FunctionType) -> Any:
