@@ -240,16 +240,12 @@ def argpartition(x):
     return np.argpartition(x, 1, axis=0)
 
 
-def unique(x):
-    return np.unique(x)
-
-
 def sort_caller_array(x):
     x.sort()
     return x
 
 
-@pytest.mark.parametrize("fn", [partition, argpartition, unique, sort_caller_array])
+@pytest.mark.parametrize("fn", [partition, argpartition, sort_caller_array])
 def test_not_converted(fn) -> None:
     f = not_converted(fn, F32)
     assert f.reasons

@@ -19,8 +19,8 @@ from ..dialects import janus
 from . import heap
 from ..dialects.context import make_context
 from ..dialects.opdef import ShapeError
-from ..dialects.types import (SymbolicShape, TensorSpec, UnsupportedType, is_supported_dtype,
-                              tensor_type)
+from ..dialects.types import (CountDim, SymbolicShape, TensorSpec, UnsupportedType,
+                              is_supported_dtype, tensor_type)
 from .errors import NeedsStaticShape, Unconvertible
 from ..speculation.sources import Source
 from .values import ARRAY, Tensor
@@ -140,11 +140,18 @@ class GraphBuilder:
         if not cls.SIGNATURE.symbolic:
             raise NeedsStaticShape(f"janus.{name} does not take symbolic dims", self.where)
         try:
-            return cls.infer([t.spec for t in operands], **attrs)
+            results = cls.infer([t.spec for t in operands], **attrs)
         except SymbolicShape as e:
             raise NeedsStaticShape(str(e), self.where) from None
         except (ShapeError, UnsupportedType) as e:
             raise Unconvertible(f"numpy would reject this: {e}", self.where) from None
+        dims = {d for s in [*(t.spec for t in operands), *results] for d in s.shape
+                if type(d) is not int}
+        if len(dims) > 1 and any(isinstance(d, CountDim) for d in dims):
+            # The lowering sizes every `?` from the first one among the operands.
+            raise NeedsStaticShape(f"janus.{name} on a data-dependent size and another "
+                                   "symbolic size", self.where)
+        return results
 
     def emit_values(self, name: str, operands: Sequence[ir.Value],
                     results: Sequence[TensorSpec] | None = None, **attrs: Any

@@ -2,7 +2,7 @@
 reshape), and advanced indexing — any number of integer arrays, Python lists of ints and
 run-time integers, mixed with slices (one gather op, a copy), with NumPy's broadcasting and
 placement rule and its IndexError kept as in-graph bounds guards. Boolean masks select a
-data-dependent number of elements and are not converted."""
+data-dependent number of elements (frontend/compaction.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import numpy as np
 from ..dialects.types import is_int
 from . import heap
 from .builder import GraphBuilder
+from .compaction import is_mask, mask_subscript
 from .errors import Unconvertible
 from .numpy_api import as_array, static
 from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_tensor, retyped
@@ -23,6 +24,8 @@ def subscript(b: GraphBuilder, a: Tensor, key: Any) -> Tensor:
         raise Unconvertible(f"TypeError: '{a.py_type.__name__}' object is not subscriptable",
                             b.where)
     items = list(key) if isinstance(key, tuple) else [key]
+    if any(is_mask(x) for x in items):  # a data-dependent count of elements
+        return mask_subscript(b, a, items)
     # NumPy hands out a NumPy scalar only when every index is an integer (a 0-d integer array
     # counts) and they select one element: `x[()]` of a 0-d array, not `x[0, ...]`.
     scalar = all(x is not None and x is not Ellipsis and not isinstance(x, (slice, list, tuple))

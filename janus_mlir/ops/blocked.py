@@ -18,6 +18,14 @@ Q: the kept dims after it), is done in levels:
   BLOCK * (L // BLOCK) positions are sliced off and reduced in levels, the rest plainly. IREE
   copies that slice (about twice the time of a divisible length).
 
+A float reduction over a run of axes holding a dim the graph computes (how many elements a mask
+selected, unknown until the graph runs) collapses the run into one axis and reduces it in one
+plain level accumulating in float64, rounded at the end: for float16 and float32 data more
+accurate than NumPy's pairwise sums, for float64 a chain as long as the count. (Padding the
+count to blocks failed to compile on IREE 3.13, tensor.pad and insert_slice into a fill alike,
+when the padded tensor was a compaction's scatter result: "failed to resolve workgroup count
+hint in terms of workload ordinals".)
+
 Reductions over several runs of axes (axes (0, 2) of a 3-d array) reduce one run after the
 other, innermost first; an array with a symbolic (kept) dim is reduced in one plain level,
 which the shape rule allows only for exact reductions or at most BLOCK float elements per
@@ -41,7 +49,7 @@ import numpy as np
 from iree.compiler import ir
 from iree.compiler.dialects import tensor
 
-from ..dialects.types import TensorSpec, element_type
+from ..dialects.types import TensorSpec, element_type, is_float
 from .emit import PARALLEL, REDUCTION, Emitter, Scalar, dims_map, identity_map
 
 # Longest chain of sequential accumulations per level.
@@ -93,7 +101,11 @@ def blocked_reduce(e: Emitter, value: ir.Value, spec: TensorSpec, axes: Sequence
     first: Element = element or (lambda s, v: s.cast(v, src, acc_dtype))
     if not axes:  # nothing reduced: still the mapping every reduction result gets
         return e.elementwise([value], [spec], TensorSpec(spec.shape, acc_dtype), first)
-    if not spec.static:  # a symbolic kept dim: the shape rule allowed one plain level
+    if not spec.static:
+        if is_float(acc_dtype) and any(type(spec.shape[a]) is not int for a in axes):
+            return _counted(e, value, spec, axes, acc_dtype, init, combine, first)
+        # a symbolic kept dim (the shape rule allowed one plain level), or an exact
+        # reduction over a dim the graph computes
         return _direct(e, value, spec, axes, acc_dtype, init, combine, first)
     if _one_level(spec.shape, axes):
         return _direct(e, value, spec, axes, acc_dtype, init, combine, first)
@@ -200,3 +212,56 @@ def _slice_middle(x: ir.Value, spec: TensorSpec, start: int, size: int) -> ir.Va
     return tensor.ExtractSliceOp(result, x, [], [], [], ir.DenseI64ArrayAttr.get([0, start, 0]),
                                  ir.DenseI64ArrayAttr.get([p, size, q]),
                                  ir.DenseI64ArrayAttr.get([1, 1, 1])).result
+
+
+# ---------------------------------------------------------------------------------------------
+# Reductions over a dim the graph computes
+# ---------------------------------------------------------------------------------------------
+
+
+def _index_op(name: str, a: ir.Value, b: ir.Value) -> ir.Value:
+    return ir.Operation.create(name, results=[ir.IndexType.get()], operands=[a, b]).result
+
+
+def element_count(e: Emitter, x: ir.Value, spec: TensorSpec, axes: Sequence[int],
+                  dtype: np.dtype) -> ir.Value:
+    """How many elements of x each output of a reduction over `axes` folds, as a `dtype`
+    scalar (a float: the divisor of a mean)."""
+    n = e.index_const(1)
+    for a in axes:
+        d = e.index_const(spec.shape[a]) if type(spec.shape[a]) is int else tensor.DimOp(
+            x, e.index_const(a)).result
+        n = _index_op("arith.muli", n, d)
+    return e.index_to(n, dtype)
+
+
+def _counted(e: Emitter, x: ir.Value, spec: TensorSpec, axes: Sequence[int], acc: np.dtype,
+             init: float | int | bool, combine: Combine, element: Element) -> ir.Value:
+    """`x` reduced over the run `axes` (one of them a `?` dim, the kept dims static): one plain
+    level accumulating in float64, rounded to `acc` at the end."""
+    start, stop = axes[0], axes[-1] + 1
+    kept_before, kept_after = list(spec.shape[:start]), list(spec.shape[stop:])
+    if stop - start > 1:
+        groups = [[i] for i in range(start)] + [list(range(start, stop))] + [
+            [i] for i in range(stop, spec.rank)]
+        dyn = ir.ShapedType.get_dynamic_size()
+        t = ir.RankedTensorType.get([*kept_before, dyn, *kept_after], element_type(spec.dtype))
+        x = tensor.CollapseShapeOp(t, x, _reassoc(groups)).result
+    rank = len(kept_before) + 1 + len(kept_after)
+    kept = [d for d in range(rank) if d != start]
+    out = TensorSpec((*kept_before, *kept_after), acc)
+    wide = np.dtype(np.float64)
+
+    def body(s: Scalar, v: ir.Value, a: ir.Value) -> ir.Value:
+        return combine(s, a, s.cast(element(s, v), acc, wide))
+
+    red = e.generic([x], [identity_map(rank)], [e.fill(TensorSpec(out.shape, wide), init)],
+                    [dims_map(rank, kept)],
+                    [REDUCTION if d == start else PARALLEL for d in range(rank)], body)[0]
+    return e.cast_tensor(red, TensorSpec(out.shape, wide), acc)
+
+
+def _reassoc(groups: list[list[int]]) -> ir.ArrayAttr:
+    i64 = ir.IntegerType.get_signless(64)
+    return ir.ArrayAttr.get([ir.ArrayAttr.get([ir.IntegerAttr.get(i64, d) for d in g])
+                             for g in groups])

@@ -23,9 +23,9 @@ import numpy as np
 from iree.compiler import ir
 
 from ..dialects.opdef import BOOL, I64_ARRAY, Attr, ShapeError
-from ..dialects.types import (SymbolicShape, TensorSpec, element_type, is_bool, is_float,
-                              is_supported_dtype)
-from .blocked import BLOCK, blocked_reduce
+from ..dialects.types import (ANY, Dim, SymbolicShape, TensorSpec, element_type, is_bool,
+                              is_float, is_supported_dtype)
+from .blocked import BLOCK, blocked_reduce, element_count
 from .emit import Emitter, Scalar
 from .registry import defop
 
@@ -82,7 +82,7 @@ def _make_infer(name: str):
         axes = check_axes(attrs["axes"], x.rank)
         if not x.static:
             _check_symbolic(name, x, axes)
-        if needs_identity and any(x.shape[a] == 0 for a in axes):
+        if needs_identity and any(type(x.shape[a]) is int and x.shape[a] == 0 for a in axes):
             raise ShapeError(f"zero-size array to reduction operation {fn.__name__} "
                              "which has no identity")
         return [TensorSpec(reduced_shape(x.shape, axes, attrs.get("keepdims") or False),
@@ -96,10 +96,24 @@ def _check_symbolic(name: str, x: TensorSpec, axes: Sequence[int]) -> None:
     over static axes, and for float sums, means and products only over at most BLOCK elements
     per output (a longer chain would round worse than NumPy's pairwise sum)."""
     if any(not isinstance(x.shape[a], int) for a in axes):
-        raise SymbolicShape(f"{name} over a symbolic dim of {x}")
+        _check_counted(name, x, axes)
+        return
     exact = name in ("max", "min", "all", "any") or not is_float(x.dtype)
     if not exact and int(np.prod([x.shape[a] for a in axes])) > BLOCK:
         raise SymbolicShape(f"float {name} of more than {BLOCK} elements per output of {x}")
+
+
+def _check_counted(name: str, x: TensorSpec, axes: Sequence[int]) -> None:
+    """A reduction over a dim the graph computes (a CountDim: how many elements a mask
+    selected; `?` as read back from the IR): over one run of axes, keeping static dims only
+    (blocked.py reduces it in padded levels). An input's symbolic dim is not reduced over."""
+    if any(type(x.shape[a]) is Dim and x.shape[a] != ANY for a in axes):
+        raise SymbolicShape(f"{name} over a symbolic dim of {x}")
+    if any(not isinstance(d, int) for i, d in enumerate(x.shape) if i not in axes):
+        raise SymbolicShape(f"{name} over a dim the graph computes, keeping a symbolic dim "
+                            f"of {x}")
+    if list(axes) != list(range(axes[0], axes[0] + len(axes))):
+        raise SymbolicShape(f"{name} over axes {tuple(axes)} of {x}, apart from each other")
 
 
 def _acc_dtype(name: str, out_dtype: np.dtype) -> np.dtype:
@@ -153,9 +167,14 @@ def _make_lower(name: str):
                              lambda s, acc, v: _combine(name, s, acc_dt, acc, v))
         red_spec = TensorSpec(reduced_shape(xs.shape, axes, False), acc_dt)
         if name == "mean":
-            count = int(np.prod([xs.shape[a] for a in axes], dtype=np.int64))
-            red = e.elementwise([red], [red_spec], red_spec,
-                                lambda s, v: s.op("arith.divf", [v, s.const(count, acc_dt)]))
+            if all(type(xs.shape[a]) is int for a in axes):
+                count = int(np.prod([xs.shape[a] for a in axes], dtype=np.int64))
+                red = e.elementwise([red], [red_spec], red_spec,
+                                    lambda s, v: s.op("arith.divf", [v, s.const(count, acc_dt)]))
+            else:
+                n = element_count(e, x, xs, axes, acc_dt)
+                red = e.elementwise([red], [red_spec], red_spec,
+                                    lambda s, v: s.op("arith.divf", [v, n]))
         red = e.cast_tensor(red, red_spec, out.dtype)
         return [e.reshape(red, TensorSpec(red_spec.shape, out.dtype), out.shape)]
 

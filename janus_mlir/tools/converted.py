@@ -41,8 +41,8 @@ def section() -> str:
              + ", ".join(f"`{n}`" for n in functions) + ".", "",
              f"ndarray methods ({len(methods)}): " + ", ".join(f"`.{m}()`" for m in methods)
              + "; properties: " + ", ".join(f"`.{p}`" for p in props) + ".", "",
-             "Recognised but run as plain Python with a reason (data-dependent result sizes or "
-             "an order NumPy does not define): " + ", ".join(f"`{n}`" for n in refused) + ".",
+             "Recognised but run as plain Python with a reason (an order NumPy does not "
+             "define): " + ", ".join(f"`{n}`" for n in refused) + ".",
              "", END]
     return "\n".join(lines)
 

@@ -1,6 +1,6 @@
 """Index functions: take_along_axis, put_along_axis, the unbuffered scatters `np.add.at`,
 `np.subtract.at`, `np.maximum.at`, `np.minimum.at`, and the functions whose result size depends
-on the data (nonzero, argwhere, flatnonzero), which are not converted.
+on the data (nonzero, argwhere, flatnonzero: frontend/compaction.py).
 
 Every index function is NumPy's own definition in terms of advanced indexing: take_along_axis is
 `arr[fancy]` with `fancy` the aranges of the other axes plus the indices, `ufunc.at(a, idx, b)`
@@ -15,12 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from .. import heap
+from .. import compaction, heap
 from ..builder import GraphBuilder
 from ..errors import Unconvertible
 from ..operators import cast_weak, loop_dtypes
 from ..values import ARRAY, Tensor, is_tensor
-from .args import Handler, as_array, bind, refuse, static
+from .args import Handler, as_array, bind, static
 
 # ufunc.at: the scatter mode of each ufunc, and whether the updates are negated first
 # (a - b is a + (-b) exactly, in IEEE floats and in wrapping ints).
@@ -152,18 +152,12 @@ def _at_updates(b: GraphBuilder, ufunc: np.ufunc, a: Tensor, value: Any,
     return v
 
 
-def _data_dependent(fn: str) -> Handler:
-    return refuse(f"{fn} returns as many indices as there are nonzero elements (a "
-                  "data-dependent shape): not converted")
-
-
 FUNCTIONS: dict[Any, Handler] = {
     np.take_along_axis: take_along_axis, np.put_along_axis: put_along_axis,
-    np.nonzero: _data_dependent("numpy.nonzero"),
-    np.argwhere: _data_dependent("numpy.argwhere"),
-    np.flatnonzero: _data_dependent("numpy.flatnonzero"),
+    np.nonzero: compaction.nonzero, np.argwhere: compaction.argwhere,
+    np.flatnonzero: compaction.flatnonzero,
     **{u.at: _at(u) for u in _AT_MODES},
 }
 
 # ndarray methods of this family (bound to the array by methods.py).
-METHODS: dict[str, Handler] = {"nonzero": _data_dependent("ndarray.nonzero")}
+METHODS: dict[str, Handler] = {"nonzero": compaction.nonzero}

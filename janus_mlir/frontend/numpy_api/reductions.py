@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..builder import GraphBuilder
+from ..compaction import guard_nonempty
 from ..errors import Unconvertible
 from ..operators import apply
 from ..values import ARRAY, Tensor, is_tensor
@@ -46,6 +47,8 @@ def _reduction(op: str) -> Handler:
                 return scalar_if_0d(_masked_mean(b, a, p["where"], axes, keep, dt is not None))
             a = _masked(b, op, a, p["where"], initial)
         if initial is None:
+            if op in ("max", "min"):
+                guard_nonempty(b, a, axes, op)
             return scalar_if_0d(b.emit(op, [a], axes=axes, keepdims=keep))
         return scalar_if_0d(_with_initial(b, op, a, axes, keep, initial))
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import compaction
 from ..builder import GraphBuilder
 from ..errors import Unconvertible
 from ..operators import apply, cast_weak
@@ -15,9 +16,11 @@ from .creation import copy_array
 from .shapes import reshape_to
 
 
-def where(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+def where(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    if len(args) == 1 and not kwargs:
+        return compaction.where_one(b, args[0])
     if len(args) != 3 or kwargs:
-        raise Unconvertible("numpy.where with one argument returns data-dependent shapes",
+        raise Unconvertible("numpy.where takes a condition, or a condition, x and y",
                             b.where)
     cond, x, y = args
     cond = as_array(b, cond)

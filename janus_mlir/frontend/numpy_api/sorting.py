@@ -1,5 +1,5 @@
-"""Sorting and selection: sort, argsort, searchsorted, ndarray.sort; partition, argpartition and
-unique stop the conversion with their reasons.
+"""Sorting and selection: sort, argsort, searchsorted, ndarray.sort, unique (its handler is in
+frontend/compaction.py); partition and argpartition stop the conversion with their reasons.
 
 The sort ops order NaN last and keep ties in their original order (NumPy's kind='stable').
 `np.sort` of any kind gives the same values. `np.argsort` with kind='stable'/'mergesort' (or
@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ...dialects.types import is_float
+from .. import compaction
 from ..builder import GraphBuilder
 from ..errors import Unconvertible
 from ..heap import write
@@ -118,13 +119,12 @@ def searchsorted(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Te
 
 _PARTITION = ("{}: the order NumPy leaves around the k-th element is implementation-defined, "
               "so a graph cannot promise NumPy's exact result")
-_UNIQUE = "numpy.unique: the size of its result depends on the array's values"
 
 FUNCTIONS: dict[Any, Handler] = {
     np.sort: sort, np.argsort: argsort, np.searchsorted: searchsorted,
     np.partition: refuse(_PARTITION.format("numpy.partition")),
     np.argpartition: refuse(_PARTITION.format("numpy.argpartition")),
-    np.unique: refuse(_UNIQUE),
+    np.unique: compaction.unique,
 }
 
 # ndarray methods of this family (bound to the array by methods.py).
