@@ -195,3 +195,43 @@ def test_integer_input_raises_the_same_error():
     f = jm.compile(int_input)
     check(f, np.arange(3), _f32(3))
     check(f, np.arange(3), _f32(3))
+
+
+def rnn(W, U, xs, T):
+    h = np.zeros(4, F32)
+    for t in range(T):
+        h = np.tanh(W @ h + U @ xs[t])
+    return np.sum(h * h)
+
+
+def grad_of_rnn(W, U, xs, T):
+    return jm.value_and_grad(rnn, argnums=(0, 1))(W, U, xs, T)
+
+
+def test_gradients_through_a_loop_of_varying_trip_count():
+    """Reverse mode through scf.for: one graph for every T (including 0 trips)."""
+    f = jm.compile(grad_of_rnn)
+    W, U, xs = _f32(4, 4) * F32(0.5), _f32(4, 3), _f32(90, 3)
+    for T in (70, 75, 3, 0, 90, 1):
+        check(f, W, U, xs, T)
+    assert f.stats.compilations == 2  # T constant first; after its guard failed, a run-time T
+    assert f.stats.graph_calls == 4
+
+
+def nested_loops(w, x):
+    acc = np.zeros_like(w)
+    for i in range(70):
+        for j in range(3):
+            acc = acc * F32(0.9) + np.sin(w * x[i, j])
+    return np.sum(acc)
+
+
+def grad_of_nested_loops(w, x):
+    return jm.grad(nested_loops)(w, x)
+
+
+def test_gradients_through_nested_loops():
+    f = jm.compile(grad_of_nested_loops)
+    check(f, _f32(3), _f32(70, 3))
+    check(f, _f32(3), _f32(70, 3))
+    assert f.stats.graph_calls == 1, f.reasons

@@ -183,7 +183,7 @@ def _check_differentiable(cv: FunctionConverter, block: ir.Block) -> None:
                           "converted yet")
 
 
-_CONTROL = {"scf.if", "scf.yield"}
+_CONTROL = {"scf.if", "scf.for", "scf.yield", "util.optimization_barrier"}
 
 
 def _is_float(v: ir.Value) -> bool:

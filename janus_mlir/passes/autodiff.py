@@ -16,7 +16,9 @@ Everything stays janus ops, lowered by convert-janus-to-linalg afterwards; IREE 
 backward ops with the forward ones. Intermediates of straight-line code are saved, not
 recomputed: every forward value stays available to the backward ops. An `scf.if` is
 differentiated by an `scf.if` on the same condition whose sides recompute that side's forward
-ops and run them backwards. Other control flow fails the pass with a located error.
+ops and run them backwards; an `scf.for` by recording the values it carries into each trip and
+a reverse loop over the trips (`_for_adjoint`). `scf.while` fails the pass with a located
+error (not differentiated yet).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 
 import numpy as np
 from iree.compiler import ir
-from iree.compiler.dialects import scf
+from iree.compiler.dialects import arith, scf, tensor
 
 from ..dialects import janus
 from ..dialects.types import spec_of_type
@@ -84,6 +86,10 @@ def backward(body: list[ir.Operation], seeds: dict[ir.Value, GraphValue],
             continue
         if o.name == "scf.if":
             operand_cots = _if_adjoint(o, gs, active)
+        elif o.name == "scf.for":
+            operand_cots = _for_adjoint(o, gs, active)
+        elif o.name == "util.optimization_barrier":
+            operand_cots = list(zip(o.operands, gs))
         elif o.name.startswith(janus.PREFIX):
             operand_cots = _op_adjoint(o, gs)
         else:
@@ -125,7 +131,7 @@ def _if_adjoint(o: ir.Operation, gs: list[GraphValue | None], active: set[ir.Val
         forward = [x.operation for x in region.blocks[0].operations]
         with ir.InsertionPoint(block):
             mapping: dict[ir.Value, ir.Value] = {}
-            ops = clone_ops(forward[:-1], mapping)
+            ops = clone_ops([x for x in forward[:-1] if x.name != "janus.guard"], mapping)
             seeds: dict[ir.Value, GraphValue] = {}
             for y, g in zip(forward[-1].operands, gs):
                 if g is not None:
@@ -135,6 +141,108 @@ def _if_adjoint(o: ir.Operation, gs: list[GraphValue | None], active: set[ir.Val
             scf.YieldOp([(c if c is not None else _full(v, 0)).value
                          for c, v in zip(cots, free)])
     return list(zip(free, (GraphValue(r) for r in adjoint.results)))
+
+
+def _for_adjoint(o: ir.Operation, gs: list[GraphValue | None], active: set[ir.Value]
+                 ) -> list[tuple[ir.Value, Any]]:
+    """An scf.for backwards (reverse mode through a loop whose trip count is known only when
+    the graph runs).
+
+    The forward loop is replaced by one that also records the values it carries into each
+    iteration, in stacks of the trip count's length. A reverse loop then walks the trips from
+    the last: it recomputes that trip's body from the recorded values and runs it backwards,
+    carrying the cotangents of the carried values and accumulating those of the outer values
+    the body reads. Memory: one copy of the carried values per trip; time: one more forward
+    pass of the body.
+    """
+    lb, ub, step, *inits = o.operands
+    free = [v for v in free_values(o) if v in active]
+    floats = [i for i, v in enumerate(inits) if _is_float(v)]
+    with ir.InsertionPoint(o), o.location:
+        n = _trip_count(lb, ub, step)
+        recording, stacks = _recording_loop(o, n)
+    for old, new in zip(o.results, recording.results):
+        old.replace_all_uses_with(new)
+    o.erase()
+    seeds = [g if g is not None else _full(r, 0) for g, r in zip(gs, recording.results)]
+    accum = [_full(v, 0) for v in free]
+    index = ir.IndexType.get()
+    zero, one = (arith.ConstantOp(index, c).result for c in (0, 1))
+    back = scf.ForOp(zero, n, one, [seeds[i].value for i in floats] + [a.value for a in accum])
+    body = recording.regions[0].blocks[0]
+    with ir.InsertionPoint(back.body):
+        k = back.induction_variable
+        j = arith.SubIOp(arith.SubIOp(n, one).result, k).result
+        iv = arith.AddIOp(lb, arith.MulIOp(j, step).result).result
+        carried = [_unstack(st, j, v.type) for st, v in zip(stacks, inits)]
+        mapping = dict(zip(body.arguments, [iv, *carried]))
+        forward = [x.operation for x in body.operations]
+        ops = clone_ops([x for x in forward[:-1] if x.name != "janus.guard"], mapping)
+        g_in = list(back.inner_iter_args)
+        seed: dict[ir.Value, GraphValue] = {}
+        for i, g in zip(floats, g_in):
+            y = forward[-1].operands[i]
+            y = mapping.get(y, y)
+            seed[y] = GraphValue(g) if y not in seed else seed[y] + GraphValue(g)
+        wanted = [carried[i] for i in floats] + free
+        cots = backward(ops, seed, wanted)
+        out = [(c if c is not None else _full(v, 0)).value for c, v in zip(cots, wanted)]
+        acc = g_in[len(floats):]
+        new_acc = [(GraphValue(a) + GraphValue(c)).value if cots[len(floats) + m] is not None
+                   else a for m, (a, c) in enumerate(zip(acc, out[len(floats):]))]
+        scf.YieldOp(out[:len(floats)] + new_acc)
+    res = [GraphValue(r) for r in back.results]
+    return [(inits[i], res[m]) for m, i in enumerate(floats)] + list(
+        zip(free, res[len(floats):]))
+
+
+def _trip_count(lb: ir.Value, ub: ir.Value, step: ir.Value) -> ir.Value:
+    """max(0, ceil((ub - lb) / step)) as an index (scf.for steps are positive)."""
+    index = ir.IndexType.get()
+    zero = arith.ConstantOp(index, 0).result
+    trips = arith.CeilDivSIOp(arith.SubIOp(ub, lb).result, step).result
+    return arith.MaxSIOp(trips, zero).result
+
+
+def _recording_loop(o: ir.Operation, n: ir.Value) -> tuple[Any, list[ir.Value]]:
+    """A copy of the loop `o` that also stacks the values carried into each trip (the stacks
+    are the extra results; its first results are `o`'s)."""
+    lb, ub, step, *inits = o.operands
+    stacks0 = [_empty_stack(n, v.type) for v in inits]
+    loop = scf.ForOp(lb, ub, step, [*inits, *stacks0])
+    body = o.regions[0].blocks[0]
+    m = len(inits)
+    with ir.InsertionPoint(loop.body):
+        iv = loop.induction_variable
+        carried = list(loop.inner_iter_args)[:m]
+        j = arith.DivSIOp(arith.SubIOp(iv, lb).result, step).result
+        stacks = [_stack(c, st, j) for c, st in zip(carried, list(loop.inner_iter_args)[m:])]
+        mapping = dict(zip(body.arguments, [iv, *carried]))
+        forward = [x.operation for x in body.operations]
+        clone_ops(forward[:-1], mapping)
+        yielded = [mapping.get(v, v) for v in forward[-1].operands]
+        scf.YieldOp(yielded + stacks)
+    return loop, list(loop.results)[m:]
+
+
+def _empty_stack(n: ir.Value, t: ir.Type) -> ir.Value:
+    rt = ir.RankedTensorType(t)
+    return tensor.EmptyOp([n, *rt.shape], rt.element_type).result
+
+
+def _stack(value: ir.Value, stack: ir.Value, j: ir.Value) -> ir.Value:
+    """`stack` with `value` written at row j."""
+    shape = ir.RankedTensorType(value.type).shape
+    dyn = ir.ShapedType.get_dynamic_stride_or_offset()
+    return tensor.InsertSliceOp(value, stack, [j], [], [], [dyn] + [0] * len(shape),
+                                [1, *shape], [1] * (len(shape) + 1)).result
+
+
+def _unstack(stack: ir.Value, j: ir.Value, t: ir.Type) -> ir.Value:
+    shape = ir.RankedTensorType(t).shape
+    dyn = ir.ShapedType.get_dynamic_stride_or_offset()
+    return tensor.ExtractSliceOp(t, stack, [j], [], [], [dyn] + [0] * len(shape), [1, *shape],
+                                 [1] * (len(shape) + 1)).result
 
 
 def free_values(o: ir.Operation) -> list[ir.Value]:
