@@ -1,0 +1,143 @@
+"""Convolution: `conv2d`, NCHW input and (F, C/groups, KH, KW) weights (janus_mlir.nn.conv2d
+without the bias, which the frontend adds as a broadcast add).
+
+Attributes, each an (h, w) pair: `strides`, `padding` (zeros on both sides), `dilations`;
+`groups` splits the channels. The result dtype is np.result_type of the operands, as the einsum
+of the NumPy form gives (integers wrap like NumPy's; float16 accumulates in float32, as NumPy's
+einsum does).
+
+Lowering: the input is padded with tensor.pad (and cut to the extent the windows read: linalg
+wants exact extents), then one linalg.conv_2d_nchw_fchw (groups == 1) or
+linalg.conv_2d_ngchw_gfchw over (N, G, C/G, H, W) input and (G, F/G, C/G, KH, KW) weights
+(reshapes only: both layouts are the row-major ones of the NCHW arrays), which IREE tiles and
+vectorizes as convolutions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from iree.compiler import ir
+from iree.compiler.dialects import linalg, tensor
+
+from .. import nn
+from ..dialects.opdef import I64, I64_ARRAY, Attr, ShapeError
+from ..dialects.types import TensorSpec, is_bool, is_supported_dtype, tensor_type
+from .emit import Emitter
+from .registry import defop
+
+F16, F32 = np.dtype(np.float16), np.dtype(np.float32)
+
+
+def window_out(size: int, pad: int, kernel: int, stride: int, dilation: int) -> int:
+    """Output length of a window sweep (floor mode); ShapeError where the window does not fit."""
+    span = dilation * (kernel - 1) + 1
+    if size + 2 * pad < span:
+        raise ShapeError(f"the padded input ({size} + 2*{pad}) is smaller than the window "
+                         f"({span})")
+    return (size + 2 * pad - span) // stride + 1
+
+
+def check_pairs(attrs: dict[str, Any], minimum: dict[str, int]) -> None:
+    for name, low in minimum.items():
+        v = attrs[name]
+        if len(v) != 2 or min(v) < low:
+            raise ShapeError(f"{name} must be two ints of at least {low}, got {v}")
+
+
+def used_extent(out: int, kernel: int, stride: int, dilation: int) -> int:
+    """How much of the padded input a window sweep with `out` positions reads."""
+    return (out - 1) * stride + dilation * (kernel - 1) + 1
+
+
+def pad_hw(e: Emitter, v: ir.Value, spec: TensorSpec, padding: Sequence[int],
+           used: Sequence[int], value: float | int | bool) -> tuple[ir.Value, TensorSpec]:
+    """The NCHW tensor a window sweep reads: `padding` (h, w) elements of `value` before H and
+    W, the input, and after it padding up to the `used` extents, or the input cut to them
+    (linalg's convolutions and poolings require input extents the windows read exactly).
+    Each used extent must reach past the padding before it."""
+    n, c, h, w = spec.shape
+    (ph, pw), (uh, uw) = padding, used
+    src_h, src_w = min(h, uh - ph), min(w, uw - pw)
+    assert src_h > 0 and src_w > 0, "the windows read only padding"
+    if (src_h, src_w) != (h, w):
+        sliced = TensorSpec((n, c, src_h, src_w), spec.dtype)
+        v = tensor.ExtractSliceOp(tensor_type(sliced.shape, sliced.dtype), v, [], [], [],
+                                  [0, 0, 0, 0], list(sliced.shape), [1, 1, 1, 1]).result
+    high = [0, 0, uh - ph - src_h, uw - pw - src_w]
+    out = TensorSpec((n, c, uh, uw), spec.dtype)
+    if not ph and not pw and not any(high):
+        return v, out
+    pad = tensor.PadOp(tensor_type(out.shape, out.dtype), v, [], [], [0, 0, ph, pw], high)
+    block = pad.region.blocks.append(*([ir.IndexType.get()] * 4))
+    with ir.InsertionPoint(block):
+        tensor.YieldOp(e.const(value, spec.dtype))
+    return pad.result, out
+
+
+def _infer_conv2d(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[TensorSpec]:
+    x, w = operands
+    check_pairs(attrs, {"strides": 1, "padding": 0, "dilations": 1})
+    groups = attrs["groups"]
+    if x.rank != 4 or w.rank != 4:
+        raise ShapeError(f"conv2d takes NCHW input and 4-D weights, got {x} and {w}")
+    n, c, h, wd = x.shape
+    f, cg, kh, kw = w.shape
+    if groups < 1 or c != cg * groups or f % groups:
+        raise ShapeError(f"conv2d of {x} with weights {w} in {groups} groups")
+    if kh < 1 or kw < 1:
+        raise ShapeError(f"conv2d with an empty kernel {(kh, kw)}")
+    dtype = np.result_type(x.dtype, w.dtype)
+    if is_bool(dtype) or not is_supported_dtype(dtype):
+        raise ShapeError(f"conv2d of {dtype.name} operands")
+    (sh, sw), (ph, pw), (dh, dw) = attrs["strides"], attrs["padding"], attrs["dilations"]
+    return [TensorSpec((n, f, window_out(h, ph, kh, sh, dh), window_out(wd, pw, kw, sw, dw)),
+                       dtype)]
+
+
+def _lower_conv2d(e: Emitter, operands, in_specs, attrs, out_specs):
+    (out,) = out_specs
+    xs, ws = in_specs
+    if out.size == 0:
+        return [e.empty(out)]
+    acc = F32 if out.dtype == F16 else out.dtype
+    acc_out = TensorSpec(out.shape, acc)
+    (ph, pw), (sh, sw), (dh, dw) = attrs["padding"], attrs["strides"], attrs["dilations"]
+    kh, kw = ws.shape[2:]
+    used = (used_extent(out.shape[2], kh, sh, dh), used_extent(out.shape[3], kw, sw, dw))
+    if xs.size == 0 or ws.size == 0 or used[0] <= ph or used[1] <= pw:
+        # No input channels, or the windows read only padding: zeros.
+        return [e.cast_tensor(e.fill(acc_out, 0), acc_out, out.dtype)]
+    x = e.cast_tensor(operands[0], xs, acc)
+    w = e.cast_tensor(operands[1], ws, acc)
+    x, xs = pad_hw(e, x, TensorSpec(xs.shape, acc), attrs["padding"], used, 0)
+    ws = TensorSpec(ws.shape, acc)
+    g = attrs["groups"]
+    strides, dilations = list(attrs["strides"]), list(attrs["dilations"])
+    if g == 1:
+        res = linalg.conv_2d_nchw_fchw(x, w, outs=[e.fill(acc_out, 0)], strides=strides,
+                                       dilations=dilations)
+    else:
+        n, c, hp, wp = xs.shape
+        f, cg, kh, kw = ws.shape
+        xg = e.reshape(x, xs, (n, g, cg, hp, wp))
+        wg = e.reshape(w, ws, (g, f // g, cg, kh, kw))
+        grouped = TensorSpec((n, g, f // g, *out.shape[2:]), acc)
+        res = linalg.conv_2d_ngchw_gfchw(xg, wg, outs=[e.fill(grouped, 0)], strides=strides,
+                                         dilations=dilations)
+        res = e.reshape(res, grouped, out.shape)
+    return [e.cast_tensor(res, acc_out, out.dtype)]
+
+
+def _numpy_conv2d(x, w, *, strides, padding, dilations, groups=1):
+    return nn.conv2d(x, w, None, tuple(strides), tuple(padding), tuple(dilations), groups)
+
+
+defop("conv2d", ("input", "weight"),
+      attrs={"strides": Attr(I64_ARRAY), "padding": Attr(I64_ARRAY),
+             "dilations": Attr(I64_ARRAY), "groups": Attr(I64, 1, optional=True)},
+      infer=_infer_conv2d, numpy=_numpy_conv2d, lower=_lower_conv2d,
+      doc="janus_mlir.nn.conv2d without bias: NCHW input, (F, C/groups, KH, KW) weights, "
+          "(h, w) strides, zero padding and dilations; dtype np.result_type of the operands.")
