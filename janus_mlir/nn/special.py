@@ -20,8 +20,9 @@ def erf(x: np.ndarray) -> np.ndarray:
     continued fraction exp(-x^2)/sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))). Both
     forms run over every element with fixed term counts (np.where picks one), so the
     function has no data-dependent control flow."""
-    out_dtype = x.dtype if np.issubdtype(np.asarray(x).dtype, np.floating) else np.float64
-    a = np.abs(np.asarray(x).astype(np.float64))
+    x = np.asarray(x)
+    out_dtype = x.dtype if x.dtype.kind == "f" else np.float64
+    a = np.abs(x.astype(np.float64))
     # The series on min(|x|, 2.5).
     s = np.minimum(a, _SPLIT)
     s2 = 2 * s * s
