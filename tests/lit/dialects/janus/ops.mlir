@@ -479,6 +479,26 @@ func.func @sorting(%x: tensor<2x3xf32>, %a: tensor<5xf32>) -> tensor<2x3xi64> {
 
 // -----
 
+// Compactions: their counted result dims are `?` (a count the graph computes); compress's mask
+// covers x's dims from `axis` on; unique's flags add the first indices, the inverse (x's shape)
+// and the counts.
+// CHECK-LABEL: func.func @compaction
+// CHECK-SAME: %[[X:[^:]+]]: tensor<2x3xf32>
+// CHECK-SAME: %[[M:[^:]+]]: tensor<3xi1>
+// CHECK: "janus.compress"(%[[X]], %[[M]]) {axis = 1 : i64} : (tensor<2x3xf32>, tensor<3xi1>) -> tensor<2x?xf32>
+// CHECK: "janus.nonzero"(%[[X]]) : (tensor<2x3xf32>) -> (tensor<?xi64>, tensor<?xi64>)
+// CHECK: "janus.argwhere"(%[[X]]) : (tensor<2x3xf32>) -> tensor<?x2xi64>
+// CHECK: "janus.unique"(%[[X]]) {return_counts = true, return_inverse = true} : (tensor<2x3xf32>) -> (tensor<?xf32>, tensor<2x3xi64>, tensor<?xi64>)
+func.func @compaction(%x: tensor<2x3xf32>, %m: tensor<3xi1>) -> tensor<2x?xf32> {
+  %c = "janus.compress"(%x, %m) {axis = 1 : i64} : (tensor<2x3xf32>, tensor<3xi1>) -> tensor<2x?xf32>
+  %i:2 = "janus.nonzero"(%x) : (tensor<2x3xf32>) -> (tensor<?xi64>, tensor<?xi64>)
+  %w = "janus.argwhere"(%x) : (tensor<2x3xf32>) -> tensor<?x2xi64>
+  %u:3 = "janus.unique"(%x) {return_counts = true, return_inverse = true} : (tensor<2x3xf32>) -> (tensor<?xf32>, tensor<2x3xi64>, tensor<?xi64>)
+  return %c : tensor<2x?xf32>
+}
+
+// -----
+
 // einsum of one or two operands: a batched contraction, a trace, a diagonal with a sum over
 // one operand's own label, and a size-1 label that broadcasts; int32 with f32 promotes to f64.
 // CHECK-LABEL: func.func @einsum
