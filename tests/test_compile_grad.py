@@ -235,3 +235,24 @@ def test_gradients_through_nested_loops():
     check(f, _f32(3), _f32(70, 3))
     check(f, _f32(3), _f32(70, 3))
     assert f.stats.graph_calls == 1, f.reasons
+
+
+def until_small(x, w):
+    total = F32(0)
+    while np.sum(x * x) > 0.01:
+        x = np.tanh(x * w)
+        total = total + np.sum(x)
+    return total
+
+
+def grad_of_while(x, w):
+    return jm.value_and_grad(until_small, argnums=(0, 1))(x, w)
+
+
+def test_gradients_through_a_while_loop_on_array_data():
+    """Reverse mode through scf.while (JAX refuses it): one graph for every trip count."""
+    f = jm.compile(grad_of_while)
+    x = np.array([1.0, -2.0, 0.5], F32)
+    for scale in (1.0, 1.0, 0.5, 2.0, 0.01, 1.0):
+        check(f, x * F32(scale), F32(0.9))
+    assert f.stats.compilations == 1 and f.stats.graph_calls == 4, f.reasons

@@ -7,8 +7,9 @@ forward and backward ops. Results come back as the eager `GradFunction` returns 
 value (and aux), and gradients with the structure and types of the arguments.
 
 Not converted (the call then runs as plain Python): a differentiated function that writes
-arrays in place or changes lists, data-dependent control flow inside it, an op without a
-derivative rule on a float value, integer inputs (eager raises JAX's TypeError).
+arrays in place or changes lists, recursion over a tree inside it (its schedule reads rows in
+kernels of its own), an op without a derivative rule on a float value, integer inputs (eager
+raises JAX's TypeError).
 """
 
 from __future__ import annotations
@@ -165,8 +166,8 @@ def _split(cv: FunctionConverter, out: Any, has_aux: bool) -> tuple[Tensor, Any]
 
 
 def _check_differentiable(cv: FunctionConverter, block: ir.Block) -> None:
-    """janus ops (each with a derivative rule where floats flow) and branches on array data;
-    loops are not differentiated yet."""
+    """janus ops (each with a derivative rule where floats flow) and the control flow the
+    janus-autodiff pass differentiates (scf.if, scf.for, scf.while)."""
     from ..dialects.walk import walk
 
     for o in walk(block.owner):
@@ -179,11 +180,11 @@ def _check_differentiable(cv: FunctionConverter, block: ir.Block) -> None:
             if floats and lookup(name).vjp is None:
                 raise cv.fail(f"janus.{name} has no derivative rule yet")
         elif o.name not in _CONTROL and any(_is_float(r) for r in o.results):
-            raise cv.fail(f"gradients through '{o.name}' (a loop on array data) are not "
-                          "converted yet")
+            raise cv.fail(f"gradients through '{o.name}' are not converted yet")
 
 
-_CONTROL = {"scf.if", "scf.for", "scf.yield", "util.optimization_barrier"}
+_CONTROL = {"scf.if", "scf.for", "scf.while", "scf.condition", "scf.yield",
+            "util.optimization_barrier"}
 
 
 def _is_float(v: ir.Value) -> bool:

@@ -65,6 +65,7 @@ def expand(op: ir.Operation) -> None:
         seed = {yielded[0]: _full(yielded[0], 1)}
         grads = [c.value if c is not None else _full(a, 0).value
                  for c, a in zip(backward(body, seed, args), args)]
+    yielded = list(terminator.operands)  # loops the backward pass rebuilt replaced some
     stand_in = dict(zip(args, op.operands))
     for arg, operand in stand_in.items():
         arg.replace_all_uses_with(operand)
@@ -88,6 +89,8 @@ def backward(body: list[ir.Operation], seeds: dict[ir.Value, GraphValue],
             operand_cots = _if_adjoint(o, gs, active)
         elif o.name == "scf.for":
             operand_cots = _for_adjoint(o, gs, active)
+        elif o.name == "scf.while":
+            operand_cots = _while_adjoint(o, gs, active)
         elif o.name == "util.optimization_barrier":
             operand_cots = list(zip(o.operands, gs))
         elif o.name.startswith(janus.PREFIX):
@@ -194,6 +197,115 @@ def _for_adjoint(o: ir.Operation, gs: list[GraphValue | None], active: set[ir.Va
     res = [GraphValue(r) for r in back.results]
     return [(inits[i], res[m]) for m, i in enumerate(floats)] + list(
         zip(free, res[len(floats):]))
+
+
+def _while_adjoint(o: ir.Operation, gs: list[GraphValue | None], active: set[ir.Value]
+                   ) -> list[tuple[ir.Value, Any]]:
+    """An scf.while backwards. A first loop runs the while and counts its trips n (its
+    results replace the loop's); a second runs the n trips as an scf.for that records the
+    values carried into each trip; the results' cotangents go back through the last
+    condition region, then a reverse loop runs the trips backwards as for scf.for."""
+    inits = list(o.operands)
+    before, after = (r.blocks[0] for r in o.regions)
+    free = [v for v in free_values(o) if v in active]
+    floats = [i for i, v in enumerate(inits) if _is_float(v)]
+    index = ir.IndexType.get()
+    with ir.InsertionPoint(o), o.location:
+        zero, one = (arith.ConstantOp(index, c).result for c in (0, 1))
+        counting = _counting_while(o, zero, one)
+        n = counting.results[-1]
+    for old, new in zip(o.results, counting.results):
+        old.replace_all_uses_with(new)
+    stacks0 = [_empty_stack(n, v.type) for v in inits]
+    record = scf.ForOp(zero, n, one, [*inits, *stacks0])
+    m = len(inits)
+    with ir.InsertionPoint(record.body):
+        carried = list(record.inner_iter_args)[:m]
+        stacks = [_stack(c, st, record.induction_variable)
+                  for c, st in zip(carried, list(record.inner_iter_args)[m:])]
+        _, nxt = _trip(before, after, carried, guards=True)
+        scf.YieldOp(nxt + stacks)
+    last, stacks = list(record.results)[:m], list(record.results)[m:]
+    # the results are the values the last (false) condition forwards
+    mapping = dict(zip(before.arguments, last))
+    forward = [x.operation for x in before.operations]
+    ops = clone_ops([x for x in forward[:-1] if x.name != "janus.guard"], mapping)
+    seed = _seeds(forward[-1].operands[1:], gs, mapping)
+    wanted = [last[i] for i in floats] + free
+    first = backward(ops, seed, wanted)
+    carried0 = [(first[k] if first[k] is not None else _full(last[i], 0)).value
+                for k, i in enumerate(floats)]
+    accum0 = [(c if c is not None else _full(v, 0)).value
+              for c, v in zip(first[len(floats):], free)]
+    back = scf.ForOp(zero, n, one, carried0 + accum0)
+    with ir.InsertionPoint(back.body):
+        j = arith.SubIOp(arith.SubIOp(n, one).result, back.induction_variable).result
+        c_j = [_unstack(st, j, v.type) for st, v in zip(stacks, inits)]
+        ops, nxt = _trip(before, after, c_j, guards=False)
+        g_in = list(back.inner_iter_args)
+        seed = {}
+        for i, g in zip(floats, g_in):
+            y = nxt[i]
+            seed[y] = GraphValue(g) if y not in seed else seed[y] + GraphValue(g)
+        wanted = [c_j[i] for i in floats] + free
+        cots = backward(ops, seed, wanted)
+        out = [(c if c is not None else _full(v, 0)).value for c, v in zip(cots, wanted)]
+        acc = [(GraphValue(a) + GraphValue(c)).value if cots[len(floats) + k] is not None
+               else a for k, (a, c) in enumerate(zip(g_in[len(floats):], out[len(floats):]))]
+        scf.YieldOp(out[:len(floats)] + acc)
+    o.erase()  # its regions were the pattern of every loop above
+    res = [GraphValue(r) for r in back.results]
+    return [(inits[i], res[k]) for k, i in enumerate(floats)] + list(
+        zip(free, res[len(floats):]))
+
+
+def _counting_while(o: ir.Operation, zero: ir.Value, one: ir.Value) -> Any:
+    """A copy of the scf.while `o` that also counts its trips (its last result)."""
+    before, after = (r.blocks[0] for r in o.regions)
+    index = ir.IndexType.get()
+    loop = scf.WhileOp([*[r.type for r in o.results], index], [*o.operands, zero])
+    b = loop.before.blocks.append(*[a.type for a in before.arguments], index)
+    with ir.InsertionPoint(b):
+        mapping = dict(zip(before.arguments, b.arguments))
+        forward = [x.operation for x in before.operations]
+        clone_ops(forward[:-1], mapping)
+        cond, *fwd = (mapping.get(v, v) for v in forward[-1].operands)
+        scf.ConditionOp(cond, [*fwd, b.arguments[-1]])
+    a = loop.after.blocks.append(*[x.type for x in after.arguments], index)
+    with ir.InsertionPoint(a):
+        mapping = dict(zip(after.arguments, a.arguments))
+        forward = [x.operation for x in after.operations]
+        clone_ops(forward[:-1], mapping)
+        nxt = [mapping.get(v, v) for v in forward[-1].operands]
+        scf.YieldOp([*nxt, arith.AddIOp(a.arguments[-1], one).result])
+    return loop
+
+
+def _trip(before: ir.Block, after: ir.Block, carried: list[ir.Value], guards: bool
+          ) -> tuple[list[ir.Operation], list[ir.Value]]:
+    """One trip of a while loop as straight-line ops at the current insertion point: its
+    condition region (the condition itself is known true) then its body; (the ops, the values
+    carried out)."""
+    mapping = dict(zip(before.arguments, carried))
+    forward = [x.operation for x in before.operations]
+    keep = [x for x in forward[:-1] if guards or x.name != "janus.guard"]
+    ops = clone_ops(keep, mapping)
+    fwd = [mapping.get(v, v) for v in forward[-1].operands[1:]]
+    mapping = dict(zip(after.arguments, fwd))
+    body = [x.operation for x in after.operations]
+    ops += clone_ops([x for x in body[:-1] if guards or x.name != "janus.guard"], mapping)
+    return ops, [mapping.get(v, v) for v in body[-1].operands]
+
+
+def _seeds(values: Any, gs: list[GraphValue | None], mapping: dict[ir.Value, ir.Value]
+           ) -> dict[ir.Value, GraphValue]:
+    """Cotangents `gs` of `values` (mapped), summed where a value repeats."""
+    seeds: dict[ir.Value, GraphValue] = {}
+    for y, g in zip(values, gs):
+        if g is not None:
+            y = mapping.get(y, y)
+            seeds[y] = g if y not in seeds else seeds[y] + g
+    return seeds
 
 
 def _trip_count(lb: ir.Value, ub: ir.Value, step: ir.Value) -> ir.Value:
