@@ -187,6 +187,14 @@ def _diag_embed(data, rng):
     return [_arr(rng, (data.draw(st.integers(1, 4)),))], {"k": data.draw(st.integers(-2, 2))}
 
 
+def _compress(data, rng):
+    shape = data.draw(st.lists(st.integers(1, 4), min_size=1, max_size=3).map(tuple))
+    axis = data.draw(st.integers(0, len(shape) - 1))
+    k = data.draw(st.integers(1, len(shape) - axis))
+    mask = rng.random(shape[axis:axis + k]) < 0.6
+    return [_arr(rng, shape), mask], {"axis": axis}
+
+
 def _where(data, rng):
     shape = data.draw(shapes)
     return [rng.random(shape) < 0.5, _arr(rng, shape), _arr(rng, shape[1:])], {}
@@ -224,14 +232,13 @@ CASES: dict[str, Draw] = {
     "concatenate": _joined("concatenate"), "stack": _joined("stack"),
     "slice": _slice, "slice_update": _slice_update, "take": _take, "gather": _gather,
     "scatter": _scatter, "cumsum": _cumsum, "sort": _sort, "tri": _tri,
-    "diag_embed": _diag_embed,
+    "diag_embed": _diag_embed, "compress": lambda data, rng: _compress(data, rng),
 }
 
 # Ops with float results that have no derivative rule, and why (the coverage test reads this).
 NOT_DIFFERENTIABLE: dict[str, str] = {
     "cumprod": "not yet: the exact rule for inputs with zeros needs a reverse recurrence",
     "unique": "its values are a selection by equality; not differentiated",
-    "compress": "not yet (boolean-mask selection)",
     "conv2d": "not yet",
     "max_pool2d": "not yet",
     "avg_pool2d": "not yet",

@@ -22,6 +22,7 @@ from iree.compiler import ir
 from ..autodiff import grad, pytree, value_and_grad
 from ..autodiff.reverse import GradFunction
 from ..dialects import janus
+from ..dialects.types import spec_of_type
 from ..ops.registry import lookup
 from .regions import Staged, changed_container, containers
 from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_tensor
@@ -179,6 +180,9 @@ def _check_differentiable(cv: FunctionConverter, block: ir.Block) -> None:
                 _is_float(r) for r in o.results)
             if floats and lookup(name).vjp is None:
                 raise cv.fail(f"janus.{name} has no derivative rule yet")
+            if floats and not all(spec_of_type(r.type).static for r in o.results):
+                raise cv.fail(f"gradients through janus.{name} of a size computed in the "
+                              "graph are not converted yet")
         elif o.name not in _CONTROL and any(_is_float(r) for r in o.results):
             raise cv.fail(f"gradients through '{o.name}' are not converted yet")
 
@@ -188,8 +192,6 @@ _CONTROL = {"scf.if", "scf.for", "scf.while", "scf.condition", "scf.yield",
 
 
 def _is_float(v: ir.Value) -> bool:
-    from ..dialects.types import spec_of_type
-
     return isinstance(v.type, ir.RankedTensorType) and spec_of_type(v.type).dtype.kind == "f"
 
 

@@ -280,9 +280,25 @@ def _numpy_compress(x, mask, axis=0):
     return np.asarray(x)[(slice(None),) * axis + (np.asarray(mask),)]
 
 
+def _compress_vjp(g, ans, x, mask, axis=0):
+    """Each selected element's cotangent back at its place (zeros elsewhere): the k-th
+    selected element takes g's k-th entry along `axis`."""
+    shape = tuple(x.shape)
+    lead, n = shape[:axis], int(np.prod(np.shape(mask), dtype=np.int64))
+    flat = np.reshape(mask, (n,))
+    if g.shape[axis] == 0:
+        return np.zeros_like(x), None
+    pos = np.maximum(np.cumsum(flat.astype(np.int64)) - 1, 0)
+    taken = np.take(g, pos, axis=axis)
+    taken = np.reshape(taken, shape)
+    keep = np.reshape(mask, (1,) * len(lead) + np.shape(mask) + (1,) * (
+        len(shape) - len(lead) - np.ndim(mask)))
+    return np.where(keep, taken, np.zeros_like(taken)).astype(x.dtype), None
+
+
 defop("compress", ("operand", "mask"), infer=_infer_compress, symbolic=True,
       attrs={"axis": Attr(I64, 0, optional=True)},
-      numpy=_numpy_compress, lower=_lower_compress,
+      numpy=_numpy_compress, lower=_lower_compress, vjp=_compress_vjp,
       doc="x[(:,) * axis + (mask,)] for a boolean mask of x's dims axis..axis+mask.ndim: the "
           "selected entries in order, a data-dependent count of them (`?`) at `axis`.")
 
