@@ -20,5 +20,5 @@ def dropout(x: np.ndarray, p: float, rng: np.random.Generator,
         return x
     if p == 1:
         return np.zeros(np.shape(x), dtype=np.result_type(x, 1.0))
-    keep = rng.random(np.shape(x)) >= p
+    keep = rng.random(x.shape) >= p
     return np.where(keep, x * (1 / (1 - p)), 0)
