@@ -32,8 +32,10 @@ def _name(fn: object) -> str:
 def section() -> str:
     from ..frontend.numpy_api import FUNCTIONS, METHODS, PROPERTIES
 
-    functions = sorted({_name(fn) for fn, h in FUNCTIONS.items() if not _refuses(h)})
-    refused = sorted({_name(fn) for fn, h in FUNCTIONS.items() if _refuses(h)})
+    numpy_fns = {fn: h for fn, h in FUNCTIONS.items() if not _is_nn(fn)}
+    functions = sorted({_name(fn) for fn, h in numpy_fns.items() if not _refuses(h)})
+    refused = sorted({_name(fn) for fn, h in numpy_fns.items() if _refuses(h)})
+    nn_fns = sorted(f"nn.{fn.__name__}" for fn in FUNCTIONS if _is_nn(fn))
     methods = sorted(m for m, h in METHODS.items() if not _refuses(h))
     props = sorted(PROPERTIES)
     lines = [BEGIN, "",
@@ -41,10 +43,17 @@ def section() -> str:
              + ", ".join(f"`{n}`" for n in functions) + ".", "",
              f"ndarray methods ({len(methods)}): " + ", ".join(f"`.{m}()`" for m in methods)
              + "; properties: " + ", ".join(f"`.{p}`" for p in props) + ".", "",
+             f"janus_mlir.nn functions with their own janus ops ({len(nn_fns)}): "
+             + ", ".join(f"`{n}`" for n in nn_fns) + ".", "",
              "Recognised but run as plain Python with a reason (an order NumPy does not "
              "define): " + ", ".join(f"`{n}`" for n in refused) + ".",
              "", END]
     return "\n".join(lines)
+
+
+def _is_nn(fn: object) -> bool:
+    """A janus_mlir.nn function (listed apart from NumPy's)."""
+    return (getattr(fn, "__module__", None) or "").startswith("janus_mlir.nn")
 
 
 def _refuses(handler: object) -> bool:

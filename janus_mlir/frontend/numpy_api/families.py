@@ -9,6 +9,7 @@ from . import (
     joining,
     linalg,
     matrices,
+    nn_functions,
     reductions,
     scans,
     selection,
@@ -19,4 +20,4 @@ from . import (
 )
 
 FAMILIES = (ufuncs, reductions, shapes, linalg, selection, creation, contractions, matrices,
-            joining, scans, statistics, sorting, indexing_funcs)
+            joining, scans, statistics, sorting, indexing_funcs, nn_functions)
