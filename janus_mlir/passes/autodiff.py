@@ -51,6 +51,10 @@ class Autodiff(Pass):
         with module.context:
             for op in reversed(ops_named(module.operation, VALUE_AND_GRAD)):
                 expand(op)
+        try:  # what the rewrite built must be valid IR before anything else reads it
+            module.operation.verify()
+        except ir.MLIRError as e:
+            raise PassError(f"janus-autodiff produced invalid IR: {e}") from None
 
 
 def expand(op: ir.Operation) -> None:
@@ -166,13 +170,12 @@ def _for_adjoint(o: ir.Operation, gs: list[GraphValue | None], active: set[ir.Va
         recording, stacks = _recording_loop(o, n)
     for old, new in zip(o.results, recording.results):
         old.replace_all_uses_with(new)
-    o.erase()
     seeds = [g if g is not None else _full(r, 0) for g, r in zip(gs, recording.results)]
     accum = [_full(v, 0) for v in free]
     index = ir.IndexType.get()
     zero, one = (arith.ConstantOp(index, c).result for c in (0, 1))
     back = scf.ForOp(zero, n, one, [seeds[i].value for i in floats] + [a.value for a in accum])
-    body = recording.regions[0].blocks[0]
+    body = o.regions[0].blocks[0]
     with ir.InsertionPoint(back.body):
         k = back.induction_variable
         j = arith.SubIOp(arith.SubIOp(n, one).result, k).result
@@ -194,6 +197,7 @@ def _for_adjoint(o: ir.Operation, gs: list[GraphValue | None], active: set[ir.Va
         new_acc = [(GraphValue(a) + GraphValue(c)).value if cots[len(floats) + m] is not None
                    else a for m, (a, c) in enumerate(zip(acc, out[len(floats):]))]
         scf.YieldOp(out[:len(floats)] + new_acc)
+    o.erase()  # its body was the pattern of both loops
     res = [GraphValue(r) for r in back.results]
     return [(inits[i], res[m]) for m, i in enumerate(floats)] + list(
         zip(free, res[len(floats):]))

@@ -71,3 +71,97 @@ func.func @nested(%x: tensor<2xf32>) -> (tensor<f32>, tensor<2xf32>) {
   }) {aux = 0} : (tensor<2xf32>) -> (tensor<f32>, tensor<2xf32>)
   return %v, %g : tensor<f32>, tensor<2xf32>
 }
+
+// -----
+
+// scf.if: an scf.if on the same condition whose sides recompute the forward side and run it
+// backwards, yielding the cotangent of what the branch read.
+// CHECK-LABEL: func.func @branch
+// CHECK: %[[R:.*]] = scf.if %arg1 -> (tensor<3xf32>)
+// CHECK: %[[G:.*]] = scf.if %arg1 -> (tensor<3xf32>) {
+// CHECK-NEXT: %[[T:.*]] = "janus.tanh"(%arg0)
+// CHECK: "janus.multiply"(%[[T]], %[[T]])
+// CHECK: } else {
+// CHECK-NEXT: "janus.multiply"(%arg0, %arg0)
+// CHECK: "janus.add"
+// CHECK: return %{{.*}}, %[[G]]
+func.func @branch(%x: tensor<3xf32>, %c: i1) -> (tensor<f32>, tensor<3xf32>) {
+  %v, %g = "janus.value_and_grad"(%x) ({
+  ^bb0(%a: tensor<3xf32>):
+    %r = scf.if %c -> (tensor<3xf32>) {
+      %t = "janus.tanh"(%a) : (tensor<3xf32>) -> tensor<3xf32>
+      scf.yield %t : tensor<3xf32>
+    } else {
+      %m = "janus.multiply"(%a, %a) : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+      scf.yield %m : tensor<3xf32>
+    }
+    %s = "janus.sum"(%r) {axes = array<i64: 0>} : (tensor<3xf32>) -> tensor<f32>
+    "janus.yield"(%s) : (tensor<f32>) -> ()
+  }) {aux = 0} : (tensor<3xf32>) -> (tensor<f32>, tensor<3xf32>)
+  return %v, %g : tensor<f32>, tensor<3xf32>
+}
+
+// -----
+
+// scf.for with a run-time trip count: the loop records the value carried into each trip in a
+// stack of the trip count's length; a reverse loop recomputes each trip from it and runs it
+// backwards (sin's rule: g * cos(h)).
+// CHECK-LABEL: func.func @loop
+// CHECK: %[[N:.*]] = arith.maxsi
+// CHECK: %[[EMPTY:.*]] = tensor.empty(%[[N]]) : tensor<?x2xf32>
+// CHECK: %[[FWD:.*]]:2 = scf.for %{{.*}} iter_args(%[[H:.*]] = %arg0, %[[ST:.*]] = %[[EMPTY]])
+// CHECK: tensor.insert_slice %[[H]] into %[[ST]]
+// CHECK: "janus.sin"(%[[H]])
+// CHECK: %[[BACK:.*]] = scf.for %{{.*}} = %{{.*}} to %[[N]]
+// CHECK: %[[HJ:.*]] = tensor.extract_slice %[[FWD]]#1
+// CHECK: %[[COS:.*]] = "janus.cos"(%[[HJ]])
+// CHECK: "janus.multiply"(%{{.*}}, %[[COS]])
+// CHECK: return %{{.*}}, %[[BACK]]
+func.func @loop(%x: tensor<2xf32>, %n: index) -> (tensor<f32>, tensor<2xf32>) {
+  %v, %g = "janus.value_and_grad"(%x) ({
+  ^bb0(%a: tensor<2xf32>):
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %r = scf.for %i = %c0 to %n step %c1 iter_args(%h = %a) -> (tensor<2xf32>) {
+      %t = "janus.sin"(%h) : (tensor<2xf32>) -> tensor<2xf32>
+      scf.yield %t : tensor<2xf32>
+    }
+    %s = "janus.sum"(%r) {axes = array<i64: 0>} : (tensor<2xf32>) -> tensor<f32>
+    "janus.yield"(%s) : (tensor<f32>) -> ()
+  }) {aux = 0} : (tensor<2xf32>) -> (tensor<f32>, tensor<2xf32>)
+  return %v, %g : tensor<f32>, tensor<2xf32>
+}
+
+// -----
+
+// scf.while: a counting copy of the loop (its trip count), a recording scf.for over that many
+// trips, then the reverse loop.
+// CHECK-LABEL: func.func @until
+// CHECK: %[[W:.*]]:2 = scf.while
+// CHECK: scf.condition
+// CHECK: arith.addi
+// CHECK: %[[V:.*]] = "janus.sum"(%[[W]]#0)
+// CHECK: %[[REC:.*]]:2 = scf.for %{{.*}} to %[[W]]#1
+// CHECK: tensor.insert_slice
+// CHECK: %[[BACK:.*]] = scf.for %{{.*}} to %[[W]]#1
+// CHECK: tensor.extract_slice %[[REC]]#1
+// CHECK: return %[[V]], %[[BACK]]
+func.func @until(%x: tensor<2xf32>) -> (tensor<f32>, tensor<2xf32>) {
+  %v, %g = "janus.value_and_grad"(%x) ({
+  ^bb0(%a: tensor<2xf32>):
+    %r = scf.while (%h = %a) : (tensor<2xf32>) -> tensor<2xf32> {
+      %s = "janus.sum"(%h) {axes = array<i64: 0>} : (tensor<2xf32>) -> tensor<f32>
+      %z = "janus.constant"() {value = dense<1.0> : tensor<f32>} : () -> tensor<f32>
+      %gt = "janus.greater"(%s, %z) : (tensor<f32>, tensor<f32>) -> tensor<i1>
+      %b = tensor.extract %gt[] : tensor<i1>
+      scf.condition(%b) %h : tensor<2xf32>
+    } do {
+    ^bb0(%h: tensor<2xf32>):
+      %t = "janus.tanh"(%h) : (tensor<2xf32>) -> tensor<2xf32>
+      scf.yield %t : tensor<2xf32>
+    }
+    %s = "janus.sum"(%r) {axes = array<i64: 0>} : (tensor<2xf32>) -> tensor<f32>
+    "janus.yield"(%s) : (tensor<f32>) -> ()
+  }) {aux = 0} : (tensor<2xf32>) -> (tensor<f32>, tensor<2xf32>)
+  return %v, %g : tensor<f32>, tensor<2xf32>
+}
