@@ -165,6 +165,8 @@ def main() -> None:
     if not opts.only or opts.only == "training":
         print()
         print(training.report(training.measure(opts.reps)))
+        print()
+        print(training.report_overhead(training.eager_overhead(opts.reps)))
     print(f"\n(total {time.perf_counter() - start:.0f} s)")
     if opts.matmul:
         import runpy

@@ -148,6 +148,45 @@ def measure(reps: int = 7, steps: int = 10) -> dict[str, Any]:
             "graphs": compiled.stats.compilations}
 
 
+def _chain(np_: Any) -> Callable[..., Any]:
+    """100 small elementwise ops, then a sum: the per-op cost of an eager tracer dominates."""
+    def f(x):
+        for _ in range(25):
+            x = np_.tanh(x * 1.01 + 0.1) - x * 0.5
+        return np_.sum(x)
+    return f
+
+
+def eager_overhead(reps: int = 7) -> dict[str, tuple[float, float]]:
+    """Seconds per traced op (median, best) of eager jm.grad and, if installed, HIPS autograd
+    on a chain of 100 elementwise ops over 16 floats (forward and backward)."""
+    x = np.linspace(-1, 1, 16)
+    variants = {"eager jm.grad": jm.grad(_chain(np))}
+    try:
+        ag = importlib.import_module("autograd")
+        anp = importlib.import_module("autograd.numpy")
+        variants["HIPS autograd"] = ag.grad(_chain(anp))
+    except ImportError:
+        pass
+    calls = 20
+    times: dict[str, list[float]] = {k: [] for k in variants}
+    for _ in range(reps):
+        for name, g in variants.items():
+            start = time.perf_counter()
+            for _ in range(calls):
+                g(x)
+            times[name].append((time.perf_counter() - start) / calls / 101)
+    return {k: (statistics.median(v), min(v)) for k, v in times.items()}
+
+
+def report_overhead(result: dict[str, tuple[float, float]]) -> str:
+    lines = ["Eager gradient cost per op (100 elementwise ops on 16 floats + sum, forward and "
+             "backward)", f"{'variant':<22}{'us/op (median)':>16}{'best':>10}"]
+    for name, (med, best) in result.items():
+        lines.append(f"{name:<22}{med * 1e6:>16.2f}{best * 1e6:>10.2f}")
+    return "\n".join(lines)
+
+
 def report(result: dict[str, Any]) -> str:
     lines = ["W1 training step (784-512-512-10 MLP, batch 128, forward + backward + SGD, f32)",
              f"{'variant':<22}{'steps/s (median)':>18}{'best':>10}{'GFLOP/s':>10}"]
@@ -164,6 +203,8 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=7)
     args = ap.parse_args()
     print(report(measure(args.reps)))
+    print()
+    print(report_overhead(eager_overhead(args.reps)))
 
 
 if __name__ == "__main__":

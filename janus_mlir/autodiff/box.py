@@ -191,13 +191,17 @@ class Box:
 
 
 def _dtype(v: Any) -> np.dtype:
-    if type(v) in (bool, int, float):
-        return np.asarray(v).dtype
-    return np.asarray(v).dtype if not hasattr(v, "dtype") else np.dtype(v.dtype)
+    dt = getattr(v, "dtype", None)
+    if dt is not None:
+        return dt if isinstance(dt, np.dtype) else np.dtype(dt)
+    return _PY_DTYPES.get(type(v)) or np.asarray(v).dtype
+
+
+_PY_DTYPES = {bool: np.dtype(np.bool_), int: np.dtype(np.int64), float: np.dtype(np.float64)}
 
 
 def is_differentiable_dtype(dt: np.dtype) -> bool:
-    return np.dtype(dt).kind == "f"
+    return dt.kind == "f"
 
 
 def record(name: str, operands: tuple[Any, ...], attrs: dict[str, Any], rule: Any = None,
@@ -209,20 +213,24 @@ def record(name: str, operands: tuple[Any, ...], attrs: dict[str, Any], rule: An
     bool dtype is no box: nothing flows back through it. `rule`/`forward`: an eager-only
     primitive's derivative rule and NumPy function (default: the registry's).
     """
-    trace = max(o.trace for o in operands if isinstance(o, Box))
-    inner = tuple(o.value if isinstance(o, Box) and o.trace == trace else o for o in operands)
+    trace = max(o.trace for o in operands if type(o) is Box)
+    inner = tuple(o.value if type(o) is Box and o.trace == trace else o for o in operands)
     if forward is not None:
         ans = forward(*inner, **attrs)
     else:
         ans = op(name, *inner, **attrs)
-    if not is_differentiable_dtype(_dtype(ans.value if isinstance(ans, Box) else ans)):
+    if _dtype(ans.value if type(ans) is Box else ans).kind != "f":
         return ans
     parents = [(i, o.node) for i, o in enumerate(operands)
-               if isinstance(o, Box) and o.trace == trace]
-    if rule is None:
+               if type(o) is Box and o.trace == trace]
+    if rule is None and name not in _HAS_RULE:
         from ..ops.registry import lookup
 
-        if lookup(name).vjp is None and any(
-                is_differentiable_dtype(_dtype(inner[i])) for i, _ in parents):
+        if lookup(name).vjp is not None:
+            _HAS_RULE.add(name)
+        elif any(_dtype(inner[i]).kind == "f" for i, _ in parents):
             raise TypeError(f"janus_mlir.grad: numpy's {name} has no derivative rule yet")
     return Box(ans, trace, Node(name, attrs, inner, ans, parents, rule))
+
+
+_HAS_RULE: set[str] = set()  # ops known to have a derivative rule

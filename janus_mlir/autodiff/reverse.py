@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..lang.unbroadcast import UNNEEDED
 from . import pytree
 from .box import Box, Node, is_differentiable_dtype
 
@@ -127,7 +128,15 @@ def backward(out: Any, trace: int) -> dict[Node, Any]:
             inputs[node] = g
             continue
         rule = node.vjp or lookup(node.name).vjp
-        operand_cots = rule(g, node.ans, *node.operands, **node.attrs)
+        needed = {i for i, _ in node.parents}
+        kept = {id(node.operands[i]) for i in needed}
+        unneeded = frozenset(id(o) for i, o in enumerate(node.operands)
+                             if i not in needed and id(o) not in kept)
+        token = UNNEEDED.set(unneeded)
+        try:
+            operand_cots = rule(g, node.ans, *node.operands, **node.attrs)
+        finally:
+            UNNEEDED.reset(token)
         for i, parent in node.parents:
             c = operand_cots[i]
             if c is None:
