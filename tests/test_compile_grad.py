@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import janus_mlir as jm
+from janus_mlir import nn
 
 from .equivalence import check
 
@@ -256,3 +257,25 @@ def test_gradients_through_a_while_loop_on_array_data():
     for scale in (1.0, 1.0, 0.5, 2.0, 0.01, 1.0):
         check(f, x * F32(scale), F32(0.9))
     assert f.stats.compilations == 1 and f.stats.graph_calls == 4, f.reasons
+
+
+def cnn_loss(params, x, labels):
+    w1, w2, W = params
+    h = nn.relu(nn.conv2d(x, w1, padding=1))
+    h = nn.max_pool2d(h, 2)
+    h = nn.avg_pool2d(nn.relu(nn.conv2d(h, w2, stride=1, groups=2)), 2)
+    return nn.cross_entropy(h.reshape(h.shape[0], -1) @ W, labels)
+
+
+def cnn_step(params, x, labels):
+    value, grads = jm.value_and_grad(cnn_loss)(params, x, labels)
+    return value, tuple(p - 0.1 * g for p, g in zip(params, grads))
+
+
+def test_cnn_gradients_equal_eager():
+    params = (_f32(4, 1, 3, 3) * F32(0.5), _f32(4, 2, 3, 3) * F32(0.3), _f32(4, 3) * F32(0.5))
+    x, labels = _f32(2, 1, 8, 8), np.array([0, 2])
+    f = jm.compile(cnn_step)
+    check(f, params, x, labels)
+    check(f, params, x, labels)
+    assert f.stats.graph_calls == 1, f.reasons

@@ -195,6 +195,28 @@ def _compress(data, rng):
     return [_arr(rng, shape), mask], {"axis": axis}
 
 
+def _conv2d(data, rng):
+    groups = data.draw(st.sampled_from([1, 2]))
+    c, f = 2 * groups, 2 * groups
+    k = data.draw(st.integers(1, 3))
+    pad, stride, dil = (data.draw(st.integers(0, 1)), data.draw(st.integers(1, 2)),
+                        data.draw(st.integers(1, 2)))
+    size = data.draw(st.integers(dil * (k - 1) + 1, 6))
+    x = _arr(rng, (data.draw(st.integers(1, 2)), c, size, size + 1))
+    w = _arr(rng, (f, c // groups, k, k))
+    return [x, w], {"strides": (stride, stride), "padding": (pad, pad),
+                    "dilations": (dil, dil), "groups": groups}
+
+
+def _pool(data, rng):
+    k = data.draw(st.integers(1, 3))
+    pad = data.draw(st.integers(0, k // 2))
+    stride = data.draw(st.integers(1, 2))
+    size = data.draw(st.integers(k, 6))
+    x = _arr(rng, (2, 2, size, size + 1))
+    return [x], {"kernel": (k, k), "strides": (stride, stride), "padding": (pad, pad)}
+
+
 def _where(data, rng):
     shape = data.draw(shapes)
     return [rng.random(shape) < 0.5, _arr(rng, shape), _arr(rng, shape[1:])], {}
@@ -233,15 +255,14 @@ CASES: dict[str, Draw] = {
     "slice": _slice, "slice_update": _slice_update, "take": _take, "gather": _gather,
     "scatter": _scatter, "cumsum": _cumsum, "sort": _sort, "tri": _tri,
     "diag_embed": _diag_embed, "compress": lambda data, rng: _compress(data, rng),
+    "conv2d": lambda data, rng: _conv2d(data, rng),
+    "max_pool2d": lambda data, rng: _pool(data, rng), "avg_pool2d": lambda data, rng: _pool(data, rng),
 }
 
 # Ops with float results that have no derivative rule, and why (the coverage test reads this).
 NOT_DIFFERENTIABLE: dict[str, str] = {
     "cumprod": "not yet: the exact rule for inputs with zeros needs a reverse recurrence",
     "unique": "its values are a selection by equality; not differentiated",
-    "conv2d": "not yet",
-    "max_pool2d": "not yet",
-    "avg_pool2d": "not yet",
 }
 
 

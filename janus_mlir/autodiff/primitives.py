@@ -27,8 +27,17 @@ def _unboxed_key(key: Any) -> Any:
 
 
 def getitem(x: Any, key: Any) -> Any:
-    """x[key]; recorded on x's trace when x is a box (its value may be an outer box)."""
+    """x[key]; recorded on x's trace when x is a box (its value may be an outer box). A box
+    around a graph value (a rule differentiating a decomposition inside janus-autodiff) is
+    indexed with janus slice ops, which carry their own rules."""
     key = _unboxed_key(key)
+    base = x
+    while isinstance(base, Box):
+        base = base.value
+    if getattr(type(base), "EMITS", False):
+        from ..lang.graph_value import basic_slice
+
+        return basic_slice(x, key)
     if not isinstance(x, Box):
         return _copy_if_view(np.asarray(x)[key])
     return record("getitem", (x,), {"key": key}, rule=_getitem_vjp, forward=getitem)

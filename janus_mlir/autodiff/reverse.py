@@ -111,14 +111,29 @@ def differentiate(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[st
     return value, aux, grads[0] if isinstance(argnums, int) else tuple(grads)
 
 
-def backward(out: Any, trace: int) -> dict[Node, Any]:
-    """The cotangent of every input node of `trace` that `out` depends on."""
+def vjp_of(fn: Callable[..., Any], operands: Sequence[Any], g: Any) -> tuple[Any, ...]:
+    """The cotangents of `operands` (None for those not float) of `fn(*operands)` whose
+    result has cotangent `g`: how an op whose NumPy form is a decomposition (a convolution as
+    im2col and einsum) gets its derivative from the rules of the ops it is made of. Works on
+    any lang values, graph values included."""
+    from .box import _dtype
+
+    trace = next(_TRACES)
+    boxes = [Box(o, trace, Node("input", {}, (), o)) if _dtype(o).kind == "f" else o
+             for o in operands]
+    cot = backward(fn(*boxes), trace, g)
+    return tuple(cot.get(b.node) if isinstance(b, Box) else None for b in boxes)
+
+
+def backward(out: Any, trace: int, seed: Any = None) -> dict[Node, Any]:
+    """The cotangent of every input node of `trace` that `out` depends on, given the
+    cotangent `seed` of `out` (default: 1 for a scalar)."""
     if not (isinstance(out, Box) and out.trace == trace):
         return {}
     from ..ops.registry import lookup
 
     order = _topological(out.node)
-    cot: dict[Node, Any] = {out.node: np.ones((), dtype=out.dtype)}
+    cot: dict[Node, Any] = {out.node: np.ones((), dtype=out.dtype) if seed is None else seed}
     inputs: dict[Node, Any] = {}
     for node in order:
         g = cot.pop(node, None)

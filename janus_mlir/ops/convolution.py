@@ -167,9 +167,18 @@ def _numpy_conv2d(x, w, *, strides, padding, dilations, groups=1):
     return nn.conv2d(x, w, None, tuple(strides), tuple(padding), tuple(dilations), groups)
 
 
+def _conv2d_vjp(g, ans, x, w, *, strides, padding, dilations, groups=1):
+    """Through the NumPy form (im2col: strided slices, a stack, one einsum), by the rules of
+    the ops it is made of."""
+    from ..autodiff.reverse import vjp_of
+
+    return vjp_of(lambda x, w: _numpy_conv2d(x, w, strides=strides, padding=padding,
+                                             dilations=dilations, groups=groups), (x, w), g)
+
+
 defop("conv2d", ("input", "weight"),
       attrs={"strides": Attr(I64_ARRAY), "padding": Attr(I64_ARRAY),
              "dilations": Attr(I64_ARRAY), "groups": Attr(I64, 1, optional=True)},
-      infer=_infer_conv2d, numpy=_numpy_conv2d, lower=_lower_conv2d,
+      infer=_infer_conv2d, numpy=_numpy_conv2d, lower=_lower_conv2d, vjp=_conv2d_vjp,
       doc="janus_mlir.nn.conv2d without bias: NCHW input, (F, C/groups, KH, KW) weights, "
           "(h, w) strides, zero padding and dilations; dtype np.result_type of the operands.")

@@ -99,11 +99,24 @@ def _numpy(fn):
 
 _ATTRS = {"kernel": Attr(I64_ARRAY), "strides": Attr(I64_ARRAY), "padding": Attr(I64_ARRAY)}
 
+
+def _vjp(fn):
+    """Through the NumPy form (windows as strided slices, stacked, reduced), by the rules of
+    the ops it is made of (max_pool2d's cotangent goes to each window's max, split among
+    ties)."""
+    def vjp(g, ans, x, **attrs):
+        from ..autodiff.reverse import vjp_of
+
+        return vjp_of(lambda x: _numpy(fn)(x, **attrs), (x,), g)
+
+    return vjp
+
+
 defop("max_pool2d", ("input",), attrs=dict(_ATTRS), infer=_infer("max"),
-      numpy=_numpy(nn.max_pool2d), lower=_lower_max,
+      numpy=_numpy(nn.max_pool2d), lower=_lower_max, vjp=_vjp(nn.max_pool2d),
       doc="janus_mlir.nn.max_pool2d: the max of each (h, w) window of an NCHW input, padding "
           "-inf (never wins), NaN propagates.")
 defop("avg_pool2d", ("input",), attrs=dict(_ATTRS), infer=_infer("avg"),
-      numpy=_numpy(nn.avg_pool2d), lower=_lower_avg,
+      numpy=_numpy(nn.avg_pool2d), lower=_lower_avg, vjp=_vjp(nn.avg_pool2d),
       doc="janus_mlir.nn.avg_pool2d: the mean of each (h, w) window of an NCHW input, "
           "count_include_pad (divisor KH * KW); integers give float64.")
