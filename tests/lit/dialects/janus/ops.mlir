@@ -562,3 +562,17 @@ func.func @value_and_grad(%x: tensor<3xf32>) -> tensor<3xf32> {
   }) {aux = 1} : (tensor<3xf32>) -> (tensor<f32>, tensor<3xf32>, tensor<3xf32>)
   return %g : tensor<3xf32>
 }
+
+// -----
+
+// conv2d (NCHW input, (F, C/groups, KH, KW) weights) and the two poolings keep NCHW.
+// CHECK-LABEL: func.func @convolution
+// CHECK: %[[Y:.+]] = "janus.conv2d"(%{{.*}}, %{{.*}}) {dilations = array<i64: 1, 1>, groups = 2 : i64, padding = array<i64: 1, 1>, strides = array<i64: 2, 2>} : (tensor<2x4x8x8xf32>, tensor<6x2x3x3xf32>) -> tensor<2x6x4x4xf32>
+// CHECK: "janus.max_pool2d"(%[[Y]]) {kernel = array<i64: 2, 2>, padding = array<i64: 0, 0>, strides = array<i64: 2, 2>} : (tensor<2x6x4x4xf32>) -> tensor<2x6x2x2xf32>
+// CHECK: "janus.avg_pool2d"(%[[Y]]) {kernel = array<i64: 3, 3>, padding = array<i64: 1, 1>, strides = array<i64: 1, 1>} : (tensor<2x6x4x4xf32>) -> tensor<2x6x4x4xf32>
+func.func @convolution(%x: tensor<2x4x8x8xf32>, %w: tensor<6x2x3x3xf32>) -> tensor<2x6x4x4xf32> {
+  %y = "janus.conv2d"(%x, %w) {strides = array<i64: 2, 2>, padding = array<i64: 1, 1>, dilations = array<i64: 1, 1>, groups = 2} : (tensor<2x4x8x8xf32>, tensor<6x2x3x3xf32>) -> tensor<2x6x4x4xf32>
+  %m = "janus.max_pool2d"(%y) {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, padding = array<i64: 0, 0>} : (tensor<2x6x4x4xf32>) -> tensor<2x6x2x2xf32>
+  %a = "janus.avg_pool2d"(%y) {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, padding = array<i64: 1, 1>} : (tensor<2x6x4x4xf32>) -> tensor<2x6x4x4xf32>
+  return %a : tensor<2x6x4x4xf32>
+}
