@@ -483,16 +483,16 @@ def _zero(g, ans, *xs):
     return (None,) * len(xs)
 
 
-def _pick(mask, other_tie):
-    """The share of a max/min's cotangent that goes to the operand `mask` marks: 1, or 1/2
-    where both operands tie (as JAX splits it)."""
-    return np.where(mask, np.where(other_tie, 0.5, 1.0), 0.0)
+def _pick(g, mask, tie):
+    """The share of a max/min's cotangent g that goes to the operand `mask` marks: all of
+    it, or half where both operands tie (as JAX splits it); in g's dtype."""
+    half = g * np.asarray(0.5, dtype=g.dtype)
+    return np.where(mask, np.where(tie, half, g), np.zeros_like(g))
 
 
 def _extreme(g, ans, x, y):
     tie = x == y
-    return (ub(g * _pick(x == ans, tie).astype(g.dtype), x),
-            ub(g * _pick(y == ans, tie).astype(g.dtype), y))
+    return ub(_pick(g, x == ans, tie), x), ub(_pick(g, y == ans, tie), y)
 
 
 def _power_vjp(g, ans, x, y):
