@@ -279,3 +279,32 @@ def test_cnn_gradients_equal_eager():
     check(f, params, x, labels)
     check(f, params, x, labels)
     assert f.stats.graph_calls == 1, f.reasons
+
+
+class Tree:
+    def __init__(self, word=None, left=None, right=None):
+        self.word, self.left, self.right = word, left, right
+
+
+def encode(node, emb, W):
+    if node.word is not None:
+        return emb[node.word]
+    return np.tanh(np.concatenate([encode(node.left, emb, W), encode(node.right, emb, W)]) @ W)
+
+
+def tree_loss(W, tree, emb):
+    return np.sum(encode(tree, emb, W) ** 2)
+
+
+def grad_of_tree(W, tree, emb):
+    return jm.value_and_grad(tree_loss)(W, tree, emb)
+
+
+def test_gradients_through_recursion_run_as_plain_python_with_a_reason():
+    f = jm.compile(grad_of_tree)
+    emb, W = _f32(10, 4), _f32(8, 4) * F32(0.5)
+    tree = Tree(left=Tree(word=1), right=Tree(left=Tree(word=3), right=Tree(word=7)))
+    check(f, W, tree, emb)
+    check(f, W, tree, emb)
+    assert f.stats.graph_calls == 0
+    assert any("recursion" in r for r in f.reasons)

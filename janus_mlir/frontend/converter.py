@@ -47,6 +47,7 @@ class Conversion:
     depth: int = 0
     profile: Profile | None = None  # what the profiling calls saw (branch outcomes...)
     unrolled: int = 0  # statements of loop bodies unrolled so far (loops.UNROLL_BUDGET)
+    differentiating: int = 0  # open jm.grad regions: emit only what janus-autodiff can reverse
 
 
 class _Return(Exception):

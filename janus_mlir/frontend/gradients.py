@@ -7,9 +7,8 @@ forward and backward ops. Results come back as the eager `GradFunction` returns 
 value (and aux), and gradients with the structure and types of the arguments.
 
 Not converted (the call then runs as plain Python): a differentiated function that writes
-arrays in place or changes lists, recursion over a tree inside it (its schedule reads rows in
-kernels of its own), an op without a derivative rule on a float value, integer inputs (eager
-raises JAX's TypeError).
+arrays in place or changes lists, a recursion over a tree whose nodes give rank-0 results, an
+op without a derivative rule on a float value, integer inputs (eager raises JAX's TypeError).
 """
 
 from __future__ import annotations
@@ -95,7 +94,11 @@ def call(cv: FunctionConverter, fn: GradSpec | GradFunction, args: list[Any],
             stand_ins = iter(Tensor(a, t.spec, t.kind) for a, t in zip(staged.args, inputs))
             for leaves, rebuild, p in trees:
                 args[p] = rebuild([next(stand_ins) for _ in leaves])
-            out = call_value(cv, spec.fn, args, kwargs)
+            cv.conv.differentiating += 1
+            try:
+                out = call_value(cv, spec.fn, args, kwargs)
+            finally:
+                cv.conv.differentiating -= 1
             value, aux = _split(cv, out, spec.has_aux)
             aux_leaves, aux_rebuild = pytree.flatten(aux)
             yielded = [value, *[a for a in aux_leaves if is_tensor(a)]]
@@ -188,7 +191,8 @@ def _check_differentiable(cv: FunctionConverter, block: ir.Block) -> None:
 
 
 _CONTROL = {"scf.if", "scf.for", "scf.while", "scf.condition", "scf.yield",
-            "util.optimization_barrier"}
+            "util.optimization_barrier", "tensor.empty", "tensor.extract_slice",
+            "tensor.insert_slice"}
 
 
 def _is_float(v: ir.Value) -> bool:

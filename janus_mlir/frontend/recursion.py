@@ -399,4 +399,10 @@ def _same_static(a: Any, b: Any) -> bool:
 
 def convert_call(cv: FunctionConverter, fn: types.FunctionType, args: list[Any],
                  kwargs: dict[str, Any]) -> Tensor:
+    if cv.conv.differentiating:
+        # The memo's cotangent is a loop-carried tensor of the tree's size: iree-compile 3.13
+        # cannot size it ("dynamic dimensions must have been resolved prior to leaving the
+        # flow dialect"), so the differentiated call runs as plain Python (eager jm.grad).
+        raise cv.fail(f"gradients through the recursion {fn.__qualname__} over a tree are not "
+                      "converted yet")
     return RecursiveCall(cv, fn, args[0], list(args[1:]), dict(kwargs)).convert()

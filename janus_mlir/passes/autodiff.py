@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 from iree.compiler import ir
-from iree.compiler.dialects import arith, scf, tensor
+from iree.compiler.dialects import arith, linalg, scf, tensor
 
 from ..dialects import janus
 from ..dialects.types import spec_of_type
@@ -97,6 +97,10 @@ def backward(body: list[ir.Operation], seeds: dict[ir.Value, GraphValue],
             operand_cots = _while_adjoint(o, gs, active)
         elif o.name == "util.optimization_barrier":
             operand_cots = list(zip(o.operands, gs))
+        elif o.name in _SLICES:
+            operand_cots = _SLICES[o.name](o, gs)
+        elif not len(o.operands):
+            continue  # tensor.empty and other creations: nothing flows further back
         elif o.name.startswith(janus.PREFIX):
             operand_cots = _op_adjoint(o, gs)
         else:
@@ -105,7 +109,7 @@ def backward(body: list[ir.Operation], seeds: dict[ir.Value, GraphValue],
             if c is None or v not in active:
                 continue
             c = _graph(c, v)
-            cot[v] = c if v not in cot else cot[v] + c
+            cot[v] = c if v not in cot else _add(cot[v], c)
     return [cot.get(w) for w in wanted]
 
 
@@ -143,7 +147,7 @@ def _if_adjoint(o: ir.Operation, gs: list[GraphValue | None], active: set[ir.Val
             for y, g in zip(forward[-1].operands, gs):
                 if g is not None:
                     y = mapping.get(y, y)
-                    seeds[y] = g if y not in seeds else seeds[y] + g
+                    seeds[y] = g if y not in seeds else _add(seeds[y], g)
             cots = backward(ops, seeds, free)
             scf.YieldOp([(c if c is not None else _full(v, 0)).value
                          for c, v in zip(cots, free)])
@@ -189,7 +193,7 @@ def _for_adjoint(o: ir.Operation, gs: list[GraphValue | None], active: set[ir.Va
         for i, g in zip(floats, g_in):
             y = forward[-1].operands[i]
             y = mapping.get(y, y)
-            seed[y] = GraphValue(g) if y not in seed else seed[y] + GraphValue(g)
+            seed[y] = GraphValue(g) if y not in seed else _add(seed[y], GraphValue(g))
         wanted = [carried[i] for i in floats] + free
         cots = backward(ops, seed, wanted)
         out = [(c if c is not None else _full(v, 0)).value for c, v in zip(cots, wanted)]
@@ -220,7 +224,7 @@ def _while_adjoint(o: ir.Operation, gs: list[GraphValue | None], active: set[ir.
         n = counting.results[-1]
     for old, new in zip(o.results, counting.results):
         old.replace_all_uses_with(new)
-    stacks0 = [_empty_stack(n, v.type) for v in inits]
+    stacks0 = [_empty_stack(n, v) for v in inits]
     record = scf.ForOp(zero, n, one, [*inits, *stacks0])
     m = len(inits)
     with ir.InsertionPoint(record.body):
@@ -250,7 +254,7 @@ def _while_adjoint(o: ir.Operation, gs: list[GraphValue | None], active: set[ir.
         seed = {}
         for i, g in zip(floats, g_in):
             y = nxt[i]
-            seed[y] = GraphValue(g) if y not in seed else seed[y] + GraphValue(g)
+            seed[y] = GraphValue(g) if y not in seed else _add(seed[y], GraphValue(g))
         wanted = [c_j[i] for i in floats] + free
         cots = backward(ops, seed, wanted)
         out = [(c if c is not None else _full(v, 0)).value for c, v in zip(cots, wanted)]
@@ -308,8 +312,41 @@ def _seeds(values: Any, gs: list[GraphValue | None], mapping: dict[ir.Value, ir.
     for y, g in zip(values, gs):
         if g is not None:
             y = mapping.get(y, y)
-            seeds[y] = g if y not in seeds else seeds[y] + g
+            seeds[y] = g if y not in seeds else _add(seeds[y], g)
     return seeds
+
+
+def _extract_slice_adjoint(o: ir.Operation, gs: list[GraphValue | None]
+                           ) -> list[tuple[ir.Value, Any]]:
+    """tensor.extract_slice backwards: the cotangent inserted at the slice of zeros."""
+    (g,) = gs
+    view = o.opview
+    with o.location:
+        zeros = _full(view.source, 0)
+        back = tensor.InsertSliceOp(g.value, zeros.value, view.offsets, view.sizes,
+                                    view.strides, view.static_offsets, view.static_sizes,
+                                    view.static_strides).result
+    return [(view.source, GraphValue(back))]
+
+
+def _insert_slice_adjoint(o: ir.Operation, gs: list[GraphValue | None]
+                          ) -> list[tuple[ir.Value, Any]]:
+    """tensor.insert_slice backwards: the source gets the slice of the cotangent, the
+    destination the cotangent with that slice zeroed (it was overwritten)."""
+    (g,) = gs
+    view = o.opview
+    with o.location:
+        source = tensor.ExtractSliceOp(view.source.type, g.value, view.offsets, view.sizes,
+                                       view.strides, view.static_offsets, view.static_sizes,
+                                       view.static_strides).result
+        dest = tensor.InsertSliceOp(_full(view.source, 0).value, g.value, view.offsets,
+                                    view.sizes, view.strides, view.static_offsets,
+                                    view.static_sizes, view.static_strides).result
+    return [(view.source, GraphValue(source)), (view.dest, GraphValue(dest))]
+
+
+_SLICES = {"tensor.extract_slice": _extract_slice_adjoint,
+           "tensor.insert_slice": _insert_slice_adjoint}
 
 
 def _trip_count(lb: ir.Value, ub: ir.Value, step: ir.Value) -> ir.Value:
@@ -324,7 +361,7 @@ def _recording_loop(o: ir.Operation, n: ir.Value) -> tuple[Any, list[ir.Value]]:
     """A copy of the loop `o` that also stacks the values carried into each trip (the stacks
     are the extra results; its first results are `o`'s)."""
     lb, ub, step, *inits = o.operands
-    stacks0 = [_empty_stack(n, v.type) for v in inits]
+    stacks0 = [_empty_stack(n, v) for v in inits]
     loop = scf.ForOp(lb, ub, step, [*inits, *stacks0])
     body = o.regions[0].blocks[0]
     m = len(inits)
@@ -341,24 +378,66 @@ def _recording_loop(o: ir.Operation, n: ir.Value) -> tuple[Any, list[ir.Value]]:
     return loop, list(loop.results)[m:]
 
 
-def _empty_stack(n: ir.Value, t: ir.Type) -> ir.Value:
-    rt = ir.RankedTensorType(t)
-    return tensor.EmptyOp([n, *rt.shape], rt.element_type).result
+def _shape_source(v: ir.Value) -> ir.Value:
+    """A value of v's shape whose `?` dims IREE can resolve: through loop results and loop
+    arguments to the loop's initial value, through insert_slice to its destination (IREE
+    cannot resolve a tensor.dim of a loop result: "dynamic dimensions must have been
+    resolved")."""
+    while True:
+        owner = v.owner
+        if isinstance(owner, ir.Block):
+            parent = owner.owner
+            n = ir.BlockArgument(v).arg_number
+            if parent.name == "scf.for" and n >= 1:
+                v = parent.operands[2 + n]
+                continue
+            if parent.name == "scf.while" and owner == parent.regions[0].blocks[0]:
+                v = parent.operands[n]
+                continue
+            return v
+        op = owner.operation
+        if op.name == "scf.for":
+            v = op.operands[3 + ir.OpResult(v).result_number]
+        elif op.name == "scf.while":
+            v = op.operands[ir.OpResult(v).result_number]
+        elif op.name == "tensor.insert_slice":
+            v = op.operands[1]
+        else:
+            return v
+
+
+def _sizes(value: ir.Value, first: int = 0) -> tuple[list[ir.Value], list[int]]:
+    """(dynamic size values, static sizes with the dynamic marker) of value's dims from
+    `first` on: how tensor ops spell a shape with `?` dims."""
+    rt = ir.RankedTensorType(value.type)
+    dyn = ir.ShapedType.get_dynamic_size()
+    source = _shape_source(value) if not rt.has_static_shape else value
+    values = [tensor.DimOp(source, arith.ConstantOp(ir.IndexType.get(), d).result).result
+              for d in range(first, rt.rank) if rt.is_dynamic_dim(d)]
+    return values, [dyn if rt.is_dynamic_dim(d) else rt.shape[d] for d in range(first, rt.rank)]
+
+
+def _empty_stack(n: ir.Value, like: ir.Value) -> ir.Value:
+    rt = ir.RankedTensorType(like.type)
+    dims, _ = _sizes(like)
+    it = iter(dims)
+    return tensor.EmptyOp([n, *[next(it) if rt.is_dynamic_dim(d) else rt.shape[d]
+                                for d in range(rt.rank)]], rt.element_type).result
 
 
 def _stack(value: ir.Value, stack: ir.Value, j: ir.Value) -> ir.Value:
     """`stack` with `value` written at row j."""
-    shape = ir.RankedTensorType(value.type).shape
-    dyn = ir.ShapedType.get_dynamic_stride_or_offset()
-    return tensor.InsertSliceOp(value, stack, [j], [], [], [dyn] + [0] * len(shape),
-                                [1, *shape], [1] * (len(shape) + 1)).result
+    dims, static = _sizes(value)
+    off = ir.ShapedType.get_dynamic_stride_or_offset()
+    return tensor.InsertSliceOp(value, stack, [j], dims, [], [off] + [0] * len(static),
+                                [1, *static], [1] * (len(static) + 1)).result
 
 
 def _unstack(stack: ir.Value, j: ir.Value, t: ir.Type) -> ir.Value:
-    shape = ir.RankedTensorType(t).shape
-    dyn = ir.ShapedType.get_dynamic_stride_or_offset()
-    return tensor.ExtractSliceOp(t, stack, [j], [], [], [dyn] + [0] * len(shape), [1, *shape],
-                                 [1] * (len(shape) + 1)).result
+    dims, static = _sizes(stack, 1)
+    off = ir.ShapedType.get_dynamic_stride_or_offset()
+    return tensor.ExtractSliceOp(t, stack, [j], dims, [], [off] + [0] * len(static),
+                                 [1, *static], [1] * (len(static) + 1)).result
 
 
 def free_values(o: ir.Operation) -> list[ir.Value]:
@@ -412,16 +491,35 @@ def _operand(v: ir.Value) -> Any:
     return GraphValue(v)
 
 
+def _add(a: GraphValue, b: GraphValue) -> GraphValue:
+    """a + b of two cotangents of one value. With `?` dims the operand whose shape IREE can
+    resolve goes first: the lowering sizes the result from its first operand (see
+    _shape_source)."""
+    if a.spec.static or not isinstance(_shape_source(a.value).owner, ir.Block) or isinstance(
+            _shape_source(b.value).owner, ir.Block):
+        return a + b
+    return b + a
+
+
 def _is_float(v: ir.Value) -> bool:
     """A float tensor (scalars of the control flow, like an i1 condition, are not)."""
     return isinstance(v.type, ir.RankedTensorType) and spec_of_type(v.type).dtype.kind == "f"
 
 
 def _full(like: ir.Value, fill: float) -> GraphValue:
+    """`fill` in `like`'s type (its `?` dims read from `like` itself)."""
     spec = spec_of_type(like.type)
-    built = janus.op_class("full").build(loc=ir.Location.current, shape=spec.shape,
-                                         dtype=spec.dtype, value=fill)
-    return GraphValue(built.result)
+    if spec.static:
+        built = janus.op_class("full").build(loc=ir.Location.current, shape=spec.shape,
+                                             dtype=spec.dtype, value=fill)
+        return GraphValue(built.result)
+    rt = ir.RankedTensorType(like.type)
+    dims, _ = _sizes(like)
+    it = iter(dims)
+    empty = tensor.EmptyOp([next(it) if rt.is_dynamic_dim(d) else rt.shape[d]
+                            for d in range(rt.rank)], rt.element_type).result
+    value = arith.ConstantOp(rt.element_type, float(fill)).result
+    return GraphValue(linalg.fill(value, outs=[empty]))
 
 
 def _graph(c: Any, like: ir.Value) -> GraphValue:

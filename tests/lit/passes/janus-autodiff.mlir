@@ -165,3 +165,30 @@ func.func @until(%x: tensor<2xf32>) -> (tensor<f32>, tensor<2xf32>) {
   }) {aux = 0} : (tensor<2xf32>) -> (tensor<f32>, tensor<2xf32>)
   return %v, %g : tensor<f32>, tensor<2xf32>
 }
+
+// -----
+
+// Slices at run-time offsets (how rows of a memo are written and read): an extract_slice
+// sends its cotangent into that slice of zeros; an insert_slice gives its source the slice of
+// the cotangent and its destination the cotangent with the slice zeroed (overwritten).
+// CHECK-LABEL: func.func @slices
+// CHECK: %[[ZERO:.*]] = "janus.full"() {dtype = f32, shape = array<i64: 4, 3>, value = 0 : i64}
+// CHECK: %[[ROW:.*]] = tensor.insert_slice %{{.*}} into %[[ZERO]][%arg2, 0] [1, 3] [1, 1]
+// CHECK: %[[GW:.*]] = "janus.add"(%{{.*}}, %[[ROW]])
+// CHECK: %[[GR:.*]] = tensor.extract_slice %[[GW]][%arg2, 0] [1, 3] [1, 1]
+// CHECK: %[[Z3:.*]] = "janus.full"() {dtype = f32, shape = array<i64: 3>, value = 0 : i64}
+// CHECK: %[[GM:.*]] = tensor.insert_slice %[[Z3]] into %[[GW]][%arg2, 0] [1, 3] [1, 1]
+// CHECK: return %{{.*}}, %[[GM]], %[[GR]]
+func.func @slices(%m: tensor<4x3xf32>, %r: tensor<3xf32>, %i: index) -> (tensor<f32>, tensor<4x3xf32>, tensor<3xf32>) {
+  %v, %gm, %gr = "janus.value_and_grad"(%m, %r) ({
+  ^bb0(%a: tensor<4x3xf32>, %b: tensor<3xf32>):
+    %w = tensor.insert_slice %b into %a[%i, 0] [1, 3] [1, 1] : tensor<3xf32> into tensor<4x3xf32>
+    %row = tensor.extract_slice %w[%i, 0] [1, 3] [1, 1] : tensor<4x3xf32> to tensor<3xf32>
+    %e = "janus.exp"(%row) : (tensor<3xf32>) -> tensor<3xf32>
+    %s1 = "janus.sum"(%e) {axes = array<i64: 0>} : (tensor<3xf32>) -> tensor<f32>
+    %s2 = "janus.sum"(%w) {axes = array<i64: 0, 1>} : (tensor<4x3xf32>) -> tensor<f32>
+    %s = "janus.add"(%s1, %s2) : (tensor<f32>, tensor<f32>) -> tensor<f32>
+    "janus.yield"(%s) : (tensor<f32>) -> ()
+  }) {aux = 0} : (tensor<4x3xf32>, tensor<3xf32>) -> (tensor<f32>, tensor<4x3xf32>, tensor<3xf32>)
+  return %v, %gm, %gr : tensor<f32>, tensor<4x3xf32>, tensor<3xf32>
+}
