@@ -308,3 +308,34 @@ def test_gradients_through_recursion_run_as_plain_python_with_a_reason():
     check(f, W, tree, emb)
     assert f.stats.graph_calls == 0
     assert any("recursion" in r for r in f.reasons)
+
+
+def lstm_loss(params, xs, T, target):
+    Wx, Wh, b, Wo = params
+    H = Wh.shape[0]
+    h = np.zeros(H, F32)
+    c = np.zeros(H, F32)
+    for t in range(T):
+        z = xs[t] @ Wx + h @ Wh + b
+        i, f, o = nn.sigmoid(z[:H]), nn.sigmoid(z[H:2 * H]), nn.sigmoid(z[2 * H:3 * H])
+        g = np.tanh(z[3 * H:])
+        c = f * c + i * g
+        h = o * np.tanh(c)
+    return np.mean((h @ Wo - target) ** 2)
+
+
+def lstm_step(params, xs, T, target):
+    loss, grads = jm.value_and_grad(lstm_loss)(params, xs, T, target)
+    return loss, tuple(p - 0.1 * g for p, g in zip(params, grads))
+
+
+def test_lstm_gradients_equal_eager_for_every_sequence_length():
+    H, D = 4, 3
+    params = (_f32(D, 4 * H) * F32(0.5), _f32(H, 4 * H) * F32(0.5), _f32(4 * H) * F32(0.1),
+              _f32(H, 2))
+    xs, target = _f32(12, D), _f32(2)
+    f = jm.compile(lstm_step)
+    for T in (5, 5, 9, 3, 12, 5):
+        check(f, params, xs, T, target)
+    assert f.stats.compilations == 2, f.reasons  # T constant, then T a run-time input
+    assert f.stats.graph_calls == 4

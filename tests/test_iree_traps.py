@@ -647,3 +647,78 @@ def test_janus_compactions_avoid_both():
     check_cases([Case("compress", (np.array([2.5]), np.array([True]))),
                  Case("compress", (np.arange(6.0), np.arange(6) % 2 == 0)),
                  Case("unique", (np.array([7], np.int32),), {"return_counts": True})])
+
+
+# ------------------------------------- (j) a loop stacking two carried values, one from the other
+
+# A loop that carries c and h = tanh(c') and writes both into stacks (how janus-autodiff records
+# a loop for its reverse pass): IREE fills the stack of h wrongly (garbage, then zeros) with no
+# error; the same loop as cf blocks is right. janus-lower-while lowers functions holding such
+# recording loops (marked janus.records).
+RECORDING_LOOP = """
+#m = affine_map<(d0) -> (d0)>
+func.func @main(%x: tensor<2xf32>, %n: index) -> (tensor<?x2xf32>, tensor<?x2xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %s0 = tensor.empty(%n) : tensor<?x2xf32>
+  %t0 = tensor.empty(%n) : tensor<?x2xf32>
+  %r:4 = scf.for %i = %c0 to %n step %c1 iter_args(%c = %x, %h = %x, %st = %s0, %sh = %t0) -> (tensor<2xf32>, tensor<2xf32>, tensor<?x2xf32>, tensor<?x2xf32>) {
+    %st1 = tensor.insert_slice %c into %st[%i, 0] [1, 2] [1, 1] : tensor<2xf32> into tensor<?x2xf32>
+    %sh1 = tensor.insert_slice %h into %sh[%i, 0] [1, 2] [1, 1] : tensor<2xf32> into tensor<?x2xf32>
+    %e = tensor.empty() : tensor<2xf32>
+    %c1v = linalg.generic {indexing_maps = [#m, #m, #m], iterator_types = ["parallel"]} ins(%c, %h : tensor<2xf32>, tensor<2xf32>) outs(%e : tensor<2xf32>) {
+    ^bb0(%a: f32, %b: f32, %o: f32):
+      %hh = arith.constant 0.5 : f32
+      %m = arith.mulf %a, %hh : f32
+      %p = arith.addf %m, %b : f32
+      linalg.yield %p : f32
+    } -> tensor<2xf32>
+    %e2 = tensor.empty() : tensor<2xf32>
+    %h1v = linalg.generic {indexing_maps = [#m, #m], iterator_types = ["parallel"]} ins(%c1v : tensor<2xf32>) outs(%e2 : tensor<2xf32>) {
+    ^bb0(%a: f32, %o: f32):
+      %t = math.tanh %a : f32
+      linalg.yield %t : f32
+    } -> tensor<2xf32>
+    scf.yield %c1v, %h1v, %st1, %sh1 : tensor<2xf32>, tensor<2xf32>, tensor<?x2xf32>, tensor<?x2xf32>
+  }
+  return %r#2, %r#3 : tensor<?x2xf32>, tensor<?x2xf32>
+}
+"""
+
+
+def _recorded(text: str) -> list[np.ndarray]:
+    _, fn, _ = raw_call(compile_ir(text, CPU, check=False), "main")
+    return [np.asarray(o.to_host()) for o in fn(np.array([2.0, 4.0], np.float32), 3)]
+
+
+def _expected() -> tuple[np.ndarray, np.ndarray]:
+    c = h = np.array([2.0, 4.0])
+    cs, hs = [], []
+    for _ in range(3):
+        cs.append(c), hs.append(h)
+        c = c * 0.5 + h
+        h = np.tanh(c)
+    return np.array(cs), np.array(hs)
+
+
+def test_iree_fills_the_stacks_of_a_recording_loop_wrongly_and_cf_is_right():
+    from iree.compiler import ir
+
+    from janus_mlir.dialects.context import make_context
+    from janus_mlir.passes.lower_while import LowerWhile
+
+    cs, hs = _expected()
+    got_c, got_h = _recorded(RECORDING_LOOP)
+    np.testing.assert_allclose(got_c, cs, rtol=1e-5)
+    assert not np.allclose(got_h, hs, rtol=1e-3)  # the trap: fixed upstream, revisit the pass
+    with make_context():
+        module = ir.Module.parse(RECORDING_LOOP)
+        for op in module.body.operations[0].regions[0].blocks[0].operations:
+            if op.operation.name == "scf.for":
+                op.operation.attributes["janus.records"] = ir.UnitAttr.get()
+        LowerWhile().run(module)
+        lowered = str(module)
+    assert "scf.for" not in lowered
+    got_c, got_h = _recorded(lowered)
+    np.testing.assert_allclose(got_c, cs, rtol=1e-5)
+    np.testing.assert_allclose(got_h, hs, rtol=1e-5)

@@ -39,6 +39,10 @@ from .registry import Pass, PassError, register
 from .walk import ops_named
 
 VALUE_AND_GRAD = janus.VALUE_AND_GRAD.op_name
+# Marks the loops that record their carried values into stacks: IREE 3.13 fills those stacks
+# wrongly when the loop carries two values, one computed from the other (tests/test_iree_traps),
+# so janus-lower-while lowers the functions holding them to cf blocks, where it is right.
+RECORDS = "janus.records"
 
 
 @register
@@ -226,6 +230,7 @@ def _while_adjoint(o: ir.Operation, gs: list[GraphValue | None], active: set[ir.
         old.replace_all_uses_with(new)
     stacks0 = [_empty_stack(n, v) for v in inits]
     record = scf.ForOp(zero, n, one, [*inits, *stacks0])
+    record.operation.attributes[RECORDS] = ir.UnitAttr.get()
     m = len(inits)
     with ir.InsertionPoint(record.body):
         carried = list(record.inner_iter_args)[:m]
@@ -363,6 +368,7 @@ def _recording_loop(o: ir.Operation, n: ir.Value) -> tuple[Any, list[ir.Value]]:
     lb, ub, step, *inits = o.operands
     stacks0 = [_empty_stack(n, v) for v in inits]
     loop = scf.ForOp(lb, ub, step, [*inits, *stacks0])
+    loop.operation.attributes[RECORDS] = ir.UnitAttr.get()
     body = o.regions[0].blocks[0]
     m = len(inits)
     with ir.InsertionPoint(loop.body):
