@@ -39,10 +39,6 @@ from .registry import Pass, PassError, register
 from .walk import ops_named
 
 VALUE_AND_GRAD = janus.VALUE_AND_GRAD.op_name
-# Marks the loops that record their carried values into stacks: IREE 3.13 fills those stacks
-# wrongly when the loop carries two values, one computed from the other (tests/test_iree_traps),
-# so janus-lower-while lowers the functions holding them to cf blocks, where it is right.
-RECORDS = "janus.records"
 
 
 @register
@@ -175,7 +171,7 @@ def _for_adjoint(o: ir.Operation, gs: list[GraphValue | None], active: set[ir.Va
     floats = [i for i, v in enumerate(inits) if _is_float(v)]
     with ir.InsertionPoint(o), o.location:
         n = _trip_count(lb, ub, step)
-        recording, stacks = _recording_loop(o, n)
+        recording, record, stacks = _recording_loop(o, n)
     for old, new in zip(o.results, recording.results):
         old.replace_all_uses_with(new)
     seeds = [g if g is not None else _full(r, 0) for g, r in zip(gs, recording.results)]
@@ -188,7 +184,7 @@ def _for_adjoint(o: ir.Operation, gs: list[GraphValue | None], active: set[ir.Va
         k = back.induction_variable
         j = arith.SubIOp(arith.SubIOp(n, one).result, k).result
         iv = arith.AddIOp(lb, arith.MulIOp(j, step).result).result
-        carried = [_unstack(st, j, v.type) for st, v in zip(stacks, inits)]
+        carried = record.pop(stacks, j, [v.type for v in inits])
         mapping = dict(zip(body.arguments, [iv, *carried]))
         forward = [x.operation for x in body.operations]
         ops = clone_ops([x for x in forward[:-1] if x.name != "janus.guard"], mapping)
@@ -228,14 +224,13 @@ def _while_adjoint(o: ir.Operation, gs: list[GraphValue | None], active: set[ir.
         n = counting.results[-1]
     for old, new in zip(o.results, counting.results):
         old.replace_all_uses_with(new)
-    stacks0 = [_empty_stack(n, v) for v in inits]
-    record = scf.ForOp(zero, n, one, [*inits, *stacks0])
-    record.operation.attributes[RECORDS] = ir.UnitAttr.get()
+    stack = Stacks(n, inits)
+    record = scf.ForOp(zero, n, one, [*inits, *stack.inits])
     m = len(inits)
     with ir.InsertionPoint(record.body):
         carried = list(record.inner_iter_args)[:m]
-        stacks = [_stack(c, st, record.induction_variable)
-                  for c, st in zip(carried, list(record.inner_iter_args)[m:])]
+        stacks = stack.push(list(record.inner_iter_args)[m:], carried,
+                            record.induction_variable)
         _, nxt = _trip(before, after, carried, guards=True)
         scf.YieldOp(nxt + stacks)
     last, stacks = list(record.results)[:m], list(record.results)[m:]
@@ -253,7 +248,7 @@ def _while_adjoint(o: ir.Operation, gs: list[GraphValue | None], active: set[ir.
     back = scf.ForOp(zero, n, one, carried0 + accum0)
     with ir.InsertionPoint(back.body):
         j = arith.SubIOp(arith.SubIOp(n, one).result, back.induction_variable).result
-        c_j = [_unstack(st, j, v.type) for st, v in zip(stacks, inits)]
+        c_j = stack.pop(stacks, j, [v.type for v in inits])
         ops, nxt = _trip(before, after, c_j, guards=False)
         g_in = list(back.inner_iter_args)
         seed = {}
@@ -362,26 +357,25 @@ def _trip_count(lb: ir.Value, ub: ir.Value, step: ir.Value) -> ir.Value:
     return arith.MaxSIOp(trips, zero).result
 
 
-def _recording_loop(o: ir.Operation, n: ir.Value) -> tuple[Any, list[ir.Value]]:
+def _recording_loop(o: ir.Operation, n: ir.Value) -> tuple[Any, Stacks, list[ir.Value]]:
     """A copy of the loop `o` that also stacks the values carried into each trip (the stacks
     are the extra results; its first results are `o`'s)."""
     lb, ub, step, *inits = o.operands
-    stacks0 = [_empty_stack(n, v) for v in inits]
-    loop = scf.ForOp(lb, ub, step, [*inits, *stacks0])
-    loop.operation.attributes[RECORDS] = ir.UnitAttr.get()
+    record = Stacks(n, inits)
+    loop = scf.ForOp(lb, ub, step, [*inits, *record.inits])
     body = o.regions[0].blocks[0]
     m = len(inits)
     with ir.InsertionPoint(loop.body):
         iv = loop.induction_variable
         carried = list(loop.inner_iter_args)[:m]
         j = arith.DivSIOp(arith.SubIOp(iv, lb).result, step).result
-        stacks = [_stack(c, st, j) for c, st in zip(carried, list(loop.inner_iter_args)[m:])]
+        stacks = record.push(list(loop.inner_iter_args)[m:], carried, j)
         mapping = dict(zip(body.arguments, [iv, *carried]))
         forward = [x.operation for x in body.operations]
         clone_ops(forward[:-1], mapping)
         yielded = [mapping.get(v, v) for v in forward[-1].operands]
         scf.YieldOp(yielded + stacks)
-    return loop, list(loop.results)[m:]
+    return loop, record, list(loop.results)[m:]
 
 
 def _shape_source(v: ir.Value) -> ir.Value:
@@ -423,27 +417,56 @@ def _sizes(value: ir.Value, first: int = 0) -> tuple[list[ir.Value], list[int]]:
     return values, [dyn if rt.is_dynamic_dim(d) else rt.shape[d] for d in range(first, rt.rank)]
 
 
-def _empty_stack(n: ir.Value, like: ir.Value) -> ir.Value:
-    rt = ir.RankedTensorType(like.type)
-    dims, _ = _sizes(like)
-    it = iter(dims)
-    return tensor.EmptyOp([n, *[next(it) if rt.is_dynamic_dim(d) else rt.shape[d]
-                                for d in range(rt.rank)]], rt.element_type).result
+class Stacks:
+    """The per-trip record of a loop's carried values: one stack per distinct carried type,
+    of shape (trips, values of that type, *the type's shape).
 
+    One stack per type, not per value: two stacks of one type would start from identical
+    tensor.empty ops, which CSE merges into one value, and IREE 3.13 then gives both loop
+    arguments one buffer, so writes to one stack land in the other (tests/test_iree_traps)."""
 
-def _stack(value: ir.Value, stack: ir.Value, j: ir.Value) -> ir.Value:
-    """`stack` with `value` written at row j."""
-    dims, static = _sizes(value)
-    off = ir.ShapedType.get_dynamic_stride_or_offset()
-    return tensor.InsertSliceOp(value, stack, [j], dims, [], [off] + [0] * len(static),
-                                [1, *static], [1] * (len(static) + 1)).result
+    def __init__(self, n: ir.Value, inits: list[ir.Value]):
+        keys: dict[str, int] = {}
+        self.slots: list[tuple[int, int]] = []  # per carried value: (stack, row in it)
+        members: list[list[ir.Value]] = []
+        for v in inits:
+            g = keys.setdefault(str(v.type), len(keys))
+            if g == len(members):
+                members.append([])
+            self.slots.append((g, len(members[g])))
+            members[g].append(v)
+        self.inits = []
+        for group in members:
+            rt = ir.RankedTensorType(group[0].type)
+            dims, _ = _sizes(group[0])
+            it = iter(dims)
+            self.inits.append(tensor.EmptyOp(
+                [n, len(group), *[next(it) if rt.is_dynamic_dim(d) else rt.shape[d]
+                                  for d in range(rt.rank)]], rt.element_type).result)
 
+    def push(self, stacks: list[ir.Value], carried: list[ir.Value], j: ir.Value
+             ) -> list[ir.Value]:
+        """`stacks` with trip j's carried values written."""
+        stacks = list(stacks)
+        off = ir.ShapedType.get_dynamic_stride_or_offset()
+        for value, (g, k) in zip(carried, self.slots):
+            dims, static = _sizes(value)
+            stacks[g] = tensor.InsertSliceOp(
+                value, stacks[g], [j], dims, [], [off, k] + [0] * len(static),
+                [1, 1, *static], [1] * (len(static) + 2)).result
+        return stacks
 
-def _unstack(stack: ir.Value, j: ir.Value, t: ir.Type) -> ir.Value:
-    dims, static = _sizes(stack, 1)
-    off = ir.ShapedType.get_dynamic_stride_or_offset()
-    return tensor.ExtractSliceOp(t, stack, [j], dims, [], [off] + [0] * len(static),
-                                 [1, *static], [1] * (len(static) + 1)).result
+    def pop(self, stacks: list[ir.Value], j: ir.Value, types: list[ir.Type]
+            ) -> list[ir.Value]:
+        """Trip j's carried values, read back."""
+        off = ir.ShapedType.get_dynamic_stride_or_offset()
+        out = []
+        for t, (g, k) in zip(types, self.slots):
+            dims, static = _sizes(stacks[g], 2)
+            out.append(tensor.ExtractSliceOp(
+                t, stacks[g], [j], dims, [], [off, k] + [0] * len(static), [1, 1, *static],
+                [1] * (len(static) + 2)).result)
+        return out
 
 
 def free_values(o: ir.Operation) -> list[ir.Value]:

@@ -6,9 +6,7 @@ operands, but region successor needs 2 inputs") or crashes. The same loop as blo
 compiles and runs right (tests/test_iree_traps.py), so such functions are lowered with IREE's
 `iree-top-level-scf-to-cfg` (host-level scf only: loops inside linalg bodies, like the scalar
 loop of float floor division, stay) before IREE sees them; modules without an scf.while are
-left alone. Functions holding a loop janus-autodiff marked `janus.records` (it stacks the values
-it carries) are lowered too: IREE fills such stacks wrongly when the loop carries a value
-computed from another carried value, and gets them right as blocks.
+left alone.
 """
 
 from __future__ import annotations
@@ -28,9 +26,7 @@ class LowerWhile(Pass):
     summary = "Lower functions that hold an scf.while to cf blocks (an IREE 3.13 workaround)"
 
     def run(self, module: ir.Module) -> None:
-        if not ops_named(module.operation, "scf.while") and not any(
-                "janus.records" in op.attributes for op in ops_named(module.operation,
-                                                                     "scf.for")):
+        if not ops_named(module.operation, "scf.while"):
             return
         try:
             pm = passmanager.PassManager.parse(

@@ -108,7 +108,7 @@ func.func @branch(%x: tensor<3xf32>, %c: i1) -> (tensor<f32>, tensor<3xf32>) {
 // backwards (sin's rule: g * cos(h)).
 // CHECK-LABEL: func.func @loop
 // CHECK: %[[N:.*]] = arith.maxsi
-// CHECK: %[[EMPTY:.*]] = tensor.empty(%[[N]]) : tensor<?x2xf32>
+// CHECK: %[[EMPTY:.*]] = tensor.empty(%[[N]]) : tensor<?x1x2xf32>
 // CHECK: %[[FWD:.*]]:2 = scf.for %{{.*}} iter_args(%[[H:.*]] = %arg0, %[[ST:.*]] = %[[EMPTY]])
 // CHECK: tensor.insert_slice %[[H]] into %[[ST]]
 // CHECK: "janus.sin"(%[[H]])
