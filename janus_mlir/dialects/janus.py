@@ -5,8 +5,9 @@ IRDL, so the dialect cannot be registered natively). Every op has a class here, 
 `OpSignature`: `AddOp.build(lhs, rhs)` creates one at the current insertion point, `op.lhs`
 reads an operand, `op.axes` decodes an attribute, `op.verify()` lists what is wrong with it.
 
-Compute ops come from the op registry (`janus_mlir.ops`); structural ops (guards) are declared
-below.
+Compute ops come from the op registry (`janus_mlir.ops`), which registers their signatures in
+`signatures.py`; structural ops (guards, value_and_grad) are declared below. Op classes are
+made on first use, so this module never imports the registry.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any, ClassVar
 from iree.compiler import ir
 
 from .opdef import DTYPE, I64, NUMBER, STR, Attr, OpSignature, ShapeError
+from .signatures import SIGNATURES, register
 from .types import (
     TensorSpec,
     UnsupportedType,
@@ -322,17 +324,59 @@ def _make_class(sig: OpSignature) -> type[JanusOp]:
     return type(sig.class_name, (JanusOp,), ns)
 
 
-def _all_signatures() -> dict[str, OpSignature]:
-    from ..ops import OPS  # the registry imports every op family
+class _OpClasses(dict):
+    """`janus.<name>` -> its op class, made on first use from the registered signature (the
+    op registry registers its families after this module is imported)."""
 
-    sigs = {name: rule.signature for name, rule in OPS.items()}
-    sigs.update(STRUCTURAL)
-    return sigs
+    def __missing__(self, key: str) -> type[JanusOp]:
+        sig = SIGNATURES.get(key.removeprefix(PREFIX)) if key.startswith(PREFIX) else None
+        if sig is None:
+            raise KeyError(key)
+        cls = self[key] = _make_class(sig)
+        return cls
+
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def _all(self) -> None:
+        for name in SIGNATURES:
+            self[PREFIX + name]  # noqa: B018 (makes the class)
+
+    def __iter__(self):
+        self._all()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._all()
+        return super().__len__()
+
+    def items(self):
+        self._all()
+        return super().items()
+
+    def values(self):
+        self._all()
+        return super().values()
+
+    def keys(self):
+        self._all()
+        return super().keys()
 
 
-SIGNATURES: dict[str, OpSignature] = _all_signatures()
-OP_CLASSES: dict[str, type[JanusOp]] = {PREFIX + n: _make_class(s) for n, s in SIGNATURES.items()}
-globals().update({cls.__name__: cls for cls in OP_CLASSES.values()})
+for _sig in STRUCTURAL.values():
+    register(_sig)
+OP_CLASSES: dict[str, type[JanusOp]] = _OpClasses()
+
+
+def __getattr__(name: str) -> type[JanusOp]:
+    """`janus.AddOp` and the like: the op class of the signature whose class name it is."""
+    for sig in SIGNATURES.values():
+        if sig.class_name == name:
+            return OP_CLASSES[sig.op_name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def is_janus(op: ir.Operation | ir.OpView) -> bool:

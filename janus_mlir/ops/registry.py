@@ -14,6 +14,7 @@ from typing import Any
 from iree.compiler import ir
 
 from ..dialects.opdef import Attr, InferFn, OpSignature
+from ..dialects.signatures import register
 from ..dialects.types import TensorSpec
 
 # lower(emitter, operand values, operand specs, attrs, result specs) -> result values
@@ -55,8 +56,8 @@ def defop(
     symbolic dims (dialects.types.Dim). `vjp`: its derivative rule (see OpRule.vjp)."""
     if name in OPS:
         raise ValueError(f"janus op {name!r} registered twice")
-    sig = OpSignature(name, tuple(operands), infer, dict(attrs or {}), variadic, doc,
-                      symbolic=symbolic)
+    sig = register(OpSignature(name, tuple(operands), infer, dict(attrs or {}), variadic, doc,
+                               symbolic=symbolic))
     rule = OpRule(sig, numpy, lower, vjp)
     OPS[name] = rule
     return rule
