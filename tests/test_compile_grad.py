@@ -339,3 +339,26 @@ def test_lstm_gradients_equal_eager_for_every_sequence_length():
         check(f, params, xs, T, target)
     assert f.stats.compilations == 2, f.reasons  # T constant, then T a run-time input
     assert f.stats.graph_calls == 4
+
+
+def mlp_out(x, W):
+    return np.sum(np.tanh(x @ W) ** 2)
+
+
+def grad_norm(W, x):
+    g = jm.grad(mlp_out, argnums=1)(x, W)
+    return np.sum(g * g)
+
+
+def grad_of_grad_norm(W, x):
+    return jm.value_and_grad(grad_norm)(W, x)
+
+
+def test_gradients_of_gradients_compile_into_one_graph():
+    """The inner janus.value_and_grad is expanded first; the outer differentiates its ops."""
+    f = jm.compile(grad_of_grad_norm)
+    W, x = _f32(3, 2), _f32(4, 3)
+    check(f, W, x)
+    check(f, W, x)
+    assert f.stats.graph_calls == 1, f.reasons
+    assert f.graphs[0].ir("janus").count("janus.value_and_grad") == 2
