@@ -521,13 +521,21 @@ def _operand(v: ir.Value) -> Any:
 
 
 def _add(a: GraphValue, b: GraphValue) -> GraphValue:
-    """a + b of two cotangents of one value. With `?` dims the operand whose shape IREE can
-    resolve goes first: the lowering sizes the result from its first operand (see
-    _shape_source)."""
-    if a.spec.static or not isinstance(_shape_source(a.value).owner, ir.Block) or isinstance(
-            _shape_source(b.value).owner, ir.Block):
+    """a + b of two cotangents of one value. With `?` dims: a linalg.generic whose result
+    is sized from a value IREE can resolve (see _shape_source), not from a loop argument."""
+    if a.spec.static:
         return a + b
-    return b + a
+    from ..ops.emit import Emitter, identity_map
+
+    rt = ir.RankedTensorType(a.value.type)
+    dims, _ = _sizes(a.value)
+    it = iter(dims)
+    empty = tensor.EmptyOp([next(it) if rt.is_dynamic_dim(d) else rt.shape[d]
+                            for d in range(rt.rank)], rt.element_type).result
+    (out,) = Emitter().generic([a.value, b.value], [identity_map(rt.rank)] * 2, [empty],
+                               [identity_map(rt.rank)], ["parallel"] * rt.rank,
+                               lambda s, x, y, _o: s.op("arith.addf", [x, y]))
+    return GraphValue(out)
 
 
 def _is_float(v: ir.Value) -> bool:
