@@ -18,6 +18,7 @@ import numpy as np
 
 from ..lang import numpy_map
 from ..lang.apply import op
+from ..lang.operators import Operators
 
 
 @dataclass(eq=False)
@@ -34,10 +35,8 @@ class Node:
     vjp: Any = None  # a rule of its own (eager-only primitives); else the registry's
 
 
-class Box:
+class Box(Operators):
     """A value of trace `trace` (an int; inner traces have larger ids) made by `node`."""
-
-    __array_priority__ = 1000
 
     def __init__(self, value: Any, trace: int, node: Node):
         self.value = value
@@ -160,34 +159,6 @@ class Box:
 
         return getitem(self, key)
 
-    # --- operators ------------------------------------------------------------------------------
-    def __add__(self, o): return op("add", self, o)
-    def __radd__(self, o): return op("add", o, self)
-    def __sub__(self, o): return op("subtract", self, o)
-    def __rsub__(self, o): return op("subtract", o, self)
-    def __mul__(self, o): return op("multiply", self, o)
-    def __rmul__(self, o): return op("multiply", o, self)
-    def __truediv__(self, o): return op("divide", self, o)
-    def __rtruediv__(self, o): return op("divide", o, self)
-    def __floordiv__(self, o): return op("floor_divide", self, o)
-    def __rfloordiv__(self, o): return op("floor_divide", o, self)
-    def __mod__(self, o): return op("remainder", self, o)
-    def __rmod__(self, o): return op("remainder", o, self)
-    def __pow__(self, o): return op("power", self, o)
-    def __rpow__(self, o): return op("power", o, self)
-    def __matmul__(self, o): return op("matmul", self, o)
-    def __rmatmul__(self, o): return op("matmul", o, self)
-    def __neg__(self): return op("negative", self)
-    def __pos__(self): return op("positive", self)
-    def __abs__(self): return op("absolute", self)
-    def __eq__(self, o): return op("equal", self, o)  # type: ignore[override]
-    def __ne__(self, o): return op("not_equal", self, o)  # type: ignore[override]
-    def __lt__(self, o): return op("less", self, o)
-    def __le__(self, o): return op("less_equal", self, o)
-    def __gt__(self, o): return op("greater", self, o)
-    def __ge__(self, o): return op("greater_equal", self, o)
-
-    __hash__ = object.__hash__
 
 
 def _dtype(v: Any) -> np.dtype:

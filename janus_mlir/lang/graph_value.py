@@ -17,13 +17,13 @@ from ..dialects import janus
 from ..dialects.types import TensorSpec, spec_of_type
 from . import numpy_map
 from .apply import op
+from .operators import Operators
 
 
-class GraphValue:
+class GraphValue(Operators):
     """One SSA value of the janus IR being built, used like an ndarray."""
 
     EMITS = True  # creation calls (zeros_like, ...) emit ops instead of computing arrays
-    __array_priority__ = 1000
 
     def __init__(self, value: ir.Value):
         self.value = value
@@ -83,31 +83,10 @@ class GraphValue:
     def __getitem__(self, key: Any) -> GraphValue:
         return basic_slice(self, key)
 
-    # --- operators ------------------------------------------------------------------------------
-    def __add__(self, o): return op("add", self, o)
-    def __radd__(self, o): return op("add", o, self)
-    def __sub__(self, o): return op("subtract", self, o)
-    def __rsub__(self, o): return op("subtract", o, self)
-    def __mul__(self, o): return op("multiply", self, o)
-    def __rmul__(self, o): return op("multiply", o, self)
-    def __truediv__(self, o): return op("divide", self, o)
-    def __rtruediv__(self, o): return op("divide", o, self)
-    def __pow__(self, o): return op("power", self, o)
-    def __rpow__(self, o): return op("power", o, self)
-    def __matmul__(self, o): return op("matmul", self, o)
-    def __rmatmul__(self, o): return op("matmul", o, self)
-    def __neg__(self): return op("negative", self)
-    def __eq__(self, o): return op("equal", self, o)  # type: ignore[override]
-    def __ne__(self, o): return op("not_equal", self, o)  # type: ignore[override]
-    def __lt__(self, o): return op("less", self, o)
-    def __le__(self, o): return op("less_equal", self, o)
-    def __gt__(self, o): return op("greater", self, o)
-    def __ge__(self, o): return op("greater_equal", self, o)
+    # --- operators beyond lang.operators -------------------------------------------------
     def __invert__(self): return op("logical_not", self)
     def __and__(self, o): return op("logical_and", self, o)
     def __or__(self, o): return op("logical_or", self, o)
-
-    __hash__ = object.__hash__
 
 
 def basic_slice(x: GraphValue, key: Any) -> GraphValue:
