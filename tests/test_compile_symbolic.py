@@ -56,11 +56,22 @@ def test_two_inputs_share_the_symbolic_dim_only_while_their_sizes_agree():
 
 
 def reduces(x):
-    return np.tanh(x).sum(axis=0)  # a float sum over the symbolic dim: static shapes
+    return np.tanh(x).sum(axis=0), x.mean()  # float reductions over the symbolic dim
+
+
+def test_float_reductions_over_the_symbolic_dim_keep_one_graph():
+    f = jm.compile(reduces)
+    for n in (3, 4, 5, 3, 4, 1000):
+        check(f, RNG.standard_normal((n, 2)).astype(np.float32))
+    assert f.stats.compilations == 2 and f.stats.graph_calls == 4, f.reasons
+
+
+def sorts(x):
+    return np.sort(np.tanh(x), axis=0)  # sort takes no symbolic dims: static shapes
 
 
 def test_an_op_without_symbolic_dims_gives_them_up():
-    f = jm.compile(reduces)
+    f = jm.compile(sorts)
     for n in (3, 4, 5, 3, 4):
         check(f, RNG.standard_normal((n, 2)).astype(np.float32))
     assert f.stats.graph_calls == 2, f.reasons  # the repeats of 3 and 4

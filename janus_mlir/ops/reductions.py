@@ -23,7 +23,7 @@ import numpy as np
 from iree.compiler import ir
 
 from ..dialects.opdef import BOOL, I64_ARRAY, Attr, ShapeError
-from ..dialects.types import (ANY, Dim, SymbolicShape, TensorSpec, element_type, is_bool,
+from ..dialects.types import (SymbolicShape, TensorSpec, element_type, is_bool,
                               is_float, is_supported_dtype)
 from .blocked import BLOCK, blocked_reduce, element_count
 from .emit import Emitter, Scalar
@@ -104,11 +104,9 @@ def _check_symbolic(name: str, x: TensorSpec, axes: Sequence[int]) -> None:
 
 
 def _check_counted(name: str, x: TensorSpec, axes: Sequence[int]) -> None:
-    """A reduction over a dim the graph computes (a CountDim: how many elements a mask
-    selected; `?` as read back from the IR): over one run of axes, keeping static dims only
-    (blocked.py reduces it in padded levels). An input's symbolic dim is not reduced over."""
-    if any(type(x.shape[a]) is Dim and x.shape[a] != ANY for a in axes):
-        raise SymbolicShape(f"{name} over a symbolic dim of {x}")
+    """A reduction over a dim known only when the graph runs (an input's symbolic dim, or a
+    CountDim: how many elements a mask selected; `?` as read back from the IR): over one run
+    of axes, keeping static dims only (float sums accumulate in float64, blocked.py)."""
     if any(not isinstance(d, int) for i, d in enumerate(x.shape) if i not in axes):
         raise SymbolicShape(f"{name} over a dim the graph computes, keeping a symbolic dim "
                             f"of {x}")
