@@ -184,8 +184,9 @@ def _check_differentiable(cv: FunctionConverter, block: ir.Block) -> None:
             if floats and lookup(name).vjp is None:
                 raise cv.fail(f"janus.{name} has no derivative rule yet")
             if floats and not all(spec_of_type(r.type).static for r in o.results):
-                raise cv.fail(f"gradients through janus.{name} of a size computed in the "
-                              "graph are not converted yet")
+                raise cv.fail(f"gradients through janus.{name} with a dim known only when "
+                              "the graph runs (a batch that changes, a count) are not "
+                              "converted yet")
         elif o.name not in _CONTROL and any(_is_float(r) for r in o.results):
             raise cv.fail(f"gradients through '{o.name}' are not converted yet")
 
