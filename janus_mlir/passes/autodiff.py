@@ -12,13 +12,11 @@ the function around it, so gradients of gradients are derivatives of plain ops):
 3. the op's results become the yielded values and the cotangents of the region's arguments
    (zeros for an argument the value does not depend on).
 
-Everything stays janus ops, lowered by convert-janus-to-linalg afterwards; IREE fuses the
-backward ops with the forward ones. Intermediates of straight-line code are saved, not
-recomputed: every forward value stays available to the backward ops. An `scf.if` is
-differentiated by an `scf.if` on the same condition whose sides recompute that side's forward
-ops and run them backwards; an `scf.for` by recording the values it carries into each trip and
-a reverse loop over the trips (`_for_adjoint`). `scf.while` fails the pass with a located
-error (not differentiated yet).
+Everything stays janus ops (and scf/tensor ops for control flow), lowered by
+convert-janus-to-linalg afterwards; IREE fuses the backward ops with the forward ones.
+Intermediates of straight-line code are saved, not recomputed: every forward value stays
+available to the backward ops. Branches and loops: autodiff_backward.py and
+autodiff_loops.py. Anything else the walk meets fails the pass with a located error.
 """
 
 from __future__ import annotations
