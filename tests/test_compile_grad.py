@@ -300,14 +300,24 @@ def grad_of_tree(W, tree, emb):
     return jm.value_and_grad(tree_loss)(W, tree, emb)
 
 
-def test_gradients_through_recursion_run_as_plain_python_with_a_reason():
+def random_tree(rng, leaves):
+    nodes = [Tree(word=int(rng.integers(0, 10))) for _ in range(leaves)]
+    while len(nodes) > 1:
+        i = int(rng.integers(0, len(nodes) - 1))
+        nodes[i:i + 2] = [Tree(left=nodes[i], right=nodes[i + 1])]
+    return nodes[0]
+
+
+def test_tree_rnn_gradients_over_fresh_trees_keep_one_graph():
+    """Reverse mode through the recursion's schedule loop: one graph for every tree shape."""
     f = jm.compile(grad_of_tree)
     emb, W = _f32(10, 4), _f32(8, 4) * F32(0.5)
-    tree = Tree(left=Tree(word=1), right=Tree(left=Tree(word=3), right=Tree(word=7)))
-    check(f, W, tree, emb)
-    check(f, W, tree, emb)
-    assert f.stats.graph_calls == 0
-    assert any("recursion" in r for r in f.reasons)
+    rng = np.random.default_rng(2)
+    trees = [Tree(left=Tree(word=1), right=Tree(left=Tree(word=3), right=Tree(word=7)))]
+    trees += [random_tree(rng, int(rng.integers(1, 9))) for _ in range(6)]
+    for tree in trees:
+        check(f, W, tree, emb)
+    assert f.stats.compilations == 1 and f.stats.graph_calls == len(trees) - 1, f.reasons
 
 
 def lstm_loss(params, xs, T, target):

@@ -80,6 +80,9 @@ class SchedNode:
         self.staged = staged
         self.recorded: dict[str, Any] = {}
         self.memo: ir.Value | None = None  # the memo as a block argument, added on first use
+        # Inside jm.grad: the children's memo rows as block arguments, read before the case
+        # switch (janus-autodiff cannot size a memo-shaped cotangent leaving an scf.if).
+        self.child_rows: list[ir.Value] = []
 
 
 class ChildRef:
@@ -222,6 +225,12 @@ class RecursiveCall:
         node.case.children.append(ref.attr)
         j = len(node.case.children) - 1
         spec, kind = self.result
+        if cv.conv.differentiating and spec.shape:
+            with self.b.context, self.b.location():
+                row = node.staged.block.add_argument(tensor_type(spec.shape, spec.dtype),
+                                                     self.b.location())
+            node.child_rows.append(row)
+            return Tensor(row, spec, kind)
         if node.memo is None:
             with self.b.context, self.b.location():
                 node.memo = node.staged.block.add_argument(
@@ -337,6 +346,8 @@ class RecursiveCall:
                 i = loop.induction_variable
                 memo = loop.inner_iter_args[0]
                 c = tensor.ExtractOp(cases.value, [i]).result
+                with b.into(loop.body):
+                    self.rows = self._child_rows(i, memo, spec)
                 result = self._switch(c, self.live, i, memo, spec)
                 rank = len(spec.shape)
                 if rank == 0:
@@ -354,6 +365,20 @@ class RecursiveCall:
             # memo's copy stands for it, so it is never written in place nor returned.
             return Tensor(out, spec, kind, fresh=False, meta={"identity_unknown": True})
         return Tensor(out, spec, kind)
+
+    def _child_rows(self, i: ir.Value, memo: ir.Value, spec: TensorSpec) -> list[ir.Value]:
+        """Inside jm.grad: the memo rows of node i's children, read before its case is picked
+        (a node with fewer children reads row 0 for the rest, and does not use it)."""
+        width = max((len(self.nodes[k].child_rows) for k in self.live), default=0)
+        if not width:
+            return []
+        children = self._children_input()
+        rows = []
+        for j in range(width):
+            pos = tensor.ExtractOp(children.value, [i, self._index_const(j)]).result
+            index = arith.IndexCastOp(ir.IndexType.get(), pos).result
+            rows.append(self._row(memo, index, spec))
+        return rows
 
     def _switch(self, c: ir.Value, cases: list[int], i: ir.Value, memo: ir.Value,
                 spec: TensorSpec) -> ir.Value:
@@ -378,6 +403,8 @@ class RecursiveCall:
         args[0].replace_all_uses_with(i)
         if node.memo is not None:
             node.memo.replace_all_uses_with(memo)
+        for arg, row in zip(node.child_rows, self.rows):
+            arg.replace_all_uses_with(row)
         anchor = arith.ConstantOp(ir.IndexType.get(), 0)  # where the ops go
         for op in list(staged.block.operations):
             op.operation.move_before(anchor.operation)
@@ -399,10 +426,4 @@ def _same_static(a: Any, b: Any) -> bool:
 
 def convert_call(cv: FunctionConverter, fn: types.FunctionType, args: list[Any],
                  kwargs: dict[str, Any]) -> Tensor:
-    if cv.conv.differentiating:
-        # The memo's cotangent is a loop-carried tensor of the tree's size: iree-compile 3.13
-        # cannot size it ("dynamic dimensions must have been resolved prior to leaving the
-        # flow dialect"), so the differentiated call runs as plain Python (eager jm.grad).
-        raise cv.fail(f"gradients through the recursion {fn.__qualname__} over a tree are not "
-                      "converted yet")
     return RecursiveCall(cv, fn, args[0], list(args[1:]), dict(kwargs)).convert()
