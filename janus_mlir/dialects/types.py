@@ -1,8 +1,10 @@
 """NumPy dtypes and shapes <-> MLIR builtin types.
 
 janus values are builtin ranked tensors with static shapes; a Python or NumPy scalar is a rank-0
-tensor. Booleans are `i1`; every integer type is signless in MLIR and its NumPy signedness is
-recovered from the dtype the frontend attaches (unsigned types are not supported yet).
+tensor. Booleans are `i1`; signed integers are signless (`i8`) and unsigned ones are MLIR's
+unsigned integer types (`ui8`), so a janus op's types say its NumPy dtype. arith and linalg take
+only signless integers: the lowering picks the unsigned arith ops from the dtypes and then
+rewrites every `uiN` in the module to `iN` (`signless_type`, passes.convert_janus_to_linalg).
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ _ELEMENT_NAMES: dict[str, str] = {
     "int16": "i16",
     "int32": "i32",
     "int64": "i64",
+    "uint8": "ui8",
+    "uint16": "ui16",
+    "uint32": "ui32",
+    "uint64": "ui64",
     "float16": "f16",
     "float32": "f32",
     "float64": "f64",
@@ -165,7 +171,26 @@ def is_float(dtype: np.dtype) -> bool:
 
 
 def is_int(dtype: np.dtype) -> bool:
+    """A signed integer dtype (see is_unsigned)."""
     return np.dtype(dtype).kind == "i"
+
+
+def is_unsigned(dtype: np.dtype) -> bool:
+    return np.dtype(dtype).kind == "u"
+
+
+def signless_type(t: ir.Type) -> ir.Type:
+    """`t` with every unsigned integer element type (`ui8`) made signless (`i8`), as arith,
+    linalg and IREE take them; other types unchanged."""
+    if isinstance(t, ir.IntegerType):
+        it = ir.IntegerType(t)
+        return ir.IntegerType.get_signless(it.width) if it.is_unsigned else t
+    if isinstance(t, ir.RankedTensorType):
+        rt = ir.RankedTensorType(t)
+        et = signless_type(rt.element_type)
+        return t if et == rt.element_type else ir.RankedTensorType.get(list(rt.shape), et,
+                                                                         rt.encoding)
+    return t
 
 
 def is_bool(dtype: np.dtype) -> bool:
@@ -181,7 +206,7 @@ def scalar_conversion_problem(value: bool | int | float, dtype: np.dtype) -> str
     no NumPy cast runs and no RuntimeWarning is raised.
     """
     dt = np.dtype(dtype)
-    if not is_int(dt) or isinstance(value, bool):
+    if not (is_int(dt) or is_unsigned(dt)) or isinstance(value, bool):
         return None
     if isinstance(value, float):
         if math.isnan(value):

@@ -20,7 +20,7 @@ from iree.compiler.dialects import scf
 
 from ..dialects.opdef import ShapeError
 from ..dialects.types import (Dim, SymbolicShape, TensorSpec, is_bool, is_float, is_static,
-                              is_supported_dtype, tensor_type)
+                              is_supported_dtype, is_unsigned, tensor_type)
 from . import mathlib, trig
 from .blocked import blocked_reduce
 from .emit import Emitter, Scalar
@@ -40,7 +40,23 @@ def resolve(ufunc: np.ufunc, dtypes: Sequence[np.dtype]) -> tuple[np.dtype, ...]
     if not all(is_supported_dtype(d) for d in loop):
         names = ", ".join(np.dtype(d).name for d in loop)
         raise ShapeError(f"numpy.{ufunc.__name__} computes in ({names}), not supported by janus")
+    if any(is_unsigned(d) for d in loop) and ufunc.__name__ not in UNSIGNED_UFUNCS:
+        names = ", ".join(np.dtype(d).name for d in loop)
+        raise ShapeError(f"numpy.{ufunc.__name__} on unsigned integers ({names}) is not "
+                         "converted by janus")
     return tuple(np.dtype(d) for d in loop)
+
+
+# The ufuncs whose scalar rules below compute unsigned integer loops exactly as NumPy does; any
+# other ufunc with a uint loop dtype is refused (one whose loop is float, as np.sqrt of uint8,
+# only converts its operands, with uitofp).
+UNSIGNED_UFUNCS = frozenset({
+    "add", "subtract", "multiply", "floor_divide", "remainder", "maximum", "minimum", "fmax",
+    "fmin", "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
+    "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or",
+    "bitwise_xor", "invert", "left_shift", "right_shift", "positive", "negative", "square",
+    "absolute",
+})
 
 
 def broadcast(shapes: Sequence[tuple[int | Dim, ...]]) -> tuple[int | Dim, ...]:
@@ -131,10 +147,15 @@ def _def_ufunc(name: str, ufunc: np.ufunc, rule: ScalarRule,
           symbolic=True, vjp=vjp)
 
 
+_UNSIGNED_OPS = {"arith.maxsi": "arith.maxui", "arith.minsi": "arith.minui"}
+
+
 def _by_kind(float_op: str, int_op: str, bool_op: str | None = None) -> ScalarRule:
     def rule(s: Scalar, dt: np.dtype, *xs: ir.Value) -> ir.Value:
         if is_float(dt):
             return s.op(float_op, list(xs))
+        if is_unsigned(dt):
+            return s.op(_UNSIGNED_OPS.get(int_op, int_op), list(xs))
         return s.op(bool_op if is_bool(dt) and bool_op else int_op, list(xs))
 
     return rule
@@ -187,6 +208,11 @@ def _safe_divisor(s: Scalar, dt: np.dtype, b: ir.Value) -> ir.Value:
     return s.select(bad, s.const(1, dt), b)
 
 
+def _nonzero(s: Scalar, dt: np.dtype, b: ir.Value) -> ir.Value:
+    """b with 0 replaced by 1 (unsigned division traps only on a zero divisor)."""
+    return s.select(s.cmp("eq", b, s.const(0, dt), dt), s.const(1, dt), b)
+
+
 def _by_minus_one(s: Scalar, dt: np.dtype, b: ir.Value, value: ir.Value, y: ir.Value) -> ir.Value:
     """`value` where the divisor is -1 (NumPy wraps MIN // -1 to MIN), else y."""
     return s.select(s.cmp("eq", b, s.const(-1, dt), dt), value, y)
@@ -223,6 +249,8 @@ def _floor_divide(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> ir.Value
         return _float_divmod(s, dt, a, b)[0]
     if is_bool(dt):
         return s.op("arith.andi", [a, b])
+    if is_unsigned(dt):  # floor is truncation; x // 0 is 0
+        return _zero_if_div_by_zero(s, dt, b, s.op("arith.divui", [a, _nonzero(s, dt, b)]))
     q = s.op("arith.floordivsi", [a, _safe_divisor(s, dt, b)])
     q = _by_minus_one(s, dt, b, s.sub(s.const(0, dt), a, dt), q)
     return _zero_if_div_by_zero(s, dt, b, q)
@@ -231,6 +259,8 @@ def _floor_divide(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> ir.Value
 def _remainder(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> ir.Value:
     if is_float(dt):
         return _float_divmod(s, dt, a, b)[1]
+    if is_unsigned(dt):
+        return _zero_if_div_by_zero(s, dt, b, s.op("arith.remui", [a, _nonzero(s, dt, b)]))
     r = s.op("arith.remsi", [a, _safe_divisor(s, dt, b)])
     zero = s.const(0, dt)
     fix = s.op("arith.andi", [s.cmp("ne", r, zero, dt),
@@ -258,7 +288,7 @@ def _power(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> ir.Value:
 def _abs(s: Scalar, dt: np.dtype, a: ir.Value) -> ir.Value:
     if is_float(dt):
         return s.op("math.absf", [a])
-    return a if is_bool(dt) else s.op("math.absi", [a])
+    return a if is_bool(dt) or is_unsigned(dt) else s.op("math.absi", [a])
 
 
 def _negative(s: Scalar, dt: np.dtype, a: ir.Value) -> ir.Value:
@@ -369,6 +399,9 @@ def _left_shift(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> ir.Value:
 def _right_shift(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> ir.Value:
     """Arithmetic shift; a count of at least the bit width leaves only the sign (0 or -1)."""
     ok = _shift_count_ok(s, dt, b)
+    if is_unsigned(dt):  # logical shift: counts of the bit width or more give 0
+        shifted = s.op("arith.shrui", [a, s.select(ok, b, s.const(0, dt))])
+        return s.select(ok, shifted, s.const(0, dt))
     shifted = s.op("arith.shrsi", [a, s.select(ok, b, s.const(0, dt))])
     sign = s.select(s.cmp("lt", a, s.const(0, dt), dt), s.const(-1, dt), s.const(0, dt))
     return s.select(ok, shifted, sign)

@@ -13,7 +13,8 @@ from iree.compiler import ir
 from iree.compiler.dialects import linalg, tensor
 
 from ..dialects.opdef import DENSE
-from ..dialects.types import TensorSpec, element_type, is_bool, is_float, tensor_type
+from ..dialects.types import (TensorSpec, element_type, is_bool, is_float, is_unsigned,
+                              tensor_type)
 
 PARALLEL = "parallel"
 REDUCTION = "reduction"
@@ -21,6 +22,7 @@ REDUCTION = "reduction"
 # arith.cmpf / arith.cmpi predicate numbers, by NumPy comparison name.
 _CMPF = {"eq": 1, "gt": 2, "ge": 3, "lt": 4, "le": 5, "ne": 13}  # ordered, except ne (unordered)
 _CMPI = {"eq": 0, "ne": 1, "lt": 2, "le": 3, "gt": 4, "ge": 5}  # signed
+_CMPI_UNSIGNED = {"eq": 0, "ne": 1, "lt": 6, "le": 7, "gt": 8, "ge": 9}  # bool and uint
 
 
 class Scalar:
@@ -36,6 +38,8 @@ class Scalar:
         et = element_type(dtype)
         if is_float(dtype):
             attr = ir.FloatAttr.get(et, float(value))
+        elif is_unsigned(dtype):  # -1 is the all-ones pattern, as NumPy's uint(-1) wraps
+            attr = ir.IntegerAttr.get(et, int(value) % (1 << (np.dtype(dtype).itemsize * 8)))
         else:
             attr = ir.IntegerAttr.get(et, int(bool(value)) if is_bool(dtype) else int(value))
         return self.op("arith.constant", [], et, {"value": attr})
@@ -62,9 +66,8 @@ class Scalar:
         if is_float(dtype):
             return self.op("arith.cmpf", [a, b], ir.IntegerType.get_signless(1),
                            {"predicate": ir.IntegerAttr.get(i64, _CMPF[pred])})
-        table = dict(_CMPI)
-        if is_bool(dtype):  # i1 compares unsigned: False < True
-            table.update(lt=6, le=7, gt=8, ge=9)
+        # i1 compares unsigned (False < True), as do the uint dtypes
+        table = _CMPI_UNSIGNED if is_bool(dtype) or is_unsigned(dtype) else _CMPI
         return self.op("arith.cmpi", [a, b], ir.IntegerType.get_signless(1),
                        {"predicate": ir.IntegerAttr.get(i64, table[pred])})
 
@@ -87,13 +90,28 @@ class Scalar:
         if is_float(src) and is_float(dst):
             name = "arith.extf" if dst.itemsize > src.itemsize else "arith.truncf"
             return self.op(name, [v], dt)
+        unsigned_src = is_bool(src) or is_unsigned(src)
         if is_float(src):
-            return self.op("arith.fptosi", [v], dt)
+            return self._float_to_int(v, src, dst)
         if is_float(dst):
-            return self.op("arith.uitofp" if is_bool(src) else "arith.sitofp", [v], dt)
+            return self.op("arith.uitofp" if unsigned_src else "arith.sitofp", [v], dt)
         if dst.itemsize > src.itemsize or is_bool(src):
-            return self.op("arith.extui" if is_bool(src) else "arith.extsi", [v], dt)
+            return self.op("arith.extui" if unsigned_src else "arith.extsi", [v], dt)
+        if dst.itemsize == src.itemsize:  # int8 <-> uint8: the same bits
+            return self.op("arith.bitcast", [v], dt)
         return self.op("arith.trunci", [v], dt)
+
+    def _float_to_int(self, v: ir.Value, src: np.dtype, dst: np.dtype) -> ir.Value:
+        """C's float -> integer conversion as NumPy does it on x86-64: truncation toward zero.
+        A uint narrower than 64 bits goes through int64 and keeps the low bits (what the C
+        compiler emits for `(npy_ubyte)x`: -1.0 gives 255); uint64 converts unsigned. Values
+        outside the range of the conversion (NaN, inf, huge) are undefined in C; NumPy warns."""
+        if not is_unsigned(dst):
+            return self.op("arith.fptosi", [v], element_type(dst))
+        if dst.itemsize == 8:
+            return self.op("arith.fptoui", [v], element_type(dst))
+        wide = self.op("arith.fptosi", [v], ir.IntegerType.get_signless(64))
+        return self.op("arith.trunci", [wide], element_type(dst))
 
     def index_to(self, v: ir.Value, dtype: np.dtype) -> ir.Value:
         i64 = self.op("arith.index_cast", [v], ir.IntegerType.get_signless(64))

@@ -24,7 +24,7 @@ from iree.compiler import ir
 
 from ..dialects.opdef import BOOL, I64_ARRAY, Attr, ShapeError
 from ..dialects.types import (SymbolicShape, TensorSpec, element_type, is_bool,
-                              is_float, is_supported_dtype)
+                              is_float, is_supported_dtype, is_unsigned)
 from .blocked import BLOCK, blocked_reduce, element_count
 from .emit import Emitter, Scalar
 from .registry import defop
@@ -148,6 +148,8 @@ def _combine(name: str, s: Scalar, dt: np.dtype, acc: ir.Value, x: ir.Value) -> 
         return s.op("arith.maximumf" if name == "max" else "arith.minimumf", [acc, x])
     if is_bool(dt):
         return s.op("arith.ori" if name == "max" else "arith.andi", [acc, x])
+    if is_unsigned(dt):
+        return s.op("arith.maxui" if name == "max" else "arith.minui", [acc, x])
     return s.op("arith.maxsi" if name == "max" else "arith.minsi", [acc, x])
 
 

@@ -11,11 +11,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from iree.compiler import ir
 
-from ..dialects.opdef import Attr, InferFn, OpSignature
+from ..dialects.opdef import Attr, InferFn, OpSignature, ShapeError
 from ..dialects.signatures import register
-from ..dialects.types import TensorSpec
+from ..dialects.types import TensorSpec, is_unsigned
 
 # lower(emitter, operand values, operand specs, attrs, result specs) -> result values
 LowerFn = Callable[["Emitter", Sequence[ir.Value], Sequence[TensorSpec], dict[str, Any],
@@ -38,6 +39,29 @@ class OpRule:
 
 OPS: dict[str, OpRule] = {}
 
+# The ops whose shape rule and lowering are right for unsigned integer operands and results
+# (dtype-blind data movement, or lowerings that pick the unsigned arith ops); every other op
+# refuses them (ShapeError: the frontend falls back to plain Python). The elementwise ufuncs
+# check their loop dtypes themselves (elementwise.UNSIGNED_UFUNCS).
+UNSIGNED_OK = frozenset({
+    "astype", "constant", "full", "where", "sum", "prod", "mean", "max", "min", "all", "any",
+    "slice", "reshape", "expand_dims", "squeeze", "transpose", "broadcast_to", "concatenate",
+    "stack",
+})
+
+
+def _refusing_unsigned(name: str, infer: InferFn, ufunc: bool) -> InferFn:
+    if ufunc or name in UNSIGNED_OK:
+        return infer
+
+    def checked(operands, attrs):
+        results = infer(operands, attrs)
+        if any(is_unsigned(s.dtype) for s in (*operands, *results)):
+            raise ShapeError(f"janus.{name} on unsigned integers is not converted by janus")
+        return results
+
+    return checked
+
 
 def defop(
     name: str,
@@ -56,6 +80,7 @@ def defop(
     symbolic dims (dialects.types.Dim). `vjp`: its derivative rule (see OpRule.vjp)."""
     if name in OPS:
         raise ValueError(f"janus op {name!r} registered twice")
+    infer = _refusing_unsigned(name, infer, isinstance(numpy, np.ufunc))
     sig = register(OpSignature(name, tuple(operands), infer, dict(attrs or {}), variadic, doc,
                                symbolic=symbolic))
     rule = OpRule(sig, numpy, lower, vjp)
