@@ -38,8 +38,10 @@ class Scalar:
         et = element_type(dtype)
         if is_float(dtype):
             attr = ir.FloatAttr.get(et, float(value))
-        elif is_unsigned(dtype):  # -1 is the all-ones pattern, as NumPy's uint(-1) wraps
-            attr = ir.IntegerAttr.get(et, int(value) % (1 << (np.dtype(dtype).itemsize * 8)))
+        elif is_unsigned(dtype):  # -1 is the all-ones pattern, as NumPy's uint(-1) wraps;
+            bits = np.dtype(dtype).itemsize * 8  # the bindings take the bits as a signed int
+            v = int(value) % (1 << bits)
+            attr = ir.IntegerAttr.get(et, v - (1 << bits) if v >> (bits - 1) else v)
         else:
             attr = ir.IntegerAttr.get(et, int(bool(value)) if is_bool(dtype) else int(value))
         return self.op("arith.constant", [], et, {"value": attr})

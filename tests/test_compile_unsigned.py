@@ -1,0 +1,103 @@
+"""jm.compile of code on unsigned integer arrays (uint8 images, counters): compared with plain
+NumPy 2 (values, dtypes, wrap-around, NEP 50 promotion), and required to run as a graph, or to
+run as plain Python where janus refuses an unsigned op."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import janus_mlir as jm
+
+from .equivalence import check
+
+U8 = np.array([[0, 1, 7, 127], [128, 200, 254, 255]], np.uint8)
+V8 = np.array([[3, 0, 255, 128], [1, 100, 2, 255]], np.uint8)
+
+
+def _graph(fn, *args) -> jm.JanusFunction:
+    compiled = jm.compile(fn)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        check(compiled, *args)
+        check(compiled, *args)
+    assert compiled.stats.graph_calls == 1, compiled.reasons
+    return compiled
+
+
+def normalise(img):
+    x = img.astype(np.float32) / 255.0
+    return (x - x.mean()) / (x.std() + 1e-6), x.max(), img.mean(), img.sum(axis=0)
+
+
+def histogram_like(img, edges):
+    return np.stack([((img >= lo) & (img < hi)).sum() for lo, hi in zip(edges[:-1], edges[1:])])
+
+
+def wrap_around(a, b):
+    return (a + b, a - b, a * b, a + 1, a - 1, 2 * a, -a, a // b, a % b, np.maximum(a, b),
+            np.minimum(a, b), a > b, a <= b, a == b, a & b, a | b, a ^ b, ~a, a >> 3, a << 2,
+            np.where(a > b, a, b), np.concatenate([a, b]), a[1, ::-1][:3], a[:, 1:3], a.T,
+            a.max(axis=1), a.min(), np.abs(a))
+
+
+def casts(a, f, i):
+    return (a.astype(np.int8), a.astype(np.int16), a.astype(np.uint16), a.astype(np.uint64),
+            a.astype(np.float16), a.astype(np.float64), a.astype(bool), a + i, i.astype(np.uint8),
+            f.astype(np.uint8), f.astype(np.uint16), f.astype(np.uint32), (a + 0.5).dtype.name,
+            a.astype(np.uint32) * np.uint32(4000000000))
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.uint32, np.uint64])
+def test_wrap_around_arithmetic_compiles(dtype):
+    info = np.iinfo(dtype)
+    a = np.array([[0, 1, 7, info.max // 2], [info.max // 2 + 1, 200, info.max - 1, info.max]],
+                 dtype)
+    b = np.array([[3, 0, info.max, 128], [1, 100, 2, info.max]], dtype)
+    _graph(wrap_around, a, b)
+
+
+def test_image_normalisation_pipeline_compiles():
+    img = np.random.default_rng(0).integers(0, 256, (16, 24), dtype=np.uint8)
+    _graph(normalise, img)
+
+
+def test_histogram_like_comparison_compiles():
+    img = np.random.default_rng(1).integers(0, 256, (32, 32), dtype=np.uint8)
+    _graph(histogram_like, img, [0, 64, 128, 192, 255])
+
+
+def test_casts_to_and_from_unsigned_compile():
+    f = np.array([[0.0, 1.9, 254.99, 255.0], [-0.0, 17.5, 3.2, 100.7]])
+    i = np.array([[-1, 0, 127, 5], [3, -128, 9, 1]], np.int8)
+    _graph(casts, U8, f, i)
+
+
+def weak_ints(a):
+    return a + 1, a * 2, (a + 255).dtype.name
+
+
+def overflowing(a):
+    return a + 300
+
+
+def power(a, b):
+    return a ** b
+
+
+def test_python_int_promotion_follows_nep50():
+    _graph(weak_ints, U8)
+    compiled = jm.compile(overflowing)
+    for _ in range(2):
+        check(compiled, U8)  # OverflowError, as NumPy 2 raises
+    assert compiled.stats.graph_calls == 0
+
+
+def test_an_unsigned_op_janus_does_not_convert_runs_as_plain_python():
+    compiled = jm.compile(power)
+    for _ in range(3):
+        check(compiled, U8, V8 % 4)
+    assert compiled.stats.graph_calls == 0
+    assert any("unsigned" in r for r in compiled.reasons), compiled.reasons
