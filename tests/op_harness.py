@@ -39,6 +39,11 @@ from janus_mlir.runtime.targets import get_target
 
 BOOL, I8, I32, I64 = np.dtype(bool), np.dtype(np.int8), np.dtype(np.int32), np.dtype(np.int64)
 F16, F32, F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
+U8, U16, U32, U64 = (np.dtype(np.uint8), np.dtype(np.uint16), np.dtype(np.uint32),
+                     np.dtype(np.uint64))
+# The unsigned dtypes, for the families whose ops convert them (an op that does not must
+# refuse them in its shape rule).
+UNSIGNED = (U8, U16, U32, U64)
 # float16 is in every family's dtypes: the lowerings compute f16 math in f32 and round, as NumPy
 # does, and it matches within TOLERANCE.
 DTYPES = (BOOL, I32, I64, F16, F32, F64)
@@ -283,18 +288,20 @@ def make_array(rng: np.random.Generator, shape: Sequence[int], dtype: np.dtype, 
                full_range: bool = False) -> np.ndarray:
     """An array of `dtype`: floats on a 1/8 grid in [low, high] (sums stay exact) or uniform,
     optionally sprinkled with NaN/inf/zeros; ints in [low, high] or over the whole dtype range
-    (with `specials`, sprinkled with MIN, MAX, 0, -1, 1)."""
+    (with `specials`, sprinkled with MIN, MAX, 0, -1, 1); unsigned ints likewise, in
+    [max(low, 0), high] when not over the whole range."""
     dtype = np.dtype(dtype)
     shape = tuple(shape)
     if dtype.kind == "b":
         return rng.integers(0, 2, size=shape).astype(bool)
-    if dtype.kind == "i":
+    if dtype.kind in "iu":
         info = np.iinfo(dtype)
         lo, hi = (info.min, info.max) if full_range else (max(int(low), info.min),
                                                           min(int(high), info.max))
         arr = rng.integers(lo, hi, size=shape, dtype=dtype, endpoint=True)
         if specials and full_range and arr.size:
-            edges = np.array([info.min, info.max, 0, -1, 1], dtype=dtype)
+            edges = np.array([info.min, info.max, 0, info.max - 1 if dtype.kind == "u" else -1,
+                              1], dtype=dtype)
             arr = np.where(rng.random(shape) < 0.25, rng.choice(edges, size=shape), arr)
         return np.asarray(arr, dtype=dtype)
     if grid:

@@ -16,6 +16,7 @@ from .op_harness import (
     DTYPES,
     F16,
     I8,
+    UNSIGNED,
     Case,
     check_cases,
     compiled,
@@ -30,14 +31,20 @@ NUMERIC = tuple(d for d in DTYPES if d.kind != "b")
 
 
 def _astype_cases() -> list[Case]:
-    """Every dtype to every dtype (and int8). Float-to-int casts use values that fit the target:
-    NumPy's result for NaN, inf or out-of-range values is the C cast's undefined behaviour."""
+    """Every dtype to every dtype (and int8 and the unsigned ones). Float-to-int casts use
+    values that fit the target: NumPy's result for NaN, inf or out-of-range values is the C
+    cast's undefined behaviour; negative floats to unsigned wrap as on x86 (-1.0 -> 255)."""
     rng = np.random.default_rng(5)
     cases = []
-    for src in DTYPES:
-        for dst in (*DTYPES, I8):
+    for src in (*DTYPES, *UNSIGNED):
+        for dst in (*DTYPES, I8, *UNSIGNED):
             if src.kind == "f" and dst.kind == "i":
                 x = make_array(rng, (4, 5), src, low=-100, high=100, grid=False)
+            elif src.kind == "f" and dst.kind == "u":
+                top = min(float(np.iinfo(dst).max), float(np.finfo(src).max))
+                x = np.concatenate([make_array(rng, (2, 5), src, low=-100, high=100, grid=False),
+                                    rng.uniform(0, top, (2, 5)).astype(src)])
+                x = np.where(x.astype(np.float64) >= top, 0, x).astype(src)
             else:
                 x = make_array(rng, (4, 5), src, low=-100, high=100, grid=False,
                                specials=True, full_range=True)
@@ -52,7 +59,7 @@ def test_astype_between_every_pair_of_dtypes() -> None:
 
 @st.composite
 def constant_case(draw: st.DrawFn) -> Case:
-    dtype = draw(st.sampled_from(DTYPES))
+    dtype = draw(st.sampled_from(DTYPES + UNSIGNED))
     rng = np.random.default_rng(draw(seeds))
     value = make_array(rng, draw(shapes(0, 3)), dtype, specials=True, full_range=True)
     if draw(st.booleans()) and value.size:  # a splat
@@ -116,7 +123,7 @@ def test_creation_ops_match_numpy(batch: list[Case]) -> None:
 @pytest.mark.parametrize("name,attrs", [
     ("full", {"shape": (2, -1), "dtype": np.dtype(np.float32), "value": 0}),
     ("arange", {"shape": (2, 2), "dtype": np.dtype(np.int64), "start": 0, "step": 1}),
-    ("astype", {"dtype": np.dtype(np.uint8)}),
+    ("astype", {"dtype": np.dtype(np.complex64)}),
 ])
 def test_creation_shape_rules_reject_invalid_attributes(name, attrs) -> None:
     operands = [TensorSpec((2,), F16)] if name == "astype" else []

@@ -104,16 +104,25 @@ class Scalar:
         return self.op("arith.trunci", [v], dt)
 
     def _float_to_int(self, v: ir.Value, src: np.dtype, dst: np.dtype) -> ir.Value:
-        """C's float -> integer conversion as NumPy does it on x86-64: truncation toward zero.
-        A uint narrower than 64 bits goes through int64 and keeps the low bits (what the C
-        compiler emits for `(npy_ubyte)x`: -1.0 gives 255); uint64 converts unsigned. Values
-        outside the range of the conversion (NaN, inf, huge) are undefined in C; NumPy warns."""
+        """C's float -> integer conversion as NumPy's x86-64 build does it: truncation toward
+        zero. uint8 and uint16 convert through int32 and keep the low bits (`(npy_ubyte)x`:
+        -1.0 gives 255, -2.5 gives 254), uint32 through int64, uint64 as the compiler's
+        two-range sequence (x - 2**63 above 2**63), so negative values wrap as NumPy's do.
+        NaN, infinities and values outside those ranges are undefined behaviour in C (NumPy
+        warns); their results are not NumPy's."""
+        et = element_type(dst)
         if not is_unsigned(dst):
-            return self.op("arith.fptosi", [v], element_type(dst))
-        if dst.itemsize == 8:
-            return self.op("arith.fptoui", [v], element_type(dst))
-        wide = self.op("arith.fptosi", [v], ir.IntegerType.get_signless(64))
-        return self.op("arith.trunci", [wide], element_type(dst))
+            return self.op("arith.fptosi", [v], et)
+        if dst.itemsize < 8:
+            via = ir.IntegerType.get_signless(32 if dst.itemsize < 4 else 64)
+            return self.op("arith.trunci", [self.op("arith.fptosi", [v], via)], et)
+        i64 = np.dtype(np.int64)
+        two63 = self.const(2.0 ** 63, src)
+        big = self.cmp("ge", v, two63, src)
+        low = self.op("arith.fptosi", [self.select(big, self.sub(v, two63, src), v)],
+                      element_type(i64))
+        high = self.select(big, self.const(-(2 ** 63), i64), self.const(0, i64))
+        return self.op("arith.bitcast", [self.op("arith.xori", [low, high])], et)
 
     def index_to(self, v: ir.Value, dtype: np.dtype) -> ir.Value:
         i64 = self.op("arith.index_cast", [v], ir.IntegerType.get_signless(64))
