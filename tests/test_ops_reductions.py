@@ -15,10 +15,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from janus_mlir.dialects.opdef import ShapeError
 from janus_mlir.dialects.types import TensorSpec
+from janus_mlir.ops import lookup
 
 from .op_harness import (
     DTYPES,
+    UNSIGNED,
     Case,
     axes_for,
     check_cases,
@@ -150,6 +153,40 @@ def _fixed_cases() -> list[Case]:
 
 def test_reductions_on_every_dtype_and_edge_values() -> None:
     check_cases(_fixed_cases())
+
+
+def _unsigned_cases() -> list[Case]:
+    """Reductions of unsigned arrays over the whole range (MAX, MAX - 1, 0, 1 sprinkled in):
+    sums of uint8/16/32 accumulate in uint64 and, like uint64 sums and products, wrap."""
+    rng = np.random.default_rng(12)
+    cases = []
+    for name, fn in REDUCTIONS.items():
+        for dtype in UNSIGNED:
+            for shape, axis, keepdims in [((3, 4), -1, False), ((2, 3, 4), (0, 2), True),
+                                          ((), None, False), ((5,), 0, False)]:
+                x = make_array(rng, shape, dtype, specials=True, full_range=True)
+                cases.append(Case(name, (x,), {"axes": normalize_axes(axis, len(shape)),
+                                               "keepdims": keepdims}, label=f"axis={axis}",
+                                  reference=lambda x, fn=fn, a=axis, k=keepdims:
+                                  fn(x, axis=a, keepdims=k)))
+    top = np.iinfo(np.uint64).max
+    for name, x in [("sum", np.full(300, 255, np.uint8)), ("sum", np.array([top, 2], np.uint64)),
+                    ("prod", np.array([2**40, 2**40], np.uint64)), ("max", np.array([0, top], np.uint64)),
+                    ("min", np.array([top, 1 << 63], np.uint64)),
+                    ("mean", np.array([top, top], np.uint64))]:
+        cases.append(Case(name, (x,), {"axes": (0,), "keepdims": False}, label="special",
+                          reference=lambda x, fn=REDUCTIONS[name]: fn(x, axis=0)))
+    return cases
+
+
+def test_reductions_on_unsigned_dtypes_match_numpy() -> None:
+    check_cases(_unsigned_cases())
+
+
+@pytest.mark.parametrize("name", sorted(ARG_REDUCTIONS))
+def test_arg_reductions_refuse_unsigned_dtypes(name) -> None:
+    with pytest.raises(ShapeError, match="unsigned"):
+        lookup(name).signature.infer([TensorSpec((3,), np.dtype(np.uint8))], {})
 
 
 # ---------------------------------------------------------------------------------------------
