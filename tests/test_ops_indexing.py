@@ -19,6 +19,7 @@ from janus_mlir.dialects.types import TensorSpec
 
 from .op_harness import (
     DTYPES,
+    UNSIGNED,
     broadcast_shapes,
     Case,
     check_cases,
@@ -36,8 +37,9 @@ INDEX_DTYPES = (np.dtype(np.int32), np.dtype(np.int64), np.dtype(bool))
 
 
 @st.composite
-def _array(draw: st.DrawFn, shape) -> np.ndarray:
-    dtype = draw(st.sampled_from(DTYPES))
+def _array(draw: st.DrawFn, shape, unsigned: bool = True) -> np.ndarray:
+    """Data of any dtype; `unsigned=False` for ops that refuse the unsigned ones (scatter)."""
+    dtype = draw(st.sampled_from(DTYPES + UNSIGNED if unsigned else DTYPES))
     return make_array(np.random.default_rng(draw(seeds)), shape, dtype, specials=True)
 
 
@@ -238,7 +240,7 @@ def advanced_case(draw: st.DrawFn, op: str) -> Case:
     idx = [rng.integers(-shape[d], shape[d], size=bs).astype(dtype)
            for d, bs in zip(axes, bshapes)]
     position = draw(st.integers(0, len(shape) - k))
-    a = draw(_array(shape))
+    a = draw(_array(shape, unsigned=op == "gather"))
     attrs = {"axes": axes, "position": position}
     label = f"axes={axes} B={[i.shape for i in idx]} position={position}"
     if op == "gather":

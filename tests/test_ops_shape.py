@@ -13,6 +13,7 @@ from janus_mlir.dialects.types import TensorSpec
 
 from .op_harness import (
     DTYPES,
+    UNSIGNED,
     Case,
     check_cases,
     check_rejected,
@@ -41,7 +42,7 @@ def _prime_factors(n: int) -> list[int]:
 
 @st.composite
 def _array(draw: st.DrawFn, shape) -> np.ndarray:
-    dtype = draw(st.sampled_from(DTYPES))
+    dtype = draw(st.sampled_from(DTYPES + UNSIGNED))
     return make_array(np.random.default_rng(draw(seeds)), shape, dtype, specials=True)
 
 

@@ -45,8 +45,8 @@ OPS: dict[str, OpRule] = {}
 # check their loop dtypes themselves (elementwise.UNSIGNED_UFUNCS).
 UNSIGNED_OK = frozenset({
     "astype", "constant", "full", "where", "sum", "prod", "mean", "max", "min", "all", "any",
-    "slice", "reshape", "expand_dims", "squeeze", "transpose", "broadcast_to", "concatenate",
-    "stack",
+    "slice", "slice_update", "take", "gather", "reshape", "expand_dims", "squeeze", "transpose",
+    "broadcast_to", "concatenate", "stack",
 })
 
 
