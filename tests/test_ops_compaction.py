@@ -13,7 +13,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from .op_harness import DTYPES, Case, check_cases, compiled, covered, make_array, seeds, shapes
+from .op_harness import DTYPES, UNSIGNED, Case, check_cases, compiled, covered, make_array, seeds, shapes
 
 COVERED = covered(["compress", "nonzero", "argwhere", "unique"])
 
@@ -36,7 +36,7 @@ def compress_case(draw: st.DrawFn) -> Case:
     shape = draw(shapes(1, 3))
     m = draw(st.integers(1, len(shape)))
     axis = draw(st.integers(0, len(shape) - m))
-    dtype = draw(st.sampled_from(DTYPES))
+    dtype = draw(st.sampled_from(DTYPES + UNSIGNED))
     rng = np.random.default_rng(draw(seeds))
     x = make_array(rng, shape, dtype, specials=dtype.kind == "f")
     how = draw(st.sampled_from(["none", "one", "some", "some", "all"]))
@@ -47,7 +47,7 @@ def compress_case(draw: st.DrawFn) -> Case:
 @st.composite
 def coordinates_case(draw: st.DrawFn) -> Case:
     shape = draw(shapes(1, 3))
-    dtype = draw(st.sampled_from(DTYPES))
+    dtype = draw(st.sampled_from(DTYPES + UNSIGNED))
     rng = np.random.default_rng(draw(seeds))
     x = make_array(rng, shape, dtype, low=-1, high=1, specials=dtype.kind == "f")
     return Case(draw(st.sampled_from(["nonzero", "argwhere"])), (x,))
