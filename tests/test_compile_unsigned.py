@@ -101,3 +101,48 @@ def test_an_unsigned_op_janus_does_not_convert_runs_as_plain_python():
         check(compiled, U8, V8 % 4)
     assert compiled.stats.graph_calls == 0
     assert any("unsigned" in r for r in compiled.reasons), compiled.reasons
+
+
+LUT = np.arange(256, dtype=np.uint8)[::-1].copy()
+
+
+def indexing_and_writes(a, s, idx):
+    a = a.copy()
+    a[0, 1] = 250
+    a[1, :2] = np.array([3, 255], np.uint8)
+    a += 3
+    return (a, a + s, s * 2, LUT[:4] + a[0, :4], np.zeros(3, np.uint8), np.full(2, 7, np.uint16),
+            np.clip(a, 10, 200), a[1][idx], a[a > 100], np.nonzero(a > 128), a.reshape(-1)[::3],
+            np.stack([a, a[::-1]]), np.broadcast_to(a[0], (3, 4)))
+
+
+def test_indexing_writes_and_constants_on_uint8_compile():
+    _graph(indexing_and_writes, U8.copy(), np.uint8(200), np.array([0, 3, -1]))
+
+
+def compare_out_of_range(a):
+    return a > -1, a == 300
+
+
+def store_int16(a):
+    a = a.copy()
+    a[1, :2] = np.array([300, -1], np.int16)
+    return a
+
+
+def sort_and_scan(a):
+    return np.sort(a), a.cumsum(), np.argmax(a)
+
+
+@pytest.mark.parametrize("fn", [compare_out_of_range, store_int16, sort_and_scan])
+def test_what_janus_refuses_on_unsigned_runs_as_plain_python(fn):
+    """NumPy 2 compares uint8 with any Python int and stores int16 into uint8 with wrap-around;
+    janus refuses these (and sorts, scans, arg-reductions of unsigned arrays): the calls run as
+    plain Python, with the same results."""
+    compiled = jm.compile(fn)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for _ in range(3):
+            check(compiled, U8)
+    assert compiled.stats.graph_calls == 0
+    assert compiled.reasons, compiled.stats
