@@ -146,3 +146,16 @@ def test_what_janus_refuses_on_unsigned_runs_as_plain_python(fn):
             check(compiled, U8)
     assert compiled.stats.graph_calls == 0
     assert compiled.reasons, compiled.stats
+
+
+def batch_pipeline(a):
+    return a.astype(np.float32) / 255.0, a + 1, a.max(axis=1), a
+
+
+def test_uint8_batches_of_changing_size_share_one_symbolic_graph():
+    compiled = jm.compile(batch_pipeline)
+    rng = np.random.default_rng(2)
+    for n in [3, 5, 7, 9, 11, 6]:
+        check(compiled, rng.integers(0, 256, (n, 4), dtype=np.uint8))
+    assert compiled.stats.compilations == 2, compiled.reasons
+    assert compiled.stats.graph_calls == 4, compiled.reasons
