@@ -427,3 +427,43 @@ func.func @symbolic_keepdims(%x: tensor<?x3xf32>) -> tensor<?x1xf32> {
   %0 = "janus.sum"(%x) {axes = array<i64: 1>, keepdims = true} : (tensor<?x3xf32>) -> tensor<?x1xf32>
   return %0 : tensor<?x1xf32>
 }
+
+// -----
+
+// Unsigned dtypes are `ui8` in janus types and compare with unsigned predicates; the lowered
+// body is signless, and a public function keeps its `ui8` arguments, bitcast on entry.
+// CHECK-LABEL: func.func @less_u8
+// CHECK-SAME: (%[[X:.*]]: tensor<4xui8>, %[[Y:.*]]: tensor<4xui8>) -> tensor<4xi1>
+// CHECK-DAG: %[[YS:.*]] = flow.tensor.bitcast %[[Y]] : tensor<4xui8> -> tensor<4xi8>
+// CHECK-DAG: %[[XS:.*]] = flow.tensor.bitcast %[[X]] : tensor<4xui8> -> tensor<4xi8>
+// CHECK: linalg.generic {{.*}} ins(%[[XS]], %[[YS]] : tensor<4xi8>, tensor<4xi8>)
+// CHECK: arith.cmpi ult, %{{.*}}, %{{.*}} : i8
+func.func @less_u8(%x: tensor<4xui8>, %y: tensor<4xui8>) -> tensor<4xi1> {
+  %0 = "janus.less"(%x, %y) : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
+// Unsigned floor division is arith.divui (x // 0 is 0); a `?` result is bitcast back to `ui8`
+// with its size.
+// CHECK-LABEL: func.func @floordiv_u8
+// CHECK-SAME: -> tensor<?xui8>
+// CHECK: arith.divui %{{.*}}, %{{.*}} : i8
+// CHECK: %[[N:.*]] = tensor.dim %[[R:.*]], %{{.*}} : tensor<?xi8>
+// CHECK: %[[U:.*]] = flow.tensor.bitcast %[[R]] : tensor<?xi8>{%[[N]]} -> tensor<?xui8>{%[[N]]}
+// CHECK: return %[[U]] : tensor<?xui8>
+func.func @floordiv_u8(%x: tensor<?xui8>, %y: tensor<?xui8>) -> tensor<?xui8> {
+  %0 = "janus.floor_divide"(%x, %y) : (tensor<?xui8>, tensor<?xui8>) -> tensor<?xui8>
+  return %0 : tensor<?xui8>
+}
+
+// -----
+
+// uint8 -> float32 is arith.uitofp (255 stays 255.0).
+// CHECK-LABEL: func.func @u8_to_f32
+// CHECK: arith.uitofp %{{.*}} : i8 to f32
+func.func @u8_to_f32(%x: tensor<4xui8>) -> tensor<4xf32> {
+  %0 = "janus.astype"(%x) {dtype = f32} : (tensor<4xui8>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
