@@ -159,3 +159,19 @@ def test_uint8_batches_of_changing_size_share_one_symbolic_graph():
         check(compiled, rng.integers(0, 256, (n, 4), dtype=np.uint8))
     assert compiled.stats.compilations == 2, compiled.reasons
     assert compiled.stats.graph_calls == 4, compiled.reasons
+
+
+def loop_wraps(a, n):
+    for _ in range(n):
+        a = a * 3 + 1
+    return a, a > 100
+
+
+def test_a_uint8_array_carried_through_a_loop_of_varying_trip_count():
+    """The trip count becomes a run-time value: the uint8 array is carried by the loop."""
+    compiled = jm.compile(loop_wraps)
+    a = np.array([1, 2, 200, 255], np.uint8)
+    for n in [3, 4, 5, 6, 7, 9]:
+        check(compiled, a, n)
+    assert compiled.stats.compilations == 2, compiled.reasons
+    assert compiled.stats.graph_calls == 4, compiled.reasons

@@ -179,6 +179,13 @@ def is_unsigned(dtype: np.dtype) -> bool:
     return np.dtype(dtype).kind == "u"
 
 
+def has_unsigned(t: ir.Type) -> bool:
+    """Whether `t` is, or is a tensor of, an unsigned integer type (`ui8`)."""
+    if isinstance(t, ir.RankedTensorType):
+        t = ir.RankedTensorType(t).element_type
+    return isinstance(t, ir.IntegerType) and ir.IntegerType(t).is_unsigned
+
+
 def signless_type(t: ir.Type) -> ir.Type:
     """`t` with every unsigned integer element type (`ui8`) made signless (`i8`), as arith,
     linalg and IREE take them; other types unchanged."""

@@ -15,7 +15,7 @@ from iree.compiler import ir
 from iree.compiler.dialects import arith, tensor
 
 from ..dialects import janus
-from ..dialects.types import signless_type
+from ..dialects.types import has_unsigned, signless_type
 from ..dialects.walk import walk
 from ..ops import lookup
 from ..ops.emit import Emitter
@@ -30,12 +30,18 @@ class ConvertJanusToLinalg(Pass):
     summary = "Lower janus compute ops to linalg, tensor, arith and math"
 
     def run(self, module: ir.Module) -> None:
+        unsigned = any(has_unsigned(t) for f in module.body.operations
+                       if f.operation.name == "func.func"
+                       for ft in [ir.FunctionType(ir.TypeAttr(f.attributes["function_type"]).value)]
+                       for t in (*ft.inputs, *ft.results))
         for op in ops_named(module.operation, janus.PREFIX):
             if op.name in (janus.GuardOp.SIGNATURE.op_name,):
                 continue
+            unsigned = unsigned or any(has_unsigned(v.type) for v in (*op.operands, *op.results))
             lower_op(op)
-        with ir.Location.unknown(module.context):
-            make_signless(module.operation)
+        if unsigned:  # else there is nothing to rewrite: skip the walk
+            with ir.Location.unknown(module.context):
+                make_signless(module.operation)
 
 
 def lower_op(op: ir.Operation) -> None:
@@ -56,7 +62,7 @@ def lower_op(op: ir.Operation) -> None:
 def make_signless(root: ir.Operation) -> None:
     """Rewrite every `uiN` in the types of values, block arguments, function types and typed
     attributes under `root` to `iN` (the same bits). A public function keeps its unsigned
-    arguments and results, bitcast (`tensor.bitcast`) at entry and return: IREE takes `ui8`
+    arguments and results, bitcast (`flow.tensor.bitcast`) at entry and return: IREE takes `ui8`
     tensors at the boundary, and its ABI declaration then names uint8 for the runtime."""
     public = [op for op in walk(root) if op.name == "func.func"
               and "sym_visibility" not in op.attributes]
