@@ -134,11 +134,15 @@ def sort_and_scan(a):
     return np.sort(a), a.cumsum(), np.argmax(a)
 
 
-@pytest.mark.parametrize("fn", [compare_out_of_range, store_int16, sort_and_scan])
+def matmul(a):
+    return a @ a.T, np.dot(a[0], a[1])
+
+
+@pytest.mark.parametrize("fn", [compare_out_of_range, store_int16, sort_and_scan, matmul])
 def test_what_janus_refuses_on_unsigned_runs_as_plain_python(fn):
     """NumPy 2 compares uint8 with any Python int and stores int16 into uint8 with wrap-around;
-    janus refuses these (and sorts, scans, arg-reductions of unsigned arrays): the calls run as
-    plain Python, with the same results."""
+    janus refuses these (and sorts, scans, arg-reductions and matmuls of unsigned arrays): the
+    calls run as plain Python, with the same results."""
     compiled = jm.compile(fn)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)

@@ -80,7 +80,8 @@ def defop(
     symbolic dims (dialects.types.Dim). `vjp`: its derivative rule (see OpRule.vjp)."""
     if name in OPS:
         raise ValueError(f"janus op {name!r} registered twice")
-    infer = _refusing_unsigned(name, infer, isinstance(numpy, np.ufunc))
+    elementwise = isinstance(numpy, np.ufunc) and numpy.signature is None  # not matmul
+    infer = _refusing_unsigned(name, infer, elementwise)
     sig = register(OpSignature(name, tuple(operands), infer, dict(attrs or {}), variadic, doc,
                                symbolic=symbolic))
     rule = OpRule(sig, numpy, lower, vjp)
