@@ -334,3 +334,24 @@ def test_float_max_min_over_integer_keys_keep_numpys_nan_zero_and_inf(dtype):
               np.full(x.shape, -np.inf), np.full(x.shape, np.inf)):
         check(f, v.astype(dtype))
     assert f.stats.graph_calls == 5, f.reasons
+
+
+def sums_with_dtype(x, u):
+    return (x.sum(dtype=np.int32), np.prod(x, dtype=np.int8), x.sum(axis=0, dtype=np.int16),
+            np.nansum(x, dtype=np.int32), x.sum(dtype=bool), np.mean(x, dtype=np.float32),
+            u.sum(dtype=np.uint8), u.prod(axis=1, dtype=np.uint16))
+
+
+def test_sum_and_prod_with_dtype_return_that_dtype_wrapped():
+    """NumPy accumulates in the dtype= given (int32 stays int32, uint8 wraps at 256); janus sums
+    small ints in 64 bits and casts the result to it, the same low bits."""
+    x = np.array([[100, 120, 7], [-3, 100, 5]], np.int32) * 10**6
+    converted(sums_with_dtype, x, np.array([[200, 100, 255], [3, 250, 9]], np.uint8))
+
+
+def mean_in_int(x):
+    return np.mean(x, dtype=np.int64)
+
+
+def test_mean_with_an_integer_dtype_runs_as_plain_python():
+    not_converted(mean_in_int, I32)

@@ -37,6 +37,8 @@ def _reduction(op: str) -> Handler:
             raise Unconvertible(f"numpy.{op}(out=...) is not converted", b.where)
         a = as_array(b, p["a"])
         dt = dtype_arg(b, p["dtype"])
+        if dt is not None and op == "mean" and dt.kind != "f":
+            raise Unconvertible(f"numpy.mean(dtype={dt.name}) is not converted", b.where)
         if dt is not None:
             a = b.emit("astype", [a], dtype=dt)
         axes = axes_arg(b, p["axis"], a.ndim)
@@ -49,10 +51,16 @@ def _reduction(op: str) -> Handler:
         if initial is None:
             if op in ("max", "min"):
                 guard_nonempty(b, a, axes, op)
-            return scalar_if_0d(b.emit(op, [a], axes=axes, keepdims=keep))
-        return scalar_if_0d(_with_initial(b, op, a, axes, keep, initial))
+            return scalar_if_0d(_in_dtype(b, b.emit(op, [a], axes=axes, keepdims=keep), dt))
+        return scalar_if_0d(_in_dtype(b, _with_initial(b, op, a, axes, keep, initial), dt))
 
     return handler
+
+
+def _in_dtype(b: GraphBuilder, r: Tensor, dt: np.dtype | None) -> Tensor:
+    """A sum or product with dtype= is NumPy's in that dtype: the op accumulates small ints
+    in 64 bits (NumPy's default), whose low bits are the dtype's wrapped result."""
+    return r if dt is None or r.dtype == dt else b.emit("astype", [r], dtype=dt)
 
 
 def _masked(b: GraphBuilder, op: str, a: Tensor, where: Any, initial: Any) -> Tensor:
