@@ -179,3 +179,31 @@ def test_a_uint8_array_carried_through_a_loop_of_varying_trip_count():
         check(compiled, a, n)
     assert compiled.stats.compilations == 2, compiled.reasons
     assert compiled.stats.graph_calls == 4, compiled.reasons
+
+
+def statistics_and_methods(a):
+    total = 0
+    if a[0, 0] > 100:  # a branch on a uint8 element
+        total = int(a[1, 2]) + 1
+    return (np.std(a), np.var(a, axis=0), np.diff(a), np.ptp(a, axis=1), np.count_nonzero(a),
+            a[0, 0].item(), float(a[1, 3]), bool(a[0, 1]), total, a.T.copy(), np.flip(a),
+            np.tile(a, 2), np.repeat(a, 2), np.roll(a, 1), np.pad(a, 1), np.average(a, axis=0),
+            np.all(a), np.any(a > 200), np.logical_not(a), np.linalg.norm(a.astype(np.float32)))
+
+
+def test_statistics_and_scalar_conversions_of_uint8_compile():
+    compiled = jm.compile(statistics_and_methods)
+    for _ in range(3):  # the branch needs a second profiled call
+        check(compiled, U8)
+    assert compiled.stats.graph_calls == 1, compiled.reasons
+
+
+def item_of_uint64(a):
+    return a[0].item()
+
+
+def test_a_uint64_element_as_a_python_int_runs_as_plain_python():
+    compiled = jm.compile(item_of_uint64)
+    for _ in range(3):
+        check(compiled, np.array([2**64 - 1, 1], np.uint64))
+    assert compiled.stats.graph_calls == 0

@@ -71,7 +71,9 @@ def to_python_scalar(b: GraphBuilder, a: Tensor, kind: type | None = None) -> Te
                             "scalars", b.where)
     if a.ndim:
         a = reshape_to(b, a, ())
-    target = kind or {"b": bool, "i": int, "f": float}[a.dtype.kind]
+    target = kind or {"b": bool, "i": int, "u": int, "f": float}[a.dtype.kind]
+    if target is int and a.dtype == np.uint64:  # a Python int above int64's range
+        raise Unconvertible("a uint64 as a Python int is not converted", b.where)
     dt = {bool: np.dtype(np.bool_), int: INT64, float: np.dtype(np.float64)}[target]
     if target is int and is_float(a.dtype):
         guard_float_to_int(b, a, INT64, "int() of a float")
