@@ -66,7 +66,7 @@ def test_image_normalisation_pipeline_compiles():
 
 def test_histogram_like_comparison_compiles():
     img = np.random.default_rng(1).integers(0, 256, (32, 32), dtype=np.uint8)
-    _graph(histogram_like, img, [0, 64, 128, 192, 255])
+    _graph(histogram_like, img, [0, 64, 128, 192, 256])
 
 
 def test_casts_to_and_from_unsigned_compile():
@@ -121,7 +121,30 @@ def test_indexing_writes_and_constants_on_uint8_compile():
 
 
 def compare_out_of_range(a):
-    return a > -1, a == 300
+    return a > -1, a < 256, a == 300, -5 < a, a != 70000, a <= 2**70
+
+
+def test_comparisons_with_python_ints_outside_the_dtype_are_exact():
+    """NumPy 2 compares uint8 with any Python int exactly; so does the graph (in int64)."""
+    _graph(compare_out_of_range, U8)
+    _graph(compare_out_of_range, np.array([0, 1, 2**32 - 1], np.uint32))
+
+
+def compare_uint64_out_of_range(a):
+    return a > -1
+
+
+def add_python_int(a, n):
+    return a + n, a < n
+
+
+def test_a_run_time_python_int_outside_uint8_raises_overflow_error_as_numpy_does():
+    """Once n is a run-time input, a guard checks it fits uint8: 300 and -1 fail it and the
+    call re-runs as plain Python, raising NumPy's OverflowError."""
+    compiled = jm.compile(add_python_int)
+    for n in [1, 2, 3, 4, 5, 300, -1, 7]:
+        check(compiled, U8, n)
+    assert compiled.stats.graph_calls >= 4, compiled.reasons
 
 
 def store_int16(a):
@@ -138,16 +161,17 @@ def matmul(a):
     return a @ a.T, np.dot(a[0], a[1])
 
 
-@pytest.mark.parametrize("fn", [compare_out_of_range, store_int16, sort_and_scan, matmul])
+@pytest.mark.parametrize("fn", [compare_uint64_out_of_range, store_int16, sort_and_scan, matmul])
 def test_what_janus_refuses_on_unsigned_runs_as_plain_python(fn):
-    """NumPy 2 compares uint8 with any Python int and stores int16 into uint8 with wrap-around;
-    janus refuses these (and sorts, scans, arg-reductions and matmuls of unsigned arrays): the
-    calls run as plain Python, with the same results."""
+    """NumPy 2 compares uint64 with any Python int and stores int16 into uint8 with
+    wrap-around; janus refuses these (and sorts, scans, arg-reductions and matmuls of unsigned
+    arrays): the calls run as plain Python, with the same results."""
     compiled = jm.compile(fn)
+    arg = np.array([0, 2**64 - 1], np.uint64) if fn is compare_uint64_out_of_range else U8
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         for _ in range(3):
-            check(compiled, U8)
+            check(compiled, arg)
     assert compiled.stats.graph_calls == 0
     assert compiled.reasons, compiled.stats
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ..dialects.types import is_bool, is_float, is_int
+from ..dialects.types import is_bool, is_float, is_int, is_unsigned
 from ..ops import OPS
 from .builder import GraphBuilder
 from .errors import Unconvertible
@@ -119,9 +119,9 @@ def guard_all(b: GraphBuilder, pred: Tensor, kind: str, message: str) -> None:
 
 def guard_fits(b: GraphBuilder, v: Tensor, dtype: np.dtype, what: str) -> None:
     """Guard that the int64 value `v` lies in `dtype`'s range (NumPy raises OverflowError)."""
-    info = np.iinfo(dtype)
+    info = np.iinfo(dtype)  # uint64's top is beyond any int64: only v >= 0 is tested there
     ok = logical(b, "logical_and", compare_const(b, "greater_equal", v, info.min),
-                 compare_const(b, "less_equal", v, info.max))
+                 compare_const(b, "less_equal", v, min(int(info.max), 2**63 - 1)))
     guard_all(b, ok, "error", f"{what} fits in {np.dtype(dtype).name} (NumPy raises "
               "OverflowError: Python integer out of bounds)")
 
@@ -261,7 +261,7 @@ def _compare_python_int(b: GraphBuilder, name: str, operands: Sequence[Any],
         return None
     w, other = operands[weak[0]], operands[1 - weak[0]]
     target = np.dtype(loop[weak[0]])
-    if not is_int(_weak_type(other)) or not is_int(target):
+    if not (_exact_in_int64(_weak_type(other)) and _exact_in_int64(target)):
         return None  # bool and float operands convert the int as usual (and raise if too big)
     if target == INT64 and (is_tensor(w) or -2**63 <= w < 2**63):
         return None
@@ -278,6 +278,11 @@ def _compare_python_int(b: GraphBuilder, name: str, operands: Sequence[Any],
         out = b.emit(name, [wide, w64] if weak[0] == 1 else [w64, wide])
     out.kind = NP_SCALAR if out.ndim == 0 else ARRAY
     return out
+
+
+def _exact_in_int64(dtype: Any) -> bool:
+    """An integer dtype whose every value is an int64 (not uint64)."""
+    return is_int(dtype) or (is_unsigned(dtype) and np.dtype(dtype).itemsize < 8)
 
 
 def _guard_nonnegative_exponent(b: GraphBuilder, given: Any, exponent: Tensor) -> None:
@@ -301,12 +306,12 @@ def cast_weak(b: GraphBuilder, v: Any, dtype: np.dtype) -> Tensor:
     if is_tensor(v):
         if v.dtype == dtype:
             return v
-        if v.weak and v.dtype == INT64 and is_int(dtype):
+        if v.weak and v.dtype == INT64 and (is_int(dtype) or is_unsigned(dtype)):
             guard_fits(b, v, dtype, "the Python int")
         elif v.weak and v.dtype == INT64 and is_float(dtype) and dtype.itemsize < 8:
             guard_exact_float(b, v, f"NumPy converts it to {dtype.name} through float64")
         return b.emit("astype", [v], v.kind, dtype=dtype)
-    if is_int(dtype) and not isinstance(v, bool) and isinstance(v, int):
+    if (is_int(dtype) or is_unsigned(dtype)) and not isinstance(v, bool) and isinstance(v, int):
         info = np.iinfo(dtype)
         if not info.min <= v <= info.max:
             raise Unconvertible(f"Python integer {v} out of bounds for {dtype}", b.where)
