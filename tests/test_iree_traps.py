@@ -744,3 +744,39 @@ func.func @f(%x: tensor<2xf32>, %n: index) -> (tensor<f32>, tensor<2xf32>) {
         Autodiff().run(module)
         out = str(module)
     assert out.count("tensor.empty") == 1 and "tensor<?x2x2xf32>" in out
+
+
+# ---------------------------------------------------------------- unsigned tensors at the boundary
+
+def _unsigned_boundary(cast: str) -> str:
+    """A uint8 argument bitcast to signless i8, doubled, and bitcast back."""
+    to_i8 = (f"{cast} %a : tensor<ui8> to tensor<i8>" if cast == "tensor.bitcast"
+             else f"{cast} %a : tensor<ui8> -> tensor<i8>")
+    back = (f"{cast} %e : tensor<i8> to tensor<ui8>" if cast == "tensor.bitcast"
+            else f"{cast} %e : tensor<i8> -> tensor<ui8>")
+    return f"""
+func.func @main(%a: tensor<ui8>) -> tensor<ui8> {{
+  %b = {to_i8}
+  %e = linalg.generic {{indexing_maps = [affine_map<() -> ()>, affine_map<() -> ()>],
+                        iterator_types = []}} ins(%b : tensor<i8>) outs(%b : tensor<i8>) {{
+  ^bb0(%i: i8, %o: i8):
+    %s = arith.addi %i, %i : i8
+    linalg.yield %s : i8
+  }} -> tensor<i8>
+  %d = {back}
+  return %d : tensor<ui8>
+}}
+"""
+
+
+def test_iree_cannot_bufferize_a_rank0_tensor_bitcast_between_ui8_and_i8():
+    with pytest.raises(CompileError, match="not bufferized"):
+        compile_ir(_unsigned_boundary("tensor.bitcast"), CPU)
+
+
+def test_iree_takes_ui8_arguments_and_results_behind_flow_bitcasts():
+    # What convert-janus-to-linalg emits: the ABI declaration says ui8, the runtime gives uint8.
+    module = LoadedModule(compile_ir(_unsigned_boundary("flow.tensor.bitcast"), CPU))
+    assert module.result_specs[0].dtype == np.uint8
+    (out,) = module(np.array(200, np.uint8))
+    assert out.dtype == np.uint8 and int(out) == 144
