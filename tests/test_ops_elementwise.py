@@ -65,7 +65,7 @@ def _loop(name: str, dtypes) -> tuple[np.dtype, ...] | None:
 def _restrict(name: str, inputs: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
     """Keep inputs inside what NumPy defines for every element (no integer negative powers)."""
     loop = _loop(name, [a.dtype for a in inputs])
-    if name == "power" and loop is not None and loop[0].kind in "iub":
+    if name == "power" and loop is not None and loop[0].kind in "ib":  # unsigned: any exponent
         e = inputs[1]
         inputs[1] = (rng.integers(0, 70, size=e.shape).astype(e.dtype)
                      if e.dtype.kind in "iu" else e)

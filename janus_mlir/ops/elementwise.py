@@ -55,7 +55,7 @@ UNSIGNED_UFUNCS = frozenset({
     "fmin", "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
     "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or",
     "bitwise_xor", "invert", "left_shift", "right_shift", "positive", "negative", "square",
-    "absolute",
+    "absolute", "sign", "power", "fmod", "floor", "ceil", "trunc", "isnan", "isinf", "isfinite",
 })
 
 
@@ -275,13 +275,15 @@ def _power(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> ir.Value:
         return _in_f32_for_f16(mathlib.power)(s, dt, a, b)
     # Integer power by repeated squaring over the exponent's bits (NumPy wraps on overflow;
     # negative exponents raise in NumPy and are rejected by the frontend before lowering).
+    # An unsigned exponent has one more bit to read (its top bit is not a sign).
     result, base, e = s.const(1, dt), a, b
     one = s.const(1, dt)
-    for _ in range(np.dtype(dt).itemsize * 8 - 1):
+    unsigned = is_unsigned(dt)
+    for _ in range(np.dtype(dt).itemsize * 8 - (0 if unsigned else 1)):
         bit = s.cmp("ne", s.op("arith.andi", [e, one]), s.const(0, dt), dt)
         result = s.select(bit, s.mul(result, base, dt), result)
         base = s.mul(base, base, dt)
-        e = s.op("arith.shrsi", [e, one])
+        e = s.op("arith.shrui" if unsigned else "arith.shrsi", [e, one])
     return result
 
 
@@ -375,6 +377,8 @@ def _rounding(name: str) -> ScalarRule:
 
 def _int_fmod(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> ir.Value:
     """C's truncating remainder (the dividend's sign); 0 for a zero divisor, as NumPy gives."""
+    if is_unsigned(dt):
+        return _zero_if_div_by_zero(s, dt, b, s.op("arith.remui", [a, _nonzero(s, dt, b)]))
     r = _by_minus_one(s, dt, b, s.const(0, dt), s.op("arith.remsi", [a, _safe_divisor(s, dt, b)]))
     return _zero_if_div_by_zero(s, dt, b, r)
 
