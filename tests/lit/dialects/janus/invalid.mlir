@@ -406,3 +406,12 @@ func.func @stray_yield(%x: tensor<f32>) {
   "janus.yield"(%x) : (tensor<f32>) -> ()
   return
 }
+
+// -----
+
+// An op whose lowering is not unsigned-exact refuses unsigned operands.
+func.func @argmax_of_uint8(%x: tensor<4xui8>) -> tensor<i64> {
+  // expected-error @below {{'janus.argmax' op janus.argmax on unsigned integers is not converted by janus}}
+  %i = "janus.argmax"(%x) : (tensor<4xui8>) -> tensor<i64>
+  return %i : tensor<i64>
+}

@@ -576,3 +576,18 @@ func.func @convolution(%x: tensor<2x4x8x8xf32>, %w: tensor<6x2x3x3xf32>) -> tens
   %a = "janus.avg_pool2d"(%y) {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, padding = array<i64: 1, 1>} : (tensor<2x6x4x4xf32>) -> tensor<2x6x4x4xf32>
   return %a : tensor<2x6x4x4xf32>
 }
+
+// -----
+
+// Unsigned dtypes are MLIR's unsigned integer types: uint8 + uint8 stays ui8, uint8 + int8
+// promotes to i16 (NumPy), a uint8 sum accumulates in ui64.
+// CHECK-LABEL: func.func @unsigned
+// CHECK: "janus.add"(%{{.*}}, %{{.*}}) : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+// CHECK: "janus.add"(%{{.*}}, %{{.*}}) : (tensor<4xui8>, tensor<4xi8>) -> tensor<4xi16>
+// CHECK: "janus.sum"(%{{.*}}) {axes = array<i64: 0>} : (tensor<4xui8>) -> tensor<ui64>
+func.func @unsigned(%x: tensor<4xui8>, %y: tensor<4xi8>) -> tensor<ui64> {
+  %a = "janus.add"(%x, %x) : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  %b = "janus.add"(%a, %y) : (tensor<4xui8>, tensor<4xi8>) -> tensor<4xi16>
+  %s = "janus.sum"(%a) {axes = array<i64: 0>} : (tensor<4xui8>) -> tensor<ui64>
+  return %s : tensor<ui64>
+}
