@@ -234,3 +234,24 @@ def test_a_uint64_element_as_a_python_int_runs_as_plain_python():
     for _ in range(3):
         check(compiled, np.array([2**64 - 1, 1], np.uint64))
     assert compiled.stats.graph_calls == 0
+
+
+def uint64_constants(a):
+    return (a + (2**64 - 1), a == 2**64 - 1, np.where(a > 5, a, 2**64 - 2),
+            np.array([2**64 - 1, 5], np.uint64) - a[:2], a.max(), a.sum(), a // 3)
+
+
+def test_uint64_values_beyond_int64_compile():
+    _graph(uint64_constants, np.array([0, 2**64 - 1, 7, 2**63], np.uint64))
+
+
+def full_beyond_int64(a):
+    return np.full(2, 2**64 - 1, np.uint64)
+
+
+def test_a_fill_beyond_int64_runs_as_plain_python():
+    compiled = jm.compile(full_beyond_int64)
+    for _ in range(3):
+        check(compiled, U8)
+    assert compiled.stats.graph_calls == 0
+    assert not any("internal error" in r for r in compiled.reasons), compiled.reasons

@@ -39,6 +39,10 @@ def _isa(cls: type) -> Callable[[ir.Attribute], bool]:
 
 
 def _int_to_ir(v: int) -> ir.Attribute:
+    from .types import UnsupportedType
+
+    if not -2**63 <= int(v) < 2**63:  # a uint64 above int64's range, say
+        raise UnsupportedType(f"the integer {int(v)} does not fit a 64-bit attribute")
     return ir.IntegerAttr.get(ir.IntegerType.get_signless(64), int(v))
 
 
@@ -75,6 +79,10 @@ def _element_attr(value: Any, dtype: np.dtype) -> ir.Attribute:
 
     if dtype.kind == "f":
         return ir.FloatAttr.get(element_type(dtype), float(value))
+    if dtype.kind == "u":  # the bindings take the bits as a signed int (uint64 max: -1)
+        bits = dtype.itemsize * 8
+        v = int(value)
+        return ir.IntegerAttr.get(element_type(dtype), v - (1 << bits) if v >> (bits - 1) else v)
     return ir.IntegerAttr.get(element_type(dtype), int(value))
 
 
