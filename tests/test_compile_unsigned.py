@@ -255,3 +255,29 @@ def test_a_fill_beyond_int64_runs_as_plain_python():
         check(compiled, U8)
     assert compiled.stats.graph_calls == 0
     assert not any("internal error" in r for r in compiled.reasons), compiled.reasons
+
+
+def arrays_of_dtype(a, n):
+    return (np.array([2**64 - 1, 5], np.uint64), np.array([n, 7], np.uint8) + a[:2],
+            np.array(3, np.uint8), np.array([1.5, -0.5], np.int32), np.array([[1, 2], [3, 4]],
+                                                                               np.uint16))
+
+
+def test_np_array_with_dtype_converts_each_python_int_as_numpy_does():
+    """np.array([n, 7], np.uint8) raises OverflowError for n = 300 (a guard sends that call to
+    plain Python); np.array([2**64 - 1, 5], np.uint64) is exact, not a float64 cast."""
+    compiled = jm.compile(arrays_of_dtype)
+    for n in [1, 2, 3, 4, 300, 5]:
+        check(compiled, U8[0], n)
+    assert compiled.stats.graph_calls >= 3, compiled.reasons
+
+
+def array_out_of_range(a):
+    return np.array([300, 1], np.uint8)
+
+
+def test_np_array_of_an_int_outside_the_dtype_runs_as_plain_python():
+    compiled = jm.compile(array_out_of_range)
+    for _ in range(3):
+        check(compiled, U8)
+    assert compiled.stats.graph_calls == 0

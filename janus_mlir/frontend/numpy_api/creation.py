@@ -150,12 +150,31 @@ def array(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
     if copy is False:
         raise Unconvertible("ValueError: Unable to avoid copy while creating an array as "
                             "requested.", b.where)
-    a = as_array(b, obj)
+    a = as_array(b, obj) if dt is None else _array_of_dtype(b, obj, dt)
     if dt is not None and a.dtype != dt:
         return b.emit("astype", [a], dtype=dt)
     if a is obj or a.kind != ARRAY:  # never the caller's value itself as a new array
         return copy_array(b, a)
     return a
+
+
+def _array_of_dtype(b: GraphBuilder, obj: Any, dt: np.dtype) -> Tensor:
+    """`obj` for np.array(obj, dtype=dt): NumPy converts each Python number straight to `dt`
+    (an int outside its range raises OverflowError; [2**64 - 1, 5] is exact in uint64), which
+    np.asarray(obj).astype(dt) would not do. Python numbers known now convert here; a run-time
+    Python int at the top level is guarded to fit."""
+    static_list = isinstance(obj, (list, tuple)) and not any(is_tensor(x) for x in obj)
+    if static_list or (not is_tensor(obj) and not isinstance(obj, (list, tuple))
+                       and isinstance(obj, (bool, int, float))):
+        try:
+            value = np.array(obj, dtype=dt)
+        except (OverflowError, ValueError, TypeError) as e:
+            raise Unconvertible(f"{type(e).__name__}: {e}", b.where) from None
+        return b.constant(value, ARRAY)
+    if isinstance(obj, (list, tuple)) and dt.kind in "iu":
+        obj = [cast_weak(b, x, dt) if is_tensor(x) and x.weak and x.py_type is int else x
+               for x in obj]
+    return as_array(b, obj)
 
 
 def asarray(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
