@@ -29,7 +29,8 @@ def _graph(fn, *args) -> jm.JanusFunction:
 
 def normalise(img):
     x = img.astype(np.float32) / 255.0
-    return (x - x.mean()) / (x.std() + 1e-6), x.max(), img.mean(), img.sum(axis=0)
+    back = np.clip(x * 255.0 + 0.5, 0, 255).astype(np.uint8)  # round trip to 8 bits
+    return (x - x.mean()) / (x.std() + 1e-6), x.max(), img.mean(), img.sum(axis=0), back
 
 
 def histogram_like(img, edges):
@@ -48,7 +49,9 @@ def casts(a, f, i):
     return (a.astype(np.int8), a.astype(np.int16), a.astype(np.uint16), a.astype(np.uint64),
             a.astype(np.float16), a.astype(np.float64), a.astype(bool), a + i, i.astype(np.uint8),
             f.astype(np.uint8), f.astype(np.uint16), f.astype(np.uint32), (a + 0.5).dtype.name,
-            a.astype(np.uint32) * np.uint32(4000000000))
+            a.astype(np.uint32) * np.uint32(4000000000), f.astype(np.float32).astype(np.uint8),
+            (f * 2.0**54 + 2.0**63).astype(np.uint64), -f, (-f).astype(np.uint8),
+            (-f).astype(np.uint32), (-f).astype(np.uint64))
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.uint32, np.uint64])
@@ -71,6 +74,8 @@ def test_histogram_like_comparison_compiles():
 
 
 def test_casts_to_and_from_unsigned_compile():
+    """Floats truncate toward zero; negative ones wrap as NumPy's x86-64 build gives them
+    (-1.0 -> 255, through int32 for uint8/16 and int64 for uint32)."""
     f = np.array([[0.0, 1.9, 254.99, 255.0], [-0.0, 17.5, 3.2, 100.7]])
     i = np.array([[-1, 0, 127, 5], [3, -128, 9, 1]], np.int8)
     _graph(casts, U8, f, i)
