@@ -17,6 +17,7 @@ from janus_mlir.dialects.types import TensorSpec
 
 from .op_harness import (
     DTYPES,
+    UNSIGNED,
     F32,
     Case,
     check_cases,
@@ -42,8 +43,8 @@ def _values(rng: np.random.Generator, name: str, shape, dtype, specials: bool) -
 def scan_case(draw: st.DrawFn, name: str) -> Case:
     fn = SCANS[name]
     shape = draw(shapes(1, 3))
-    dtype = draw(st.sampled_from(DTYPES))
-    out_dtype = draw(st.sampled_from([None, None, *DTYPES]))
+    dtype = draw(st.sampled_from(DTYPES + UNSIGNED))
+    out_dtype = draw(st.sampled_from([None, None, *DTYPES, *UNSIGNED]))
     rng = np.random.default_rng(draw(seeds))
     x = _values(rng, name, shape, dtype, specials=draw(st.booleans()))
     axis = draw(st.integers(-len(shape), len(shape) - 1))
@@ -69,7 +70,7 @@ def _fixed_cases() -> list[Case]:
     rng = np.random.default_rng(5)
     cases = []
     for name, fn in SCANS.items():
-        for dtype in DTYPES:
+        for dtype in DTYPES + UNSIGNED:
             for shape, axis in [((7,), 0), ((3, 4), 0), ((3, 4), -1), ((2, 0, 3), 1),
                                 ((2, 3, 0), 2), ((1, 5), 1)]:
                 x = _values(rng, name, shape, dtype, specials=dtype.kind == "f")
@@ -85,6 +86,10 @@ def _fixed_cases() -> list[Case]:
         ("cumsum", np.array([False, True, False]), np.bool_),
         ("cumprod", np.array([True, True, False, True]), np.bool_),
         ("cumprod", np.array([3, 5, 7, 9], np.int8), None),
+        # uint8 sums are uint64; with dtype=uint8 they wrap at 256.
+        ("cumsum", np.array([200, 100, 255], np.uint8), None),
+        ("cumsum", np.array([200, 100, 255], np.uint8), np.uint8),
+        ("cumprod", np.array([2**40, 2**40, 3], np.uint64), None),
         ("cumprod", np.array([1e30, 1e30, 1e-30], np.float32), None),
         ("cumsum", np.array([np.inf, -np.inf, 1.0]), None),
         ("cumsum", np.array([np.nan, 1.0, 2.0], np.float32), None),
