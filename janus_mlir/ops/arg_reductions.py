@@ -29,7 +29,7 @@ import numpy as np
 from iree.compiler import ir
 
 from ..dialects.opdef import BOOL, I64, Attr, ShapeError
-from ..dialects.types import TensorSpec, element_type, is_bool, is_float
+from ..dialects.types import TensorSpec, element_type, is_bool, is_float, is_unsigned
 from .blocked import blocked_reduce, split_factor
 from .emit import PARALLEL, REDUCTION, Emitter, Scalar, dims_map, identity_map
 from .reductions import check_axes, reduced_shape
@@ -102,6 +102,12 @@ def _make_arg_lower(name: str):
 
             def key(s: Scalar, v: ir.Value) -> ir.Value:
                 return float_key(name, s, v, dt)
+        elif is_unsigned(dt):  # the bits with the top one flipped: signed order = unsigned
+            kt = _key_dtype(dt)
+
+            def key(s: Scalar, v: ir.Value) -> ir.Value:
+                low = s.const(int(np.iinfo(kt).min), kt)
+                return s.op("arith.xori", [s.cast(v, dt, kt), low])
         else:
             kt = dt
 
