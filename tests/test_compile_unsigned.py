@@ -287,3 +287,17 @@ def test_np_array_of_an_int_outside_the_dtype_runs_as_plain_python():
     for _ in range(3):
         check(compiled, U8)
     assert compiled.stats.graph_calls == 0
+
+
+def counts_at(a, idx):
+    h = np.zeros(4, np.uint8)
+    np.add.at(h, idx, 200)  # wraps at 256
+    m = a.copy()
+    np.maximum.at(m, idx, np.uint8(130))
+    b = a.copy()
+    b[idx] = 250
+    return h, m, b
+
+
+def test_ufunc_at_and_fancy_writes_on_uint8_compile():
+    _graph(counts_at, U8[1], np.array([0, 1, 1, 3, 1]))

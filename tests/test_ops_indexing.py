@@ -37,9 +37,8 @@ INDEX_DTYPES = (np.dtype(np.int32), np.dtype(np.int64), np.dtype(bool))
 
 
 @st.composite
-def _array(draw: st.DrawFn, shape, unsigned: bool = True) -> np.ndarray:
-    """Data of any dtype; `unsigned=False` for ops that refuse the unsigned ones (scatter)."""
-    dtype = draw(st.sampled_from(DTYPES + UNSIGNED if unsigned else DTYPES))
+def _array(draw: st.DrawFn, shape) -> np.ndarray:
+    dtype = draw(st.sampled_from(DTYPES + UNSIGNED))
     return make_array(np.random.default_rng(draw(seeds)), shape, dtype, specials=True)
 
 
@@ -240,7 +239,7 @@ def advanced_case(draw: st.DrawFn, op: str) -> Case:
     idx = [rng.integers(-shape[d], shape[d], size=bs).astype(dtype)
            for d, bs in zip(axes, bshapes)]
     position = draw(st.integers(0, len(shape) - k))
-    a = draw(_array(shape, unsigned=op == "gather"))
+    a = draw(_array(shape))
     attrs = {"axes": axes, "position": position}
     label = f"axes={axes} B={[i.shape for i in idx]} position={position}"
     if op == "gather":
@@ -287,4 +286,23 @@ def test_scatter_accumulates_duplicates_in_order() -> None:
              {"axes": (0, 1), "position": 0}, registry_agrees=False,
              reference=lambda a, i, j: a[np.clip(np.where(i < 0, i + 6, i), 0, 5),
                                         np.where(j < 0, j + 3, j)]),
+    ])
+
+
+def test_scatter_max_min_and_add_compare_and_wrap_unsigned() -> None:
+    """np.maximum.at / np.minimum.at on uint8 order 200 above 100 (unsigned compares), and
+    np.add.at wraps at 256."""
+    dest = np.array([[0, 200, 5], [255, 7, 128], [1, 2, 3]], np.uint8)
+    ids = np.array([0, 2, 0, 1])
+    upd = np.array([[250, 100, 129], [255, 0, 128], [3, 201, 4], [128, 255, 1]], np.uint8)
+    at = {"axes": (0,), "position": 0}
+    check_cases([
+        Case("scatter", (dest, upd, ids), {**at, "mode": mode},
+             reference=lambda d, u, i, m=mode: loop_scatter(d, u, i, **at, mode=m))
+        for mode in ("max", "min", "add", "set")
+    ] + [
+        Case("scatter", (dest.astype(np.uint64) << np.uint64(56), upd.astype(np.uint64), ids),
+             {**at, "mode": mode},
+             reference=lambda d, u, i, m=mode: loop_scatter(d, u, i, **at, mode=m))
+        for mode in ("max", "min")
     ])

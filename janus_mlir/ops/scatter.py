@@ -23,7 +23,8 @@ import numpy as np
 from iree.compiler import ir
 
 from ..dialects.opdef import I64, I64_ARRAY, STR, Attr, ShapeError
-from ..dialects.types import TensorSpec, element_type, is_bool, is_float, is_int, tensor_type
+from ..dialects.types import (TensorSpec, element_type, is_bool, is_float, is_int, is_unsigned,
+                              tensor_type)
 from .emit import Emitter, PARALLEL, Scalar, barrier, dims_map, identity_map
 from .indexing import _index_value
 from .registry import defop
@@ -225,6 +226,8 @@ def _combine(s: Scalar, mode: str, dt: np.dtype, u: ir.Value, o: ir.Value) -> ir
         return s.add(o, u, dt)
     if is_float(dt):
         return s.op("arith.maximumf" if mode == "max" else "arith.minimumf", [o, u])
+    if is_unsigned(dt):
+        return s.op("arith.maxui" if mode == "max" else "arith.minui", [o, u])
     return s.op("arith.maxsi" if mode == "max" else "arith.minsi", [o, u])
 
 
