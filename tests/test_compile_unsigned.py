@@ -43,7 +43,8 @@ def wrap_around(a, b):
             np.where(a > b, a, b), np.concatenate([a, b]), a[1, ::-1][:3], a[:, 1:3], a.T,
             a.max(axis=1), a.min(), np.abs(a), a ** b, a ** 3, np.sign(a), np.fmod(a, b),
             np.floor(a), np.isnan(a), np.divmod(a, b), a.cumsum(), np.cumprod(a, axis=1),
-            np.cumsum(a, axis=0, dtype=a.dtype), np.argmax(a, axis=1), np.argmin(a))
+            np.cumsum(a, axis=0, dtype=a.dtype), np.argmax(a, axis=1), np.argmin(a),
+            np.sort(a, axis=1), np.argsort(a.reshape(-1), kind="stable"), np.median(a))
 
 
 def casts(a, f, i):
@@ -162,19 +163,19 @@ def store_int16(a):
     return a
 
 
-def sort(a):
-    return np.sort(a)
+def outer_and_unique(a):
+    return np.outer(a[0], a[1]), np.unique(a)
 
 
 def matmul(a):
     return a @ a.T, np.dot(a[0], a[1])
 
 
-@pytest.mark.parametrize("fn", [compare_uint64_out_of_range, store_int16, sort, matmul])
+@pytest.mark.parametrize("fn", [compare_uint64_out_of_range, store_int16, outer_and_unique, matmul])
 def test_what_janus_refuses_on_unsigned_runs_as_plain_python(fn):
     """NumPy 2 compares uint64 with any Python int and stores int16 into uint8 with
-    wrap-around; janus refuses these (and sorts and matmuls of unsigned arrays): the calls
-    run as plain Python, with the same results."""
+    wrap-around; janus refuses these (and matmul, einsum and unique of unsigned arrays): the
+    calls run as plain Python, with the same results."""
     compiled = jm.compile(fn)
     arg = np.array([0, 2**64 - 1], np.uint64) if fn is compare_uint64_out_of_range else U8
     with warnings.catch_warnings():

@@ -19,6 +19,7 @@ from janus_mlir.ops.sorting import SMALL
 
 from .op_harness import (
     DTYPES,
+    UNSIGNED,
     Case,
     check_cases,
     check_rejected,
@@ -134,6 +135,35 @@ def _fixed_cases() -> list[Case]:
 
 def test_sorting_on_every_dtype_and_edge_values() -> None:
     check_cases(_fixed_cases())
+
+
+def _unsigned_cases() -> list[Case]:
+    """Unsigned values with ties on both sides of the signed range's top (127 < 128 < 255),
+    in short rows and rows long enough for the bitonic network."""
+    rng = np.random.default_rng(9)
+    cases = []
+    for dtype in UNSIGNED:
+        top = int(np.iinfo(dtype).max)
+        pool = np.array([0, 1, 127, 128, 200, top // 2, top // 2 + 1, top - 1, top], dtype)
+        for shape, axis in [((9,), 0), ((3, 5), 1), ((17,), 0), ((2, 40), 1)]:
+            x = rng.choice(pool, size=shape)
+            for name, fn in (("sort", np.sort), ("argsort", np.argsort)):
+                cases.append(Case(name, (x,), {"axis": axis}, label=f"axis={axis}",
+                                  reference=lambda x, fn=fn, a=axis: fn(x, axis=a,
+                                                                        kind="stable")))
+        a = np.sort(rng.choice(pool, size=7))
+        for side in ("left", "right"):
+            cases.append(Case("searchsorted", (a, pool), {"right": side == "right"}, label=side,
+                              reference=lambda a, v, s=side: np.searchsorted(a, v, side=s)))
+        for a in (np.sort(pool), pool[::-1].copy()):
+            want = bool(np.all(a[:-1] <= a[1:]))
+            cases.append(Case("is_sorted", (a,), {}, label=f"sorted={want}",
+                              reference=lambda a, w=want: np.array(w)))
+    return cases
+
+
+def test_sorting_on_unsigned_dtypes_matches_numpy() -> None:
+    check_cases(_unsigned_cases())
 
 
 F64 = np.dtype(np.float64)

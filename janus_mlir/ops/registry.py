@@ -47,7 +47,7 @@ UNSIGNED_OK = frozenset({
     "astype", "constant", "full", "where", "sum", "prod", "mean", "max", "min", "all", "any",
     "slice", "slice_update", "take", "gather", "reshape", "expand_dims", "squeeze", "transpose",
     "broadcast_to", "concatenate", "stack", "compress", "nonzero", "argwhere", "cumsum",
-    "cumprod", "argmax", "argmin", "scatter",
+    "cumprod", "argmax", "argmin", "scatter", "sort", "argsort", "searchsorted", "is_sorted",
 })
 
 
