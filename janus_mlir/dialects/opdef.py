@@ -21,6 +21,11 @@ class ShapeError(ValueError):
     """Operand types an op does not accept; the message says what is wrong."""
 
 
+class NotConverted(ShapeError):
+    """Operand types NumPy accepts but janus does not convert (unsigned integers where the
+    lowering would not be exact): the call runs as plain Python with the message."""
+
+
 # ---------------------------------------------------------------------------------------------
 # Attribute kinds: how a Python value is written into the IR and read back.
 # ---------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from iree.compiler.dialects import func
 from ..dialects import janus
 from . import heap
 from ..dialects.context import make_context
-from ..dialects.opdef import ShapeError
+from ..dialects.opdef import NotConverted, ShapeError
 from ..dialects.types import (CountDim, SymbolicShape, TensorSpec, UnsupportedType,
                               is_supported_dtype, tensor_type)
 from .errors import NeedsStaticShape, Unconvertible
@@ -143,6 +143,8 @@ class GraphBuilder:
             results = cls.infer([t.spec for t in operands], **attrs)
         except SymbolicShape as e:
             raise NeedsStaticShape(str(e), self.where) from None
+        except NotConverted as e:
+            raise Unconvertible(str(e), self.where) from None
         except (ShapeError, UnsupportedType) as e:
             raise Unconvertible(f"numpy would reject this: {e}", self.where) from None
         dims = {d for s in [*(t.spec for t in operands), *results] for d in s.shape
@@ -160,6 +162,8 @@ class GraphBuilder:
         with self.context, self.location(), ir.InsertionPoint(self.block):
             try:
                 op = cls.build(*operands, results=results, loc=self.location(), **attrs)
+            except NotConverted as e:
+                raise Unconvertible(str(e), self.where) from None
             except (ShapeError, UnsupportedType) as e:
                 raise Unconvertible(f"numpy would reject this: {e}", self.where) from None
         return op.results

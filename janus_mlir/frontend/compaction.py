@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..dialects import janus
-from ..dialects.opdef import ShapeError
+from ..dialects.opdef import NotConverted, ShapeError
 from ..dialects.types import ANY, CountDim, SymbolicShape, TensorSpec, UnsupportedType, is_float
 from .builder import GraphBuilder
 from .errors import NeedsStaticShape, Unconvertible
@@ -34,6 +34,8 @@ def emit_counted(b: GraphBuilder, name: str, operands: list[Tensor], **attrs: An
         specs = cls.infer([t.spec for t in operands], **attrs)
     except SymbolicShape as e:
         raise NeedsStaticShape(str(e), b.where) from None
+    except NotConverted as e:
+        raise Unconvertible(str(e), b.where) from None
     except (ShapeError, UnsupportedType) as e:
         raise Unconvertible(f"numpy would reject this: {e}", b.where) from None
     count = CountDim(f"count{next(_COUNTS)}@{b.where}")

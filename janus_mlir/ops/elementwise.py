@@ -18,7 +18,7 @@ import numpy as np
 from iree.compiler import ir
 from iree.compiler.dialects import scf
 
-from ..dialects.opdef import ShapeError
+from ..dialects.opdef import NotConverted, ShapeError
 from ..dialects.types import (Dim, SymbolicShape, TensorSpec, is_bool, is_float, is_static,
                               is_supported_dtype, is_unsigned, tensor_type)
 from . import mathlib, trig
@@ -42,8 +42,8 @@ def resolve(ufunc: np.ufunc, dtypes: Sequence[np.dtype]) -> tuple[np.dtype, ...]
         raise ShapeError(f"numpy.{ufunc.__name__} computes in ({names}), not supported by janus")
     if any(is_unsigned(d) for d in loop) and ufunc.__name__ not in UNSIGNED_UFUNCS:
         names = ", ".join(np.dtype(d).name for d in loop)
-        raise ShapeError(f"numpy.{ufunc.__name__} on unsigned integers ({names}) is not "
-                         "converted by janus")
+        raise NotConverted(f"numpy.{ufunc.__name__} on unsigned integers ({names}) is not "
+                           "converted by janus")
     return tuple(np.dtype(d) for d in loop)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from iree.compiler import ir
 
-from ..dialects.opdef import Attr, InferFn, OpSignature, ShapeError
+from ..dialects.opdef import Attr, InferFn, NotConverted, OpSignature
 from ..dialects.signatures import register
 from ..dialects.types import TensorSpec, is_unsigned
 
@@ -58,7 +58,7 @@ def _refusing_unsigned(name: str, infer: InferFn, ufunc: bool) -> InferFn:
     def checked(operands, attrs):
         results = infer(operands, attrs)
         if any(is_unsigned(s.dtype) for s in (*operands, *results)):
-            raise ShapeError(f"janus.{name} on unsigned integers is not converted by janus")
+            raise NotConverted(f"janus.{name} on unsigned integers is not converted by janus")
         return results
 
     return checked
