@@ -187,15 +187,23 @@ def report_overhead(result: dict[str, tuple[float, float]]) -> str:
              "backward)", f"{'variant':<22}{'us/op (median)':>16}{'best':>10}"]
     for name, (med, best) in result.items():
         lines.append(f"{name:<22}{med * 1e6:>16.2f}{best * 1e6:>10.2f}")
+    if "HIPS autograd" in result:
+        (jm_med, jm_best), (ag_med, ag_best) = result["eager jm.grad"], result["HIPS autograd"]
+        lines.append(f"HIPS autograd / eager jm.grad per op: {ag_med / jm_med:.2f}x (median), "
+                     f"{ag_best / jm_best:.2f}x (best); >= 1: jm.grad is not slower")
     return "\n".join(lines)
 
 
 def report(result: dict[str, Any]) -> str:
+    times = result["times"]
+    jit_med, jit_best = times["janus_mlir compiled"]
     lines = ["W1 training step (784-512-512-10 MLP, batch 128, forward + backward + SGD, f32)",
-             f"{'variant':<22}{'steps/s (median)':>18}{'best':>10}{'GFLOP/s':>10}"]
-    for name, (med, best) in result["times"].items():
+             f"{'variant':<22}{'steps/s (median)':>18}{'best':>10}{'GFLOP/s':>10}"
+             f"{'compiled vs it (median / best)':>34}"]
+    for name, (med, best) in times.items():
         lines.append(f"{name:<22}{1 / med:>18.1f}{1 / best:>10.1f}"
-                     f"{result['flops'] / med / 1e9:>10.1f}")
+                     f"{result['flops'] / med / 1e9:>10.1f}"
+                     f"{med / jit_med:>24.2f}x / {best / jit_best:.2f}x")
     lines.append(f"compiled: first two calls (profile + convert + compile + one graph call) "
                  f"{result['first_call_s']:.2f} s; graphs: {result['graphs']}")
     return "\n".join(lines)
