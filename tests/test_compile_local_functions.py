@@ -94,3 +94,27 @@ def test_compile_of_a_lambda_and_of_a_nested_function():
     for _ in range(3):
         check(inner, X)
     assert stats(inner) == (3, 2, 1, 0, 1), inner.reasons
+
+
+# Lambdas that share a line, or sit in a literal spanning lines, each compile their own body.
+LAMBDAS = {"add": lambda x: x + 1, "mul": lambda x: x * 2,
+           "tanh": lambda x: np.tanh(x) - 1}
+PAIR = (lambda x: x + 3, lambda x: x - 3)
+
+
+@pytest.mark.parametrize("fn", [*LAMBDAS.values(), *PAIR])
+def test_lambdas_on_one_line_each_compile_their_own_body(fn):
+    f = jm.compile(fn)
+    for _ in range(3):
+        check(f, X)
+    assert stats(f) == (3, 2, 1, 0, 1), f.reasons
+
+
+def test_a_lambda_text_is_trusted_only_when_it_compiles_to_the_same_code():
+    from janus_mlir.frontend.local_functions import _same_code
+
+    import ast
+    add, mul = ast.parse("lambda x: x + 1", mode="eval").body, \
+        ast.parse("lambda x: x * 2", mode="eval").body
+    assert _same_code(add, LAMBDAS["add"].__code__)
+    assert not _same_code(mul, LAMBDAS["add"].__code__)
