@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 import janus_mlir as jm
-from janus_mlir.speculation.sources import AttrOf, Frame, Guard, ItemOf, Param
+from janus_mlir.speculation.assumptions import Guard
+from janus_mlir.speculation.sources import AttrOf, Frame, ItemOf, Param
 from janus_mlir.runtime import plan
 from janus_mlir.runtime.compiler import compile_ir
 from janus_mlir.runtime.invoke import ALIGNMENT, IMPORT_MIN_BYTES

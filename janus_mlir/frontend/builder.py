@@ -22,6 +22,7 @@ from ..dialects.opdef import NotConverted, ShapeError
 from ..dialects.types import (CountDim, SymbolicShape, TensorSpec, UnsupportedType,
                               is_supported_dtype, tensor_type)
 from .errors import NeedsStaticShape, Unconvertible
+from ..speculation.assumptions import Kind
 from ..speculation.sources import Source
 from .values import ARRAY, Tensor
 
@@ -36,10 +37,13 @@ class GraphInput:
 @dataclass(frozen=True)
 class InGraphGuard:
     id: int
-    kind: str
+    kind: Kind
     where: str
     message: str
     site: Any = None  # the speculation site (speculation.profile.Site) it checks, if any
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", Kind(self.kind))
 
     def describe(self) -> str:
         return f"{self.where}: {self.message} (checked in the graph)"

@@ -25,7 +25,8 @@ from .converter import Conversion, FunctionConverter, parse_function
 from .errors import Unconvertible
 from ..speculation.policy import Policy
 from .lift import HostObject, Lifter
-from ..speculation.sources import Frame, Guard, Param, Source
+from ..speculation.assumptions import Guard
+from ..speculation.sources import Frame, Param, Source
 from .values import ARRAY, Tensor, is_tensor
 
 # Output template nodes: ("out", index, kind) for a graph result; ("source", Source) for an

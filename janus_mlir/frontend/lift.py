@@ -18,7 +18,8 @@ from ..dialects.types import Dim, is_supported_dtype
 from .builder import GraphBuilder
 from .errors import NeedsStaticShape, Unconvertible
 from ..speculation.policy import Policy
-from ..speculation.sources import Frame, Guard, Source
+from ..speculation.assumptions import Guard
+from ..speculation.sources import Frame, Source
 from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor
 
 

@@ -27,8 +27,9 @@ import numpy as np
 from .. import config
 from ..frontend.convert import ConvertedGraph, convert
 from ..frontend.errors import NeedsProfile, NeedsStatic, Unconvertible
-from ..speculation.policy import Policy
-from ..speculation.sources import Guard, Param, Source
+from ..speculation.policy import Policy, Step
+from ..speculation.assumptions import Guard, Kind
+from ..speculation.sources import Param, Source
 from ..speculation.profile import Profile, instrument
 from .compiler import CompileError
 from .graph import CompiledGraph, DeviceUnavailable
@@ -38,9 +39,6 @@ from .targets import Target, get_target
 
 log = logging.getLogger("janus_mlir")
 
-# An assumption that keeps failing stops being speculated on (the function runs as plain Python
-# for that signature) instead of being recompiled on every call.
-MAX_ASSUMPTION_FAILURES = 3
 # A branch on array data that no profiled call reached gets this many more profiling calls.
 MAX_PROFILE_CALLS = 3
 
@@ -63,7 +61,6 @@ class _Signature:
     scalar_values: dict[Source, set[Any]] = field(default_factory=dict)
     unconvertible: str | None = None
     policy: Policy = field(default_factory=Policy)
-    failures: dict[Source, int] = field(default_factory=dict)  # failed assumptions, by source
     profile: Profile = field(default_factory=Profile)  # branch outcomes, trip counts, ...
     runner: Callable[..., Any] | None = None  # the instrumented copy that fills `profile`
     extra_profiles: int = 0  # profiling calls added because a branch had not been reached
@@ -115,7 +112,7 @@ class JanusFunction:
                 result = graph.run(frame)
             except GuardFailure as e:
                 graph.guard_failures += 1
-                if e.guard.kind == "trip_count":
+                if e.guard.kind == Kind.TRIP_COUNT:
                     # A loop that ran zero times where the graph needs one trip: there is no
                     # more relaxed form, and the graph stays right for every other call.
                     self.stats.fallbacks += 1
@@ -173,7 +170,7 @@ class JanusFunction:
         self._note("fallback", reason)
         self.graphs.remove(graph)
         profile = self._profile_for(params)
-        profile.policy.unspeculated.add(site)
+        profile.policy.branch_failed(site)
         return self._run_then_compile(profile, self._convert(params, profile), args, kwargs)
 
     def _run_then_compile(self, profile: _Signature, converted: ConvertedGraph | None,
@@ -198,16 +195,15 @@ class JanusFunction:
         relax = failed.source
         self.graphs.remove(graph)
         profile = self._profile_for(params)
-        failures = profile.failures[relax] = profile.failures.get(relax, 0) + 1
+        step = profile.policy.failed(failed)
         converted = None
-        if failed.kind != "value" and failures >= MAX_ASSUMPTION_FAILURES:
-            profile.unconvertible = (f"{relax} changed on {failures} calls; it is no longer "
-                                     "speculated on and the function runs as plain Python")
+        if step is Step.STOP:
+            profile.unconvertible = (f"{relax} changed on {profile.policy.failures[failed.key]} "
+                                     "calls; it is no longer speculated on and the function "
+                                     "runs as plain Python")
             self._note("not converted", profile.unconvertible)
         else:
-            scalar = failed.kind == "value"
-            if scalar:  # a speculated Python value changed: make it a run-time input
-                profile.policy.dynamic.add(relax)
+            scalar = step is Step.RUNTIME_INPUT
             converted = self._convert(params, profile, relaxed=relax if scalar else None)
         result = self._run_then_compile(profile, converted, args, kwargs)
         if relax in profile.policy.keyed:
@@ -239,14 +235,14 @@ class JanusFunction:
         for graph in self.graphs:
             frame = graph.frame(params)
             for g in graph.converted.entry_guards:
-                if g.kind != "len" or g.source in profile.policy.stacked or g.check(frame):
+                if g.kind != Kind.LEN or g.source in profile.policy.stacked or g.check(frame):
                     continue
                 try:
                     value = g.source.get(frame)
                 except Exception:
                     continue
-                if type(value) in (list, tuple) and any(type(v) is np.ndarray for v in value):
-                    profile.policy.stacked.add(g.source)
+                if (type(value) in (list, tuple) and any(type(v) is np.ndarray for v in value)
+                        and profile.policy.length_changed(g.source)):
                     self._note("relaxed", f"{g.source} has another length ({len(value)}, was "
                                f"{g.expected}): it becomes one stacked input of any length")
 
@@ -258,7 +254,7 @@ class JanusFunction:
         for graph in self.graphs:
             frame = graph.frame(params)
             for g in graph.converted.entry_guards:
-                if g.kind != "array" or g.check(frame):
+                if g.kind != Kind.ARRAY or g.check(frame):
                     continue
                 shape, dtype, c_order = g.expected
                 try:
@@ -270,9 +266,7 @@ class JanusFunction:
                         or not all(type(d) is int for d in shape)):
                     continue
                 axes = tuple(i for i, (d, e) in enumerate(zip(shape, value.shape)) if d != e)
-                old = profile.policy.symbolic.get(g.source, ())
-                if set(axes) - set(old):
-                    profile.policy.symbolic[g.source] = tuple(sorted({*axes, *old}))
+                if profile.policy.shape_changed(g.source, axes):
                     self._note("relaxed", f"{g.source} has shape {value.shape} (was {shape}): "
                                f"axes {list(axes)} become a symbolic dim")
 
@@ -294,13 +288,11 @@ class JanusFunction:
                 # Still unseen: convert both sides (the relaxed form) instead of guessing.
                 profile.policy.relax_unseen = True
             except NeedsStatic as e:
-                profile.policy.dynamic.discard(e.source)
-                profile.policy.keyed.add(e.source)
+                profile.policy.needs_constant(e.source)
             except Unconvertible as e:
                 if relaxed is not None and relaxed in profile.policy.dynamic:
                     # As a run-time input the value stops the conversion: key on it instead.
-                    profile.policy.dynamic.discard(relaxed)
-                    profile.policy.keyed.add(relaxed)
+                    profile.policy.needs_constant(relaxed)
                     relaxed = None
                     continue
                 speculated = [s for s in profile.scalar_values

@@ -35,6 +35,7 @@ import numpy as np
 from iree.compiler import ir
 
 from ..frontend.convert import ConvertedGraph
+from ..speculation.assumptions import Kind
 from ..speculation.sources import Frame, Param, getter
 from ..frontend.values import ARRAY
 from ..passes import lower_to_iree_input
@@ -147,7 +148,7 @@ class CompiledGraph:
         if specs is None or len(specs) != len(self.converted.inputs):
             return False
         arrays = {g.source: g.expected for g in self.converted.entry_guards
-                  if g.kind == "array" and type(g.source) is Param}
+                  if g.kind == Kind.ARRAY and type(g.source) is Param}
         for inp, spec in zip(self.converted.inputs, specs):
             expected = arrays.get(inp.source)
             if expected is None or not spec.tensor or spec.dtype is None:

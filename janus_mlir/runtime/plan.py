@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from ..frontend.convert import rebuild
-from ..speculation.sources import CHECK_FAILURES, Frame, Guard
+from ..speculation.assumptions import CHECK_FAILURES, Guard
+from ..speculation.sources import Frame
 from ..frontend.values import NP_SCALAR, PY_SCALAR
 
 Getter = Callable[[Frame], Any]

@@ -1,13 +1,12 @@
 """Where a value read by a converted function comes from, and the guards placed on it.
 
 A source is a path from the call's inputs (`x`, `model.W1`, `params[2]`, global `LR`); evaluating it
-on a later call fetches that call's value. Guards are data, not code: a source, what kind of check,
-and what was expected, so a failed guard prints as a readable sentence.
+on a later call fetches that call's value (`get`, or `getter` for a closure made once). The checks
+placed on sources are in assumptions.py.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -158,89 +157,6 @@ class Stacked(Source):
         return f"np.stack({self.base})"
 
 
-# ---------------------------------------------------------------------------------------------
-# Guards
-# ---------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Guard:
-    """A host-side check on one source.
-
-    kind: 'array' (ndarray of `expected` = (shape, dtype, C-contiguous)), 'type' (type(v) is
-    expected), 'value' (type and == expected), 'identity' (v is expected), 'method' (a bound
-    method of the function `expected`), 'len' (container length), 'same' (`v is other` is as
-    expected = (other source, bool)), 'has' (`key in v` is as expected = (key, bool)), 'keys'
-    (a dict with exactly the keys `expected`, in order), 'stack' (a list or tuple of arrays of
-    `expected` = (shape, dtype), any length), 'same_dim' (`v.shape[a] == other.shape[b]` for
-    `expected` = (a, other source, b)). An 'array' shape may hold symbolic dims (any size >= 2).
-    """
-
-    source: Source
-    kind: str
-    expected: Any
-    where: str = ""
-
-    def check(self, frame: Frame) -> bool:
-        """Whether the guard holds for this call (False where its source cannot be read)."""
-        try:
-            return bool(self.compiled(frame))
-        except CHECK_FAILURES:
-            return False
-
-    @functools.cached_property
-    def compiled(self) -> Callable[[Frame], bool]:
-        """The check as one closure specialised to its kind; it may raise CHECK_FAILURES
-        where the value does not fit (runtime/plan.py runs many of them in one try)."""
-        return compile_check(self)
-
-    def describe(self) -> str:
-        if self.kind == "array":
-            shape, dtype, c_order = self.expected
-            shape = "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
-            text = (f"{self.source} is an ndarray of shape {shape} and dtype "
-                    f"{np.dtype(dtype).name}" + ("" if c_order else ", not C-contiguous"))
-        elif self.kind == "type":
-            text = f"{self.source} is a {self.expected.__name__}"
-        elif self.kind == "value":
-            text = f"{self.source} == {self.expected!r}"
-        elif self.kind in ("identity", "method"):
-            text = f"{self.source} is {_name_of(self.expected)}"
-        elif self.kind == "same":
-            text = f"({self.source} is {self.expected[0]}) is {self.expected[1]}"
-        elif self.kind == "has":
-            text = f"({self.expected[0]!r} in {self.source}) is {self.expected[1]}"
-        elif self.kind == "keys":
-            text = f"{self.source} has keys {list(self.expected)!r}"
-        elif self.kind == "same_dim":
-            axis, other, other_axis = self.expected
-            text = f"{self.source}.shape[{axis}] == {other}.shape[{other_axis}]"
-        elif self.kind == "schedule":
-            text = (f"every node under {self.source} fits one of the {len(self.expected.cases)} "
-                    f"cases {self.expected.name} was converted for")
-        elif self.kind == "stack":
-            text = (f"{self.source} holds ndarrays of shape {self.expected[0]} and dtype "
-                    f"{np.dtype(self.expected[1]).name} (any number of them)")
-        else:
-            text = f"len({self.source}) == {self.expected}"
-        return f"{self.where}: {text}" if self.where else text
-
-    __str__ = describe
-
-
-def _name_of(obj: Any) -> str:
-    if isinstance(obj, type(np)):
-        return f"module {obj.__name__}"
-    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
-    return f"{name}" if name else repr(obj)
-
-
-# ---------------------------------------------------------------------------------------------
-# Checks as closures: each guard's semantics, written once
-# ---------------------------------------------------------------------------------------------
-
-CHECK_FAILURES = (LookupError, AttributeError, TypeError, ValueError)
-
-
 def getter(source: Source) -> Callable[[Frame], Any]:
     """A closure that evaluates `source` against a frame (what `source.get` does)."""
     if type(source) is Param:
@@ -256,54 +172,3 @@ def getter(source: Source) -> Callable[[Frame], Any]:
         name, scope = source.name, source.scope
         return lambda frame: frame.functions[scope].__globals__[name]
     return source.get
-
-
-def compile_check(guard: Guard) -> Callable[[Frame], bool]:
-    """`guard`'s check (see Guard's kinds) specialised to its kind."""
-    get, kind, expected = getter(guard.source), guard.kind, guard.expected
-    if kind == "array":
-        shape, dtype, c_order = expected
-        dtype = np.dtype(dtype)
-        ndarray = np.ndarray
-        if all(type(d) is int for d in shape):
-            return lambda f: (type(v := get(f)) is ndarray and v.shape == shape
-                              and v.dtype == dtype and v.flags.c_contiguous == c_order)
-        fixed = [(i, d) for i, d in enumerate(shape) if type(d) is int]
-        symbolic = [i for i, d in enumerate(shape) if type(d) is not int]
-        ndim = len(shape)
-        return lambda f: (type(v := get(f)) is ndarray and v.ndim == ndim
-                          and all(v.shape[i] == d for i, d in fixed)
-                          and all(v.shape[i] >= 2 for i in symbolic)
-                          and v.dtype == dtype and v.flags.c_contiguous == c_order)
-    if kind == "same_dim":  # v.shape[axis] == other.shape[other_axis]
-        axis, other, other_axis = expected[0], getter(expected[1]), expected[2]
-        return lambda f: get(f).shape[axis] == other(f).shape[other_axis]
-    if kind == "type":
-        return lambda f: type(get(f)) is expected
-    if kind == "value":
-        want = type(expected)
-        if expected != expected:  # NaN: a NaN speculated equal to itself
-            return lambda f: type(v := get(f)) is want and v != v
-        return lambda f: type(v := get(f)) is want and v == expected
-    if kind == "identity":
-        return lambda f: get(f) is expected
-    if kind == "method":
-        return lambda f: getattr(get(f), "__func__", None) is expected
-    if kind == "len":
-        return lambda f: len(get(f)) == expected
-    if kind == "same":  # `v is other` gave `expected[1]`
-        other, same = getter(expected[0]), expected[1]
-        return lambda f: (get(f) is other(f)) == same
-    if kind == "has":  # `key in v` gave `expected[1]`
-        key, present = expected
-        return lambda f: (key in get(f)) == present
-    if kind == "keys":
-        return lambda f: type(v := get(f)) is dict and tuple(v) == expected
-    if kind == "schedule":  # a tree whose every node fits a case of the plan `expected`
-        return lambda f: expected.build(get(f), f) is not None
-    if kind == "stack":  # a list or tuple of arrays of one shape and dtype, any length
-        shape, dtype = expected[0], np.dtype(expected[1])
-        ndarray = np.ndarray
-        return lambda f: all(type(a) is ndarray and a.shape == shape and a.dtype == dtype
-                             for a in get(f))
-    raise ValueError(f"unknown guard kind {kind}")

@@ -1,0 +1,183 @@
+"""What a graph assumes, as data: the kinds of assumption, and the guards that check them.
+
+A guard is a source, what kind of check, and what was expected, so a failed guard prints as a
+readable sentence and maps back to the same assumption across rebuilds: its `key` (kind and
+source for a host guard) is what the policy counts failures by.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+
+from .sources import Frame, Source, getter
+
+
+class Kind(StrEnum):
+    """Every kind of assumption a graph may make. The host kinds are checked before the graph
+    runs (`Guard`); the in-graph kinds by `janus.guard` ops, on values the graph computes."""
+
+    # host: on a source of the call
+    ARRAY = "array"  # an ndarray of (shape, dtype, C-contiguous); a shape may hold symbolic dims
+    TYPE = "type"  # type(v) is expected
+    VALUE = "value"  # a Python scalar: type and == expected
+    IDENTITY = "identity"  # v is expected
+    METHOD = "method"  # a bound method of the function expected
+    LEN = "len"  # a container of length expected
+    SAME = "same"  # (v is other) is as expected = (other source, bool)
+    HAS = "has"  # (key in v) is as expected = (key, bool)
+    KEYS = "keys"  # a dict with exactly the keys expected, in order
+    STACK = "stack"  # a list or tuple of ndarrays of expected = (shape, dtype), any length
+    SAME_DIM = "same_dim"  # v.shape[a] == other.shape[b] for expected = (a, other source, b)
+    SCHEDULE = "schedule"  # every node of a tree fits a case of the recursion plan expected
+    # in the graph
+    BRANCH = "branch"  # a branch on array data goes the profiled way
+    TRIP_COUNT = "trip_count"  # a loop carrying retyped values runs at least once
+    BOUNDS = "bounds"  # indices are in range (NumPy raises IndexError otherwise)
+    ERROR = "error"  # the plain call would raise here (the fallback raises it)
+
+    @property
+    def on_host(self) -> bool:
+        return self not in _IN_GRAPH
+
+
+_IN_GRAPH = frozenset({Kind.BRANCH, Kind.TRIP_COUNT, Kind.BOUNDS, Kind.ERROR})
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A host-side check on one source: `kind` says what (see Kind), `expected` against what,
+    `where` the user's file:line that relies on it. An 'array' shape may hold symbolic dims
+    (any size >= 2)."""
+
+    source: Source
+    kind: Kind
+    expected: Any
+    where: str = ""
+
+    def __post_init__(self) -> None:
+        kind = Kind(self.kind)  # a kind that does not exist fails here, not at check time
+        if not kind.on_host:
+            raise ValueError(f"{kind} is checked in the graph, not by a host guard")
+        object.__setattr__(self, "kind", kind)
+
+    @property
+    def key(self) -> tuple[Kind, Source]:
+        """The assumption across rebuilds: what the policy counts failures by."""
+        return (self.kind, self.source)
+
+    def check(self, frame: Frame) -> bool:
+        """Whether the guard holds for this call (False where its source cannot be read)."""
+        try:
+            return bool(self.compiled(frame))
+        except CHECK_FAILURES:
+            return False
+
+    @functools.cached_property
+    def compiled(self) -> Callable[[Frame], bool]:
+        """The check as one closure specialised to its kind; it may raise CHECK_FAILURES
+        where the value does not fit (runtime/plan.py runs many of them in one try)."""
+        return compile_check(self)
+
+    def describe(self) -> str:
+        if self.kind == Kind.ARRAY:
+            shape, dtype, c_order = self.expected
+            shape = "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+            text = (f"{self.source} is an ndarray of shape {shape} and dtype "
+                    f"{np.dtype(dtype).name}" + ("" if c_order else ", not C-contiguous"))
+        elif self.kind == Kind.TYPE:
+            text = f"{self.source} is a {self.expected.__name__}"
+        elif self.kind == Kind.VALUE:
+            text = f"{self.source} == {self.expected!r}"
+        elif self.kind in (Kind.IDENTITY, Kind.METHOD):
+            text = f"{self.source} is {_name_of(self.expected)}"
+        elif self.kind == Kind.SAME:
+            text = f"({self.source} is {self.expected[0]}) is {self.expected[1]}"
+        elif self.kind == Kind.HAS:
+            text = f"({self.expected[0]!r} in {self.source}) is {self.expected[1]}"
+        elif self.kind == Kind.KEYS:
+            text = f"{self.source} has keys {list(self.expected)!r}"
+        elif self.kind == Kind.SAME_DIM:
+            axis, other, other_axis = self.expected
+            text = f"{self.source}.shape[{axis}] == {other}.shape[{other_axis}]"
+        elif self.kind == Kind.SCHEDULE:
+            text = (f"every node under {self.source} fits one of the {len(self.expected.cases)} "
+                    f"cases {self.expected.name} was converted for")
+        elif self.kind == Kind.STACK:
+            text = (f"{self.source} holds ndarrays of shape {self.expected[0]} and dtype "
+                    f"{np.dtype(self.expected[1]).name} (any number of them)")
+        else:
+            text = f"len({self.source}) == {self.expected}"
+        return f"{self.where}: {text}" if self.where else text
+
+    __str__ = describe
+
+
+def _name_of(obj: Any) -> str:
+    if isinstance(obj, type(np)):
+        return f"module {obj.__name__}"
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
+    return f"{name}" if name else repr(obj)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks as closures: each guard's semantics, written once
+# ---------------------------------------------------------------------------------------------
+
+CHECK_FAILURES = (LookupError, AttributeError, TypeError, ValueError)
+
+
+def compile_check(guard: Guard) -> Callable[[Frame], bool]:
+    """`guard`'s check (see Guard's kinds) specialised to its kind."""
+    get, kind, expected = getter(guard.source), guard.kind, guard.expected
+    if kind == Kind.ARRAY:
+        shape, dtype, c_order = expected
+        dtype = np.dtype(dtype)
+        ndarray = np.ndarray
+        if all(type(d) is int for d in shape):
+            return lambda f: (type(v := get(f)) is ndarray and v.shape == shape
+                              and v.dtype == dtype and v.flags.c_contiguous == c_order)
+        fixed = [(i, d) for i, d in enumerate(shape) if type(d) is int]
+        symbolic = [i for i, d in enumerate(shape) if type(d) is not int]
+        ndim = len(shape)
+        return lambda f: (type(v := get(f)) is ndarray and v.ndim == ndim
+                          and all(v.shape[i] == d for i, d in fixed)
+                          and all(v.shape[i] >= 2 for i in symbolic)
+                          and v.dtype == dtype and v.flags.c_contiguous == c_order)
+    if kind == Kind.SAME_DIM:  # v.shape[axis] == other.shape[other_axis]
+        axis, other, other_axis = expected[0], getter(expected[1]), expected[2]
+        return lambda f: get(f).shape[axis] == other(f).shape[other_axis]
+    if kind == Kind.TYPE:
+        return lambda f: type(get(f)) is expected
+    if kind == Kind.VALUE:
+        want = type(expected)
+        if expected != expected:  # NaN: a NaN speculated equal to itself
+            return lambda f: type(v := get(f)) is want and v != v
+        return lambda f: type(v := get(f)) is want and v == expected
+    if kind == Kind.IDENTITY:
+        return lambda f: get(f) is expected
+    if kind == Kind.METHOD:
+        return lambda f: getattr(get(f), "__func__", None) is expected
+    if kind == Kind.LEN:
+        return lambda f: len(get(f)) == expected
+    if kind == Kind.SAME:  # `v is other` gave `expected[1]`
+        other, same = getter(expected[0]), expected[1]
+        return lambda f: (get(f) is other(f)) == same
+    if kind == Kind.HAS:  # `key in v` gave `expected[1]`
+        key, present = expected
+        return lambda f: (key in get(f)) == present
+    if kind == Kind.KEYS:
+        return lambda f: type(v := get(f)) is dict and tuple(v) == expected
+    if kind == Kind.SCHEDULE:  # a tree whose every node fits a case of the plan `expected`
+        return lambda f: expected.build(get(f), f) is not None
+    if kind == Kind.STACK:  # a list or tuple of arrays of one shape and dtype, any length
+        shape, dtype = expected[0], np.dtype(expected[1])
+        ndarray = np.ndarray
+        return lambda f: all(type(a) is ndarray and a.shape == shape and a.dtype == dtype
+                             for a in get(f))
+    raise ValueError(f"unknown guard kind {kind}")
