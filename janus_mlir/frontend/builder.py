@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,33 +21,9 @@ from ..dialects.opdef import NotConverted, ShapeError
 from ..dialects.types import (CountDim, SymbolicShape, TensorSpec, UnsupportedType,
                               is_supported_dtype, tensor_type)
 from .errors import NeedsStaticShape, Unconvertible
-from ..speculation.assumptions import Kind
+from ..speculation.graph_spec import GraphInput, InGraphGuard
 from ..speculation.sources import Source
 from .values import ARRAY, Tensor
-
-
-@dataclass(frozen=True)
-class GraphInput:
-    source: Source
-    spec: TensorSpec
-    kind: str
-
-
-@dataclass(frozen=True)
-class InGraphGuard:
-    id: int
-    kind: Kind
-    where: str
-    message: str
-    site: Any = None  # the speculation site (speculation.profile.Site) it checks, if any
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", Kind(self.kind))
-
-    def describe(self) -> str:
-        return f"{self.where}: {self.message} (checked in the graph)"
-
-    __str__ = describe
 
 
 class GraphBuilder:

@@ -9,49 +9,26 @@ from its results, and the guards and assumptions the graph relies on.
 from __future__ import annotations
 
 import types
-from dataclasses import dataclass
 from typing import Any
 
-from iree.compiler import ir
 
 import numpy as np
 
 from ..dialects.verifier import verify_module
 from ..speculation.profile import Profile
 from . import heap
-from .builder import GraphBuilder, GraphInput, InGraphGuard
+from .builder import GraphBuilder
 from .calls import TensorMethod
 from .converter import Conversion, FunctionConverter, parse_function
 from .errors import Unconvertible
 from ..speculation.policy import Policy
 from .lift import HostObject, Lifter
-from ..speculation.assumptions import Guard
+from ..speculation.graph_spec import GraphSpec, Template
 from ..speculation.sources import Frame, Param, Source
 from .values import ARRAY, Tensor, is_tensor
 
-# Output template nodes: ("out", index, kind) for a graph result; ("source", Source) for an
-# object of the call returned as is; ("static", value) for an immutable value known at
-# conversion time; ("view", base, steps) for a NumPy view of a base; ("either", flag, a, b)
-# for a or b as the test at results[flag] was true or not; ("obj", key, node) and
-# ("same", key) keep the identity of objects returned more than once; containers by type.
-Template = Any
-
-
-@dataclass
-class ConvertedGraph:
-    module: ir.Module
-    inputs: list[GraphInput]
-    output_template: Template
-    output_kinds: list[str]
-    entry_guards: list[Guard]
-    assumptions: list[Guard]
-    in_graph_guards: list[InGraphGuard]
-    functions: dict[str, types.FunctionType]
-    name: str
-
-
 def convert(fn: types.FunctionType, params: dict[str, Any], policy: Policy,
-            profile: Profile | None = None) -> ConvertedGraph:
+            profile: Profile | None = None) -> GraphSpec:
     _, filename, first_line = parse_function(fn)
     builder = GraphBuilder(filename)
     builder.line = first_line
@@ -68,7 +45,7 @@ def convert(fn: types.FunctionType, params: dict[str, Any], policy: Policy,
     if problems:  # a converter bug: never hand IREE invalid IR
         raise Unconvertible(f"internal: generated IR does not verify: {problems[0]}",
                             builder.where)
-    return ConvertedGraph(
+    return GraphSpec(
         module=module,
         inputs=builder.inputs,
         output_template=template,

@@ -16,9 +16,7 @@ from iree.compiler import ir
 
 from ..dialects.types import TensorSpec
 
-ARRAY = "array"  # numpy.ndarray (any rank)
-NP_SCALAR = "npscalar"  # numpy.float32(...) etc.: what ufuncs return for rank-0 results
-PY_SCALAR = "pyscalar"  # Python int/float/bool: weak under NEP 50
+from ..speculation.graph_spec import ARRAY, NP_SCALAR, PY_SCALAR  # noqa: F401 (the kinds)
 
 PY_TYPES = {np.dtype(np.int64): int, np.dtype(np.float64): float, np.dtype(np.bool_): bool}
 DTYPE_OF_PY = {int: np.dtype(np.int64), float: np.dtype(np.float64), bool: np.dtype(np.bool_)}

@@ -25,7 +25,8 @@ from typing import Any
 import numpy as np
 
 from .. import config
-from ..frontend.convert import ConvertedGraph, convert
+from ..frontend.convert import convert
+from ..speculation.graph_spec import GraphSpec
 from ..frontend.errors import NeedsProfile, NeedsStatic, Unconvertible
 from ..speculation.policy import Policy, Step
 from ..speculation.assumptions import Guard, Kind
@@ -173,7 +174,7 @@ class JanusFunction:
         profile.policy.branch_failed(site)
         return self._run_then_compile(profile, self._convert(params, profile), args, kwargs)
 
-    def _run_then_compile(self, profile: _Signature, converted: ConvertedGraph | None,
+    def _run_then_compile(self, profile: _Signature, converted: GraphSpec | None,
                           args: tuple, kwargs: dict) -> Any:
         """The call as plain Python (profiled), then the graph converted before it compiled:
         conversion reads the heap as the call began, compiling waits for the call's answer."""
@@ -275,7 +276,7 @@ class JanusFunction:
         return self._profiles.setdefault(key, _Signature())
 
     def _convert(self, params: dict[str, Any], profile: _Signature,
-                 relaxed: Source | None = None) -> ConvertedGraph | None:
+                 relaxed: Source | None = None) -> GraphSpec | None:
         """Convert this call's signature (no user code runs); record why if we cannot."""
         for _ in range(8):  # each NeedsStatic moves one scalar from run-time input to signature
             try:
@@ -315,7 +316,7 @@ class JanusFunction:
         self._note("not converted", profile.unconvertible)
         return None
 
-    def _convert_attempt(self, params: dict[str, Any], profile: _Signature) -> ConvertedGraph:
+    def _convert_attempt(self, params: dict[str, Any], profile: _Signature) -> GraphSpec:
         """convert(); where symbolic dims stop it, again with static shapes (for good)."""
         try:
             return convert(self.fn, params, profile.policy, profile.profile)
@@ -331,7 +332,7 @@ class JanusFunction:
             log.debug("symbolic conversion failed", exc_info=True)
             return convert(self.fn, params, profile.policy, profile.profile)
 
-    def _compile(self, converted: ConvertedGraph, profile: _Signature) -> None:
+    def _compile(self, converted: GraphSpec, profile: _Signature) -> None:
         cap = config.current().max_graphs
         if self.stats.compilations >= cap:
             if self.capped is None:

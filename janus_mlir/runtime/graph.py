@@ -34,10 +34,9 @@ from typing import Any
 import numpy as np
 from iree.compiler import ir
 
-from ..frontend.convert import ConvertedGraph
+from ..speculation.graph_spec import ARRAY, GraphSpec
 from ..speculation.assumptions import Kind
 from ..speculation.sources import Frame, Param, getter
-from ..frontend.values import ARRAY
 from ..passes import lower_to_iree_input
 from .compiler import NARROW_DISPATCH_FLAGS, CompiledModule, CompileError, compile_ir
 from .module import ArgumentMismatch, DispatchLimitExceeded, LoadedModule
@@ -112,7 +111,7 @@ class Executable:
 
 
 class CompiledGraph:
-    def __init__(self, converted: ConvertedGraph, target: Target, name: str):
+    def __init__(self, converted: GraphSpec, target: Target, name: str):
         self.converted = converted
         self.target = target
         self.name = name

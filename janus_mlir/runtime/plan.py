@@ -22,7 +22,7 @@ import numpy as np
 from ..frontend.convert import rebuild
 from ..speculation.assumptions import CHECK_FAILURES, Guard
 from ..speculation.sources import Frame
-from ..frontend.values import NP_SCALAR, PY_SCALAR
+from ..speculation.graph_spec import NP_SCALAR, PY_SCALAR
 
 Getter = Callable[[Frame], Any]
 Check = Callable[[Frame], bool]
