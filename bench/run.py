@@ -76,7 +76,7 @@ def measure(group: str, name: str, fn: Callable, args: list[Any], reps: int) -> 
     graph = compiled.graphs[0]
     module = graph.executable.module
     prepared = module.prepare([inp.source.get(graph.frame(dict(zip(
-        fn.__code__.co_varnames, args)))) for inp in graph.converted.inputs])
+        fn.__code__.co_varnames, args)))) for inp in graph.spec.inputs])
     on_device = [module.to_device(a) if isinstance(a, np.ndarray) else a for a in prepared]
     cases = {
         "numpy": lambda: fn(*args),

@@ -93,7 +93,7 @@ def test_python_int_used_as_shape_is_part_of_the_signature():
     check(f, 3)
     assert f.stats.fallbacks == 1
     assert f.stats.graph_calls >= 3
-    assert all(g.converted.inputs == [] for g in f.graphs)
+    assert all(g.spec.inputs == [] for g in f.graphs)
 
 
 GAIN = 2.0

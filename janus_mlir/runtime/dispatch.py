@@ -1,4 +1,5 @@
-"""JanusFunction: the path of one call (DESIGN.md).
+"""JanusFunction: the path of one call (DESIGN.md), a short driver over the graph cache
+(cache.py: graphs and what was learnt per signature) and one graph call (call.py).
 
     entry guards -> graph cache
       hit  -> assumptions hold? -> run the graph -> in-graph guards pass? -> return
@@ -18,23 +19,23 @@ import logging
 import types
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 
 from .. import config
 from ..frontend.convert import convert
 from ..speculation.graph_spec import GraphSpec
 from ..frontend.errors import NeedsProfile, NeedsStatic, Unconvertible
-from ..speculation.policy import Policy, Step
-from ..speculation.assumptions import Guard, Kind
+from ..speculation.policy import Step
+from ..speculation.assumptions import Guard
 from ..speculation.sources import Param, Source
-from ..speculation.profile import Profile, instrument
+from ..speculation.profile import instrument
+from .cache import GraphCache, SignatureState
+from .call import Ending, call
 from .compiler import CompileError
 from .graph import CompiledGraph, DeviceUnavailable
-from .module import CannotRun, GuardFailure
 from .reasons import Reason
 from .targets import Target, get_target
 
@@ -54,20 +55,6 @@ class Stats:
     recompilations: int = 0  # compilations after the first: a new signature or a relaxation
 
 
-@dataclass
-class _Signature:
-    """What the profiler saw for calls of one signature (argument types, shapes, dtypes)."""
-
-    calls: int = 0
-    scalar_values: dict[Source, set[Any]] = field(default_factory=dict)
-    unconvertible: str | None = None
-    policy: Policy = field(default_factory=Policy)
-    profile: Profile = field(default_factory=Profile)  # branch outcomes, trip counts, ...
-    runner: Callable[..., Any] | None = None  # the instrumented copy that fills `profile`
-    extra_profiles: int = 0  # profiling calls added because a branch had not been reached
-    static_shapes: str | None = None  # why symbolic dims were given up (one graph per shape)
-
-
 class JanusFunction:
     def __init__(self, fn: types.FunctionType, target: str = "llvm-cpu"):
         if not isinstance(fn, types.FunctionType):
@@ -75,15 +62,13 @@ class JanusFunction:
         self.fn = fn
         self.target: Target = get_target(target)
         self.stats = Stats()
-        self.graphs: list[CompiledGraph] = []
+        self.cache = GraphCache()
         self.reasons: list[str] = []  # why calls ran as plain Python, newest last
         self._signature = inspect.signature(fn)
         kinds = [p.kind for p in self._signature.parameters.values()]
         simple = all(k is inspect.Parameter.POSITIONAL_OR_KEYWORD for k in kinds)
         self._positional: tuple[str, ...] | None = (
             tuple(self._signature.parameters) if simple else None)
-        self._profiles: dict[Any, _Signature] = {}
-        self.capped: str | None = None  # why no more graphs are compiled (the graph cap)
         self.__wrapped__ = fn
         for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
             setattr(self, attr, getattr(fn, attr))
@@ -97,46 +82,39 @@ class JanusFunction:
         return f"<janus_mlir.compile {self.fn.__qualname__}>"
 
     # --- the call path ----------------------------------------------------------------------
+    @property
+    def graphs(self) -> list[CompiledGraph]:
+        return self.cache.graphs
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         self.stats.calls += 1
         params = self._bind(args, kwargs)
         if params is None:
             return self._imperative(args, kwargs)  # raises the same TypeError
-        for graph in self.graphs:
-            frame = graph.frame(params)
-            if not graph.matches(frame):
-                continue
-            failed = graph.failed_assumption(frame)
-            if failed is not None:
-                return self._fallback(graph, params, args, kwargs, str(failed), failed)
-            try:
-                result = graph.run(frame)
-            except GuardFailure as e:
-                graph.guard_failures += 1
-                if e.guard.kind == Kind.TRIP_COUNT:
-                    # A loop that ran zero times where the graph needs one trip: there is no
-                    # more relaxed form, and the graph stays right for every other call.
-                    self.stats.fallbacks += 1
-                    self._note("fallback", str(e.guard))
-                    return self._imperative(args, kwargs)
-                site = graph.guard_site(e.guard.id)
-                if site is not None:
-                    return self._unspeculate(graph, params, args, kwargs, str(e.guard), site)
-                return self._fallback(graph, params, args, kwargs, str(e.guard), None)
-            except CannotRun as e:
-                return self._fallback(graph, params, args, kwargs, str(e), None)
-            except Exception as e:  # the graph failed: nothing it did is visible; drop it
-                self._note("internal error", f"graph {graph.name} failed when run: "
-                           f"{type(e).__name__}: {e}")
-                log.debug("janus graph failed", exc_info=True)
-                self.graphs.remove(graph)
-                self._profile_for(params).unconvertible = f"graph {graph.name} failed when run"
+        hit = self.cache.find(params)
+        if hit is None:
+            if self.cache.capped is not None:
                 return self._imperative(args, kwargs)
+            return self._profile_and_build(params, args, kwargs)
+        graph, frame = hit
+        result, miss = call(graph, frame)
+        if miss is None:
             self.stats.graph_calls += 1
             return result
-        if self.capped is not None:
+        if miss.ending is Ending.NO_TRIP:
+            # A loop that ran zero times where the graph needs one trip: there is no more
+            # relaxed form, and the graph stays right for every other call.
+            self.stats.fallbacks += 1
+            self._note("fallback", miss.reason)
             return self._imperative(args, kwargs)
-        return self._profile_and_build(params, args, kwargs)
+        if miss.ending is Ending.BRANCH:
+            return self._unspeculate(graph, params, args, kwargs, miss.reason, miss.site)
+        if miss.ending is Ending.BROKEN:
+            self._note("internal error", miss.reason)
+            self.graphs.remove(graph)
+            self.cache.state_for(params).unconvertible = f"graph {graph.name} failed when run"
+            return self._imperative(args, kwargs)
+        return self._fallback(graph, params, args, kwargs, miss.reason, miss.failed)
 
     def _bind(self, args: tuple, kwargs: dict) -> dict[str, Any] | None:
         fast = self._positional  # positional-only calls of a plain signature: no inspect
@@ -153,7 +131,7 @@ class JanusFunction:
         self.stats.imperative_calls += 1
         return self.fn(*args, **kwargs)
 
-    def _profiled(self, profile: _Signature, args: tuple, kwargs: dict) -> Any:
+    def _profiled(self, profile: SignatureState, args: tuple, kwargs: dict) -> Any:
         """The call as plain Python, through the instrumented copy that records the profile
         (the same effects, result and exceptions; the function itself where it cannot be
         instrumented)."""
@@ -174,7 +152,7 @@ class JanusFunction:
         profile.policy.branch_failed(site)
         return self._run_then_compile(profile, self._convert(params, profile), args, kwargs)
 
-    def _run_then_compile(self, profile: _Signature, converted: GraphSpec | None,
+    def _run_then_compile(self, profile: SignatureState, converted: GraphSpec | None,
                           args: tuple, kwargs: dict) -> Any:
         """The call as plain Python (profiled), then the graph converted before it compiled:
         conversion reads the heap as the call began, compiling waits for the call's answer."""
@@ -221,8 +199,8 @@ class JanusFunction:
             if type(value) in (bool, int, float):
                 profile.scalar_values.setdefault(Param(name), set()).add((type(value), value))
         converted = None
-        self._relax_lengths(params, profile)
-        self._relax_shapes(params, profile)
+        for note in self.cache.relax_on_miss(params, profile):
+            self._note("relaxed", note)
         if profile.unconvertible is None and profile.calls >= config.current().profile_calls:
             for source, seen in profile.scalar_values.items():
                 if len(seen) > 1:  # varied while profiling: do not speculate on its value
@@ -230,52 +208,10 @@ class JanusFunction:
             converted = self._convert(params, profile)  # before the call changes the heap
         return self._run_then_compile(profile, converted, args, kwargs)
 
-    def _relax_lengths(self, params: dict[str, Any], profile: _Signature) -> None:
-        """A graph missed because a list of arrays has another length: from now on the list is
-        one stacked input and loops over it run over its first axis (frontend/stacked.py)."""
-        for graph in self.graphs:
-            frame = graph.frame(params)
-            for g in graph.converted.entry_guards:
-                if g.kind != Kind.LEN or g.source in profile.policy.stacked or g.check(frame):
-                    continue
-                try:
-                    value = g.source.get(frame)
-                except Exception:
-                    continue
-                if (type(value) in (list, tuple) and any(type(v) is np.ndarray for v in value)
-                        and profile.policy.length_changed(g.source)):
-                    self._note("relaxed", f"{g.source} has another length ({len(value)}, was "
-                               f"{g.expected}): it becomes one stacked input of any length")
+    def _profile_for(self, params: dict[str, Any]) -> SignatureState:
+        return self.cache.state_for(params)
 
-    def _relax_shapes(self, params: dict[str, Any], profile: _Signature) -> None:
-        """A graph missed because an array has another shape: the axes that differ become the
-        graph's symbolic dim (where the ops allow; otherwise one graph per shape)."""
-        if profile.static_shapes:
-            return
-        for graph in self.graphs:
-            frame = graph.frame(params)
-            for g in graph.converted.entry_guards:
-                if g.kind != Kind.ARRAY or g.check(frame):
-                    continue
-                shape, dtype, c_order = g.expected
-                try:
-                    value = g.source.get(frame)
-                except Exception:
-                    continue
-                if (type(value) is not np.ndarray or value.ndim != len(shape)
-                        or value.dtype != dtype or value.flags.c_contiguous != c_order
-                        or not all(type(d) is int for d in shape)):
-                    continue
-                axes = tuple(i for i, (d, e) in enumerate(zip(shape, value.shape)) if d != e)
-                if profile.policy.shape_changed(g.source, axes):
-                    self._note("relaxed", f"{g.source} has shape {value.shape} (was {shape}): "
-                               f"axes {list(axes)} become a symbolic dim")
-
-    def _profile_for(self, params: dict[str, Any]) -> _Signature:
-        key = _signature_key(params)
-        return self._profiles.setdefault(key, _Signature())
-
-    def _convert(self, params: dict[str, Any], profile: _Signature,
+    def _convert(self, params: dict[str, Any], profile: SignatureState,
                  relaxed: Source | None = None) -> GraphSpec | None:
         """Convert this call's signature (no user code runs); record why if we cannot."""
         for _ in range(8):  # each NeedsStatic moves one scalar from run-time input to signature
@@ -316,7 +252,7 @@ class JanusFunction:
         self._note("not converted", profile.unconvertible)
         return None
 
-    def _convert_attempt(self, params: dict[str, Any], profile: _Signature) -> GraphSpec:
+    def _convert_attempt(self, params: dict[str, Any], profile: SignatureState) -> GraphSpec:
         """convert(); where symbolic dims stop it, again with static shapes (for good)."""
         try:
             return convert(self.fn, params, profile.policy, profile.profile)
@@ -332,15 +268,15 @@ class JanusFunction:
             log.debug("symbolic conversion failed", exc_info=True)
             return convert(self.fn, params, profile.policy, profile.profile)
 
-    def _compile(self, converted: GraphSpec, profile: _Signature) -> None:
+    def _compile(self, converted: GraphSpec, profile: SignatureState) -> None:
         cap = config.current().max_graphs
         if self.stats.compilations >= cap:
-            if self.capped is None:
-                self.capped = (f"{self.fn.__qualname__} was compiled {cap} times (the cap, "
+            if self.cache.capped is None:
+                self.cache.capped = (f"{self.fn.__qualname__} was compiled {cap} times (the cap, "
                                "JANUS_MLIR_MAX_GRAPHS); calls its graphs do not answer run as "
                                "plain Python from now on")
-                self._note("not compiled", self.capped)
-                warnings.warn(f"janus_mlir: {self.capped}; see {self.fn.__qualname__}"
+                self._note("not compiled", self.cache.capped)
+                warnings.warn(f"janus_mlir: {self.cache.capped}; see {self.fn.__qualname__}"
                               ".explain() for what changed between the compilations",
                               RuntimeWarning, stacklevel=4)
             return
@@ -385,17 +321,6 @@ class JanusFunction:
             lines += [f"    assumes: {a}" for a in graph.assumptions]
         lines += [f"  {r}" for r in self.reasons]
         return "\n".join(lines)
-
-
-def _signature_key(params: dict[str, Any]) -> tuple:
-    """Types, ranks and dtypes of the top-level arguments (what the profile is grouped by)."""
-    out = []
-    for name, v in params.items():
-        if isinstance(v, np.ndarray):  # not the shape: it may become symbolic
-            out.append((name, "ndarray", v.ndim, v.dtype.str, v.flags.c_contiguous))
-        else:
-            out.append((name, type(v)))
-    return tuple(out)
 
 
 def _dump(graph: CompiledGraph) -> None:

@@ -111,12 +111,12 @@ class Executable:
 
 
 class CompiledGraph:
-    def __init__(self, converted: GraphSpec, target: Target, name: str):
-        self.converted = converted
+    def __init__(self, spec: GraphSpec, target: Target, name: str):
+        self.spec = spec
         self.target = target
         self.name = name
-        self._janus_ir = str(converted.module)
-        with converted.module.context:
+        self._janus_ir = str(spec.module)
+        with spec.module.context:
             lowered = ir.Module.parse(self._janus_ir)
             lower_to_iree_input(lowered)
             self._lowered_ir = str(lowered)
@@ -127,7 +127,7 @@ class CompiledGraph:
     def _plan(self) -> None:
         """Decide once what every call does on the host (runtime.plan): one closure for the
         entry guards, one for the assumptions, a getter per input, how results are returned."""
-        c = self.converted
+        c = self.spec
         self.matches = plan.all_hold(c.entry_guards)
         self.failed_assumption = plan.first_failing(c.assumptions)
         self._getters = [getter(inp.source) for inp in c.inputs]
@@ -144,11 +144,11 @@ class CompiledGraph:
         dtype, C-contiguous, and the module converts nothing (no DeviceArray to copy)."""
         module = self.executable.module
         specs = module.arg_specs
-        if specs is None or len(specs) != len(self.converted.inputs):
+        if specs is None or len(specs) != len(self.spec.inputs):
             return False
-        arrays = {g.source: g.expected for g in self.converted.entry_guards
+        arrays = {g.source: g.expected for g in self.spec.entry_guards
                   if g.kind == Kind.ARRAY and type(g.source) is Param}
-        for inp, spec in zip(self.converted.inputs, specs):
+        for inp, spec in zip(self.spec.inputs, specs):
             expected = arrays.get(inp.source)
             if expected is None or not spec.tensor or spec.dtype is None:
                 return False
@@ -161,7 +161,7 @@ class CompiledGraph:
         """A module without results, guards, imports or globals computes nothing observable
         (`return x` of an argument): the call needs no invocation once the entry guards held."""
         ir_text = self._lowered_ir
-        return (not self.converted.output_kinds and not self.converted.in_graph_guards
+        return (not self.spec.output_kinds and not self.spec.in_graph_guards
                 and self.executable.module.result_specs == []
                 and "private" not in ir_text and "util.global" not in ir_text
                 and "cf.assert" not in ir_text)
@@ -175,13 +175,13 @@ class CompiledGraph:
     @property
     def assumptions(self) -> list[str]:
         """What this graph speculated, each with the user's file:line."""
-        c = self.converted
+        c = self.spec
         return ([f"{g.describe()} (checked on entry)" for g in c.assumptions]
                 + [g.describe() for g in c.in_graph_guards])
 
     @property
     def signature(self) -> list[str]:
-        return [g.describe() for g in self.converted.entry_guards]
+        return [g.describe() for g in self.spec.entry_guards]
 
     def ir(self, stage: str = "janus") -> str:
         if stage == "janus":
@@ -192,19 +192,19 @@ class CompiledGraph:
 
     # --- calling ----------------------------------------------------------------------------
     def frame(self, params: dict[str, Any]) -> Frame:
-        return Frame(params, self.converted.functions)
+        return Frame(params, self.spec.functions)
 
     # matches(frame) -> bool and failed_assumption(frame) -> Guard | None are closures made
     # by _plan from the entry guards and the assumptions (runtime.plan).
 
     def guard_site(self, guard_id: int) -> Any:
         """The speculation site an in-graph guard checks (None for error and bounds guards)."""
-        guards = self.converted.in_graph_guards
+        guards = self.spec.in_graph_guards
         return guards[guard_id].site if 0 <= guard_id < len(guards) else None
 
     def key_on(self, source: Any) -> None:
         """Turn the value assumption on `source` into an entry guard (part of the signature)."""
-        c = self.converted
+        c = self.spec
         moved = [g for g in c.assumptions if g.source == source]
         c.assumptions = [g for g in c.assumptions if g.source != source]
         c.entry_guards = [*c.entry_guards, *moved]
@@ -223,11 +223,11 @@ class CompiledGraph:
         else:
             results = self.executable([
                 _argument(value, dtype, inp.source) for value, dtype, inp
-                in zip(self._arguments(frame), self._dtypes, self.converted.inputs)])
+                in zip(self._arguments(frame), self._dtypes, self.spec.inputs)])
         # Results never alias an argument's host array here: IREE copies NumPy arguments, and
         # runtime.invoke copies results that alias an array it passed without a copy.
         if self._arrays_may_share:
-            results = _unshared(results, self.converted.output_kinds, [])
+            results = _unshared(results, self.spec.output_kinds, [])
         return self._build(results, frame)
 
 
