@@ -14,6 +14,7 @@ from janus_mlir.dialects.types import TensorSpec
 
 from .op_harness import (
     DTYPES,
+    UNSIGNED,
     Case,
     check_cases,
     check_rejected,
@@ -123,6 +124,32 @@ def test_einsum_int_overflow_wraps_like_numpy() -> None:
     cases = [Case("einsum", (make_array(rng, (5, 300), np.dtype(dt), full_range=True),
                              make_array(rng, (300, 3), np.dtype(dt), full_range=True)),
                   {"subscripts": "ij,jk->ik"}) for dt in (np.int8, np.int32, np.int64)]
+    check_cases(cases)
+
+
+def test_einsum_on_unsigned_integers_wraps_like_numpy() -> None:
+    """Unsigned operands over their whole range (uint8 values of 128 and above, products and
+    sums that wrap), alone, mixed with each other, with signed ints (which promote wider) and
+    with floats; the matmul, generic, diagonal and summed-within-one-operand forms."""
+    rng = np.random.default_rng(11)
+    cases = []
+    for dt in UNSIGNED:
+        for spec, shapes in [("ij,jk->ik", [(5, 300), (300, 3)]), ("bij,bjk->bik",
+                                                                  [(2, 3, 4), (2, 4, 5)]),
+                             ("i,i->", [(40,), (40,)]), ("ii->i", [(4, 4)]), ("ij->", [(3, 9)]),
+                             ("ij,j->i", [(3, 4), (4,)]), ("i,j->ij", [(3,), (4,)])]:
+            cases.append(Case("einsum", tuple(make_array(rng, s, dt, full_range=True,
+                                                         specials=True) for s in shapes),
+                              {"subscripts": spec}, label=f"{dt.name} {spec}"))
+    for a, b in [(np.uint8, np.uint16), (np.uint8, np.int8), (np.uint16, np.int32),
+                 (np.uint32, np.int64), (np.uint8, np.float32), (np.uint64, np.uint8),
+                 (bool, np.uint8)]:
+        cases.append(Case("einsum", (make_array(rng, (3, 4), np.dtype(a), full_range=True),
+                                     make_array(rng, (4, 2), np.dtype(b), full_range=True)),
+                          {"subscripts": "ij,jk->ik"}, label=f"{a.__name__},{b.__name__}"))
+    u8 = np.array([[128, 255], [200, 16]], np.uint8)
+    cases.append(Case("einsum", (u8, u8), {"subscripts": "ij,jk->ik"}, label="uint8 wraps",
+                      reference=lambda x, y: np.array([[56, 112], [128, 56]], np.uint8)))
     check_cases(cases)
 
 

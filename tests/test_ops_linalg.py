@@ -12,6 +12,7 @@ from janus_mlir.dialects.types import TensorSpec
 
 from .op_harness import (
     DTYPES,
+    UNSIGNED,
     Case,
     broadcast_shapes,
     check_cases,
@@ -61,6 +62,22 @@ def test_matmul_shapes_and_dtypes() -> None:
     cases = [Case("matmul", (make_array(rng, sa, dt, low=-2, high=2),
                              make_array(rng, sb, dt, low=-2, high=2)), label=f"{sa} @ {sb}")
              for dt in DTYPES for sa, sb in pairs]
+    check_cases(cases)
+
+
+def test_matmul_on_unsigned_integers_wraps_like_numpy() -> None:
+    """uint8..uint64 over their whole range (uint8 values of 128 and above) wrap as NumPy's
+    matmul loops do; uint8 with int8 promotes to int16."""
+    rng = np.random.default_rng(4)
+    pairs = [((3, 40), (40, 5)), ((40,), (40, 5)), ((2, 3, 4), (2, 4, 5)), ((2, 1, 3, 4),
+                                                                           (5, 4, 2))]
+    cases = [Case("matmul", (make_array(rng, sa, dt, full_range=True, specials=True),
+                             make_array(rng, sb, dt, full_range=True, specials=True)),
+                  label=f"{dt.name} {sa} @ {sb}") for dt in UNSIGNED for sa, sb in pairs]
+    cases += [Case("matmul", (make_array(rng, (3, 4), np.dtype(a), full_range=True),
+                              make_array(rng, (4, 2), np.dtype(b), full_range=True)),
+                   label=f"{a.__name__} @ {b.__name__}")
+              for a, b in [(np.uint8, np.int8), (np.uint16, np.uint8), (np.uint32, np.float64)]]
     check_cases(cases)
 
 

@@ -56,6 +56,7 @@ UNSIGNED_UFUNCS = frozenset({
     "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or",
     "bitwise_xor", "invert", "left_shift", "right_shift", "positive", "negative", "square",
     "absolute", "sign", "power", "fmod", "floor", "ceil", "trunc", "isnan", "isinf", "isfinite",
+    "matmul",  # a generalized ufunc: its loop only multiplies and adds (ops/linalg.py)
 })
 
 

@@ -48,6 +48,7 @@ UNSIGNED_OK = frozenset({
     "slice", "slice_update", "take", "gather", "reshape", "expand_dims", "squeeze", "transpose",
     "broadcast_to", "concatenate", "stack", "compress", "nonzero", "argwhere", "cumsum",
     "cumprod", "argmax", "argmin", "scatter", "sort", "argsort", "searchsorted", "is_sorted",
+    "einsum", "matmul",  # products and sums wrap the same in two's complement, signed or not
 })
 
 
