@@ -212,11 +212,17 @@ def _method_owner(cv: FunctionConverter, method: types.MethodType) -> Any:
     raise cv.fail(f"method {method.__qualname__} of an object the graph did not read")
 
 
+MAX_INLINE_DEPTH = 64
+
+
+def scope_name(fn: types.FunctionType) -> str:
+    """The name a Python function's globals, cells and defaults are read under."""
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
 def inline(cv: FunctionConverter, fn: types.FunctionType, args: list[Any],
            kwargs: dict[str, Any]) -> Any:
     """Convert a call to a pure Python function by converting its body in place."""
-    from .converter import MAX_INLINE_DEPTH, FunctionConverter, scope_name
-
     if cv.conv.depth >= MAX_INLINE_DEPTH:
         raise cv.fail(f"calls nested deeper than {MAX_INLINE_DEPTH} are not converted")
     if inspect.isgeneratorfunction(fn) or inspect.iscoroutinefunction(fn):
@@ -230,7 +236,7 @@ def inline(cv: FunctionConverter, fn: types.FunctionType, args: list[Any],
     env = bind_call(cv, fn, args, kwargs)
     cv.conv.depth += 1
     try:
-        return FunctionConverter(cv.conv, fn, scope_name(fn), env).run()
+        return cv.convert_callee(fn, scope_name(fn), env)
     finally:
         cv.conv.depth -= 1
 
@@ -239,8 +245,6 @@ def bind_call(cv: FunctionConverter, fn: types.FunctionType, args: list[Any],
               kwargs: dict[str, Any]) -> dict[str, Any]:
     """The parameters of a call of `fn` bound to `args`/`kwargs` (defaults read from the
     function on every call)."""
-    from .converter import scope_name
-
     try:
         bound = inspect.signature(fn).bind(*args, **kwargs)
     except TypeError as e:

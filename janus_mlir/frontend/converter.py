@@ -25,17 +25,15 @@ from . import (branches, comprehensions, heap, host, local_functions, loops, rel
                relaxed_loops, setitem, stacked)
 from ..speculation.profile import Profile
 from .builder import GraphBuilder
+from .calls import attribute, call, subscript
 from .canonicalize import jumps
-from .errors import RaiseReached, Unconvertible
+from .errors import RaiseReached, Returned, Unconvertible
 from .lift import HostObject, Lifter
 from .operators import BINOPS, COMPARES, UNARYOPS, apply, unary
 from .pure import is_plain
 from .regions import Unbound
 from ..speculation.sources import ClosureVar, GlobalVar, ItemOf
 from .values import ARRAY, PY_SCALAR, Tensor, is_tensor
-
-MAX_INLINE_DEPTH = 64
-
 
 @dataclass
 class Conversion:
@@ -48,11 +46,6 @@ class Conversion:
     profile: Profile | None = None  # what the profiling calls saw (branch outcomes...)
     unrolled: int = 0  # statements of loop bodies unrolled so far (loops.UNROLL_BUDGET)
     differentiating: int = 0  # open jm.grad regions: emit only what janus-autodiff can reverse
-
-
-class _Return(Exception):
-    def __init__(self, value: Any):
-        self.value = value
 
 
 def parse_function(fn: types.FunctionType) -> tuple[ast.FunctionDef, str, int]:
@@ -79,10 +72,6 @@ def parse_function(fn: types.FunctionType) -> tuple[ast.FunctionDef, str, int]:
     return node, fn.__code__.co_filename, fn.__code__.co_firstlineno
 
 
-def scope_name(fn: types.FunctionType) -> str:
-    return f"{fn.__module__}.{fn.__qualname__}"
-
-
 class FunctionConverter(ast.NodeVisitor):
     def __init__(self, conv: Conversion, fn: types.FunctionType, scope: str,
                  env: dict[str, Any]):
@@ -102,9 +91,21 @@ class FunctionConverter(ast.NodeVisitor):
     def run(self) -> Any:
         try:
             self.block(self.node.body, tails=True)
-        except _Return as r:
+        except Returned as r:
             return r.value
         return None
+
+    def convert_callee(self, fn: types.FunctionType, scope: str, env: dict[str, Any]) -> Any:
+        """The value of a call of the Python function `fn` (registered as `scope`) whose
+        parameters are bound in `env`: its body converted in place, in this conversion."""
+        return FunctionConverter(self.conv, fn, scope, env).run()
+
+    def convert_local(self, body: list[ast.stmt], env: dict[str, Any],
+                      local_names: frozenset[str]) -> Any:
+        """The value of a call of a def or lambda this function defined (`body`, bound
+        parameters `env`): converted in place, reading this scope for the names it does not
+        bind."""
+        return LocalConverter(self, body, env, local_names).run()
 
     def block(self, stmts: list[ast.stmt], tails: bool = False) -> None:
         """Convert `stmts`; `tails`: they end the function (a relaxed `if` there may return:
@@ -140,7 +141,7 @@ class FunctionConverter(ast.NodeVisitor):
         return
 
     def visit_Return(self, node: ast.Return) -> None:
-        raise _Return(self.visit(node.value) if node.value is not None else None)
+        raise Returned(self.visit(node.value) if node.value is not None else None)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         value = self.visit(node.value)
@@ -359,7 +360,7 @@ class FunctionConverter(ast.NodeVisitor):
         try:
             self.block(node.body)
             self.block(node.orelse)
-        except (_Return, loops.BreakLoop, loops.ContinueLoop):
+        except (Returned, loops.BreakLoop, loops.ContinueLoop):
             self.block(node.finalbody)
             raise
         self.block(node.finalbody)
@@ -527,13 +528,9 @@ class FunctionConverter(ast.NodeVisitor):
         return self.visit(node.body if taken else node.orelse)
 
     def visit_Attribute(self, node: ast.Attribute) -> Any:
-        from .calls import attribute
-
         return attribute(self, self.visit(node.value), node.attr)
 
     def visit_Subscript(self, node: ast.Subscript) -> Any:
-        from .calls import subscript
-
         return subscript(self, self.visit(node.value), self.visit(node.slice))
 
     def visit_Slice(self, node: ast.Slice) -> slice:
@@ -542,8 +539,6 @@ class FunctionConverter(ast.NodeVisitor):
         return slice(*parts)
 
     def visit_Call(self, node: ast.Call) -> Any:
-        from .calls import call
-
         fn = self.visit(node.func)
         args = self._elements(node.args)
         kwargs: dict[str, Any] = {}

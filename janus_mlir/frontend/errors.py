@@ -35,3 +35,11 @@ class NeedsStaticShape(Unconvertible):
 
 class RaiseReached(Unconvertible):
     """A `raise` statement was reached while converting: this path of the function raises."""
+
+
+class Returned(Exception):  # noqa: N818 (control flow, not an error)
+    """A `return` statement reached while converting: unwinds to the function's converter
+    (or to a relaxed region that merges the returns of its sides) with the value."""
+
+    def __init__(self, value: object):
+        self.value = value

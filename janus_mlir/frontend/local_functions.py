@@ -59,8 +59,6 @@ def define(cv: FunctionConverter, node: ast.FunctionDef | ast.Lambda) -> LocalFu
 
 def call(cv: FunctionConverter, fn: LocalFunction, args: list[Any],
          kwargs: dict[str, Any]) -> Any:
-    from .converter import LocalConverter
-
     if cv.conv.depth >= MAX_LOCAL_DEPTH:
         raise cv.fail(f"calls nested deeper than {MAX_LOCAL_DEPTH} are not converted")
     try:
@@ -78,7 +76,7 @@ def call(cv: FunctionConverter, fn: LocalFunction, args: list[Any],
             else [ast.copy_location(ast.Return(fn.node.body), fn.node.body)])
     cv.conv.depth += 1
     try:
-        return LocalConverter(fn.parent, body, env, local_names(fn.node)).run()
+        return fn.parent.convert_local(body, env, local_names(fn.node))
     finally:
         cv.conv.depth -= 1
 

@@ -261,8 +261,7 @@ class RecursiveCall:
 
     # --- cases ------------------------------------------------------------------------------
     def convert_case(self, obj: Any) -> int:
-        from .calls import bind_call
-        from .converter import FunctionConverter, scope_name
+        from .calls import bind_call, scope_name
 
         cv, b = self.cv, self.b
         if len(self.plan.cases) >= MAX_CASES:
@@ -282,7 +281,7 @@ class RecursiveCall:
         cv.conv.depth += 1
         try:
             with staged:
-                value = FunctionConverter(cv.conv, self.fn, scope_name(self.fn), env).run()
+                value = cv.convert_callee(self.fn, scope_name(self.fn), env)
                 if staged.journal.written():
                     raise cv.fail(f"{self.plan.name} writes arrays in place; a recursion over "
                                   "a tree is converted only when it does not change the heap")

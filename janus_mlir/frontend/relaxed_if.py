@@ -27,7 +27,7 @@ from iree.compiler import ir
 from iree.compiler.dialects import scf, tensor
 
 from . import loops
-from .errors import RaiseReached
+from .errors import RaiseReached, Returned
 from .branches import predicate
 from .regions import (Staged, Unbound, changed_container, containers, tensors_reachable,
                       widen, widenable)
@@ -50,7 +50,6 @@ class Side:
 
 
 def convert_if(cv: FunctionConverter, node: ast.If, test: Tensor) -> None:
-    from .converter import _Return
 
     pred = predicate(cv, test)
     before = dict(cv.env)
@@ -69,7 +68,7 @@ def convert_if(cv: FunctionConverter, node: ast.If, test: Tensor) -> None:
         # the sides' return values merge.
         sides = [_side(cv, lambda s=stmts: cv.block(s + rest, tails=True), returns=True)
                  for stmts in (node.body, node.orelse)]
-        raise _Return(_merge(cv, pred, sides, before, want_value=True, names=False))
+        raise Returned(_merge(cv, pred, sides, before, want_value=True, names=False))
     sides = [_side(cv, lambda s=stmts: cv.block(s)) for stmts in (node.body, node.orelse)]
     _merge(cv, pred, sides, before, want_value=False)
 
@@ -136,7 +135,6 @@ def convert_ifexp(cv: FunctionConverter, node: ast.IfExp, test: Tensor) -> Any:
 def _side(cv: FunctionConverter, convert: Any, returns: bool = False) -> Side:
     """Convert one side into a staging block; the converter's state is restored after.
     `returns`: the side ends the function; its value is what it returns."""
-    from .converter import _Return
 
     before = dict(cv.env)
     snapshot = containers(before.values())
@@ -148,7 +146,7 @@ def _side(cv: FunctionConverter, convert: Any, returns: bool = False) -> Side:
             except (loops.BreakLoop, loops.ContinueLoop):
                 raise cv.fail("`break` or `continue` inside a branch on array data is not "
                               "converted yet") from None
-            except _Return as r:
+            except Returned as r:
                 if not returns:
                     raise cv.fail("`return` inside a branch on array data, before other "
                                   "statements of a loop or branch, is not converted yet"

@@ -34,7 +34,7 @@ from . import heap, loops
 from .canonicalize import jumps
 from .analysis.names import bound
 from .branches import predicate
-from .errors import Unconvertible
+from .errors import Returned, Unconvertible
 from .operators import apply
 from .regions import (Staged, Unbound, changed_container, containers, exact_in,
                       tensors_reachable, widen, widenable)
@@ -333,7 +333,6 @@ def _bind(cv: FunctionConverter, carried: Carried, args: list[ir.Value]) -> None
 
 def _body(cv: FunctionConverter, body: list[ast.stmt], carried: Carried,
           bind_target: Any) -> Pass:
-    from .converter import _Return
 
     b = cv.b
     before = dict(cv.env)
@@ -352,7 +351,7 @@ def _body(cv: FunctionConverter, body: list[ast.stmt], carried: Carried,
             except (loops.BreakLoop, loops.ContinueLoop):
                 raise cv.fail("`break` or `continue` in a loop whose trip count is computed at "
                               "run time is not converted yet") from None
-            except _Return:
+            except Returned:
                 raise cv.fail("`return` inside a loop whose trip count is computed at run time "
                               "is not converted yet") from None
             if changed_container(snapshot) is not None:
