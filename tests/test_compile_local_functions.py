@@ -111,10 +111,45 @@ def test_lambdas_on_one_line_each_compile_their_own_body(fn):
 
 
 def test_a_lambda_text_is_trusted_only_when_it_compiles_to_the_same_code():
-    from janus_mlir.frontend.local_functions import _same_code
+    from janus_mlir.speculation.function_source import _same_code
 
     import ast
     add, mul = ast.parse("lambda x: x + 1", mode="eval").body, \
         ast.parse("lambda x: x * 2", mode="eval").body
     assert _same_code(add, LAMBDAS["add"].__code__)
     assert not _same_code(mul, LAMBDAS["add"].__code__)
+
+
+def branch_in_nested_def(x):
+    def step(v):
+        if v.sum() > 0:  # profiled: always taken
+            return v * 2
+        return v - 1
+
+    def pick(v):
+        return (lambda u: u + 1 if u.max() > 0 else u)(v)
+
+    return step(x) + pick(x)
+
+
+def test_branches_in_nested_defs_and_lambdas_are_profiled_and_speculated():
+    f = jm.compile(branch_in_nested_def)
+    pos = np.abs(X) + 0.5
+    for _ in range(4):
+        check(f, pos)
+    assert stats(f) == (4, 2, 2, 0, 1), f.reasons  # a profiling call, then the graph
+    ir = f.graphs[0].ir("janus")
+    assert "scf.if" not in ir and ir.count('kind = "branch"') == 2, ir
+    check(f, -pos)  # the other way: both sides from now on
+    assert "scf.if" in f.graphs[-1].ir("janus")
+    check(f, pos)
+    check(f, -pos)
+
+
+def test_a_compiled_lambda_is_profiled_like_a_def():
+    f = jm.compile(lambda x: x * 2 if x.sum() > 0 else x - 1)
+    pos = np.abs(X) + 0.5
+    for _ in range(4):
+        check(f, pos)
+    assert stats(f) == (4, 2, 2, 0, 1), f.reasons
+    assert "scf.if" not in f.graphs[0].ir("janus")

@@ -150,10 +150,11 @@ def nested_def(x):
     return helper(x) + (lambda v: v)(x)
 
 
-def test_nested_functions_run_uninstrumented():
+def test_nested_functions_are_profiled_under_their_parents_scope():
     copy, profile = profiled(nested_def)
     assert copy(1) == nested_def(1) == 2
-    assert not profile.branches
+    assert [(s.scope, s.line - nested_def.__code__.co_firstlineno) for s in profile.branches] \
+        == [("t", 2)]
 
 
 def gen(n):

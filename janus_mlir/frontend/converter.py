@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import inspect
-import textwrap
 import types
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +21,7 @@ import numpy as np
 
 from . import (branches, comprehensions, heap, host, local_functions, loops, relaxed_if,
                relaxed_loops, setitem, stacked)
+from ..speculation.function_source import SourceUnavailable, function_ast
 from ..speculation.profile import Profile
 from .builder import GraphBuilder
 from .calls import attribute, call, subscript
@@ -51,24 +50,9 @@ class Conversion:
 def parse_function(fn: types.FunctionType) -> tuple[ast.FunctionDef, str, int]:
     """The function's AST (lines numbered as in its file), its file name."""
     try:
-        source = textwrap.dedent(inspect.getsource(fn))
-    except (OSError, TypeError) as e:
-        raise Unconvertible(f"source of {fn.__qualname__} is not available: {e}") from None
-    if fn.__name__ == "<lambda>":
-        lam = local_functions.lambda_node(fn, source)
-        tree = ast.Module([ast.FunctionDef(
-            name=fn.__name__, args=lam.args, decorator_list=[], returns=None,
-            body=[ast.copy_location(ast.Return(lam.body), lam.body)])], type_ignores=[])
-        ast.copy_location(tree.body[0], lam)
-    else:
-        try:
-            tree = ast.parse(source)
-        except SyntaxError as e:
-            raise Unconvertible(f"source of {fn.__qualname__} does not parse: {e}") from None
-    node = tree.body[0]
-    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        raise Unconvertible(f"{fn.__qualname__} is not defined by a def statement")
-    ast.increment_lineno(tree, fn.__code__.co_firstlineno - 1)
+        node = function_ast(fn)
+    except SourceUnavailable as e:
+        raise Unconvertible(str(e)) from None
     return node, fn.__code__.co_filename, fn.__code__.co_firstlineno
 
 

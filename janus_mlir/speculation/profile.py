@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-import textwrap
 import types
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -31,6 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from .function_source import SourceUnavailable, function_ast
 
 PROBE = "__janus_probe"
 SITE = "__janus_site"
@@ -165,8 +166,9 @@ class _Counted:
 
 
 class _Instrument(ast.NodeTransformer):
-    """Wraps each speculated construct of the function's own body in a probe call (nested
-    defs, lambdas and classes are left as they are)."""
+    """Wraps each speculated construct of the function's body, nested defs and lambdas
+    included, in a probe call (classes are left as they are: their methods are helpers of
+    their own scope)."""
 
     def __init__(self, scope: str):
         self.scope = scope
@@ -182,14 +184,12 @@ class _Instrument(ast.NodeTransformer):
         return ast.copy_location(call, value)
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
-        if getattr(node, "_janus_root", False):
-            return self.generic_visit(node)
-        return node  # a nested def: its body runs uninstrumented
+        # A nested def or lambda is converted in place under its parent's scope, so its sites
+        # are recorded under that scope too; its probe is a closure cell of the copy.
+        return self.generic_visit(node)
 
-    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
-
-    def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
-        return node
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> ast.AST:
+        return node  # never converted
 
     def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
         return node
@@ -236,16 +236,12 @@ def instrument(fn: types.FunctionType, scope: str, profile: Profile,
             or inspect.isasyncgenfunction(fn)):
         return None
     try:
-        source = textwrap.dedent(inspect.getsource(fn))
-        tree = ast.parse(source)
-    except (OSError, TypeError, SyntaxError):
+        node = function_ast(fn)
+    except SourceUnavailable:
         return None
-    node = tree.body[0] if tree.body else None
     if not isinstance(node, ast.FunctionDef) or node.name != fn.__name__:
         return None
     node.decorator_list = []
-    ast.increment_lineno(tree, fn.__code__.co_firstlineno - 1)
-    node._janus_root = True  # type: ignore[attr-defined]
     node = _Instrument(scope).visit(node)
     code = fn.__code__
     # A factory whose parameters are the probe and the function's free variables, so that the
