@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import (
+    comparisons,
     contractions,
     creation,
     indexing_funcs,
@@ -20,4 +21,4 @@ from . import (
 )
 
 FAMILIES = (ufuncs, reductions, shapes, linalg, selection, creation, contractions, matrices,
-            joining, scans, statistics, sorting, indexing_funcs, nn_functions)
+            joining, scans, statistics, sorting, indexing_funcs, nn_functions, comparisons)
