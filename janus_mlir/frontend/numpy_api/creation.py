@@ -1,5 +1,6 @@
 """Creation: zeros/ones/empty/full (and *_like), arange, linspace/logspace, meshgrid,
-array/asarray, the NumPy scalar types (np.float32(x)...)."""
+array/asarray, copy/ascontiguousarray/asfortranarray, the NumPy scalar types
+(np.float32(x)...)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ...dialects.types import is_float, is_int, is_supported_dtype
 from ...ops.creation import arange_start_step
 from ..builder import GraphBuilder
 from ..errors import Unconvertible
+from ..heap import root_layout
 from ..operators import cast_weak, compare_const, guard_all, lift, logical
 from ..values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_tensor, retyped
 from .args import Handler, as_array, bind, dtype_arg, no_extra, shape_arg, static
@@ -190,6 +192,87 @@ def copy_array(b: GraphBuilder, a: Tensor) -> Tensor:
     return out
 
 
+# ---------------------------------------------------------------------------------------------
+# copy, ascontiguousarray, asfortranarray: a new array, or the array itself in that layout
+# ---------------------------------------------------------------------------------------------
+
+
+def contiguity(t: Tensor) -> tuple[bool | None, bool | None]:
+    """(C-contiguous, F-contiguous) of the array `t` as NumPy lays it out, None for what the
+    heap model does not know (a root of unknown order, an ambiguous reshape). The caller's
+    arrays are guarded to be C-contiguous or not, so only their F-contiguity may be unknown."""
+    if t.view is None:
+        if not t.c_order:
+            return (None if t.fresh else False), None
+        flags = root_layout(t.shape, t.dtype).flags
+    elif t.view.ambiguous or not t.view.root.c_order:
+        return None, None
+    else:
+        flags = t.view.layout.flags
+    return bool(flags.c_contiguous), bool(flags.f_contiguous)
+
+
+def _f_order_is_c(shape: tuple[int, ...]) -> bool:
+    """Whether an F-ordered array of `shape` is C-contiguous too (at most one dim above 1)."""
+    return sum(1 for d in shape if d != 1) <= 1 or 0 in shape
+
+
+def _new_array(b: GraphBuilder, a: Tensor, order: str, shape: tuple[int, ...]) -> Tensor:
+    """A new array of `a`'s elements in `shape` laid out in `order` ('C', 'F', or 'K': as `a`
+    is, C when that is not known to be C)."""
+    out = b.emit("reshape", [a], copy=True, shape=shape)
+    out.kind = ARRAY
+    if order == "C":
+        out.c_order = True
+    elif order == "F":
+        out.c_order = _f_order_is_c(shape)
+    return out
+
+
+def copy(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    """numpy.copy(a, order, subok): always a new array (0-d for a scalar)."""
+    p = bind(b, "numpy.copy", args, kwargs, ("a", "order", "subok"), {"order": "K",
+                                                                      "subok": False})
+    order = static(b, p["order"], "order")
+    if order not in ("K", "A", "C", "F"):
+        raise Unconvertible(f"ValueError: order must be one of 'C', 'F', 'A', or 'K' (got "
+                            f"{order!r})", b.where)
+    a = as_array(b, p["a"])
+    if order == "A":  # F only for an F- and not C-contiguous array
+        c, f = contiguity(a) if a.kind == ARRAY else (True, True)
+        order = "C" if c or f is False else ("F" if c is False and f else "K")
+    return _new_array(b, a, order, a.shape)
+
+
+def _as_contiguous(order: str) -> Handler:
+    """numpy.ascontiguousarray / asfortranarray (a, dtype): NumPy's `array(a, dtype,
+    copy=None, order=order, ndmin=1)`: the array itself when it already has that dtype and
+    layout, a 1-element view of a 0-d array, else a new array laid out in `order`."""
+    name = "numpy.ascontiguousarray" if order == "C" else "numpy.asfortranarray"
+
+    def handler(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+        p = bind(b, name, args, kwargs, ("a", "dtype", "like"), {"dtype": None, "like": None})
+        if p["like"] is not None:
+            raise Unconvertible(f"{name}(like=...) is not converted", b.where)
+        dt = dtype_arg(b, p["dtype"])
+        obj = p["a"]
+        if is_tensor(obj) and obj.kind == ARRAY and (dt is None or dt == obj.dtype):
+            if obj.ndim == 0:
+                return b.emit("reshape", [obj], shape=(1,))  # NumPy's ndmin: a view
+            layout = contiguity(obj)[0 if order == "C" else 1]
+            if layout is None:
+                raise Unconvertible(f"{name} of an array whose memory layout is not known "
+                                    "(NumPy returns the array itself or a copy)", b.where)
+            if layout:
+                return obj
+        a = as_array(b, obj) if dt is None else _array_of_dtype(b, obj, dt)
+        if dt is not None and a.dtype != dt:
+            a = b.emit("astype", [a], dtype=dt)
+        return _new_array(b, a, order, a.shape if a.ndim else (1,))
+
+    return handler
+
+
 def scalar_type(dtype: np.dtype) -> Handler:
     """np.float32(x) and friends: a NumPy scalar of that dtype (or an array for array input).
 
@@ -245,7 +328,8 @@ FUNCTIONS: dict[Any, Handler] = {
     np.logspace: _spaced(np.logspace, ("start", "stop", "num", "endpoint", "base", "dtype",
                                        "axis"),
                          {"num": 50, "endpoint": True, "base": 10.0, "dtype": None, "axis": 0}),
-    np.meshgrid: meshgrid,
+    np.meshgrid: meshgrid, np.copy: copy, np.ascontiguousarray: _as_contiguous("C"),
+    np.asfortranarray: _as_contiguous("F"),
     **{getattr(np, dt): scalar_type(np.dtype(getattr(np, dt)))
        for dt in ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "bool_")},
 }
