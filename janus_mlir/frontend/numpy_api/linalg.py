@@ -1,5 +1,5 @@
-"""Linear algebra: numpy.matmul, numpy.dot (N-D operands contract as an einsum) and
-numpy.linalg.norm."""
+"""Linear algebra: numpy.matmul, numpy.dot (N-D operands contract as an einsum),
+numpy.linalg.norm, and the products numpy.cross and numpy.kron."""
 
 from __future__ import annotations
 
@@ -7,15 +7,18 @@ from typing import Any
 
 import numpy as np
 
+from numpy.lib.array_utils import normalize_axis_index
+
 from ...dialects.types import is_float
 from ..builder import GraphBuilder
-from ..errors import Unconvertible
+from ..errors import NeedsStaticShape, Unconvertible
 from ..operators import apply
-from ..values import Tensor
+from ..values import ARRAY, Tensor, retyped
 from .args import (Handler, as_array, axes_arg, bind, like_input, no_extra, scalar_if_0d, static,
                    static_int)
 from .contractions import contract, dot_nd
-from .shapes import reshape_to
+from .scans import slice_axis
+from .shapes import moveaxis, reshape_to
 
 
 def _two_operands(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any],
@@ -140,7 +143,98 @@ def _matrix_norm(b: GraphBuilder, x: Tensor, order: Any, row: int, col: int) -> 
     return _extreme(b, _sum(b, absx, (col,)), "max" if order == np.inf else "min", (row,), False)
 
 
-FUNCTIONS: dict[Any, Handler] = {np.matmul: matmul, np.dot: dot, np.linalg.norm: norm}
+# ---------------------------------------------------------------------------------------------
+# numpy.cross and numpy.kron, as NumPy computes them
+# ---------------------------------------------------------------------------------------------
+
+
+def _axis_index(b: GraphBuilder, axis: Any, ndim: int, prefix: str) -> int:
+    try:
+        return normalize_axis_index(static_int(b, axis, "an axis"), ndim, msg_prefix=prefix)
+    except np.exceptions.AxisError as e:
+        raise Unconvertible(f"AxisError: {e}", b.where) from None
+
+
+def _component(b: GraphBuilder, t: Tensor, i: int) -> Tensor:
+    """t[..., i]."""
+    return b.emit("reshape", [slice_axis(b, t, t.ndim - 1, i, 1)], copy=True, shape=t.shape[:-1])
+
+
+def cross(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    """numpy.cross of 2- and 3-vectors along axisa/axisb (axis= sets all three): the products
+    and differences of NumPy's implementation, in the operands' common dtype; 3-vector results
+    are stacked along axisc (a view NumPy's moveaxis gives). NumPy's DeprecationWarning for
+    2-vectors is not raised."""
+    p = bind(b, "numpy.cross", args, kwargs, ("a", "b", "axisa", "axisb", "axisc", "axis"),
+             {"axisa": -1, "axisb": -1, "axisc": -1, "axis": None})
+    if static(b, p["axis"], "an axis") is not None:
+        p["axisa"] = p["axisb"] = p["axisc"] = p["axis"]
+    x, y = as_array(b, p["a"]), as_array(b, p["b"])
+    if x.ndim < 1 or y.ndim < 1:
+        raise Unconvertible("ValueError: At least one array has zero dimension", b.where)
+    if not (x.spec.static and y.spec.static):
+        raise NeedsStaticShape("numpy.cross with a symbolic dim", b.where)
+    x = moveaxis(b, [x, _axis_index(b, p["axisa"], x.ndim, "axisa"), -1], {})
+    y = moveaxis(b, [y, _axis_index(b, p["axisb"], y.ndim, "axisb"), -1], {})
+    n, m = x.shape[-1], y.shape[-1]
+    if n not in (2, 3) or m not in (2, 3):
+        raise Unconvertible("ValueError: incompatible dimensions for cross product (dimension "
+                            "must be 2 or 3)", b.where)
+    try:
+        shape = np.broadcast_shapes(x.shape[:-1], y.shape[:-1])
+    except ValueError as e:
+        raise Unconvertible(f"ValueError: {e}", b.where) from None
+    axisc = _axis_index(b, p["axisc"], len(shape) + 1, "axisc") if 3 in (n, m) else None
+    dt = np.promote_types(x.dtype, y.dtype)
+    if dt == np.bool_:
+        raise Unconvertible("TypeError: numpy.cross of booleans subtracts booleans", b.where)
+    x, y = (b.emit("astype", [t], dtype=dt) if t.dtype != dt else t for t in (x, y))
+    a_, b_ = [_component(b, x, i) for i in range(n)], [_component(b, y, i) for i in range(m)]
+
+    def mul(i: int, j: int) -> Tensor:
+        return apply(b, "multiply", [a_[i], b_[j]])
+
+    def sub(u: Tensor, v: Tensor) -> Tensor:
+        return apply(b, "subtract", [u, v])
+
+    last = sub(mul(0, 1), mul(1, 0))
+    if n == 2 and m == 2:
+        return retyped(last, ARRAY)
+    if n == 2:  # a2 = 0
+        parts = [mul(1, 2), apply(b, "negative", [mul(0, 2)]), last]
+    elif m == 2:  # b2 = 0
+        parts = [apply(b, "negative", [mul(2, 1)]), mul(2, 0), last]
+    else:
+        parts = [sub(mul(1, 2), mul(2, 1)), sub(mul(2, 0), mul(0, 2)), last]
+    cp = b.emit("stack", [retyped(t, ARRAY) for t in parts], axis=len(shape))
+    return cp if axisc == len(shape) else moveaxis(b, [cp, -1, axisc], {})
+
+
+def kron(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    """numpy.kron: `a` given b's rank at least (leading 1s), each operand spread over
+    interleaved axes, one broadcast multiply, then the merged shape. A 0-d operand only
+    multiplies."""
+    p = bind(b, "numpy.kron", args, kwargs, ("a", "b"), {})
+    y, x = as_array(b, p["b"]), as_array(b, p["a"])
+    if x.ndim < y.ndim:
+        x = reshape_to(b, x, (1,) * (y.ndim - x.ndim) + x.shape)
+    if x.ndim == 0 or y.ndim == 0:
+        return apply(b, "multiply", [x, y])
+    if not (x.spec.static and y.spec.static):
+        raise NeedsStaticShape("numpy.kron with a symbolic dim", b.where)
+    nd = x.ndim
+    bs = (1,) * (nd - y.ndim) + y.shape
+    x = reshape_to(b, x, tuple(d for n in x.shape for d in (n, 1)))
+    y = reshape_to(b, y, tuple(d for n in bs for d in (1, n)))
+    prod = apply(b, "multiply", [x, y])
+    out = b.emit("reshape", [prod], copy=True, shape=tuple(i * j for i, j in zip(
+        prod.shape[::2], prod.shape[1::2])))
+    out.c_order = True  # NumPy's product of the interleaved operands is C-ordered
+    return out
+
+
+FUNCTIONS: dict[Any, Handler] = {np.matmul: matmul, np.dot: dot, np.linalg.norm: norm,
+                                 np.cross: cross, np.kron: kron}
 
 # ndarray methods of this family (bound to the array by methods.py).
 METHODS: dict[str, Handler] = {}
