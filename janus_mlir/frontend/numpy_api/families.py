@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import (
     comparisons,
     contractions,
+    covariance,
     creation,
     indexing_funcs,
     joining,
@@ -21,4 +22,5 @@ from . import (
 )
 
 FAMILIES = (ufuncs, reductions, shapes, linalg, selection, creation, contractions, matrices,
-            joining, scans, statistics, sorting, indexing_funcs, nn_functions, comparisons)
+            joining, scans, statistics, sorting, indexing_funcs, nn_functions, comparisons,
+            covariance)
