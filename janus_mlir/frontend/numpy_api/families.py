@@ -12,6 +12,7 @@ from . import (
     linalg,
     matrices,
     nn_functions,
+    numerical,
     reductions,
     scans,
     selection,
@@ -23,4 +24,4 @@ from . import (
 
 FAMILIES = (ufuncs, reductions, shapes, linalg, selection, creation, contractions, matrices,
             joining, scans, statistics, sorting, indexing_funcs, nn_functions, comparisons,
-            covariance)
+            covariance, numerical)
