@@ -69,3 +69,36 @@ def test_item_assignment_shape_errors_raise_like_numpy():
     for _ in range(2):
         check(f, X)
     assert stats(f)[1] == 0
+
+
+def numpy_scalar_into_signed(x, v):
+    a = np.zeros(3, np.int8)
+    a[0] = v  # a NumPy int64 scalar: stored through a Python int (OverflowError if too big)
+    a[1:] = x.sum()
+    u = np.zeros(2, np.uint8)
+    u[...] = x.astype(np.uint8)[0]
+    return a, u
+
+
+def test_a_numpy_integer_scalar_into_a_narrower_signed_array_is_guarded_to_fit():
+    """NumPy raises OverflowError for np.int64(300) into int8 (a 0-d array would wrap); the
+    graph's guard fails and the call runs as plain Python, raising it."""
+    f = jm.compile(numpy_scalar_into_signed)
+    x = np.array([1, 2, 3], np.int16)
+    for v in [5, 5, 5, 300, -128, 127, -129, 5]:
+        check(f, x, np.int64(v))
+    assert f.stats.graph_calls == 5, f.reasons
+    assert f.stats.fallbacks == 2, f.reasons
+
+
+def numpy_scalar_constant(x):
+    a = np.zeros(2, np.int8)
+    a[0] = np.int16(300)
+    return a
+
+
+def test_a_constant_numpy_scalar_that_does_not_fit_runs_as_plain_python():
+    f = jm.compile(numpy_scalar_constant)
+    for _ in range(2):
+        check(f, X)
+    assert f.stats.graph_calls == 0

@@ -21,8 +21,8 @@ from .builder import GraphBuilder
 from .errors import Unconvertible
 from .indexing import _classify, _expand_ellipsis, advanced_plan, sliced_for
 from .indexing import subscript as index_array
-from .operators import BINOPS, apply, cast_weak, lift
-from .values import ARRAY, Tensor, is_py_scalar, is_tensor
+from .operators import BINOPS, apply, cast_weak, compare_const, guard_all, guard_fits, lift
+from .values import ARRAY, NP_SCALAR, Tensor, is_py_scalar, is_tensor
 
 if TYPE_CHECKING:
     from .converter import FunctionConverter
@@ -83,6 +83,16 @@ def setitem(cv: FunctionConverter, base: Tensor, key: Any, value: Any) -> None:
     else:
         target = view_for(cv, base, key)
         heap.write(cv.b, target, fitted(cv.b, value, target.dtype, target.shape))
+
+
+def fill(b: GraphBuilder, base: Tensor, value: Any) -> None:
+    """`base.fill(value)`: `base[...] = value` for a scalar value (NumPy raises ValueError for
+    an array of any size, one element included)."""
+    ndim = value.ndim if is_tensor(value) else np.ndim(value) if isinstance(
+        value, (np.ndarray, list, tuple)) else 0
+    if (is_tensor(value) and value.kind == ARRAY and ndim) or (not is_tensor(value) and ndim):
+        raise _fail(b, "ValueError: setting an array element with a sequence.")
+    heap.write(b, base, fitted(b, value, base.dtype, base.shape))
 
 
 def aug_setitem(cv: FunctionConverter, base: Tensor, key: Any, op: type, rhs_node: Any) -> None:
@@ -194,7 +204,14 @@ def fitted(b: GraphBuilder, value: Any, dtype: np.dtype, shape: tuple[int, ...])
             raise _fail(b, "storing a run-time Python int into a narrower integer array is not "
                           "converted (NumPy raises OverflowError when it does not fit)")
         value = cast_weak(b, value, dtype)
+    elif is_tensor(value) and value.kind == NP_SCALAR and dtype.kind == "i" and (
+            value.dtype.kind in "iu" and not np.can_cast(value.dtype, dtype)):
+        _guard_scalar_fits(b, value, dtype)
     elif not is_tensor(value):
+        if isinstance(value, np.integer) and dtype.kind == "i" and not (
+                np.iinfo(dtype).min <= int(value) <= np.iinfo(dtype).max):
+            raise _fail(b, f"OverflowError: Python integer {int(value)} out of bounds for "
+                          f"{dtype.name}")
         if isinstance(value, (np.generic, np.ndarray)):
             value = lift(b, value)
         else:
@@ -215,3 +232,16 @@ def fitted(b: GraphBuilder, value: Any, dtype: np.dtype, shape: tuple[int, ...])
                           f"shape {shape}")
         value = b.emit("broadcast_to", [value], ARRAY, copy=True, shape=shape)
     return value
+
+
+def _guard_scalar_fits(b: GraphBuilder, value: Tensor, dtype: np.dtype) -> None:
+    """NumPy stores a NumPy integer scalar into a signed integer array through a Python int,
+    raising OverflowError where it does not fit (into an unsigned array it wraps, as a cast)."""
+    if value.dtype == np.uint64:  # beyond int64: only the top of the range is tested
+        ok = compare_const(b, "less_equal", value, int(np.iinfo(dtype).max))
+        guard_all(b, ok, "error", f"the NumPy integer scalar fits in {dtype.name} (NumPy raises "
+                  "OverflowError: Python integer out of bounds)")
+        return
+    wide = value if value.dtype == np.int64 else b.emit("astype", [value], NP_SCALAR,
+                                                        dtype=np.dtype(np.int64))
+    guard_fits(b, wide, dtype, "the NumPy integer scalar")
