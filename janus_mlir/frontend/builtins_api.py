@@ -17,6 +17,7 @@ import numpy as np
 from .lift import HostObject
 from .numpy_api import static, to_python_scalar
 from .pure import is_plain
+from .tolist import ListOfArray
 from .operators import apply, compare_const, logical
 from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_tensor
 
@@ -35,6 +36,8 @@ def _len(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> int:
         return dim(cv.b, x, 0)
     if isinstance(x, HostObject):
         return len(x.value)
+    if isinstance(x, ListOfArray):
+        return x.length(cv.b)
     return len(x)
 
 
@@ -121,8 +124,8 @@ def _sum(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> Any:
 def _static_builtin(fn: Callable[..., Any]) -> Callable[..., Any]:
     def handler(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if fn in (tuple, list, enumerate, zip, reversed, sorted) and args:
-            args = [cv.iterate(a) if isinstance(a, HostObject) or is_tensor(a) else a
-                    for a in args]
+            args = [cv.iterate(a) if isinstance(a, (HostObject, ListOfArray)) or is_tensor(a)
+                    else a for a in args]
         if any(is_tensor(a) for a in [*args, *kwargs.values()]) and fn not in (tuple, list,
                                                                                enumerate, zip,
                                                                                reversed):
@@ -143,6 +146,8 @@ def _isinstance(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) 
         proxy = {ARRAY: np.empty(x.shape, x.dtype), NP_SCALAR: x.dtype.type(0),
                  PY_SCALAR: x.py_type(0)}[x.kind]
         return isinstance(proxy, cls)
+    if isinstance(x, ListOfArray):
+        return isinstance([], cls)
     return isinstance(x, cls)
 
 

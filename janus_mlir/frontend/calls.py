@@ -22,6 +22,7 @@ from .indexing import subscript as index_array
 from .lift import HostObject
 from .numpy_api import FUNCTIONS, METHODS, PROPERTIES
 from .pure import is_plain, is_pure, stores_only
+from .tolist import ListOfArray
 from ..speculation.sources import ClassAttr, DefaultArg, ItemOf
 from .values import PY_SCALAR, Tensor, is_tensor
 
@@ -59,12 +60,17 @@ def attribute(cv: FunctionConverter, base: Any, name: str) -> Any:
     if isinstance(base, recursion.ChildRef):
         raise cv.fail(f"attribute '{name}' of a child node is read before the recursive call "
                       "on it (not converted)")
+    if isinstance(base, ListOfArray):
+        raise cv.fail(f"list.{name} of a list from tolist() is not converted (the list is "
+                      "built when the function returns)")
     return host.raw_attribute(cv, base, name)
 
 
 def subscript(cv: FunctionConverter, base: Any, key: Any) -> Any:
     if is_tensor(base):
         return index_array(cv.b, base, key)
+    if isinstance(base, ListOfArray):
+        return base.item(cv.b, key)
     if is_tensor(key) and stacked.is_stacked(cv, base):
         return stacked.item(cv, base, key)
     if is_tensor(key) or (isinstance(key, tuple) and any(is_tensor(k) for k in key)):

@@ -23,6 +23,7 @@ from .converter import Conversion, FunctionConverter, parse_function
 from .errors import Unconvertible
 from ..speculation.policy import Policy
 from .lift import HostObject, Lifter
+from .tolist import ListOfArray
 from ..speculation.graph_spec import GraphSpec, Template
 from ..speculation.sources import Frame, Param, Source
 from .values import ARRAY, Tensor, is_tensor
@@ -81,6 +82,12 @@ def _node(b: GraphBuilder, value: Any, outputs: list[Tensor], seen: dict[int, in
         return _array_node(b, value, outputs)
     if isinstance(value, HostObject):
         return ("source", value.source)
+    if isinstance(value, ListOfArray):
+        if value.origin is None:  # ("tolist", base): NumPy's tolist of the base array
+            return ("tolist", _array_node(b, value.array, outputs))
+        parent, key = value.origin  # ("item", list, key): an item or a slice of a list
+        return ("item", _template(b, parent, outputs, seen, keep),
+                _template(b, key, outputs, seen, keep))
     if type(value) in (tuple, list):
         return (type(value).__name__, [_template(b, v, outputs, seen, keep) for v in value])
     if isinstance(value, tuple) and hasattr(type(value), "_fields"):
@@ -153,6 +160,11 @@ def rebuild(template: Template, results: list[Any], frame: Frame,
         return src.get(frame)
     if tag == "static":
         return template[1]
+    if tag == "tolist":
+        return rebuild(template[1], results, frame, memo).tolist()
+    if tag == "item":
+        return rebuild(template[1], results, frame, memo)[rebuild(template[2], results, frame,
+                                                                  memo)]
     if tag == "view":
         return heap.numpy_view(rebuild(template[1], results, frame, memo), template[2])
     if tag == "either":  # the side the branch took: results[flag] is its test

@@ -31,6 +31,7 @@ from .lift import HostObject, Lifter
 from .operators import BINOPS, COMPARES, UNARYOPS, apply, unary
 from .pure import is_plain
 from .regions import Unbound
+from .tolist import ListOfArray
 from ..speculation.sources import ClosureVar, GlobalVar, ItemOf
 from .values import ARRAY, PY_SCALAR, Tensor, is_tensor
 
@@ -328,6 +329,8 @@ class FunctionConverter(ast.NodeVisitor):
             return [index_first(self.b, value, i) for i in range(value.shape[0])]
         if isinstance(value, (tuple, list, range, dict, str, zip, enumerate, reversed)):
             return list(value)
+        if isinstance(value, ListOfArray):
+            return value.rows(self.b)
         if isinstance(value, relaxed_loops.DynamicRange):
             raise self.fail("a range() whose bounds are computed at run time is only converted "
                             "as the iterable of a for loop")

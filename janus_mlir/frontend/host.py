@@ -17,6 +17,7 @@ import numpy as np
 
 from .lift import HostObject
 from .pure import is_plain
+from .tolist import ListOfArray
 from ..speculation.sources import AttrOf, ClassAttr, ItemOf, Source
 from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_tensor
 
@@ -190,6 +191,8 @@ def type_of(cv: FunctionConverter, x: Any) -> type:
         return type(x.value)
     if is_tensor(x):
         return {ARRAY: np.ndarray, NP_SCALAR: x.dtype.type, PY_SCALAR: x.py_type}[x.kind]
+    if isinstance(x, ListOfArray):  # built by the output template (frontend/tolist.py)
+        return list
     return type(x)
 
 

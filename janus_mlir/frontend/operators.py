@@ -28,6 +28,7 @@ from ..dialects.types import is_bool, is_float, is_int, is_unsigned
 from ..ops import OPS
 from .builder import GraphBuilder
 from .errors import Unconvertible
+from .tolist import ListOfArray
 from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_py_scalar, is_tensor
 
 BINOPS: dict[type, tuple[str, Any]] = {
@@ -87,6 +88,8 @@ def lift(b: GraphBuilder, v: Any) -> Tensor:
         return b.constant(v, NP_SCALAR)
     if isinstance(v, np.ndarray):
         return b.constant(v, ARRAY)
+    if isinstance(v, ListOfArray):
+        raise Unconvertible("a list from tolist() as an array operand is not converted", b.where)
     raise Unconvertible(f"cannot use a {type(v).__name__} as an array operand", b.where)
 
 
@@ -167,6 +170,8 @@ def _is_weak(v: Any) -> bool:
 
 
 def _static(b: GraphBuilder, fn: Any, operands: Sequence[Any]) -> Any:
+    if any(isinstance(v, ListOfArray) for v in operands):  # its elements exist only at return
+        raise Unconvertible("an operator on a list from tolist() is not converted", b.where)
     try:
         out = fn(*operands)
     except Exception as e:  # the plain function raises here too: run it imperatively

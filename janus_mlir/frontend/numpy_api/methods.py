@@ -11,7 +11,7 @@ from .. import symbolic
 from ...dialects.types import is_float
 from ..builder import GraphBuilder
 from ..errors import Unconvertible
-from ..operators import INT64
+from ..operators import INT64, apply
 from ..values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_tensor, retyped
 from .linalg import dot
 from .selection import clip, take
@@ -81,6 +81,31 @@ def to_python_scalar(b: GraphBuilder, a: Tensor, kind: type | None = None) -> Te
     return retyped(out, PY_SCALAR)
 
 
+def _fill(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> None:
+    """x.fill(value): an in-place write, `x[...] = value` (frontend/setitem.py)."""
+    from ..setitem import fill  # item assignment builds on the numpy_api helpers
+
+    if kwargs:
+        raise Unconvertible("TypeError: ndarray.fill() takes no keyword arguments", b.where)
+    if len(args) != 2:
+        raise Unconvertible(f"TypeError: fill() takes exactly 1 argument ({len(args) - 1} "
+                            "given)", b.where)
+    a, value = args
+    if a.kind != ARRAY:
+        raise Unconvertible("fill() of a NumPy scalar (a copy NumPy fills and drops) is not "
+                            "converted", b.where)
+    fill(b, a, value)
+
+
+def _tolist(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """x.tolist(): the nested Python list, built when the function returns (frontend/tolist.py)."""
+    from ..tolist import tolist
+
+    if len(args) != 1 or kwargs:
+        raise Unconvertible("TypeError: tolist() takes no arguments", b.where)
+    return tolist(b, args[0])
+
+
 def _c_order_only(b: GraphBuilder, order: Any, fn: str, keep_ok: bool = False) -> None:
     """Only C order is converted ('K' and 'A' too where the result keeps the input's layout,
     as the builder models it): 'F' changes the element order of ravel/flatten and the memory
@@ -143,7 +168,8 @@ def _array_attribute(b: GraphBuilder, a: Tensor, name: str) -> None:
 _METHODS: dict[str, Handler] = {
     "reshape": _shape_varargs(reshape), "transpose": _shape_varargs(transpose),
     "squeeze": squeeze, "astype": _astype, "item": _item, "clip": clip, "dot": dot,
-    "flatten": _flatten, "ravel": _ravel, "copy": _copy_method, "take": take,
+    "flatten": _flatten, "ravel": _ravel, "copy": _copy_method, "take": take, "fill": _fill,
+    "tolist": _tolist,
 }
 for _family in FAMILIES:
     _clash = _METHODS.keys() & _family.METHODS.keys()
@@ -152,11 +178,22 @@ for _family in FAMILIES:
     _METHODS.update(_family.METHODS)
 METHODS: dict[str, Handler] = {name: _method(name, fn) for name, fn in _METHODS.items()}
 
+
+def _nbytes(b: GraphBuilder, a: Tensor) -> Any:
+    """x.nbytes: size * itemsize (a run-time Python int where the size is symbolic)."""
+    size = symbolic.size(b, a)
+    if isinstance(size, int):
+        return size * a.dtype.itemsize
+    return apply(b, "multiply", [size, a.dtype.itemsize], static_fn=lambda x, y: x * y)
+
+
 _PROPERTIES: dict[str, Callable[[GraphBuilder, Tensor], Any]] = {
     "shape": lambda b, a: symbolic.shape(b, a),
     "ndim": lambda b, a: a.ndim,
     "size": lambda b, a: symbolic.size(b, a),
     "dtype": lambda b, a: a.dtype,
+    "itemsize": lambda b, a: a.dtype.itemsize,
+    "nbytes": lambda b, a: _nbytes(b, a),
     "T": lambda b, a: transpose(b, [a], {}),
     "mT": lambda b, a: transpose(b, [a, (*range(a.ndim - 2), a.ndim - 1, a.ndim - 2)], {}),
 }
