@@ -167,3 +167,14 @@ def test_the_value_is_what_the_function_returns():
     x = np.ones(3, np.float32)
     value, _ = jm.value_and_grad(f)(x)
     assert type(value) is type(f(x)) and value == f(x)
+
+
+def test_kron_cross_copy():
+    x = rng.standard_normal((2, 3))
+    w = rng.standard_normal((4, 3))
+    check_grad(lambda x: np.sum(np.kron(x, np.arange(6.0).reshape(3, 2)) ** 2), x)
+    check_grad(lambda x: np.sum(np.kron(x[0], x) * np.arange(18.0).reshape(2, 9)), x)
+    check_grad(lambda x: np.sum(np.cross(x, w[:, None]) ** 2), x)
+    check_grad(lambda x: np.sum(np.cross(x.T, x.T[::-1], axis=0) * np.arange(6.0).reshape(3, 2)),
+               x)
+    check_grad(lambda x: np.sum(np.copy(x) * x), x)

@@ -343,6 +343,48 @@ def outer(a: Any, b: Any, out: Any = None) -> Any:
               op("reshape", b, shape=(1, size_of(b))))
 
 
+def _as_value(v: Any) -> Any:
+    """A lang value or NumPy array (lists and Python numbers become arrays)."""
+    return v if hasattr(v, "shape") else np.asarray(v)
+
+
+def kron(a: Any, b: Any) -> Any:
+    """numpy.kron: each operand spread over interleaved axes, one broadcast multiply, then
+    the merged shape (NumPy's own steps)."""
+    a, b = _as_value(a), _as_value(b)
+    nd = builtins.max(ndim(a), ndim(b))
+    if ndim(a) == 0 or ndim(b) == 0:
+        return op("multiply", a, b)
+    sa = (1,) * (nd - ndim(a)) + shape_of(a)
+    sb = (1,) * (nd - ndim(b)) + shape_of(b)
+    prod = op("multiply", op("reshape", a, shape=tuple(d for n in sa for d in (n, 1))),
+              op("reshape", b, shape=tuple(d for n in sb for d in (1, n))))
+    return op("reshape", prod, shape=tuple(i * j for i, j in zip(sa, sb)))
+
+
+def cross(a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1,
+          axis: Any = None) -> Any:
+    """numpy.cross of 3-vectors: NumPy's products and differences, stacked along axisc."""
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a = moveaxis(_as_value(a), axisa, -1)
+    b = moveaxis(_as_value(b), axisb, -1)
+    if shape_of(a)[-1:] != (3,) or shape_of(b)[-1:] != (3,):
+        raise NotTranslated("numpy.cross of other than 3-vectors is not supported on "
+                            "differentiated arrays")
+    a0, a1, a2 = (a[..., i] for i in range(3))
+    b0, b1, b2 = (b[..., i] for i in range(3))
+    parts = [op("subtract", op("multiply", a1, b2), op("multiply", a2, b1)),
+             op("subtract", op("multiply", a2, b0), op("multiply", a0, b2)),
+             op("subtract", op("multiply", a0, b1), op("multiply", a1, b0))]
+    return moveaxis(stack(parts, axis=-1), -1, axisc)
+
+
+def copy(a: Any, order: str = "K", subok: bool = False) -> Any:
+    """numpy.copy (and ascontiguousarray): the same values as a new value."""
+    return op("positive", _as_value(a))
+
+
 FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.sort: sort,
     np.cumsum: cumsum,
@@ -350,6 +392,9 @@ FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.triu: triu,
     np.take_along_axis: take_along_axis,
     np.outer: outer,
+    np.kron: kron,
+    np.cross: cross,
+    np.copy: copy,
     np.sum: _reduction("sum"),
     np.prod: _reduction("prod"),
     np.mean: mean,
