@@ -105,3 +105,45 @@ def test_shape_len_and_size_of_a_symbolic_dim_are_run_time_ints():
     for batch in (3, 5, 7, 2, 9):
         check(f, RNG.standard_normal((batch, 4)).astype(np.float32), w)
     assert f.stats.compilations == 2 and f.stats.graph_calls == 3, f.reasons
+
+
+def rnn_over_rows(xs, h, w, u):
+    for t in range(xs.shape[0]):
+        h = np.tanh(xs[t] @ u + h @ w)
+    return h, xs[-1] + 0, xs[len(xs) // 2, ...] * 2
+
+
+def test_rows_of_a_symbolic_axis_at_run_time_indices_keep_one_graph():
+    w = RNG.standard_normal((8, 8)).astype(np.float32) / 3
+    u = RNG.standard_normal((4, 8)).astype(np.float32) / 2
+    h = np.zeros((2, 8), np.float32)
+    f = jm.compile(rnn_over_rows)
+    for steps in (3, 4, 6, 2, 9, 5):
+        check(f, RNG.standard_normal((steps, 2, 4)).astype(np.float32), h, w, u)
+    assert f.stats.compilations == 2 and f.stats.graph_calls == 4, f.reasons
+    assert "tensor<?x2x4xf32>" in f.graphs[-1].ir("janus")
+
+
+def row_at(xs, k):
+    return xs[k] * 2
+
+
+def test_a_run_time_row_index_out_of_range_raises_as_numpy_does():
+    f = jm.compile(row_at)
+    for steps, k in ((3, 1), (4, -2), (5, 4), (6, -6)):
+        check(f, RNG.standard_normal((steps, 3)).astype(np.float32), k)
+    graphs = f.stats.graph_calls
+    for k in (7, -8):  # IndexError, raised by the plain call after the guard fails
+        check(f, RNG.standard_normal((7, 3)).astype(np.float32), k)
+    assert f.stats.graph_calls == graphs and f.stats.fallbacks >= 2, f.reasons
+
+
+def returns_a_row(xs):
+    return xs[1]
+
+
+def test_returning_a_view_at_a_run_time_offset_runs_as_plain_python():
+    f = jm.compile(returns_a_row)
+    for steps in (3, 4, 5):
+        check(f, RNG.standard_normal((steps, 3)).astype(np.float32))
+    assert any("view at a run-time offset" in str(r) for r in f.reasons), f.reasons

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..dialects.types import is_int
-from . import heap
+from . import heap, rows
 from .builder import GraphBuilder
 from .compaction import is_mask, mask_subscript
 from .errors import Unconvertible
@@ -26,6 +26,15 @@ def subscript(b: GraphBuilder, a: Tensor, key: Any) -> Tensor:
     items = list(key) if isinstance(key, tuple) else [key]
     if any(is_mask(x) for x in items):  # a data-dependent count of elements
         return mask_subscript(b, a, items)
+    if (a.ndim and type(a.shape[0]) is not int
+            and (rows.is_row_key(items[0]) or type(items[0]) in (int, np.int64))
+            and all((isinstance(x, slice) and x == slice(None)) or x is Ellipsis
+                    for x in items[1:])):
+        # `x[t]` on an axis whose length is known at run time only: one slice at t.
+        k = items[0] if is_tensor(items[0]) else b.constant(np.int64(items[0]), PY_SCALAR)
+        out = rows.row_at(b, a, k, "axis 0")
+        _dynamic_view(b, a, out)
+        return retyped(out, NP_SCALAR) if out.ndim == 0 else out
     # NumPy hands out a NumPy scalar only when every index is an integer (a 0-d integer array
     # counts) and they select one element: `x[()]` of a 0-d array, not `x[0, ...]`.
     scalar = all(x is not None and x is not Ellipsis and not isinstance(x, (slice, list, tuple))

@@ -15,7 +15,8 @@ import numpy as np
 from iree.compiler import ir
 from iree.compiler.dialects import arith, tensor
 
-from ..dialects.types import Dim, TensorSpec, tensor_type
+from ..dialects.types import Dim, TensorSpec
+from . import rows
 from .lift import HostObject
 from ..speculation.sources import Stacked
 from .values import ARRAY, PY_SCALAR, Tensor
@@ -52,16 +53,8 @@ def length(cv: FunctionConverter, obj: HostObject) -> Tensor:
 
 def row(cv: FunctionConverter, obj: HostObject, index: ir.Value) -> Tensor:
     """Item `index` (an MLIR index known to be in range) of the stacked list."""
-    xs = stacked_input(cv, obj)
-    b = cv.b
-    shape = xs.shape[1:]
-    with b.context, b.location(), ir.InsertionPoint(b.block):
-        dyn = ir.ShapedType.get_dynamic_size()
-        value = tensor.ExtractSliceOp(
-            tensor_type(shape, xs.dtype), xs.value, [index], [], [],
-            [dyn] + [0] * len(shape), [1, *shape], [1] * (len(shape) + 1)).result
     # The caller's own array: never written in place (heap.write refuses non-fresh roots).
-    return Tensor(value, TensorSpec(shape, xs.dtype), ARRAY, fresh=False)
+    return rows.row(cv.b, stacked_input(cv, obj), index, fresh=False)
 
 
 def _int(b: Any, index: ir.Value) -> Tensor:
@@ -74,19 +67,6 @@ def _int(b: Any, index: ir.Value) -> Tensor:
 def item(cv: FunctionConverter, obj: HostObject, key: Tensor) -> Tensor:
     """`obj[key]` for a run-time int `key`: negative keys count from the end, and a key out of
     range fails a guard (the plain call raises IndexError)."""
-    from .operators import apply, guard_all, logical
-
-    if key.ndim or key.dtype.kind not in "iu" or key.kind == ARRAY:
+    if not rows.is_row_key(key):
         raise cv.fail("list indices must be integers or slices")
-    b = cv.b
-    n = length(cv, obj)
-    negative = apply(b, "less", [key, 0])
-    shift = apply(b, "multiply", [n, b.emit("astype", [negative], dtype=np.dtype(np.int64))])
-    k = apply(b, "add", [key, shift])
-    inside = logical(b, "logical_and", apply(b, "greater_equal", [k, 0]),
-                     apply(b, "less", [k, n]))
-    guard_all(b, inside, "bounds", f"the index into {obj.source} is in range (the plain call "
-              "raises IndexError)")
-    with b.context, b.location(), ir.InsertionPoint(b.block):
-        index = arith.IndexCastOp(ir.IndexType.get(), tensor.ExtractOp(k.value, []).result)
-    return row(cv, obj, index.result)
+    return rows.row_at(cv.b, stacked_input(cv, obj), key, str(obj.source), fresh=False)

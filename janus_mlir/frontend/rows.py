@@ -1,0 +1,48 @@
+"""`a[k]` for a run-time Python int `k` on the first axis of an array whose first dim is only
+known when the graph runs (a stacked list, an array input whose length varies): one
+`tensor.extract_slice` at the index, after a guard that the index is in range (the plain call
+raises IndexError otherwise). Negative indices count from the end, as in Python."""
+
+from __future__ import annotations
+
+import numpy as np
+from iree.compiler import ir
+from iree.compiler.dialects import arith, tensor
+
+from ..dialects.types import TensorSpec, tensor_type
+from .builder import GraphBuilder
+from .operators import apply, guard_all, logical
+from .symbolic import dim
+from .values import ARRAY, Tensor
+
+
+def is_row_key(key: object) -> bool:
+    """A run-time int that indexes like a Python int (a 0-d array indexes like an array)."""
+    return (isinstance(key, Tensor) and key.ndim == 0 and key.dtype.kind in "iu"
+            and key.kind != ARRAY)
+
+
+def row_at(b: GraphBuilder, xs: Tensor, key: Tensor, what: str, fresh: bool = True) -> Tensor:
+    """`xs[key]`, with the index guarded to be in range; `what` names xs in the guard."""
+    n = dim(b, xs, 0)
+    negative = apply(b, "less", [key, 0])
+    shift = apply(b, "multiply", [n, b.emit("astype", [negative], dtype=np.dtype(np.int64))])
+    k = apply(b, "add", [key, shift])
+    inside = logical(b, "logical_and", apply(b, "greater_equal", [k, 0]),
+                     apply(b, "less", [k, n]))
+    guard_all(b, inside, "bounds", f"the index into {what} is in range (the plain call "
+              "raises IndexError)")
+    with b.context, b.location(), ir.InsertionPoint(b.block):
+        index = arith.IndexCastOp(ir.IndexType.get(), tensor.ExtractOp(k.value, []).result)
+    return row(b, xs, index.result, fresh)
+
+
+def row(b: GraphBuilder, xs: Tensor, index: ir.Value, fresh: bool = True) -> Tensor:
+    """Row `index` (an MLIR index known to be in range) of `xs`."""
+    shape = xs.shape[1:]
+    with b.context, b.location(), ir.InsertionPoint(b.block):
+        dyn = ir.ShapedType.get_dynamic_size()
+        value = tensor.ExtractSliceOp(
+            tensor_type(shape, xs.dtype), xs.value, [index], [], [],
+            [dyn] + [0] * len(shape), [1, *shape], [1] * (len(shape) + 1)).result
+    return Tensor(value, TensorSpec(shape, xs.dtype), ARRAY, fresh=fresh)
