@@ -201,3 +201,15 @@ def test_huge_python_int_argument_runs_as_plain_python(tmp_path, dtype):
     f = scalar_graph(tmp_path, x)
     check(f, x, 2**63)  # float64: a float result; int64: NumPy raises OverflowError
     check(f, x, 4)
+
+
+def test_data_tiling_is_on_only_for_modules_with_a_dynamic_matmul():
+    from janus_mlir.runtime.targets import DATA_TILING, get_target, module_flags
+
+    cpu = get_target("llvm-cpu")
+    static = "%2 = linalg.matmul ins(%0, %1 : tensor<8x4xf32>, tensor<4x3xf32>) outs(%e : ...)"
+    dynamic = "%2 = linalg.matmul ins(%0, %1 : tensor<?x4xf32>, tensor<4x3xf32>) outs(%e : ...)"
+    elementwise = "%2 = linalg.generic ins(%0 : tensor<?x4xf32>) outs(%e : tensor<?x4xf32>)"
+    assert module_flags(cpu, static) == () and module_flags(cpu, elementwise) == ()
+    assert module_flags(cpu, dynamic) == (DATA_TILING,)
+    assert module_flags(get_target("cuda"), dynamic) == ()

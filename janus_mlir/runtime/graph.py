@@ -41,7 +41,7 @@ from ..passes import lower_to_iree_input
 from .compiler import NARROW_DISPATCH_FLAGS, CompiledModule, CompileError, compile_ir
 from .module import ArgumentMismatch, DispatchLimitExceeded, LoadedModule
 from . import plan
-from .targets import Target, device_available
+from .targets import Target, device_available, module_flags
 
 
 class DeviceUnavailable(RuntimeError):
@@ -95,6 +95,7 @@ class Executable:
 
     def _compile(self, flags: tuple[str, ...]) -> CompiledModule:
         start = time.perf_counter()
+        flags = (*module_flags(self.target, self.lowered_ir), *flags)
         compiled = compile_ir(self.lowered_ir, self.target, flags, name=self.name)
         self.compile_seconds += time.perf_counter() - start
         return compiled
