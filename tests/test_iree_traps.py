@@ -780,3 +780,67 @@ def test_iree_takes_ui8_arguments_and_results_behind_flow_bitcasts():
     assert module.result_specs[0].dtype == np.uint8
     (out,) = module(np.array(200, np.uint8))
     assert out.dtype == np.uint8 and int(out) == 144
+
+
+# ------------------------------------ a scatter's updates of a size the graph computed
+
+# Updates of a run-time size (the first n of x, n read back from a tensor) computed by a
+# producer IREE fuses into the scatter become an unbounded stack allocation: iree-compile fails.
+# ops/counting.py (bincount) copies its updates through an identity iree_linalg_ext.scan, which
+# IREE does not fuse into the scatter (a util.optimization_barrier of a tensor with a computed
+# dim fails to compile, trap above).
+SCATTER_UPDATES = """
+#m1 = affine_map<(d0) -> (d0)>
+#m2 = affine_map<(d0, d1) -> (d0)>
+#i2 = affine_map<(d0, d1) -> (d0, d1)>
+func.func @main(%x: tensor<8xi64>, %c: tensor<i64>) -> tensor<2xi64> {
+  %v = tensor.extract %c[] : tensor<i64>
+  %n = arith.index_cast %v : i64 to index
+  %zero = arith.constant 0 : i64
+  %one = arith.constant 1 : i64
+  %xs = tensor.extract_slice %x[0] [%n] [1] : tensor<8xi64> to tensor<?xi64>
+  %ie = tensor.empty(%n) : tensor<?x1xi64>
+  %idx = linalg.generic {indexing_maps = [#m2, #i2], iterator_types = ["parallel", "parallel"]}
+      ins(%xs : tensor<?xi64>) outs(%ie : tensor<?x1xi64>) {
+  ^bb0(%a: i64, %o: i64):
+    %z = arith.muli %a, %zero : i64
+    linalg.yield %z : i64
+  } -> tensor<?x1xi64>
+  %ue = tensor.empty(%n) : tensor<?xi64>
+  %ones = linalg.fill ins(%one : i64) outs(%ue : tensor<?xi64>) -> tensor<?xi64>
+  %de = tensor.empty() : tensor<2xi64>
+  %dest = linalg.fill ins(%zero : i64) outs(%de : tensor<2xi64>) -> tensor<2xi64>
+  %r = iree_linalg_ext.scatter dimension_map = [0] unique_indices(false)
+      ins(%ones, %idx : tensor<?xi64>, tensor<?x1xi64>) outs(%dest : tensor<2xi64>) {
+  ^bb0(%a: i64, %b: i64):
+    %s = arith.addi %a, %b : i64
+    iree_linalg_ext.yield %s : i64
+  } -> tensor<2xi64>
+  return %r : tensor<2xi64>
+}
+"""
+
+
+def test_iree_cannot_compile_scatter_updates_of_a_computed_size_fused_into_it():
+    with pytest.raises(CompileError, match="unbounded stack allocations"):
+        compile_ir(SCATTER_UPDATES, CPU, check=False)
+
+
+def counts_of_selections(x, m, w):
+    picked = x[m]
+    return (np.bincount(picked), np.bincount(picked + 1, weights=picked * 0.5),
+            np.bincount(x * 2), np.bincount(x, weights=w))
+
+
+def test_janus_bincount_of_run_time_lengths_compiles():
+    """Counted (a mask's selection) and symbolic (a batch of changing size) lengths."""
+    import janus_mlir as jm
+
+    from .equivalence import check
+
+    f = jm.compile(counts_of_selections)
+    rng = np.random.default_rng(0)
+    for n in (6, 7, 8, 9):
+        x = rng.integers(0, 5, n)
+        check(f, x, x > 1, rng.random(n))
+    assert f.stats.graph_calls == 2, f.reasons

@@ -5,6 +5,7 @@ from . import (  # noqa: F401  (registration side effects)
     compaction,
     contraction,
     convolution,
+    counting,
     creation,
     elementwise,
     indexing,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import (
     comparisons,
     contractions,
+    counting,
     covariance,
     creation,
     indexing_funcs,
@@ -24,4 +25,4 @@ from . import (
 
 FAMILIES = (ufuncs, reductions, shapes, linalg, selection, creation, contractions, matrices,
             joining, scans, statistics, sorting, indexing_funcs, nn_functions, comparisons,
-            covariance, numerical)
+            covariance, numerical, counting)
