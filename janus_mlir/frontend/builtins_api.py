@@ -143,8 +143,9 @@ def _isinstance(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) 
     if isinstance(x, HostObject):
         return isinstance(x.value, cls)
     if is_tensor(x):
-        proxy = {ARRAY: np.empty(x.shape, x.dtype), NP_SCALAR: x.dtype.type(0),
-                 PY_SCALAR: x.py_type(0)}[x.kind]
+        # A value of the type the call will see (shapes do not matter to isinstance).
+        proxy = (x.py_type(0) if x.kind == PY_SCALAR else x.dtype.type(0)
+                 if x.kind == NP_SCALAR else np.empty((0,) * x.ndim, x.dtype))
         return isinstance(proxy, cls)
     if isinstance(x, ListOfArray):
         return isinstance([], cls)

@@ -144,8 +144,22 @@ class FunctionConverter(ast.NodeVisitor):
                                 "converted yet")
             self.env[target.id] = value
         elif isinstance(target, (ast.Tuple, ast.List)):
-            items = self.unpack(value, len(target.elts))
-            for t, v in zip(target.elts, items):
+            stars = [i for i, t in enumerate(target.elts) if isinstance(t, ast.Starred)]
+            if not stars:
+                items = self.unpack(value, len(target.elts))
+                for t, v in zip(target.elts, items):
+                    self.assign(t, v)
+                return
+            # `first, *rest = xs`: the starred target takes a list of what the others leave.
+            k, after = stars[0], len(target.elts) - stars[0] - 1
+            items = self.iterate(value)
+            if len(items) < k + after:
+                raise self.fail(f"ValueError: not enough values to unpack (expected at least "
+                                f"{k + after}, got {len(items)})")
+            for t, v in zip(target.elts[:k], items[:k]):
+                self.assign(t, v)
+            self.assign(target.elts[k].value, list(items[k:len(items) - after]))
+            for t, v in zip(target.elts[k + 1:], items[len(items) - after:]):
                 self.assign(t, v)
         elif isinstance(target, ast.Attribute):
             raise self.fail(f"assigning to attribute '{target.attr}' (a heap write) is not "
