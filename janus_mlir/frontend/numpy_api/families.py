@@ -12,6 +12,7 @@ from . import (
     joining,
     linalg,
     matrices,
+    nan_quantiles,
     nn_functions,
     numerical,
     reductions,
@@ -25,4 +26,4 @@ from . import (
 
 FAMILIES = (ufuncs, reductions, shapes, linalg, selection, creation, contractions, matrices,
             joining, scans, statistics, sorting, indexing_funcs, nn_functions, comparisons,
-            covariance, numerical, counting)
+            covariance, numerical, counting, nan_quantiles)
