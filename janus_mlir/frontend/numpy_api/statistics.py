@@ -150,6 +150,13 @@ def _check_input(b: GraphBuilder, a: Tensor, fn: str) -> None:
         raise Unconvertible(f"TypeError: {fn} of booleans subtracts booleans", b.where)
 
 
+def _no_overwrite(b: GraphBuilder, p: dict[str, Any], fn: str) -> None:
+    """overwrite_input=True lets NumPy partially sort the caller's array in place."""
+    if static(b, p["overwrite_input"], "overwrite_input"):
+        raise Unconvertible(f"numpy.{fn}(overwrite_input=True) may reorder the caller's array: "
+                            "not converted", b.where)
+
+
 def median(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     """numpy.median: the mean of the middle one or two sorted elements; slices holding NaN
     give NaN."""
@@ -158,6 +165,7 @@ def median(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
              {"axis": None, "out": None, "overwrite_input": False, "keepdims": False})
     if p["out"] is not None:
         raise Unconvertible("numpy.median(out=...) is not converted", b.where)
+    _no_overwrite(b, p, "median")
     a = as_array(b, p["a"])
     _check_input(b, a, "numpy.median")
     part, ax, axis = _sorted_along(b, a, p["axis"], "numpy.median")
@@ -182,6 +190,7 @@ def _quantile(fn: str) -> Handler:
                   "keepdims": False, "weights": None})
         if p["out"] is not None or p["weights"] is not None:
             raise Unconvertible(f"numpy.{fn} with out= or weights= is not converted", b.where)
+        _no_overwrite(b, p, fn)
         if static(b, p["method"], "method") != "linear":
             raise Unconvertible(f"numpy.{fn}: only method='linear' is converted", b.where)
         q = _known(p["q"])
