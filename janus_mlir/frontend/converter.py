@@ -25,8 +25,8 @@ from ..speculation.function_source import SourceUnavailable, function_ast
 from ..speculation.profile import Profile
 from .builder import GraphBuilder
 from .calls import attribute, call, subscript
-from .canonicalize import jumps
-from .errors import RaiseReached, Returned, Unconvertible
+from .canonicalize import jumps, returns
+from .errors import NeedsCarry, RaiseReached, Returned, Unconvertible
 from .lift import HostObject, Lifter
 from .operators import BINOPS, COMPARES, UNARYOPS, apply, unary
 from .pure import is_plain
@@ -68,6 +68,7 @@ class FunctionConverter(ast.NodeVisitor):
         self.declared_global: set[str] = set()  # names of `global` statements (read-only)
         self.tails: dict[int, list[ast.stmt]] = {}  # function-level `if`: what follows it
         self.node, self.filename, _ = parse_function(fn)
+        self.node.body = returns.lower(self.node.body)  # `return` in loops as flags
         conv.functions[scope] = fn
         if isinstance(self.node, ast.AsyncFunctionDef):
             raise Unconvertible("async functions are not converted", self._where(self.node))
@@ -403,6 +404,9 @@ class FunctionConverter(ast.NodeVisitor):
     def bound_value(self, name: str) -> Any:
         value = self.env[name]
         if isinstance(value, Unbound):
+            if value.carry is not None and name not in self.conv.lifter.policy.carried.get(
+                    value.carry, ()):
+                raise NeedsCarry(value.carry, name, self.b.where)
             raise self.fail(f"'{name}' is read where its value depends on the path the graph "
                             f"takes ({value.why}); not converted yet")
         return value

@@ -23,6 +23,15 @@ class NeedsStatic(Unconvertible):
         self.source = source
 
 
+class NeedsCarry(Unconvertible):
+    """A name a relaxed loop binds but does not carry was read after the loop: the conversion
+    is retried with the loop at `site` carrying `name` (assuming at least one trip)."""
+
+    def __init__(self, site: object, name: str, where: str = "<unknown>"):
+        super().__init__(f"'{name}' is read after the loop that binds it", where)
+        self.site, self.name = site, name
+
+
 class NeedsProfile(Unconvertible):
     """A speculation site the profiling calls have not seen yet (a branch on array data): the
     conversion may succeed after more profiling calls."""

@@ -14,6 +14,8 @@ import ast
 import inspect
 from typing import TYPE_CHECKING, Any
 
+from .canonicalize import returns
+
 
 if TYPE_CHECKING:
     from .converter import FunctionConverter
@@ -69,7 +71,7 @@ def call(cv: FunctionConverter, fn: LocalFunction, args: list[Any],
             env[p.name] = tuple(env.get(p.name, ()))
         elif p.kind is p.VAR_KEYWORD:
             env[p.name] = dict(env.get(p.name, {}))
-    body = (fn.node.body if isinstance(fn.node, ast.FunctionDef)
+    body = (returns.lower(fn.node.body) if isinstance(fn.node, ast.FunctionDef)
             else [ast.copy_location(ast.Return(fn.node.body), fn.node.body)])
     cv.conv.depth += 1
     try:

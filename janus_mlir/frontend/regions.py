@@ -182,6 +182,7 @@ class Unbound:
     """What a name holds after a construct that binds it on some paths only: reading it stops
     the conversion (its value depends on the path the graph takes)."""
 
-    def __init__(self, name: str, why: str):
+    def __init__(self, name: str, why: str, carry: object = None):
         self.name = name
         self.why = why
+        self.carry = carry  # the loop site that could carry it instead (errors.NeedsCarry)

@@ -12,10 +12,11 @@ A carried value whose type the first iteration changes (`acc = 0` then `acc = ac
 or an array held by another name, would be returned as it is after zero trips; the graph
 assumes at least one trip then, with a guard of kind "trip_count". A name holding the caller's
 own array before the loop holds, after it, that array (no trip) or the new one: decided when the
-call returns. Names the
-body binds that were not bound before the loop are unbound after it: reading them stops the
-conversion. `break`, `continue` and `return` in the body, lists or dicts changed
-by it, and values whose type changes from one iteration to the next are not converted yet.
+call returns. A name the body binds that was not bound before the loop is unbound after it;
+reading it there raises NeedsCarry, and the conversion is redone with the loop carrying it from
+a placeholder, assuming one trip (the policy's `carried`). `break`/`continue` and `return` reach
+this module as flags (canonicalize/jumps.py, canonicalize/returns.py). Lists or dicts changed by
+the body, and values whose type changes from one iteration to the next, are not converted yet.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from . import heap, loops
 from .canonicalize import jumps
 from .analysis.names import bound
 from .branches import predicate
-from .errors import Returned, Unconvertible
+from .errors import NeedsCarry, Returned, Unconvertible
 from .operators import apply
 from .regions import (Staged, Unbound, changed_container, containers, exact_in,
                       tensors_reachable, widen, widenable)
@@ -147,7 +148,7 @@ def for_loop(cv: FunctionConverter, node: ast.For, trips: Tensor, item: Any) -> 
     def body_pass(carried: Carried) -> Pass:
         return _body(cv, node.body, carried, lambda index: cv.assign(node.target, item(index)))
 
-    carried, final = _settle(cv, names, body_pass)
+    carried, final = _settle(cv, names, body_pass, node)
     inits = _inits(cv, carried, trips_positive=lambda: apply(b, "greater", [trips, 0]),
                    node=node)
     with b.context, b.location(), ir.InsertionPoint(b.block):
@@ -160,7 +161,7 @@ def for_loop(cv: FunctionConverter, node: ast.For, trips: Tensor, item: Any) -> 
             terminator = scf.YieldOp(final.yields)
         final.staged[0].move_into(op.body, terminator.operation)
         final.staged[0].discard()
-    _results(cv, carried, list(op.results), names, final.env)
+    _results(cv, carried, list(op.results), names, final.env, node)
 
 
 def convert_while(cv: FunctionConverter, node: ast.While, first_test: Tensor) -> None:
@@ -177,7 +178,7 @@ def convert_while(cv: FunctionConverter, node: ast.While, first_test: Tensor) ->
         body.cond = test.cond
         return body
 
-    carried, final = _settle(cv, names, loop_pass)
+    carried, final = _settle(cv, names, loop_pass, node)
     inits = _inits(cv, carried, trips_positive=lambda: predicate(cv, first_test), node=node)
     test_block, body_block = final.staged
     with b.context, b.location(), ir.InsertionPoint(b.block):
@@ -193,20 +194,31 @@ def convert_while(cv: FunctionConverter, node: ast.While, first_test: Tensor) ->
         body_block.move_into(after, terminator.operation)
         test_block.discard()
         body_block.discard()
-    _results(cv, carried, list(op.results), names, final.env)
+    _results(cv, carried, list(op.results), names, final.env, node)
 
 
 # ---------------------------------------------------------------------------------------------
 # Finding the carried values
 # ---------------------------------------------------------------------------------------------
 
-def _settle(cv: FunctionConverter, names: set[str], run: Any) -> tuple[Carried, Pass]:
+def _site(cv: FunctionConverter, node: ast.stmt) -> Site:
+    return Site(cv.scope, node.lineno, node.col_offset, "trips")
+
+
+def _settle(cv: FunctionConverter, names: set[str], run: Any,
+            node: ast.stmt) -> tuple[Carried, Pass]:
     """Convert the body until the carried values stop changing; the last conversion is the
     loop's."""
     # Every name bound before the loop that the body rebinds is carried: its value after the
     # loop is the last iteration's (or its own, after no trip), whether or not it is read.
-    candidates = sorted(n for n in names
-                        if n in cv.env and not isinstance(cv.env[n], Unbound))
+    # So is a name only the body binds that was read after the loop on an earlier conversion
+    # (the policy's `carried`): it starts unbound, and one trip is assumed.
+    later = cv.conv.lifter.policy.carried.get(_site(cv, node), set()) & names
+    for name in later:
+        if name not in cv.env or isinstance(cv.env[name], Unbound):
+            cv.env[name] = Unbound(name, "the loop has not bound it yet")
+    candidates = sorted(n for n in names if n in cv.env and (
+        not isinstance(cv.env[n], Unbound) or n in later))
     carried = Carried()
     for _ in range(MAX_PASSES):
         trial = run(carried)
@@ -244,6 +256,19 @@ def _carry(cv: FunctionConverter, name: str, trial: Pass, carried: Carried) -> b
                       "to the next (not converted)")
     if new is old or new is MISSING:
         return False
+    if isinstance(old, Unbound):  # first bound by the body: one trip is assumed
+        if (isinstance(new, Unbound) and new.carry is not None
+                and name not in cv.conv.lifter.policy.carried.get(new.carry, ())):
+            raise NeedsCarry(new.carry, name, cv.b.where)  # an inner loop binds it
+        if not is_tensor(new) and not widenable(new):
+            raise cv.fail(f"'{name}' is bound inside a loop whose trip count is computed at "
+                          "run time to a value that cannot be a graph value (not converted)")
+        w = widen(cv.b, new)
+        if w.kind == ARRAY:
+            _check_array(cv, name, w, old, trial)
+        carried.first_trip.append(f"'{name}' is first bound by the loop")
+        carried.names[name] = (w.spec, w.kind)
+        return True
     if not is_tensor(new) and not is_tensor(old) and type(new) is type(old) and (
             widenable(new) and new == old):
         return False
@@ -269,6 +294,8 @@ def _carry(cv: FunctionConverter, name: str, trial: Pass, carried: Carried) -> b
     elif widenable(new) and widenable(old) and type(new) is type(old):
         w = widen(cv.b, old)
         spec, kind = w.spec, w.kind
+    elif is_tensor(old) and widenable(new) and _fits(new, old.spec, old.kind):
+        spec, kind = old.spec, old.kind  # a number known now, stored into a graph value
     else:
         raise cv.fail(f"'{name}' changes inside a loop whose trip count is computed at run time "
                       "and cannot be a graph value there (not converted)")
@@ -407,7 +434,7 @@ def _inits(cv: FunctionConverter, carried: Carried, trips_positive: Any,
     """The carried values as the loop starts (and the at-least-one-trip guard, if needed)."""
     b = cv.b
     if carried.first_trip:
-        site = Site(cv.scope, node.lineno, node.col_offset, "trips")
+        site = _site(cv, node)
         if site in cv.conv.lifter.policy.unspeculated:
             raise cv.fail(f"this loop ran zero times where {carried.first_trip[0]} (not "
                           "converted)")
@@ -418,6 +445,11 @@ def _inits(cv: FunctionConverter, carried: Carried, trips_positive: Any,
     out = []
     for name, (spec, kind) in carried.names.items():
         old = cv.env[name]
+        if isinstance(old, Unbound):  # never seen: the trip guard keeps it from being read
+            if not spec.static:
+                raise cv.fail(f"'{name}', first bound by the loop, has a shape known only at "
+                              "run time (not converted)")
+            old = b.constant(np.zeros(spec.shape, spec.dtype), kind)
         if is_tensor(old) and old.dtype != spec.dtype:
             old = b.emit("astype", [old], kind, dtype=spec.dtype)
         out.append(widen(b, old, spec, kind).value)
@@ -441,11 +473,12 @@ def _barrier(b: Any, values: list[ir.Value]) -> list[ir.Value]:
 
 
 def _results(cv: FunctionConverter, carried: Carried, results: list[ir.Value],
-             names: set[str], end: dict[str, Any]) -> None:
+             names: set[str], end: dict[str, Any], node: ast.stmt) -> None:
     for name in names:
         if name not in carried.names and end.get(name, MISSING) is not cv.env.get(name, MISSING):
             cv.env[name] = Unbound(name, "it is bound inside a loop whose trip count is "
-                                   "computed at run time and not carried")
+                                   "computed at run time and not carried",
+                                   carry=_site(cv, node))
     for (name, (spec, kind)), v in zip(carried.names.items(), results):
         if name in carried.either:
             # No trip leaves the caller's own array: which one it is is decided at return

@@ -27,7 +27,7 @@ from typing import Any
 from .. import config
 from ..frontend.convert import convert
 from ..speculation.graph_spec import GraphSpec
-from ..frontend.errors import NeedsProfile, NeedsStatic, Unconvertible
+from ..frontend.errors import NeedsCarry, NeedsProfile, NeedsStatic, Unconvertible
 from ..speculation.policy import Step
 from ..speculation.assumptions import Guard
 from ..speculation.sources import Param, Source
@@ -226,6 +226,11 @@ class JanusFunction:
                 profile.policy.relax_unseen = True
             except NeedsStatic as e:
                 profile.policy.needs_constant(e.source)
+            except NeedsCarry as e:
+                if not profile.policy.carry(e.site, e.name):
+                    profile.unconvertible = str(e)
+                    self._note("not converted", str(e))
+                    return None
             except Unconvertible as e:
                 if relaxed is not None and relaxed in profile.policy.dynamic:
                     # As a run-time input the value stops the conversion: key on it instead.
@@ -256,7 +261,7 @@ class JanusFunction:
         """convert(); where symbolic dims stop it, again with static shapes (for good)."""
         try:
             return convert(self.fn, params, profile.policy, profile.profile)
-        except (NeedsProfile, NeedsStatic):
+        except (NeedsProfile, NeedsStatic, NeedsCarry):
             raise
         except Exception as e:
             if not profile.policy.symbolic:

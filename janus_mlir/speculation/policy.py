@@ -7,6 +7,7 @@ The runtime tells the policy what failed (`failed`, `branch_failed`, `length_cha
 down its own ladder (DESIGN.md, "Speculation and relaxation"):
 
     Python scalar   constant ──value changed──▶ run-time input ──needed as a shape──▶ signature
+    name bound in a relaxed loop   unbound after it ──read there──▶ carried (one trip assumed)
     branch          profiled side + guard ──guard failed──▶ both sides (scf.if)
     list length     elements + length guard ──other length──▶ one stacked input
     array shape     static ──other shape──▶ symbolic axes ──an op needs them static──▶ per shape
@@ -53,6 +54,16 @@ class Policy:
     stacked: set[Source] = field(default_factory=set)  # lists whose length varies: one input
     symbolic: dict[Source, tuple[int, ...]] = field(default_factory=dict)  # axes that varied
     failures: dict[Any, int] = field(default_factory=dict)  # by assumption key
+    carried: dict[Any, set[str]] = field(default_factory=dict)  # loop site -> names read after
+
+    def carry(self, site: Any, name: str) -> bool:
+        """A name a relaxed loop binds is read after it: carry it from now on (the loop then
+        assumes one trip). False if it already was (nothing left to relax)."""
+        names = self.carried.setdefault(site, set())
+        if name in names:
+            return False
+        names.add(name)
+        return True
 
     def failed(self, guard: Guard) -> Step:
         """A host guard of a graph failed: count it and move its assumption one step down."""

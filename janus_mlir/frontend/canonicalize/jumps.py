@@ -95,8 +95,8 @@ def lower(stmts: list[ast.stmt], flags: Flags) -> list[ast.stmt]:
             continue
         if not isinstance(s, ast.If):
             raise ValueError(f"a jump inside a {type(s).__name__} statement")
-        out.append(ast.copy_location(ast.If(s.test, lower(s.body, flags) or [_pass(s)],
-                                            lower(s.orelse, flags)), s))
+        out.append(marked(ast.copy_location(ast.If(s.test, lower(s.body, flags) or [_pass(s)],
+                                                   lower(s.orelse, flags)), s), s))
         rest = stmts[k + 1:]
         if rest:
             guard = ast.copy_location(ast.If(flags.live(), lower(rest, flags), []), rest[0])
@@ -104,6 +104,14 @@ def lower(stmts: list[ast.stmt], flags: Flags) -> list[ast.stmt]:
             out.append(guard)
         return out
     return out
+
+
+def marked(new: ast.AST, old: ast.AST) -> ast.AST:
+    """`new` (a rebuilt `old`) with the markers rewrites left on `old` (RELAX, BREAK_FLAG)."""
+    for attr, value in vars(old).items():
+        if attr.startswith("_janus"):
+            setattr(new, attr, value)
+    return new
 
 
 def _pass(at: ast.AST) -> ast.stmt:
