@@ -25,7 +25,7 @@ from ..speculation.policy import Policy
 from .lift import HostObject, Lifter
 from .tolist import ListOfArray
 from ..speculation.graph_spec import GraphSpec, Template
-from ..speculation.sources import Frame, Param, Source
+from ..speculation.sources import Frame, Param
 from .values import ARRAY, Tensor, is_tensor
 
 def convert(fn: types.FunctionType, params: dict[str, Any], policy: Policy,
@@ -141,38 +141,3 @@ def _immutable_static(value: Any) -> bool:
     if isinstance(value, _IMMUTABLE) and not isinstance(value, np.ndarray):
         return True
     return type(value) is frozenset and all(_immutable_static(v) for v in value)
-
-
-def rebuild(template: Template, results: list[Any], frame: Frame,
-            memo: dict[int, Any] | None = None) -> Any:
-    """The Python return value from the graph's results (as NumPy would have produced it)."""
-    memo = memo if memo is not None else {}
-    tag = template[0]
-    if tag == "obj":
-        value = memo[template[1]] = rebuild(template[2], results, frame, memo)
-        return value
-    if tag == "same":
-        return memo[template[1]]
-    if tag == "out":
-        return results[template[1]]
-    if tag == "source":
-        src: Source = template[1]
-        return src.get(frame)
-    if tag == "static":
-        return template[1]
-    if tag == "tolist":
-        return rebuild(template[1], results, frame, memo).tolist()
-    if tag == "item":
-        return rebuild(template[1], results, frame, memo)[rebuild(template[2], results, frame,
-                                                                  memo)]
-    if tag == "view":
-        return heap.numpy_view(rebuild(template[1], results, frame, memo), template[2])
-    if tag == "either":  # the side the branch took: results[flag] is its test
-        return rebuild(template[2] if results[template[1]] else template[3], results, frame,
-                       memo)
-    if tag == "dict":
-        return {k: rebuild(t, results, frame, memo) for k, t in template[1]}
-    if tag == "namedtuple":
-        return template[1](*[rebuild(t, results, frame, memo) for t in template[2]])
-    items = [rebuild(t, results, frame, memo) for t in template[1]]
-    return tuple(items) if tag == "tuple" else items

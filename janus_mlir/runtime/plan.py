@@ -19,10 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from ..frontend.convert import rebuild
 from ..speculation.assumptions import CHECK_FAILURES, Guard
 from ..speculation.sources import Frame
-from ..speculation.graph_spec import NP_SCALAR, PY_SCALAR
+from ..speculation.graph_spec import NP_SCALAR, PY_SCALAR, rebuild
 
 Getter = Callable[[Frame], Any]
 Check = Callable[[Frame], bool]
@@ -88,7 +87,7 @@ def returned(kind: str) -> Callable[[np.ndarray], Any]:
 
 def builder(template: Any, kinds: Sequence[str]) -> Callable[[list[np.ndarray], Frame], Any]:
     """The Python return value from the results: a single result returned as it is is read
-    directly; everything else goes through frontend.convert.rebuild."""
+    directly; everything else goes through speculation.graph_spec.rebuild."""
     if template[0] == "obj" and template[2][0] == "out":
         index = template[2][1]
         as_value = returned(kinds[index])

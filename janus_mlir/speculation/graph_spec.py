@@ -18,7 +18,8 @@ from iree.compiler import ir
 
 from ..dialects.types import TensorSpec
 from .assumptions import Guard, Kind
-from .sources import Source
+from .sources import Frame, Source
+from .views import numpy_view
 
 # What NumPy hands the user for a graph value (its `kind`).
 ARRAY = "array"  # numpy.ndarray (any rank)
@@ -29,7 +30,8 @@ PY_SCALAR = "pyscalar"  # Python int/float/bool: weak under NEP 50
 # object of the call returned as is; ("static", value) for an immutable value known at
 # conversion time; ("view", base, steps) for a NumPy view of a base; ("either", flag, a, b)
 # for a or b as the test at results[flag] was true or not; ("obj", key, node) and
-# ("same", key) keep the identity of objects returned more than once; containers by type.
+# ("same", key) keep the identity of objects returned more than once; ("tolist", base) and
+# ("item", parent, key) for lists made by ndarray.tolist and their rows; containers by type.
 Template = Any
 
 
@@ -72,3 +74,38 @@ class GraphSpec:
     in_graph_guards: list[InGraphGuard]
     functions: dict[str, types.FunctionType]  # scopes whose globals and cells sources read
     name: str
+
+
+def rebuild(template: Template, results: list[Any], frame: Frame,
+            memo: dict[int, Any] | None = None) -> Any:
+    """The Python return value from the graph's results (as NumPy would have produced it)."""
+    memo = memo if memo is not None else {}
+    tag = template[0]
+    if tag == "obj":
+        value = memo[template[1]] = rebuild(template[2], results, frame, memo)
+        return value
+    if tag == "same":
+        return memo[template[1]]
+    if tag == "out":
+        return results[template[1]]
+    if tag == "source":
+        src: Source = template[1]
+        return src.get(frame)
+    if tag == "static":
+        return template[1]
+    if tag == "tolist":
+        return rebuild(template[1], results, frame, memo).tolist()
+    if tag == "item":
+        return rebuild(template[1], results, frame, memo)[rebuild(template[2], results, frame,
+                                                                  memo)]
+    if tag == "view":
+        return numpy_view(rebuild(template[1], results, frame, memo), template[2])
+    if tag == "either":  # the side the branch took: results[flag] is its test
+        return rebuild(template[2] if results[template[1]] else template[3], results, frame,
+                       memo)
+    if tag == "dict":
+        return {k: rebuild(t, results, frame, memo) for k, t in template[1]}
+    if tag == "namedtuple":
+        return template[1](*[rebuild(t, results, frame, memo) for t in template[2]])
+    items = [rebuild(t, results, frame, memo) for t in template[1]]
+    return tuple(items) if tag == "tuple" else items
