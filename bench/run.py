@@ -110,6 +110,11 @@ def rows(reps: int, only: str) -> list[dict]:
          [w.aligned_copy(a) for a in (x, *params)]),
         ("model", "20-op chain (64x256)", w.elementwise_chain, chain),
     ]
+    q, k = (rng.standard_normal((8, 8, 128, 64), dtype=np.float32) for _ in range(2))
+    ids = rng.integers(0, 1000, 4096)
+    grads = rng.standard_normal((4096, 128), dtype=np.float32)
+    specs += [("numpy", "einsum bhqd,bhkd->bhqk 8x8x128x64", w.attention_scores, [q, k]),
+              ("numpy", "np.add.at 4096 ids into 1000x128", w.embedding_grad, [ids, grads])]
     for fn in w.REDUCTIONS:
         specs.append(("reduce", f"{fn.__name__} 1000^2, 16B-aligned", fn, [mis]))
     specs.append(("reduce", "sum_all 1000^2, 64B-aligned", w.sum_all, [w.aligned_copy(big)]))

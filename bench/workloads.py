@@ -124,6 +124,20 @@ def argmin_cols(x):
     return np.argmin(x, axis=0)
 
 
+# ---------------------------------------------------------------- NumPy surface (issue rows)
+
+def attention_scores(q, k):
+    """Attention logits of (batch, heads, queries, dim) by (batch, heads, keys, dim)."""
+    return np.einsum("bhqd,bhkd->bhqk", q, k)
+
+
+def embedding_grad(ids, g):
+    """The gradient of an embedding lookup: rows of g added at their ids, repeats included."""
+    table = np.zeros((1000, g.shape[1]), g.dtype)
+    np.add.at(table, ids, g)
+    return table
+
+
 REDUCTIONS = [sum_all, sum_rows, sum_cols, mean_all, mean_rows, mean_cols, max_all, max_rows,
               max_cols, min_all, min_rows, min_cols, argmax_all, argmax_rows, argmax_cols,
               argmin_all, argmin_rows, argmin_cols]

@@ -20,7 +20,8 @@ W2 = RNG.standard_normal((8, 3)).astype(np.float32)
 
 def mlp(x, w1, b1, w2):
     h = np.maximum(x @ w1 + b1, 0.0)
-    return np.where(h > 1.0, h, h * 0.5) @ w2, h.astype(np.float64) * 2
+    # (float64 of the input, not of h: h's last bits follow the matmul's summation order)
+    return np.where(h > 1.0, h, h * 0.5) @ w2, x.astype(np.float64) * 2
 
 
 def test_a_batch_size_that_changes_costs_one_more_compilation():

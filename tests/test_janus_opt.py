@@ -463,7 +463,7 @@ def _guard_kinds_emitted() -> set[str]:
                 continue
             if isinstance(node.func, ast.Attribute) and node.func.attr == "guard":
                 index = 1  # b.guard(predicate, kind, message)
-            elif isinstance(node.func, ast.Name) and node.func.id.startswith("guard"):
+            elif isinstance(node.func, ast.Name) and node.func.id == "guard_all":
                 index = 2  # guard_all(b, predicate, kind, message)
             else:
                 continue
@@ -477,6 +477,11 @@ def test_every_guard_kind_the_frontend_emits_is_declared():
     emitted = _guard_kinds_emitted()
     assert {"bounds", "error", "value"} <= emitted  # the scan finds the kinds in use
     assert emitted <= set(janus.GUARD_KINDS), emitted - set(janus.GUARD_KINDS)
+    # Every kind an in-graph guard may have (InGraphGuard checks it when made) is declared.
+    from janus_mlir.speculation.assumptions import Kind
+
+    in_graph = {k.value for k in Kind if not k.on_host} | {Kind.VALUE.value}
+    assert in_graph <= set(janus.GUARD_KINDS), in_graph - set(janus.GUARD_KINDS)
 
 
 def test_lowering_refuses_a_janus_op_with_a_region():

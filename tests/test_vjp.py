@@ -152,6 +152,12 @@ def _take(data, rng):
     return [_arr(rng, shape), idx], {"axis": axis}
 
 
+def _bincount(data, rng):
+    n = data.draw(st.integers(1, 6))
+    return [rng.integers(0, 4, size=n), _arr(rng, (n,))], {"minlength": data.draw(
+        st.integers(0, 6))}
+
+
 def _gather(data, rng):
     shape = data.draw(st.lists(st.integers(1, 4), min_size=2, max_size=3).map(tuple))
     b = data.draw(st.lists(st.integers(1, 3), max_size=2).map(tuple))
@@ -257,6 +263,7 @@ CASES: dict[str, Draw] = {
     "diag_embed": _diag_embed, "compress": lambda data, rng: _compress(data, rng),
     "conv2d": lambda data, rng: _conv2d(data, rng),
     "max_pool2d": lambda data, rng: _pool(data, rng), "avg_pool2d": lambda data, rng: _pool(data, rng),
+    "bincount": lambda data, rng: _bincount(data, rng),
 }
 
 # Ops with float results that have no derivative rule, and why (the coverage test reads this).

@@ -29,6 +29,7 @@ from ..dialects.types import ANY, TensorSpec, element_type
 from .compaction import empty_result, sizes_of
 from .emit import PARALLEL, REDUCTION, Emitter, Scalar, dims_map, identity_map
 from .registry import defop
+from ..lang import op
 
 I64_DT = np.dtype(np.int64)
 F64_DT = np.dtype(np.float64)
@@ -155,13 +156,18 @@ def linalg_fill(e: Scalar, sizes: Sequence[int | ir.Value], dtype: np.dtype,
                        outs=[tensor.EmptyOp(list(sizes), element_type(dtype)).result])
 
 
+def _bincount_vjp(g, ans, x, *weights, minlength=0):
+    """Each weight lands in the bin of its x: its cotangent is that bin's."""
+    return (None, *[op("take", g, x, axis=0).astype(w.dtype) for w in weights])
+
+
 def _numpy_bincount(x, *weights, minlength=0):
     return np.bincount(x, weights=weights[0] if weights else None, minlength=minlength)
 
 
 defop("bincount", ("operands",), variadic=True, symbolic=True,
       attrs={"minlength": Attr(I64, 0, optional=True)},
-      infer=_infer_bincount, numpy=_numpy_bincount, lower=_lower_bincount,
+      infer=_infer_bincount, numpy=_numpy_bincount, lower=_lower_bincount, vjp=_bincount_vjp,
       doc="numpy.bincount(x[, weights], minlength) of a 1-D array of non-negative ints: "
           "max(x) + 1 bins, at least minlength (`?`); int64 counts, or float64 sums of the "
           "weights in x's order.")

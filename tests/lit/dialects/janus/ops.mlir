@@ -499,6 +499,20 @@ func.func @compaction(%x: tensor<2x3xf32>, %m: tensor<3xi1>) -> tensor<2x?xf32> 
 
 // -----
 
+// bincount: a count of bins the graph computes (`?`); int64 counts, or float64 sums of weights.
+// CHECK-LABEL: func.func @bincount
+// CHECK-SAME: %[[X:[^:]+]]: tensor<5xi64>
+// CHECK-SAME: %[[W:[^:]+]]: tensor<5xf32>
+// CHECK: "janus.bincount"(%[[X]]) {minlength = 3 : i64} : (tensor<5xi64>) -> tensor<?xi64>
+// CHECK: "janus.bincount"(%[[X]], %[[W]]) : (tensor<5xi64>, tensor<5xf32>) -> tensor<?xf64>
+func.func @bincount(%x: tensor<5xi64>, %w: tensor<5xf32>) -> tensor<?xf64> {
+  %c = "janus.bincount"(%x) {minlength = 3 : i64} : (tensor<5xi64>) -> tensor<?xi64>
+  %s = "janus.bincount"(%x, %w) : (tensor<5xi64>, tensor<5xf32>) -> tensor<?xf64>
+  return %s : tensor<?xf64>
+}
+
+// -----
+
 // einsum of one or two operands: a batched contraction, a trace, a diagonal with a sum over
 // one operand's own label, and a size-1 label that broadcasts; int32 with f32 promotes to f64.
 // CHECK-LABEL: func.func @einsum
