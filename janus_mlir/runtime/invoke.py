@@ -12,10 +12,11 @@ How a NumPy array argument reaches the device (CPU drivers; other drivers always
 - **aligned**: a writeable array whose data address is a multiple of ALIGNMENT is imported
   (`import_host_allocation`) when no op of the module can write into an argument's buffer
   (IRFacts.import_safe): the kernels read the caller's memory, no copy (~1 us at any size
-  against ~135 us per 4 MB copied). IREE's CPU kernels assume 64-byte aligned bindings; an import
-  at a smaller alignment crashed the process in a measurement, so misaligned arrays never take
-  this path.
-- **misaligned or read-only**: copied with `np.copyto` into a 64-byte aligned staging array owned
+  against ~135 us per 4 MB copied). janus compiles CPU kernels to assume 16-byte aligned
+  bindings (IREE's default, 64, would exclude most NumPy arrays; an import below what the
+  kernels assume crashed the process in a measurement), so arrays at 4- or 8-byte offsets
+  never take this path.
+- **misaligned or read-only**: copied with `np.copyto` into an aligned staging array owned
   by this argument slot and imported once (warm memory: ~86 us per 4 MB against ~135 us for a
   fresh device buffer). A slot serves one call at a time (the GIL is released while the VM runs):
   a concurrent call that finds it busy copies into a fresh buffer instead.
@@ -38,10 +39,12 @@ import iree.runtime as rt
 import numpy as np
 from iree.runtime.array_interop import map_dtype_to_element_type
 
+from .targets import CPU_BINDING_ALIGNMENT
+
 if TYPE_CHECKING:
     from .module import ValueSpec
 
-ALIGNMENT = 64
+ALIGNMENT = CPU_BINDING_ALIGNMENT  # the kernels assume no more (targets.CPU_FLAGS)
 IMPORT_MIN_BYTES = 1 << 14
 COPY_OUT_MAX_BYTES = 1 << 12
 LOCAL_DRIVERS = ("local-sync", "local-task")

@@ -32,6 +32,8 @@ class Target:
     driver: str
 
 
+CPU_BINDING_ALIGNMENT = 16  # bytes; what CPU kernels may assume of an argument's address
+
 KEEP_WIDE_TYPES = (
     "--iree-input-demote-f64-to-f32=false",
     "--iree-input-demote-i64-to-i32=false",
@@ -45,6 +47,12 @@ CPU_FLAGS = (
     # their evaluation inside iree-compile (a JIT compile of its own, ~0.25 s of a W1 step's
     # 2.1 s) is skipped.
     "--iree-opt-const-eval=false",
+    # Kernels assume 16-byte aligned bindings (IREE's default is 64), so NumPy arrays, whose
+    # data is 16-byte aligned and most often 16 or 48 bytes past a 64-byte boundary, are
+    # imported without a copy (runtime/invoke.py). Measured on 1000x1000 f32 with the input
+    # 16 past a boundary: sum over rows 202 -> 110 us, sum of all 177 -> 122 us, max over
+    # rows 191 -> 97 us (NumPy 167, 152, 112).
+    f"--iree-stream-resource-min-offset-alignment={CPU_BINDING_ALIGNMENT}",
     *KEEP_WIDE_TYPES,
 )
 DATA_TILING = "--iree-opt-data-tiling"
