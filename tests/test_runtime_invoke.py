@@ -157,6 +157,29 @@ func.func @main(%x: tensor<{N}xf32>) -> tensor<{N}xf32> {{
     assert x[0] == 0.0
 
 
+def _scatter_into(dest: str) -> str:
+    return f"""
+func.func @main(%x: tensor<{N}xf32>, %i: tensor<4x1xi64>, %u: tensor<4xf32>) -> tensor<{N}xf32> {{
+  %z = arith.constant dense<0.0> : tensor<{N}xf32>
+  %b = util.optimization_barrier %x : tensor<{N}xf32>
+  %r = iree_linalg_ext.scatter dimension_map = [0] unique_indices(false)
+      ins(%u, %i : tensor<4xf32>, tensor<4x1xi64>) outs({dest} : tensor<{N}xf32>) {{
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.addf %a, %o : f32
+    iree_linalg_ext.yield %s : f32
+  }} -> tensor<{N}xf32>
+  return %r : tensor<{N}xf32>
+}}"""
+
+
+def test_gathers_scatters_and_barriers_are_import_safe_unless_they_write_an_argument():
+    from janus_mlir.runtime.ir_checks import analyze
+
+    assert analyze(_scatter_into("%z")).import_safe  # into a fresh constant
+    assert not analyze(_scatter_into("%x")).import_safe  # into the argument
+    assert not analyze(_scatter_into("%b")).import_safe  # into it, through a barrier
+
+
 def test_module_that_may_write_an_argument_never_gets_the_callers_memory():
     """A generic whose init is the argument itself may be computed in the argument's buffer;
     such a module gets a staging copy even for an aligned array."""

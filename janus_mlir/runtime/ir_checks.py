@@ -36,7 +36,7 @@ from ..dialects.walk import walk
 
 CONTRACTION_FLOPS_PER_S = 80e9
 ELEMENT_OPS_PER_S = 60e9
-FACTS_VERSION = "4"  # bump when the analysis below changes: cached facts are keyed by it
+FACTS_VERSION = "5"  # bump when the analysis below changes: cached facts are keyed by it
 DYNAMIC_DIM_GUESS = 64
 
 # Ops whose result aliases (after IREE folds it away) the first tensor operand.
@@ -47,6 +47,9 @@ _ALIAS_OF_OPERAND0 = frozenset({
 })
 # Inserts: the destination is operand 1 (tensor.insert: scalar, dest; insert_slice: source, dest).
 _INSERTS = frozenset({"tensor.insert", "tensor.insert_slice"})
+# Destination-style ops of IREE's linalg_ext whose one init (the buffer written) is their last
+# operand: gather(source, indices) into init; scatter(updates, indices) into original.
+_INIT_LAST = frozenset({"iree_linalg_ext.gather", "iree_linalg_ext.scatter"})
 _CONTRACTIONS = frozenset({
     "linalg.matmul", "linalg.batch_matmul", "linalg.matvec", "linalg.vecmat", "linalg.dot",
     "linalg.batch_matvec", "linalg.batch_vecmat", "linalg.contract", "linalg.mmt4d",
@@ -220,6 +223,7 @@ _PURE_OPS = frozenset({
     "func.return", "util.return", "tensor.empty", "tensor.extract", "tensor.dim",
     "tensor.from_elements", "tensor.splat", "tensor.generate", "tensor.yield", "tensor.pad",
     "tensor.concat", "cf.assert", "func.call", "linalg.yield", "linalg.index",
+    "iree_linalg_ext.yield", "util.optimization_barrier",
     *_ALIAS_OF_OPERAND0,
 })
 
@@ -236,10 +240,13 @@ def _never_writes_arguments(func: ir.Operation) -> bool:
         name = op.name
         if op is func or name.startswith(_PURE_DIALECTS) or name in _PURE_OPS:
             continue
-        if not name.startswith("linalg.") or "operandSegmentSizes" not in op.attributes:
+        if name in _INIT_LAST:
+            inits = [op.operands[len(op.operands) - 1]]
+        elif not name.startswith("linalg.") or "operandSegmentSizes" not in op.attributes:
             return False
-        n_inputs, n_inits = list(ir.DenseI32ArrayAttr(op.attributes["operandSegmentSizes"]))
-        inits = list(op.operands)[n_inputs:n_inputs + n_inits]
+        else:
+            n_inputs, n_inits = list(ir.DenseI32ArrayAttr(op.attributes["operandSegmentSizes"]))
+            inits = list(op.operands)[n_inputs:n_inputs + n_inits]
         if any(_argument_behind(v, entry) is not None for v in inits):
             return False
     return True
@@ -254,6 +261,8 @@ def _argument_behind(value: ir.Value, entry: ir.Block) -> int | None:
         op = op.operation if hasattr(op, "operation") else op
         if op.name in _ALIAS_OF_OPERAND0 or _is_identity_generic(op):
             value = op.operands[0]
+        elif op.name == "util.optimization_barrier":  # result i is operand i
+            value = op.operands[ir.OpResult(value).result_number]
         elif op.name in _INSERTS:
             value = op.operands[1]
         else:
