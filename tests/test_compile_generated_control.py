@@ -7,8 +7,9 @@ and whose loop bounds change, so that speculation, its fallbacks and the relaxed
 (`scf.if`, `scf.for`, `scf.while`) all run. Every call is compared with the plain function
 (values, dtypes, Python types, aliasing, the inputs afterwards, exceptions).
 
-The statements include `break`/`continue` on array data inside loops, early returns at the
-function's level, and `and`/`or`/`not` in tests. `test_control_program` runs a sample in the
+The statements include `break`/`continue`/`return` on array data inside loops, early returns
+at the function's level, a loop's variable read after the loop (unbound after no trip), and
+`and`/`or`/`not` in tests. `test_control_program` runs a sample in the
 default run; `test_many_control_programs` (slow,
 `-m slow`) runs JANUS_MLIR_GENERATED_PROGRAMS of them and reports how many calls a graph
 answered.
@@ -71,7 +72,10 @@ class Writer:
         if in_loop and r < 0.25:  # a jump out of the innermost loop, on array data
             test = self.rng.choice(TESTS).format(a=self.pick(), b=self.pick(), s="s")
             self.emit(depth, f"if {test}:")
-            self.emit(depth + 1, self.rng.choice(["break", "continue"]))
+            jump = self.rng.choice(["break", "continue", "return"])
+            if jump == "return":  # out of the loop and the function
+                jump = f"return {self.returned()}, acc, cnt"
+            self.emit(depth + 1, jump)
         elif depth == 0 and not in_loop and r < 0.3:  # an early return at the function's level
             test = self.rng.choice(TESTS).format(a=self.pick(), b=self.pick(), s="s")
             self.emit(depth, f"if {test}:")
@@ -113,6 +117,8 @@ class Writer:
             bound = self.rng.choice(["n", "n + 1", "len(x) - n"])
             self.emit(depth, f"for {var} in range({bound}):")
             self.block(depth + 1, var, in_loop=True)
+            if self.rng.random() < 0.3:  # the loop's variable read after it (unbound: no trip)
+                self.emit(depth, f"cnt += {var}")
         elif depth < 2:
             target = self.rng.choice(targets)
             self.emit(depth, f"{target} = np.tanh({target})")

@@ -509,3 +509,18 @@ def test_a_name_unbound_on_one_side_does_not_stop_the_merge_when_unused():
     for s, n in ((1, 2), (1, 2), (-1, 3), (1, 4), (-1, 5), (-1, 2)):
         check(f, XS * s, n)
     assert f.stats.graph_calls >= 2, f.reasons
+
+
+def target_read_after(x, n):
+    i = -1
+    acc = x * 0
+    for i in range(n):
+        acc = acc + x
+    return acc, i
+
+
+def test_a_run_time_loop_leaves_its_target_at_the_last_item():
+    f = jm.compile(target_read_after)
+    for n in (2, 3, 5, 0, 4, 1):
+        check(f, X, n)
+    assert f.stats.graph_calls >= 3, f.reasons

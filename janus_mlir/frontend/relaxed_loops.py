@@ -368,10 +368,11 @@ def _body(cv: FunctionConverter, body: list[ast.stmt], carried: Carried,
     try:
         with staged:
             args = staged.args
+            # The carried values first: the loop's target, carried when it is read after the
+            # loop, takes this iteration's item over its carried value.
+            _bind(cv, carried, args[1:] if bind_target is not None else args)
             if bind_target is not None:
                 bind_target(args[0])
-                args = args[1:]
-            _bind(cv, carried, args)
             loops.spend(cv, len(body))
             try:
                 cv.block(body)
