@@ -128,11 +128,11 @@ def _count_index(e: Emitter, total: ir.Value) -> ir.Value:
     return e.to_index(tensor.ExtractOp(total, []).result)
 
 
-def _scatter(e: Emitter, updates: ir.Value, rows: ir.Value, dest: ir.Value, mode: str,
-             unique: bool) -> ir.Value:
+def scatter_rows(e: Emitter, updates: ir.Value, rows: ir.Value, dest: ir.Value, mode: str,
+                 dtype: np.dtype, unique: bool = False) -> ir.Value:
     """iree_linalg_ext.scatter of `updates` (n, *R) at the row numbers `rows` (n, 1) of `dest`
-    (mode 'set': the update; 'add': added)."""
-    et = ir.RankedTensorType(dest.type).element_type
+    (of `dtype`), in order: mode 'set' writes the update, 'add' adds it, 'count' adds one."""
+    et = element_type(dtype)
     op = ir.Operation.create(
         "iree_linalg_ext.scatter", results=[dest.type], operands=[updates, rows, dest],
         attributes={"dimension_map": ir.DenseI64ArrayAttr.get([0]),
@@ -140,7 +140,9 @@ def _scatter(e: Emitter, updates: ir.Value, rows: ir.Value, dest: ir.Value, mode
     block = op.regions[0].blocks.append(et, et)
     with ir.InsertionPoint(block):
         u, o = block.arguments
-        y = u if mode == "set" else Scalar().op("arith.addi", [u, o])
+        s = Scalar()
+        y = (u if mode == "set" else s.add(o, u, dtype) if mode == "add"
+             else s.add(o, s.const(1, dtype), dtype))
         ir.Operation.create("iree_linalg_ext.yield", results=[], operands=[y])
     return op.result
 
@@ -164,7 +166,7 @@ def compact(e: Emitter, rows: ir.Value, mask: ir.Value
     rest = sizes_of(rows)[1:]
     dt = _dtype_of(rows)
     plus_one = Scalar().op("arith.addi", [count, Scalar().index_const(1)])
-    scattered = _scatter(e, rows, pos, _empty([plus_one, *rest], dt), "set", unique=False)
+    scattered = scatter_rows(e, rows, pos, _empty([plus_one, *rest], dt), "set", dt)
     out_sizes = [count, *rest]
     result = tensor.ExtractSliceOp(
         _type(out_sizes, dt), scattered, [], [d for d in out_sizes if type(d) is not int], [],
@@ -415,12 +417,12 @@ def _lower_unique(e: Emitter, operands, in_specs, attrs, out_specs):
                     [PARALLEL] * 2, lambda s, p, _o: s.sub(p, s.const(1, I64_DT), I64_DT))[0]
     if attrs.get("return_inverse"):
         perm_rows = _column_vector(e, perm, n)
-        inverse = _scatter(e, _collapse_leading(run, 2), perm_rows, _empty([n], I64_DT), "set",
-                           unique=True)
+        inverse = scatter_rows(e, _collapse_leading(run, 2), perm_rows, _empty([n], I64_DT), "set",
+                               I64_DT, unique=True)
         out.append(barrier(e.reshape(inverse, TensorSpec((n,), I64_DT), xs.shape)))
     if attrs.get("return_counts"):
         ones = _fill(e, [n], I64_DT, 1)
-        out.append(_scatter(e, ones, run, _fill(e, [count], I64_DT, 0), "add", unique=False))
+        out.append(scatter_rows(e, ones, run, _fill(e, [count], I64_DT, 0), "add", I64_DT))
     return out
 
 

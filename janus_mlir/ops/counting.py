@@ -26,7 +26,7 @@ from iree.compiler.dialects import tensor
 
 from ..dialects.opdef import I64, Attr, ShapeError
 from ..dialects.types import ANY, TensorSpec, element_type
-from .compaction import empty_result, sizes_of
+from .compaction import empty_result, scatter_rows, sizes_of
 from .emit import PARALLEL, REDUCTION, Emitter, Scalar, dims_map, identity_map
 from .registry import defop
 from ..lang import op
@@ -66,24 +66,6 @@ def _infer_bincount(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> li
     return [TensorSpec((ANY,), I64_DT if empty else F64_DT)]
 
 
-def _scatter_add(e: Emitter, updates: ir.Value, rows: ir.Value, dest: ir.Value,
-                 dtype: np.dtype, ones: bool) -> ir.Value:
-    """iree_linalg_ext.scatter adding `updates` (n,) (one each, if `ones`) at the bins `rows`
-    (n, 1) of `dest`, in order."""
-    et = element_type(dtype)
-    op = ir.Operation.create(
-        "iree_linalg_ext.scatter", results=[dest.type], operands=[updates, rows, dest],
-        attributes={"dimension_map": ir.DenseI64ArrayAttr.get([0]),
-                    "unique_indices": ir.BoolAttr.get(False)}, regions=1)
-    block = op.regions[0].blocks.append(et, et)
-    with ir.InsertionPoint(block):
-        u, o = block.arguments
-        step = Scalar().const(1, dtype) if ones else u
-        ir.Operation.create("iree_linalg_ext.yield", results=[],
-                            operands=[Scalar().add(o, step, dtype)])
-    return op.result
-
-
 def _lower_bincount(e: Emitter, operands, in_specs, attrs, out_specs):
     x, xs, out = operands[0], in_specs[0], out_specs[0]
     minlength = attrs.get("minlength", 0)
@@ -120,8 +102,8 @@ def _lower_bincount(e: Emitter, operands, in_specs, attrs, out_specs):
     if type(n) is not int:
         updates = _unfused(updates, n, I64_DT if len(operands) == 1 else F64_DT)
     plus_one = s.op("arith.addi", [count, s.index_const(1)])
-    bins = _scatter_add(e, updates, rows, linalg_fill(e, [plus_one], out.dtype, 0), out.dtype,
-                        ones=len(operands) == 1)
+    bins = scatter_rows(e, updates, rows, linalg_fill(e, [plus_one], out.dtype, 0),
+                        "count" if len(operands) == 1 else "add", out.dtype)
     return [tensor.ExtractSliceOp(
         ir.RankedTensorType.get([_DYN()], element_type(out.dtype)), bins, [], [count], [],
         ir.DenseI64ArrayAttr.get([0]), ir.DenseI64ArrayAttr.get([_DYN()]),
