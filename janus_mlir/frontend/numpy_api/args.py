@@ -4,7 +4,7 @@ binding of positional and keyword arguments, and operands as NumPy sees them."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -73,22 +73,39 @@ def axes_arg(b: GraphBuilder, axis: Any, ndim: int) -> tuple[int, ...]:
     return tuple(sorted(out))
 
 
+def refuse_out(b: GraphBuilder, fn: str) -> NoReturn:
+    """`out=` of a ufunc or a NumPy function: the result is written in place into an array the
+    caller passed, which a graph does not do (it returns new arrays)."""
+    raise Unconvertible(f"{fn}(out=...) writes its result in place into another array (the "
+                        "out= argument): in-place writes into a given array are not converted",
+                        b.where)
+
+
 def no_extra(b: GraphBuilder, kwargs: dict[str, Any], allowed: Sequence[str], fn: str) -> None:
     extra = [k for k, v in kwargs.items() if k not in allowed and v is not None]
+    if "out" in extra:
+        refuse_out(b, fn)
     if extra:
         raise Unconvertible(f"{fn}() argument(s) {extra} are not converted", b.where)
 
 
 def bind(b: GraphBuilder, fn: str, args: list[Any], kwargs: dict[str, Any],
           names: Sequence[str], defaults: dict[str, Any]) -> dict[str, Any]:
+    """The arguments of `fn` by parameter name, raising what Python raises for bad ones; an
+    `out=` array (by keyword, or positionally where `names` holds "out") stops the conversion
+    with refuse_out's reason."""
     if len(args) > len(names):
         raise Unconvertible(f"{fn}() takes at most {len(names)} positional arguments", b.where)
     bound = dict(defaults)
     bound.update(zip(names, args))
     for k, v in kwargs.items():
+        if k == "out" and v is not None:
+            refuse_out(b, fn)
         if k not in names:
             raise Unconvertible(f"{fn}() got an unexpected keyword argument '{k}'", b.where)
         bound[k] = v
+    if bound.get("out") is not None:  # given positionally
+        refuse_out(b, fn)
     missing = [n for n in names if n not in bound]
     if missing:
         raise Unconvertible(f"{fn}() missing argument(s) {missing}", b.where)

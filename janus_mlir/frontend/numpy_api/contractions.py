@@ -21,7 +21,7 @@ from ..builder import GraphBuilder
 from ..errors import Unconvertible
 from ..operators import apply
 from ..values import ARRAY, NP_SCALAR, Tensor, retyped
-from .args import Handler, as_array, scalar_if_0d, static, static_int
+from .args import Handler, as_array, refuse_out, scalar_if_0d, static, static_int
 from .shapes import reshape_to
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -110,6 +110,8 @@ def _stand_in(t: Tensor) -> np.ndarray:
 def einsum(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
     """numpy.einsum(subscripts, *operands, optimize=...): a NumPy scalar for a 0-d result."""
     extra = {k: v for k, v in kwargs.items() if k != "optimize"}
+    if extra.get("out") is not None:
+        refuse_out(b, "numpy.einsum")
     if extra:
         raise Unconvertible(f"numpy.einsum() argument(s) {sorted(extra)} are not converted",
                             b.where)
@@ -278,8 +280,10 @@ def inner(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
 
 def outer(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     """numpy.outer: the flattened operands' products, out[i, j] = a[i] * b[j]."""
-    if kwargs or len(args) != 2:
-        raise Unconvertible("numpy.outer(out=...) is not converted", b.where)
+    if kwargs.get("out") is not None or len(args) == 3:
+        refuse_out(b, "numpy.outer")
+    if len(args) != 2 or any(v is not None for v in kwargs.values()):
+        raise Unconvertible("numpy.outer takes two arrays", b.where)
     x, y = (as_array(b, a) for a in args)
     xf, yf = reshape_to(b, x, (x.spec.size,)), reshape_to(b, y, (y.spec.size,))
     return contract(b, [xf, yf], ["a", "b"], "ab")

@@ -14,8 +14,8 @@ from ..builder import GraphBuilder
 from ..errors import NeedsStaticShape, Unconvertible
 from ..operators import apply
 from ..values import ARRAY, Tensor, retyped
-from .args import (Handler, as_array, axes_arg, bind, like_input, no_extra, scalar_if_0d, static,
-                   static_int)
+from .args import (Handler, as_array, axes_arg, bind, like_input, no_extra, refuse_out,
+                   scalar_if_0d, static, static_int)
 from .contractions import contract, dot_nd
 from .scans import slice_axis
 from .shapes import moveaxis, reshape_to
@@ -24,6 +24,8 @@ from .shapes import moveaxis, reshape_to
 def _two_operands(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any],
                   fn: str) -> tuple[Tensor, Tensor]:
     no_extra(b, kwargs, (), fn)
+    if len(args) == 3:  # numpy.dot(a, b, out), numpy.matmul(x1, x2, out)
+        refuse_out(b, fn)
     if len(args) != 2:
         raise Unconvertible(f"{fn} with {len(args)} positional arguments is not converted",
                             b.where)

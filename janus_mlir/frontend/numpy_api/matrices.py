@@ -76,8 +76,6 @@ def trace(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
     """numpy.trace: the diagonal's sum (int32 and bool give int64, like numpy.sum)."""
     p = bind(b, "numpy.trace", args, kwargs, ("a", "offset", "axis1", "axis2", "dtype", "out"),
              {"offset": 0, "axis1": 0, "axis2": 1, "dtype": None, "out": None})
-    if p["out"] is not None:
-        raise Unconvertible("numpy.trace(out=...) is not converted", b.where)
     a = as_array(b, p["a"])
     k, i, j = _diag_axes(b, a, p["offset"], p["axis1"], p["axis2"])
     # The diagonal of a C-ordered copy with the two axes last (its aliasing does not matter).

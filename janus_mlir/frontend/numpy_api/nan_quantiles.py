@@ -45,9 +45,8 @@ I64 = np.dtype(np.int64)
 
 
 def _checked(b: GraphBuilder, fn: str, p: dict[str, Any]) -> None:
-    for k in ("out", "weights"):
-        if p.get(k) is not None:
-            raise Unconvertible(f"numpy.{fn}({k}=...) is not converted", b.where)
+    if p.get("weights") is not None:
+        raise Unconvertible(f"numpy.{fn}(weights=...) is not converted", b.where)
     if static(b, p["overwrite_input"], "overwrite_input"):
         raise Unconvertible(f"numpy.{fn}(overwrite_input=True) may reorder the caller's array: "
                             "not converted", b.where)

@@ -33,8 +33,6 @@ def _reduction(op: str) -> Handler:
         p = bind(b, f"numpy.{op}", args, kwargs, names,
                   {"axis": None, "dtype": None, "out": None, "keepdims": False,
                    "initial": None, "where": mask})
-        if p["out"] is not None:
-            raise Unconvertible(f"numpy.{op}(out=...) is not converted", b.where)
         a = as_array(b, p["a"])
         dt = dtype_arg(b, p["dtype"])
         if dt is not None and op == "mean" and dt.kind != "f":
@@ -146,8 +144,6 @@ def _arg_reduction(op: str) -> Handler:
     def handler(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
         p = bind(b, f"numpy.{op}", args, kwargs, ("a", "axis", "out", "keepdims"),
                   {"axis": None, "out": None, "keepdims": False})
-        if p["out"] is not None:
-            raise Unconvertible(f"numpy.{op}(out=...) is not converted", b.where)
         a = as_array(b, p["a"])
         axis = static(b, p["axis"], "an axis")
         keep = bool(static(b, p["keepdims"], "keepdims"))
@@ -163,8 +159,8 @@ def _var_std(sqrt: bool) -> Handler:
     def handler(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
         p = bind(b, "numpy.var", args, kwargs, ("a", "axis", "dtype", "out", "ddof", "keepdims"),
                   {"axis": None, "dtype": None, "out": None, "ddof": 0, "keepdims": False})
-        if p["out"] is not None or p["dtype"] is not None:
-            raise Unconvertible("numpy.var/std with out= or dtype= is not converted", b.where)
+        if p["dtype"] is not None:
+            raise Unconvertible("numpy.var/std with dtype= is not converted", b.where)
         a = as_array(b, p["a"])
         axes = axes_arg(b, p["axis"], a.ndim)
         keep = bool(static(b, p["keepdims"], "keepdims"))

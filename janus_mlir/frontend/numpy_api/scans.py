@@ -22,8 +22,6 @@ def _scan(op: str) -> Handler:
     def handler(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
         p = bind(b, f"numpy.{op}", args, kwargs, ("a", "axis", "dtype", "out"),
                  {"axis": None, "dtype": None, "out": None})
-        if p["out"] is not None:
-            raise Unconvertible(f"numpy.{op}(out=...) is not converted", b.where)
         a = as_array(b, p["a"])
         dt = dtype_arg(b, p["dtype"])
         axis = static(b, p["axis"], "an axis")

@@ -41,8 +41,8 @@ def clip(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
             if kwargs.get(old) is not None:
                 raise Unconvertible(f"Passed more than one argument for {old}", b.where)
             kwargs = {**{k: v for k, v in kwargs.items() if k != new}, old: kwargs[new]}
-    p = bind(b, "numpy.clip", args, kwargs, ("a", "a_min", "a_max"), {"a_min": None,
-                                                                        "a_max": None})
+    p = bind(b, "numpy.clip", args, kwargs, ("a", "a_min", "a_max", "out"),
+             {"a_min": None, "a_max": None, "out": None})
     out = as_array(b, p["a"])
     if p["a_min"] is None and p["a_max"] is None:
         return scalar_if_0d(copy_array(b, out))

@@ -125,7 +125,6 @@ def join(b: GraphBuilder, parts: list[Tensor], axis: Any, dtype: Any = None,
 def concatenate(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     p = bind(b, "numpy.concatenate", args, kwargs, ("arrays", "axis", "out", "dtype", "casting"),
               {"axis": 0, "out": None, "dtype": None, "casting": "same_kind"})
-    no_extra(b, {"out": p["out"]}, (), "numpy.concatenate")
     parts = sequence(b, p["arrays"], "numpy.concatenate")
     return join(b, parts, p["axis"], p["dtype"], p["casting"])
 
@@ -133,7 +132,6 @@ def concatenate(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Ten
 def stack(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     p = bind(b, "numpy.stack", args, kwargs, ("arrays", "axis", "out", "dtype", "casting"),
               {"axis": 0, "out": None, "dtype": None, "casting": "same_kind"})
-    no_extra(b, {"out": p["out"]}, (), "numpy.stack")
     parts = sequence(b, p["arrays"], "numpy.stack")
     if any(t.shape != parts[0].shape for t in parts):
         raise Unconvertible("ValueError: all input arrays must have the same shape", b.where)

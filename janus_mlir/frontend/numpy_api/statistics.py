@@ -55,8 +55,6 @@ def ptp(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     """numpy.ptp: max - min (wrapping for integers, like NumPy's subtract)."""
     p = bind(b, "numpy.ptp", args, kwargs, ("a", "axis", "out", "keepdims"),
              {"axis": None, "out": None, "keepdims": False})
-    if p["out"] is not None:
-        raise Unconvertible("numpy.ptp(out=...) is not converted", b.where)
     a = as_array(b, p["a"])
     if a.dtype == np.bool_:
         raise Unconvertible("TypeError: numpy.ptp of booleans subtracts booleans", b.where)
@@ -163,8 +161,6 @@ def median(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     p = bind(b, "numpy.median", args, kwargs, ("a", "axis", "out", "overwrite_input",
                                                 "keepdims"),
              {"axis": None, "out": None, "overwrite_input": False, "keepdims": False})
-    if p["out"] is not None:
-        raise Unconvertible("numpy.median(out=...) is not converted", b.where)
     _no_overwrite(b, p, "median")
     a = as_array(b, p["a"])
     _check_input(b, a, "numpy.median")

@@ -19,12 +19,17 @@ from ..builder import GraphBuilder
 from ..errors import Unconvertible
 from ..operators import apply
 from ..values import ARRAY, Tensor
-from .args import Handler, as_array, bind, no_extra, scalar_if_0d, static, static_int
+from .args import (Handler, as_array, bind, no_extra, refuse_out, scalar_if_0d, static,
+                   static_int)
 from .creation import copy_array
 
 
 def _ufunc(name: str) -> Handler:
+    nin = OPS[name].numpy.nin
+
     def handler(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if len(args) > nin:  # the outputs, given positionally
+            refuse_out(b, f"numpy.{name}")
         no_extra(b, kwargs, (), f"numpy.{name}")
         return apply(b, name, args)
 
@@ -34,6 +39,8 @@ def _ufunc(name: str) -> Handler:
 def divmod_(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> tuple[Any, Any]:
     """numpy.divmod: the tuple (floor_divide, remainder), each with NumPy's floor semantics."""
     no_extra(b, kwargs, (), "numpy.divmod")
+    if len(args) > 2:
+        refuse_out(b, "numpy.divmod")
     if len(args) != 2:
         raise Unconvertible("numpy.divmod takes two operands", b.where)
     return apply(b, "floor_divide", args), apply(b, "remainder", args)
@@ -45,8 +52,6 @@ def round_(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     d >= 0, else through float64 and cast back."""
     p = bind(b, "numpy.round", args, kwargs, ("a", "decimals", "out"), {"decimals": 0,
                                                                        "out": None})
-    if p["out"] is not None:
-        raise Unconvertible("numpy.round(out=...) is not converted", b.where)
     a = as_array(b, p["a"])
     decimals = static_int(b, p["decimals"], "decimals")
     if a.dtype == np.bool_:
@@ -68,8 +73,6 @@ def round_(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
 def fix(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     """numpy.fix: ceil below zero, floor above, which is trunc (signed zeros included)."""
     p = bind(b, "numpy.fix", args, kwargs, ("x", "out"), {"out": None})
-    if p["out"] is not None:
-        raise Unconvertible("numpy.fix(out=...) is not converted", b.where)
     return scalar_if_0d(apply(b, "trunc", [as_array(b, p["x"])]))
 
 
