@@ -1,4 +1,4 @@
-"""Selection: where, clip, take."""
+"""Selection: where, select, clip, take."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from .. import compaction
 from ..builder import GraphBuilder
 from ..errors import Unconvertible
 from ..operators import apply, cast_weak
-from ..values import Tensor, is_tensor
+from ..values import ARRAY, Tensor, is_tensor, retyped
 from .args import Handler, as_array, axes_arg, bind, scalar_if_0d, static
 from .creation import copy_array
-from .shapes import reshape_to
+from .shapes import index_first, reshape_to
 
 
 def where(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
@@ -31,6 +31,61 @@ def where(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
                             (v.py_type(0) if is_tensor(v) else v) for v in (x, y)])
     xs = [v if is_tensor(v) and not v.weak else cast_weak(b, v, loop) for v in (x, y)]
     return b.emit("where", [cond, *xs])
+
+
+def _cases(b: GraphBuilder, v: Any, what: str) -> list[Any]:
+    """The entries of select's condlist or choicelist (an array is the list of its rows)."""
+    if is_tensor(v):
+        if v.ndim == 0:
+            raise Unconvertible(f"TypeError: len() of unsized object ({what})", b.where)
+        return [index_first(b, v, i) for i in range(v.shape[0])]
+    if not isinstance(v, (list, tuple)):
+        raise Unconvertible(f"numpy.select with a {type(v).__name__} {what} is not converted",
+                            b.where)
+    return list(v)
+
+
+def _promoted(b: GraphBuilder, v: Any) -> Any:
+    """What select passes to result_type: Python int and float weakly, the rest as arrays."""
+    if is_tensor(v) and v.weak and v.py_type in (int, float):
+        return v.py_type(0)
+    return v if type(v) in (int, float) else as_array(b, v).dtype
+
+
+def select(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    """numpy.select(condlist, choicelist, default) in NumPy's steps: the result dtype from the
+    choices and the default (Python numbers weakly), every condition boolean, the default cast
+    and broadcast to the common shape, then each choice written where its condition holds, the
+    last first, so the first true condition wins. Choices are cast as NumPy's copyto casts
+    them (a Python int beyond an int8 result wraps)."""
+    p = bind(b, "numpy.select", args, kwargs, ("condlist", "choicelist", "default"),
+             {"default": 0})
+    conds = _cases(b, p["condlist"], "condlist")
+    values = _cases(b, p["choicelist"], "choicelist")
+    if len(conds) != len(values):
+        raise Unconvertible("ValueError: list of cases must be same length as list of "
+                            "conditions", b.where)
+    if not conds:
+        raise Unconvertible("ValueError: select with an empty condition list is not possible",
+                            b.where)
+    values.append(p["default"])
+    dtype = np.result_type(*[_promoted(b, v) for v in values])
+    choices = [as_array(b, v) for v in values]
+    masks = [as_array(b, c) for c in conds]
+    try:
+        shape = np.broadcast_shapes(np.broadcast_shapes(*[t.shape for t in masks]),
+                                    np.broadcast_shapes(*[t.shape for t in choices]))
+    except ValueError as e:
+        raise Unconvertible(f"ValueError: {e}", b.where) from None
+    for i, c in enumerate(masks):
+        if c.dtype != np.bool_:
+            raise Unconvertible(f"TypeError: invalid entry {i} in condlist: should be boolean "
+                                "ndarray", b.where)
+    choices = [t if t.dtype == dtype else b.emit("astype", [t], dtype=dtype) for t in choices]
+    out = b.emit("broadcast_to", [choices[-1]], copy=True, shape=shape)
+    for cond, choice in zip(masks[::-1], choices[-2::-1]):
+        out = b.emit("where", [cond, choice, out])
+    return retyped(out, ARRAY)
 
 
 def clip(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
@@ -73,7 +128,8 @@ def take(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     return scalar_if_0d(take_along(b, a, p["indices"], axes_arg(b, axis, a.ndim)[0]))
 
 
-FUNCTIONS: dict[Any, Handler] = {np.where: where, np.clip: clip, np.take: take}
+FUNCTIONS: dict[Any, Handler] = {np.where: where, np.select: select, np.clip: clip,
+                                 np.take: take}
 
 # ndarray methods of this family (bound to the array by methods.py).
 METHODS: dict[str, Handler] = {}

@@ -1,5 +1,6 @@
-"""Sorting and selection: sort, argsort, searchsorted, ndarray.sort, unique (its handler is in
-frontend/compaction.py); partition and argpartition stop the conversion with their reasons.
+"""Sorting and selection: sort, argsort, searchsorted, digitize, ndarray.sort, unique (its
+handler is in frontend/compaction.py); partition and argpartition stop the conversion with their
+reasons.
 
 The sort ops order NaN last and keep ties in their original order (NumPy's kind='stable').
 `np.sort` of any kind gives the same values. `np.argsort` with kind='stable'/'mergesort' (or
@@ -10,6 +11,7 @@ then every correct sort gives the same permutation -- and a call with ties runs 
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -19,8 +21,8 @@ from .. import compaction
 from ..builder import GraphBuilder
 from ..errors import Unconvertible
 from ..heap import write
-from ..operators import guard_all, logical
-from ..values import ARRAY, Tensor
+from ..operators import FLOAT64, apply, guard_all, logical
+from ..values import ARRAY, Tensor, is_tensor
 from .args import Handler, as_array, axes_arg, bind, refuse, scalar_if_0d, static
 from .scans import slice_axis
 from .selection import take
@@ -117,11 +119,72 @@ def searchsorted(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Te
     return scalar_if_0d(b.emit("searchsorted", [a, v], right=side == "right"))
 
 
+def _monotonicity(bins: np.ndarray) -> int:
+    """NumPy's check_array_monotonic on float64 bins: 1 non-decreasing (all equal too), -1
+    non-increasing, 0 neither (NaN compares false, as in C)."""
+    a = [float(v) for v in bins]
+    i = 1
+    while i < len(a) and a[i] == a[0]:
+        i += 1
+    if i >= len(a):
+        return 1
+    up = a[0] < a[i]
+    for last, nxt in zip(a[i:], a[i + 1:]):
+        if (up and last > nxt) or (not up and last < nxt):
+            return 0
+    return 1 if up else -1
+
+
+def _holds_tensor(v: Any) -> bool:
+    return is_tensor(v) or (isinstance(v, (list, tuple)) and any(_holds_tensor(x) for x in v))
+
+
+def digitize(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """numpy.digitize(x, bins, right) as NumPy's searchsorted of x in the bins (side 'right',
+    'left' for right=True); decreasing bins are searched reversed and counted from the end.
+    Constant bins: NumPy's monotonicity test now. Bins from the graph: guarded non-decreasing
+    (in float64, as NumPy tests them), so a call with decreasing bins runs as plain Python."""
+    p = bind(b, "numpy.digitize", args, kwargs, ("x", "bins", "right"), {"right": False})
+    side = "left" if static(b, p["right"], "right") else "right"
+    x = as_array(b, p["x"])
+    if _holds_tensor(p["bins"]):
+        bins = as_array(b, p["bins"])
+        if bins.ndim != 1:
+            raise Unconvertible("ValueError: numpy.digitize needs 1-d bins (object too deep, "
+                                "or of too small depth, for desired array)", b.where)
+        n = bins.shape[0]
+        if n > 1:
+            f = bins if bins.dtype == FLOAT64 else b.emit("astype", [bins], dtype=FLOAT64)
+            up = b.emit("greater_equal", [slice_axis(b, f, 0, 1, n - 1),
+                                          slice_axis(b, f, 0, 0, n - 1)])
+            guard_all(b, up, "value", "the bins of numpy.digitize are non-decreasing "
+                      "(decreasing bins computed in the graph are not converted)")
+        return searchsorted(b, [bins, x], {"side": side})
+    try:
+        values = np.asarray(p["bins"])
+        mono = _monotonicity(np.asarray(values, dtype=np.float64).reshape(-1)) if (
+            values.ndim == 1) else None
+    except (TypeError, ValueError) as e:
+        raise Unconvertible(f"{type(e).__name__}: {e}", b.where) from None
+    if mono is None:
+        raise Unconvertible("ValueError: numpy.digitize needs 1-d bins", b.where)
+    if mono == 0:
+        raise Unconvertible("ValueError: bins must be monotonically increasing or decreasing",
+                            b.where)
+    if values.dtype.kind == "f" and np.isnan(values).any():
+        raise Unconvertible("numpy.digitize with NaN among the bins is not converted (NumPy's "
+                            "result then depends on how it searches)", b.where)
+    if mono == 1:
+        return searchsorted(b, [b.constant(values, ARRAY), x], {"side": side})
+    found = searchsorted(b, [b.constant(values[::-1].copy(), ARRAY), x], {"side": side})
+    return apply(b, "subtract", [len(values), found], static_fn=operator.sub)
+
+
 _PARTITION = ("{}: the order NumPy leaves around the k-th element is implementation-defined, "
               "so a graph cannot promise NumPy's exact result")
 
 FUNCTIONS: dict[Any, Handler] = {
-    np.sort: sort, np.argsort: argsort, np.searchsorted: searchsorted,
+    np.sort: sort, np.argsort: argsort, np.searchsorted: searchsorted, np.digitize: digitize,
     np.partition: refuse(_PARTITION.format("numpy.partition")),
     np.argpartition: refuse(_PARTITION.format("numpy.argpartition")),
     np.unique: compaction.unique,

@@ -1,5 +1,5 @@
 """Every ufunc in the op registry, called as a NumPy function, plus the NumPy functions built
-from ufuncs: divmod, round/around, fix, nan_to_num and sinc.
+from ufuncs: divmod, round/around, fix, nan_to_num, sinc, isposinf and isneginf.
 
 The composed functions apply the same ufuncs, in the same order and dtypes, as NumPy's own
 implementation does (`np.round` is multiply, rint, divide with a Python float power of ten;
@@ -119,12 +119,29 @@ def sinc(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     return scalar_if_0d(apply(b, "divide", [apply(b, "sin", [y]), y]))
 
 
+def _signed_inf(negative: bool) -> Handler:
+    """numpy.isneginf / isposinf: `logical_and(isinf(x), signbit(x))`, with `~signbit(x)` for
+    the positive one (NumPy's own steps; integers go through signbit's float loops)."""
+    name = "numpy.isneginf" if negative else "numpy.isposinf"
+
+    def handler(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        p = bind(b, name, args, kwargs, ("x", "out"), {"out": None})
+        x = p["x"] if isinstance(p["x"], (int, float, Tensor)) else as_array(b, p["x"])
+        sign = apply(b, "signbit", [x])
+        if not negative:
+            sign = apply(b, "invert", [sign])
+        return apply(b, "logical_and", [apply(b, "isinf", [x]), sign])
+
+    return handler
+
+
 FUNCTIONS: dict[Any, Handler] = {
     rule.numpy: _ufunc(name) for name, rule in OPS.items()
     if isinstance(rule.numpy, np.ufunc) and name != "matmul"
 }
 FUNCTIONS.update({np.divmod: divmod_, np.round: round_, np.around: round_, np.fix: fix,
-                  np.nan_to_num: nan_to_num, np.sinc: sinc})
+                  np.nan_to_num: nan_to_num, np.sinc: sinc, np.isneginf: _signed_inf(True),
+                  np.isposinf: _signed_inf(False)})
 
 # ndarray methods of this family (bound to the array by methods.py).
 METHODS: dict[str, Handler] = {"round": round_}
