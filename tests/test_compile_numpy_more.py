@@ -17,6 +17,9 @@ import janus_mlir as jm
 
 from .equivalence import check, converted, load_source
 
+# NaN and inf inputs make NumPy warn (inf * 0 in polyval, inf - inf in cumsum): not compared.
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
+
 RNG = np.random.default_rng(5)
 F = np.array([-np.inf, -2.0, -0.0, 0.0, 1.0, 1.5, 2.0, np.nan, np.inf])
 F32 = RNG.standard_normal((3, 4)).astype(np.float32)
@@ -27,6 +30,8 @@ U8 = np.array([0, 3, 255, 9, 17], dtype=np.uint8)
 BOOLS = np.array([True, False, True, True])
 EMPTY = np.zeros((0, 3))
 BINS = np.array([-1.0, 1.0, 1.0, 3.0])
+V3 = np.array([1.0, -2.0, 0.5])
+M23 = np.arange(6.0).reshape(2, 3) - 1.5
 
 CONVERTED = [
     # select: the first true condition wins, dtypes from choices and default (Python numbers
@@ -61,6 +66,51 @@ CONVERTED = [
     ("b", "np.isneginf(b), np.isposinf(b)", (BOOLS,)),
     ("x", "np.isneginf(x[0]), np.isposinf(x[-1]), np.isposinf(float(x[-1]))", (F,)),
     ("x", "np.isposinf([1.0, np.inf]), np.isneginf(-np.inf), np.isposinf(x)", (EMPTY,)),
+    # cumulative_sum / cumulative_prod: at least 1-d, axis, dtype, include_initial
+    ("x", "np.cumulative_sum(x), np.cumulative_prod(x)", (F,)),
+    ("a", "np.cumulative_sum(a), np.cumulative_prod(a, include_initial=True)", (I8,)),
+    ("a", "np.cumulative_sum(a, dtype=np.int8), np.cumulative_sum(a, include_initial=True)",
+     (U8,)),
+    ("b", "np.cumulative_sum(b, include_initial=True), "
+     "np.cumulative_prod(b, dtype=np.bool_, include_initial=True)", (BOOLS,)),
+    ("x", "np.cumulative_sum(x, axis=-1, include_initial=True), "
+     "np.cumulative_prod(x, axis=0)", (A34,)),
+    ("x", "np.cumulative_sum(x, axis=(0,)), np.cumulative_prod(x, axis=1, dtype=np.float64)",
+     (F32,)),
+    ("x", "np.cumulative_sum(x[0, 0]), np.cumulative_prod(3, include_initial=True)", (F32,)),
+    ("x", "np.cumulative_sum(x, axis=0, include_initial=True), "
+     "np.cumulative_prod(x, axis=1, include_initial=True)", (EMPTY,)),
+    # vecdot / matvec / vecmat: loop dtypes, broadcast loop dims, axis=, keepdims=, empty
+    ("a, v", "np.vecdot(a, v), np.vecdot(v, v), np.vecdot(a, a, axis=0)", (M23, V3)),
+    ("a, v", "np.vecdot(a, v, keepdims=True), np.vecdot(a, a, axis=0, keepdims=True)",
+     (M23, V3)),
+    ("a", "np.vecdot(a[:, None, :], a[None, :2, :])", (A34,)),
+    ("a", "np.vecdot(a, a), np.vecdot(a, a.astype(np.uint8))", (I8,)),
+    ("a", "np.vecdot(a, a), np.vecdot(a, a[::-1].copy())", (BOOLS,)),
+    ("a, v", "np.vecdot(a, v)", (F32, A34[0])),
+    ("a", "np.vecdot(a, a[0])", (EMPTY.T,)),
+    ("a, v", "np.matvec(a, v), np.matvec(a, a), np.matvec(a[None], a[:, None])", (M23, V3)),
+    ("a, v", "np.vecmat(v[:2], a), np.vecmat(a, a.T)", (M23, V3)),
+    ("a", "np.matvec(a, a[0]), np.vecmat(a[:, 0], a)", (I34,)),
+    ("a, b", "np.matvec(a, b), np.vecmat(b[:3], a)", (F32, BOOLS)),
+    # trapezoid: dx, 1-d and n-d x, axes, ints and bools in float64, float32, short axes
+    ("y", "np.trapezoid(y), np.trapezoid(y, axis=0), np.trapezoid(y, dx=0.5)", (A34,)),
+    ("y", "np.trapezoid(y, x=[0, 1, 3, 4]), np.trapezoid(y, x=y), np.trapezoid(y, x=[0, 2])",
+     (A34,)),
+    ("y", "np.trapezoid(y, x=[0, 1, 2], axis=-2), np.trapezoid(y, dx=np.float32(2))", (F32,)),
+    ("y", "np.trapezoid(y), np.trapezoid(y > 0)", (I8,)),
+    ("y", "np.trapezoid(y), np.trapezoid(y[:1]), np.trapezoid(y[:0]), np.trapezoid([1, 2, 3])",
+     (F,)),
+    ("y", "np.trapezoid(y, axis=0), np.trapezoid(y)", (EMPTY,)),
+    ("y, d", "np.trapezoid(y, dx=d)", (A34, 0.25)),
+    # polyval: Horner in NumPy's dtypes, constant and graph coefficients, scalars, empty p
+    ("x", "np.polyval([1, 2, 3], x), np.polyval([1.5], x), np.polyval([], x)", (F,)),
+    ("x", "np.polyval([1, 2, 3], 2), np.polyval([1, 2], 2.0), np.polyval([], 2.0)", (F,)),
+    ("p, x", "np.polyval(p, x), np.polyval(p, x[3]), np.polyval(p, float(x[4]))", (V3, F)),
+    ("p, x", "np.polyval(p, x)", (M23, V3)),
+    ("a", "np.polyval(a, a), np.polyval(a[:3], np.int8(2)), np.polyval([1, 2], a > 0)", (I8,)),
+    ("p, x", "np.polyval(p, x)", (F32[0], F32)),
+    ("p, x", "np.polyval([p[0], 2.0], x)", (V3, A34)),
 ]
 
 
@@ -74,6 +124,9 @@ _OUT = "in place into another array"
 
 # (params, expression, arguments, words of the reason the call runs as plain Python)
 FALLBACKS = [
+    ("a, v", "np.matvec(a, v, axes=[(0, 1), (0,), (0,)])", (M23, V3), "axes"),
+    ("a, v", "np.vecdot(a, v, out=v[:2])", (M23, V3), _OUT),
+    ("x", "np.cumulative_sum(x, out=x.copy())", (F,), _OUT),
     ("x", "np.digitize(x, [1, np.nan, 3])", (F,), "NaN among the bins"),
     ("x, y", "np.isposinf(x, out=y)", (F, F > 0), _OUT),
     # out= of ufuncs and the functions built on them writes into another array
@@ -105,6 +158,20 @@ def test_not_converted_says_why(params, expr, args, why, tmp_path) -> None:
 
 
 ERRORS = [
+    ("x", "np.cumulative_sum(x)", (A34,)),
+    ("x", "np.cumulative_sum(x, axis=2)", (A34,)),
+    ("x", "np.cumulative_prod(x, axis=(0, 1))", (A34,)),
+    ("a, v", "np.vecdot(a, v[:2])", (M23, V3)),
+    ("v", "np.vecdot(v[0], v)", (V3,)),
+    ("a", "np.vecdot(a, a[:2])", (A34,)),
+    ("a, v", "np.matvec(v, a)", (M23, V3)),
+    ("a", "np.vecmat(a, a)", (M23,)),
+    ("y", "np.trapezoid(y[0, 0])", (A34,)),
+    ("y", "np.trapezoid(y, axis=2)", (A34,)),
+    ("y", "np.trapezoid(y, dx=y[0, :2])", (A34,)),
+    ("y", "np.trapezoid(y, x=[0, 1, 2])", (A34,)),
+    ("y", "np.trapezoid(y, x=y[0, 0])", (A34,)),
+    ("x", "np.polyval(3, x)", (F,)),
     ("x", "np.select([x > 0, x > 1], [x])", (F,)),
     ("x", "np.select([], [])", (F,)),
     ("x", "np.select([x], [x])", (F,)),

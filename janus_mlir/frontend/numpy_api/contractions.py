@@ -1,5 +1,5 @@
-"""Contractions: einsum, tensordot, vdot, inner, outer (and the N-D numpy.dot), all written as
-the janus `einsum` op of one or two operands.
+"""Contractions: einsum, tensordot, vdot, inner, outer (and the N-D numpy.dot), and NumPy 2.2's
+gufuncs vecdot, matvec and vecmat, all written as the janus `einsum` op of one or two operands.
 
 The subscripts are parsed by NumPy itself at conversion time (on one-element stand-ins of the
 operands' ranks and dtypes, so its exceptions are the ones the call would raise); the ellipsis
@@ -18,11 +18,11 @@ from numpy._core.einsumfunc import _parse_einsum_input
 
 from ...ops.contraction import label_sizes
 from ..builder import GraphBuilder
-from ..errors import Unconvertible
-from ..operators import apply
+from ..errors import NeedsStaticShape, Unconvertible
+from ..operators import apply, loop_dtypes
 from ..values import ARRAY, NP_SCALAR, Tensor, retyped
-from .args import Handler, as_array, refuse_out, scalar_if_0d, static, static_int
-from .shapes import reshape_to
+from .args import Handler, as_array, no_extra, refuse_out, scalar_if_0d, static, static_int
+from .shapes import axis_tuple, moveaxis, reshape_to
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -289,9 +289,92 @@ def outer(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     return contract(b, [xf, yf], ["a", "b"], "ab")
 
 
+# ---------------------------------------------------------------------------------------------
+# vecdot, matvec, vecmat: gufuncs whose loops compute in one dtype (real dtypes: no conjugation)
+# ---------------------------------------------------------------------------------------------
+
+# name -> core dims of the two operands, and the core labels of operands and result
+_GUFUNCS = {"vecdot": ("n", "n", ""), "matvec": ("mn", "n", "m"), "vecmat": ("n", "nm", "m")}
+
+
+def _batch_terms(b: GraphBuilder, x: Tensor, y: Tensor, cx: int, cy: int,
+                 fn: str) -> tuple[Tensor, Tensor, str, str, str]:
+    """The broadcast loop dims of x and y as einsum labels: a dim of 1 against a longer one is
+    dropped from its operand (so no operand is copied to the broadcast shape)."""
+    bx, by = x.shape[:x.ndim - cx], y.shape[:y.ndim - cy]
+    n = max(len(bx), len(by))
+    labels = _labels(b, n, 26)  # upper case: the core labels are m and n
+    tx, ty, keep_x, keep_y = "", "", list(bx), list(by)
+    for i in range(n):
+        dx = bx[i - n + len(bx)] if i >= n - len(bx) else None
+        dy = by[i - n + len(by)] if i >= n - len(by) else None
+        if dx is not None and dy is not None and dx != dy and 1 not in (dx, dy):
+            if isinstance(dx, int) and isinstance(dy, int):
+                raise Unconvertible(f"ValueError: {fn}: operands could not be broadcast "
+                                    f"together with loop shapes {bx} and {by}", b.where)
+            raise NeedsStaticShape(f"{fn} broadcasts symbolic loop dims", b.where)
+        if dx == 1 and dy not in (None, 1):
+            keep_x[i - n + len(bx)] = None
+        elif dx is not None:
+            tx += labels[i]
+        if dy == 1 and dx not in (None, 1):
+            keep_y[i - n + len(by)] = None
+        elif dy is not None:
+            ty += labels[i]
+    if None in keep_x:
+        x = reshape_to(b, x, tuple(d for d in keep_x if d is not None) + x.shape[x.ndim - cx:])
+    if None in keep_y:
+        y = reshape_to(b, y, tuple(d for d in keep_y if d is not None) + y.shape[y.ndim - cy:])
+    return x, y, tx, ty, labels
+
+
+def _gufunc(name: str) -> Handler:
+    """numpy.vecdot(x1, x2, axis=, keepdims=), numpy.matvec(x1, x2), numpy.vecmat(x1, x2): the
+    loop dtype NumPy resolves, loop dims broadcast, one einsum; a 0-d result is a NumPy
+    scalar."""
+    ufunc, fn = getattr(np, name), f"numpy.{name}"
+    core_x, core_y, core_out = _GUFUNCS[name]
+
+    def handler(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if len(args) > 2:
+            refuse_out(b, fn)
+        no_extra(b, {k: v for k, v in kwargs.items() if not (k == "keepdims" and v is False)},
+                 ("axis", "keepdims") if name == "vecdot" else (), fn)
+        if len(args) != 2:
+            raise Unconvertible(f"TypeError: {fn}() takes 2 positional arguments", b.where)
+        x, y = (as_array(b, a) for a in args)
+        for i, (t, core) in enumerate(((x, core_x), (y, core_y))):
+            if t.ndim < len(core):
+                raise Unconvertible(f"ValueError: {fn}: Input operand {i} does not have enough "
+                                    "dimensions", b.where)
+        axis = static(b, kwargs.get("axis"), "an axis")
+        if axis is not None:  # vecdot's reduced axis, in each operand
+            x, y = (moveaxis(b, [t, axis_tuple(b, axis, t.ndim)[0], -1], {}) for t in (x, y))
+        loop = loop_dtypes(b, ufunc, [x, y])
+        x, y = (t if t.dtype == d else b.emit("astype", [t], dtype=d) for t, d in zip((x, y),
+                                                                                        loop))
+        sizes: dict[str, Any] = {}
+        for t, core in ((x, core_x), (y, core_y)):
+            for label, d in zip(core, t.shape[t.ndim - len(core):]):
+                if sizes.setdefault(label, d) != d:
+                    raise Unconvertible(f"ValueError: {fn}: a mismatch in its core dimension "
+                                        f"{label!r} ({sizes[label]} and {d})", b.where)
+        x, y, tx, ty, batch = _batch_terms(b, x, y, len(core_x), len(core_y), fn)
+        out = contract(b, [x, y], [tx + core_x, ty + core_y], batch + core_out)
+        if static(b, kwargs.get("keepdims", False), "keepdims"):
+            shape = list(out.shape)
+            shape.insert(axis_tuple(b, -1 if axis is None else axis, out.ndim + 1)[0], 1)
+            return retyped(b.emit("reshape", [out], shape=tuple(shape)), ARRAY)
+        return scalar_if_0d(out)
+
+    return handler
+
+
 FUNCTIONS: dict[Any, Handler] = {
     np.einsum: einsum, np.tensordot: tensordot, np.vdot: vdot, np.inner: inner,
     np.outer: outer,
+    # NumPy 2.2's gufuncs, where the installed NumPy has them
+    **{getattr(np, name): _gufunc(name) for name in _GUFUNCS if hasattr(np, name)},
 }
 
 # ndarray methods of this family (bound to the array by methods.py).

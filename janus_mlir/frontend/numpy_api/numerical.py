@@ -1,4 +1,5 @@
-"""Sampled functions: gradient (finite differences) and interp (piecewise-linear interpolation).
+"""Sampled functions and polynomials: gradient (finite differences), interp (piecewise-linear
+interpolation), trapezoid (the trapezoidal rule) and polyval (Horner's rule).
 
 gradient follows NumPy 2.4's `numpy.gradient` with uniform spacing (unit, or one scalar per
 axis or for all axes) and edge_order=1: central differences `(f[2:] - f[:-2]) / (2. * dx)`
@@ -6,7 +7,8 @@ inside, one-sided ones at both ends, integers computed in float64. interp follow
 `arr_interp` element by element: everything in float64, `left`/`right` outside the samples,
 `fp[j]` on a sample point, else `slope * (x - xp[j]) + fp[j]` (from the right end when that is
 NaN); the graph guards that `xp` is increasing, where every search NumPy may use finds the
-same interval.
+same interval. trapezoid and polyval are NumPy's own few lines, operator by operator, so their
+dtypes (ints and bools integrate in float64; polyval starts from zeros_like(x)) are NumPy's.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from ..builder import GraphBuilder
 from ..errors import NeedsStaticShape, Unconvertible
 from ..operators import FLOAT64, INT64, apply, guard_all
 from ..values import ARRAY, Tensor, is_tensor, retyped
+from .creation import FUNCTIONS as CREATION
+from .reductions import FUNCTIONS as REDUCTIONS
 from .args import Handler, as_array, bind, scalar_if_0d, static, static_int
-from .scans import slice_axis
-from .shapes import axis_tuple
+from .scans import diff, slice_axis
+from .shapes import axis_tuple, index_first, reshape_to
 
 
 # ---------------------------------------------------------------------------------------------
@@ -197,7 +201,70 @@ def interp(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
     return scalar_if_0d(retyped(res, ARRAY))
 
 
-FUNCTIONS: dict[Any, Handler] = {np.gradient: gradient, np.interp: interp}
+# ---------------------------------------------------------------------------------------------
+# trapezoid and polyval
+# ---------------------------------------------------------------------------------------------
+
+
+def trapezoid(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """numpy.trapezoid(y, x=None, dx=1.0, axis=-1): `(d * (y[1:] + y[:-1]) / 2.0).sum(axis)`
+    along the axis, d being dx, or diff(x) (a 1-d x laid along the axis)."""
+    p = bind(b, "numpy.trapezoid", args, kwargs, ("y", "x", "dx", "axis"),
+             {"x": None, "dx": 1.0, "axis": -1})
+    y = as_array(b, p["y"])
+    axis = static_int(b, p["axis"], "an axis")
+    if not -y.ndim <= axis < y.ndim:
+        raise Unconvertible("IndexError: list assignment index out of range", b.where)
+    if p["x"] is None:
+        d = p["dx"] if isinstance(p["dx"], (int, float, Tensor)) else as_array(b, p["dx"])
+    else:
+        x = as_array(b, p["x"])
+        if x.ndim == 1:
+            d = diff(b, [x], {})
+            shape = [1] * y.ndim
+            shape[axis] = d.shape[0]
+            d = reshape_to(b, d, tuple(shape))
+        else:
+            d = diff(b, [x], {"axis": axis})
+    ax = axis % y.ndim
+    n = max(y.shape[ax] - 1, 0)
+    pair = apply(b, "add", [slice_axis(b, y, ax, 1, n), slice_axis(b, y, ax, 0, n)],
+                 static_fn=operator.add)
+    area = apply(b, "divide",
+                 [apply(b, "multiply", [d, pair], static_fn=operator.mul), 2.0],
+                 static_fn=operator.truediv)
+    return REDUCTIONS[np.sum](b, [area], {"axis": axis})
+
+
+def polyval(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """numpy.polyval(p, x) by Horner's rule as NumPy runs it: y = zeros_like(x), then
+    y = y * x + pv for each coefficient pv (an element, or a row, of p)."""
+    p = bind(b, "numpy.polyval", args, kwargs, ("p", "x"), {})
+    coeffs = p["p"]
+    if is_tensor(coeffs) or (isinstance(coeffs, (list, tuple)) and any(
+            is_tensor(c) for c in coeffs)):
+        c = as_array(b, coeffs)
+        if c.ndim == 0:
+            raise Unconvertible("TypeError: iteration over a 0-d array", b.where)
+        if not isinstance(c.shape[0], int):
+            raise NeedsStaticShape("numpy.polyval with a symbolic number of coefficients",
+                                   b.where)
+        terms: list[Any] = [index_first(b, c, i) for i in range(c.shape[0])]
+    else:
+        values = np.asarray(coeffs)
+        if values.ndim == 0:
+            raise Unconvertible("TypeError: iteration over a 0-d array", b.where)
+        terms = list(values)
+    x = as_array(b, p["x"])
+    y = CREATION[np.zeros_like](b, [x], {})
+    for pv in terms:
+        y = apply(b, "add", [apply(b, "multiply", [y, x], static_fn=operator.mul), pv],
+                  static_fn=operator.add)
+    return y
+
+
+FUNCTIONS: dict[Any, Handler] = {np.gradient: gradient, np.interp: interp,
+                                 np.trapezoid: trapezoid, np.polyval: polyval}
 
 # ndarray methods of this family (bound to the array by methods.py).
 METHODS: dict[str, Handler] = {}

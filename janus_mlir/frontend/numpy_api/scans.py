@@ -1,4 +1,10 @@
-"""Scans and differences: cumsum, cumprod, diff."""
+"""Scans and differences: cumsum, cumprod, NumPy 2.1's cumulative_sum and cumulative_prod, diff.
+
+cumsum and cumprod are `add.accumulate` and `multiply.accumulate` (bools and ints narrower than
+int64 accumulate in int64, uint8..uint32 in uint64); cumulative_sum/prod are NumPy's
+`_cumulative_func`: the same accumulate on `atleast_1d(x)`, an axis required beyond 1-d, and
+with include_initial the ufunc's identity first along the axis.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from ..errors import Unconvertible
 from ..operators import apply
 from ..values import ARRAY, Tensor, is_tensor
 from .args import Handler, as_array, axes_arg, bind, dtype_arg, static, static_int
+from .shapes import at_least
 
 _NO_VALUE = object()
 
@@ -37,6 +44,44 @@ def _scan(op: str) -> Handler:
         if dt is not None:
             attrs["dtype"] = dt
         return b.emit(op, [a], **attrs)
+
+    return handler
+
+
+def one_axis(b: GraphBuilder, axis: Any, ndim: int, fn: str) -> int:
+    """The axis of an accumulate: an int, or a tuple of one (normalized)."""
+    axis = static(b, axis, "an axis")
+    if isinstance(axis, (tuple, list)):
+        if len(axis) != 1:
+            raise Unconvertible(f"ValueError: {fn}: accumulate does not allow multiple axes",
+                                b.where)
+        (axis,) = axis
+    return axes_arg(b, static_int(b, axis, "an axis"), ndim)[0]
+
+
+def _cumulative(op: str) -> Handler:
+    fn = "numpy.cumulative_" + ("sum" if op == "cumsum" else "prod")
+    identity = 0 if op == "cumsum" else 1
+    scan = _scan(op)
+
+    def handler(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+        if len(args) != 1:
+            raise Unconvertible(f"TypeError: {fn}() takes 1 positional argument but "
+                                f"{len(args)} were given", b.where)
+        p = bind(b, fn, [], kwargs, ("axis", "dtype", "out", "include_initial"),
+                 {"axis": None, "dtype": None, "out": None, "include_initial": False})
+        x = at_least(b, as_array(b, args[0]), 1)
+        if p["axis"] is None and x.ndim >= 2:
+            raise Unconvertible("ValueError: For arrays which have more than one dimension "
+                                "``axis`` argument is required.", b.where)
+        axis = 0 if p["axis"] is None else one_axis(b, p["axis"], x.ndim, fn)
+        res = scan(b, [x], {"axis": axis, "dtype": p["dtype"]})
+        if not static(b, p["include_initial"], "include_initial"):
+            return res
+        shape = list(res.shape)
+        shape[axis] = 1
+        first = b.emit("full", [], shape=tuple(shape), dtype=res.dtype, value=identity)
+        return b.emit("concatenate", [first, res], axis=axis)
 
     return handler
 
@@ -91,6 +136,9 @@ def diff(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
 
 FUNCTIONS: dict[Any, Handler] = {np.cumsum: _scan("cumsum"), np.cumprod: _scan("cumprod"),
                                  np.diff: diff}
+if hasattr(np, "cumulative_sum"):  # NumPy 2.1
+    FUNCTIONS.update({np.cumulative_sum: _cumulative("cumsum"),
+                      np.cumulative_prod: _cumulative("cumprod")})
 
 # ndarray methods of this family (bound to the array by methods.py).
 METHODS: dict[str, Handler] = {"cumsum": _scan("cumsum"), "cumprod": _scan("cumprod")}
