@@ -111,6 +111,75 @@ CONVERTED = [
     ("a", "np.polyval(a, a), np.polyval(a[:3], np.int8(2)), np.polyval([1, 2], a > 0)", (I8,)),
     ("p, x", "np.polyval(p, x)", (F32[0], F32)),
     ("p, x", "np.polyval([p[0], 2.0], x)", (V3, A34)),
+    # unravel_index: graph and constant indices, C and F order, 0-d, empty, int8/bool indices
+    ("a, i", "np.unravel_index(i, (3, 4)), np.unravel_index(i, (3, 4), order='F')",
+     (A34, np.array([5, 0, 11, 3]))),
+    ("a, i", "np.unravel_index(i[0], a.shape), np.unravel_index(int(i[1]), (2, 2, 3))",
+     (A34, np.array([5, 0, 11, 3]))),
+    ("a, i", "a[np.unravel_index(i, a.shape)], np.unravel_index(i, 12)",
+     (A34, np.array([5, 0, 11, 3]))),
+    ("i", "np.unravel_index(i, (2, 3)), np.unravel_index(i > 0, (2, 3))",
+     (np.array([[1], [5]], np.int8),)),
+    ("i", "np.unravel_index(i[:0], (3, 4)), np.unravel_index(i[0] % 1, ())",
+     (np.array([5, 0, 11, 3]),)),
+    ("a", "np.unravel_index(5, (3, 4)), np.unravel_index([5, 11], a.shape)", (A34,)),
+    # index helpers on constants, computed by NumPy now (diag_indices: one array twice)
+    ("a", "np.triu_indices(3, 1), a[np.triu_indices(3, 1)], np.tril_indices(3, m=4)", (A34,)),
+    ("a", "np.diag_indices(3), a[np.diag_indices(3)], np.diag_indices(2, 3)", (A34,)),
+    ("a", "np.indices((2, 3)), np.indices((2, 3), sparse=True), np.indices(a.shape)[0] + a",
+     (A34,)),
+    ("a", "np.ix_([0, 2], [1, 3]), a[np.ix_([0, 2], [1, 3])], np.ix_([True, False, True])",
+     (A34,)),
+    ("a", "np.ravel_multi_index(([0, 1], [1, 2]), a.shape), np.triu_indices(len(a))", (A34,)),
+    ("a", "np.triu_indices_from(a), np.tril_indices_from(a, -1), np.diag_indices_from(a[:3, :3])",
+     (A34,)),
+    # ix_ of integer index arrays from the graph: views of them
+    ("a, i, j", "np.ix_(i, j), a[np.ix_(i, j)], np.ix_(i, [1, 2]), np.ix_(i, [])",
+     (A34, np.array([2, 0]), np.array([3, 1, 1]))),
+    # ufunc.reduce: reduce's axis=0 default, None, tuples, negative axes, keepdims, dtype,
+    # initial, where, 0-d arrays, empty arrays, the small-int accumulators
+    ("a", "np.add.reduce(a), np.multiply.reduce(a, axis=-1), np.add.reduce(a, axis=None)",
+     (A34,)),
+    ("a", "np.maximum.reduce(a), np.minimum.reduce(a, axis=1), np.maximum.reduce(a, None)",
+     (F32,)),
+    ("x", "np.maximum.reduce(x), np.minimum.reduce(x), np.add.reduce(x)", (F,)),
+    ("a", "np.add.reduce(a), np.multiply.reduce(a), np.add.reduce(a, dtype=np.int8)", (I8,)),
+    ("a", "np.add.reduce(a), np.multiply.reduce(a, keepdims=True), np.maximum.reduce(a)", (U8,)),
+    ("b", "np.add.reduce(b), np.logical_and.reduce(b), np.logical_or.reduce(b), "
+     "np.maximum.reduce(b), np.minimum.reduce(b)", (BOOLS,)),
+    ("a", "np.logical_and.reduce(a), np.logical_or.reduce(a, axis=1, keepdims=True)", (I34,)),
+    ("x", "np.logical_and.reduce(x), np.logical_or.reduce(x[:0]), np.logical_and.reduce(x[:0])",
+     (F,)),
+    ("a", "np.add.reduce(a, axis=(0, 1), keepdims=True), np.add.reduce(a, (-1, 0))", (A34,)),
+    ("a", "np.add.reduce(a, 0, None, None, True), np.add.reduce(a, None, np.float32)", (A34,)),
+    ("a", "np.add.reduce(a, axis=()), np.maximum.reduce(a, axis=())", (I34,)),
+    ("a", "np.add.reduce(a, initial=1000), np.maximum.reduce(a, initial=3), "
+     "np.minimum.reduce(a, axis=1, initial=0)", (I34,)),
+    ("a", "np.add.reduce(a, where=a > 0), np.add.reduce(a, where=a > 0, initial=1.0), "
+     "np.maximum.reduce(a, axis=1, where=a > 0, initial=-1.0), "
+     "np.logical_and.reduce(a, where=a > 0)", (A34,)),
+    ("x", "np.add.reduce(x), np.maximum.reduce(x, initial=1.0), np.multiply.reduce(x, axis=1)",
+     (EMPTY,)),
+    ("x", "np.add.reduce(x[0, 0]), np.maximum.reduce(np.array(2.5)), "
+     "np.add.reduce(np.array(2.5), axis=-1), np.add.reduce(5), np.add.reduce([1, 2, 3])",
+     (A34,)),
+    # ufunc.accumulate: add/multiply as cumsum/cumprod along axis 0 by default; maximum,
+    # minimum, logical_and, logical_or by doubling steps (NaN carried on, bools, int8)
+    ("a", "np.add.accumulate(a), np.multiply.accumulate(a, axis=-1), "
+     "np.add.accumulate(a, 1, np.float32)", (A34,)),
+    ("a", "np.add.accumulate(a), np.multiply.accumulate(a), np.add.accumulate(a, dtype=np.int8)",
+     (I8,)),
+    ("b", "np.add.accumulate(b), np.multiply.accumulate(b), np.logical_or.accumulate(b), "
+     "np.logical_and.accumulate(b), np.maximum.accumulate(b)", (BOOLS,)),
+    ("x", "np.maximum.accumulate(x), np.minimum.accumulate(x), np.logical_and.accumulate(x), "
+     "np.add.accumulate(x)", (F,)),
+    ("a", "np.maximum.accumulate(a, axis=1), np.minimum.accumulate(a, axis=(0,)), "
+     "np.logical_or.accumulate(a, axis=-1)", (I34,)),
+    ("x", "np.maximum.accumulate(np.arange(37.0) % 7 - x[0, 0]), np.minimum.accumulate(x[:1])",
+     (A34,)),
+    ("x", "np.maximum.accumulate(x), np.add.accumulate(x), np.logical_and.accumulate(x, 1)",
+     (EMPTY,)),
+    ("a", "np.add.accumulate([1, 2]), np.maximum.accumulate(a[0])", (U8[None],)),
 ]
 
 
@@ -124,6 +193,15 @@ _OUT = "in place into another array"
 
 # (params, expression, arguments, words of the reason the call runs as plain Python)
 FALLBACKS = [
+    ("i", "np.unravel_index(i, (3, 4))", (np.array([1.0, 2.0]),), "only int indices"),
+    ("a", "np.ix_(a[0] > 0)", (A34,), "booleans computed in the graph"),
+    ("a", "np.triu_indices(int(a[0, 0]))", (np.ones((2, 2)),), "must be known before"),
+    ("a", "np.maximum.accumulate(a, dtype=np.float32)", (A34,), "maximum.accumulate(dtype="),
+    ("a", "np.maximum.reduce(a, dtype=np.float64)", (I8,), "maximum.reduce(dtype="),
+    ("a", "np.logical_and.reduce(a, initial=False)", (A34,), "logical_and.reduce(initial="),
+    ("x", "np.subtract.accumulate(x)", (F,), "ufunc.accumulate"),
+    ("a, y", "np.add.reduce(a, out=y)", (A34, np.zeros(4)), _OUT),
+    ("a, y", "np.add.accumulate(a, out=y)", (A34, np.zeros((3, 4))), _OUT),
     ("a, v", "np.matvec(a, v, axes=[(0, 1), (0,), (0,)])", (M23, V3), "axes"),
     ("a, v", "np.vecdot(a, v, out=v[:2])", (M23, V3), _OUT),
     ("x", "np.cumulative_sum(x, out=x.copy())", (F,), _OUT),
@@ -158,6 +236,24 @@ def test_not_converted_says_why(params, expr, args, why, tmp_path) -> None:
 
 
 ERRORS = [
+    ("i", "np.unravel_index(i, (2, 3))", (np.array([5, 6]),)),
+    ("i", "np.unravel_index(-i, (2, 3))", (np.array([5, 1]),)),
+    ("i", "np.unravel_index(i, ())", (np.array([0, 0]),)),
+    ("i", "np.unravel_index(i, (0, 3))", (np.array([0]),)),
+    ("a", "np.diag_indices_from(a)", (A34,)),
+    ("a", "np.ix_(a)", (A34,)),
+    ("a", "np.triu_indices(3, dtype=np.int32)", (A34,)),
+    ("a", "np.add.reduce(a, axis=2)", (A34,)),
+    ("a", "np.add.reduce(a, axis=(0, 0))", (A34,)),
+    ("a", "np.add.reduce(a, axis=True)", (A34,)),
+    ("a", "np.add.reduce(a[0, 0], axis=(0,))", (A34,)),
+    ("a", "np.maximum.reduce(a[:0])", (A34,)),
+    ("a", "np.maximum.reduce(a, initial=300)", (I8,)),
+    ("a", "np.add.reduce(a, where=a > 0, initial=None)", (A34,)),
+    ("a", "np.logical_and.reduce(a, dtype=np.float64)", (A34,)),
+    ("a", "np.add.accumulate(a[0, 0])", (A34,)),
+    ("a", "np.add.accumulate(a, axis=None)", (A34,)),
+    ("a", "np.maximum.accumulate(a, axis=(0, 1))", (A34,)),
     ("x", "np.cumulative_sum(x)", (A34,)),
     ("x", "np.cumulative_sum(x, axis=2)", (A34,)),
     ("x", "np.cumulative_prod(x, axis=(0, 1))", (A34,)),
@@ -196,6 +292,10 @@ def test_numpy_errors_run_as_plain_python(params, expr, args, tmp_path) -> None:
 SOURCE = '''
 def bucket(x, bins):
     return np.digitize(x, bins)
+
+
+def coordinates(i):
+    return np.unravel_index(i, (3, 4))
 '''
 
 
@@ -209,3 +309,16 @@ def test_digitize_guards_graph_bins_increase(tmp_path) -> None:
     check(f, F, BINS[::-1].copy())
     assert f.stats.graph_calls == 1
     assert any("non-decreasing" in r for r in f.reasons), f.reasons
+
+
+def test_unravel_index_guards_its_range(tmp_path) -> None:
+    """An index outside [0, size) fails the graph's guard: that call runs as plain Python and
+    raises NumPy's ValueError; in-range calls keep running the graph."""
+    f = jm.compile(load_source(tmp_path, SOURCE).coordinates)
+    check(f, np.array([5, 0, 11]))
+    check(f, np.array([5, 0, 11]))
+    assert f.stats.graph_calls == 1, f.reasons
+    check(f, np.array([5, 12, 1]))
+    check(f, np.array([-1, 0, 1]))
+    check(f, np.array([1, 2, 3]))
+    assert f.stats.graph_calls >= 2, f.reasons

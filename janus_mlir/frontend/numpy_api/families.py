@@ -21,9 +21,10 @@ from . import (
     shapes,
     sorting,
     statistics,
+    ufunc_methods,
     ufuncs,
 )
 
 FAMILIES = (ufuncs, reductions, shapes, linalg, selection, creation, contractions, matrices,
             joining, scans, statistics, sorting, indexing_funcs, nn_functions, comparisons,
-            covariance, numerical, counting, nan_quantiles)
+            covariance, numerical, counting, nan_quantiles, ufunc_methods)
