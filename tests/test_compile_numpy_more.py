@@ -322,3 +322,15 @@ def test_unravel_index_guards_its_range(tmp_path) -> None:
     check(f, np.array([-1, 0, 1]))
     check(f, np.array([1, 2, 3]))
     assert f.stats.graph_calls >= 2, f.reasons
+
+
+def choose(x):
+    return np.select([x > 1.0, x < -1.0], [x, -x], 0.5)
+
+
+def test_select_takes_a_symbolic_batch() -> None:
+    """select is nested wheres: a batch size that changes costs one more compilation."""
+    f = jm.compile(choose)
+    for n in (4, 8, 3, 16, 5):
+        check(f, RNG.standard_normal((n, 3)).astype(np.float32))
+    assert f.stats.compilations == 2 and f.stats.graph_calls == 3, f.reasons

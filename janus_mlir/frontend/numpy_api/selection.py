@@ -54,10 +54,11 @@ def _promoted(b: GraphBuilder, v: Any) -> Any:
 
 def select(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     """numpy.select(condlist, choicelist, default) in NumPy's steps: the result dtype from the
-    choices and the default (Python numbers weakly), every condition boolean, the default cast
-    and broadcast to the common shape, then each choice written where its condition holds, the
-    last first, so the first true condition wins. Choices are cast as NumPy's copyto casts
-    them (a Python int beyond an int8 result wraps)."""
+    choices and the default (Python numbers weakly), every condition boolean, then each choice
+    written where its condition holds over the default, the last first, so the first true
+    condition wins. The writes are nested wheres, whose shape is the broadcast of every
+    condition and choice, as NumPy's result is. Choices are cast as NumPy's copyto casts them
+    (a Python int beyond an int8 result wraps)."""
     p = bind(b, "numpy.select", args, kwargs, ("condlist", "choicelist", "default"),
              {"default": 0})
     conds = _cases(b, p["condlist"], "condlist")
@@ -72,17 +73,12 @@ def select(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     dtype = np.result_type(*[_promoted(b, v) for v in values])
     choices = [as_array(b, v) for v in values]
     masks = [as_array(b, c) for c in conds]
-    try:
-        shape = np.broadcast_shapes(np.broadcast_shapes(*[t.shape for t in masks]),
-                                    np.broadcast_shapes(*[t.shape for t in choices]))
-    except ValueError as e:
-        raise Unconvertible(f"ValueError: {e}", b.where) from None
     for i, c in enumerate(masks):
         if c.dtype != np.bool_:
             raise Unconvertible(f"TypeError: invalid entry {i} in condlist: should be boolean "
                                 "ndarray", b.where)
     choices = [t if t.dtype == dtype else b.emit("astype", [t], dtype=dtype) for t in choices]
-    out = b.emit("broadcast_to", [choices[-1]], copy=True, shape=shape)
+    out = choices[-1]
     for cond, choice in zip(masks[::-1], choices[-2::-1]):
         out = b.emit("where", [cond, choice, out])
     return retyped(out, ARRAY)
