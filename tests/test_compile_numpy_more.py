@@ -153,6 +153,8 @@ CONVERTED = [
     ("a", "np.add.reduce(a, axis=(0, 1), keepdims=True), np.add.reduce(a, (-1, 0))", (A34,)),
     ("a", "np.add.reduce(a, 0, None, None, True), np.add.reduce(a, None, np.float32)", (A34,)),
     ("a", "np.add.reduce(a, axis=()), np.maximum.reduce(a, axis=())", (I34,)),
+    ("a", "np.add.reduce(a, axis=()), np.multiply.reduce(a > 0, axis=()), "
+     "np.add.reduce(a[0], keepdims=True), np.maximum.reduce(a[1], keepdims=True)", (I8,)),
     ("a", "np.add.reduce(a, initial=1000), np.maximum.reduce(a, initial=3), "
      "np.minimum.reduce(a, axis=1, initial=0)", (I34,)),
     ("a", "np.add.reduce(a, where=a > 0), np.add.reduce(a, where=a > 0, initial=1.0), "
