@@ -514,7 +514,7 @@ def test_a_name_unbound_on_one_side_does_not_stop_the_merge_when_unused():
 def target_read_after(x, n):
     i = -1
     acc = x * 0
-    for i in range(n):
+    for i in range(n):  # noqa: B007 (read after the loop)
         acc = acc + x
     return acc, i
 
