@@ -186,3 +186,16 @@ def converted(fn: Any, *args: Any) -> jm.JanusFunction:
     check(f, *args)
     assert f.stats.graph_calls == 1, f.reasons
     return f
+
+
+def check_plain(tmp_path: Path, params: str, expr: str, args: tuple, why: str | None = None
+                ) -> jm.JanusFunction:
+    """`def case(params): return expr` compiled, called twice and compared with plain Python:
+    no graph may answer (the call runs as plain Python), and with `why`, a reason says it."""
+    f = jm.compile(load_source(tmp_path, f"def case({params}):\n    return {expr}\n").case)
+    check(f, *args)
+    check(f, *args)
+    assert f.stats.graph_calls == 0
+    if why is not None:
+        assert any(why in r for r in f.reasons), f.reasons
+    return f
