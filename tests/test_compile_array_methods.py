@@ -6,24 +6,13 @@ a reason."""
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 import pytest
 
 import janus_mlir as jm
 
-from .equivalence import check
-
-
-def _graph(fn, *args, calls: int = 2) -> jm.JanusFunction:
-    compiled = jm.compile(fn)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        for _ in range(calls + 1):
-            check(compiled, *args)
-    assert compiled.stats.graph_calls == calls, compiled.reasons
-    return compiled
+from .equivalence import check, converted
 
 
 def _plain(fn, *args, reason: str) -> None:
@@ -51,9 +40,9 @@ def test_tolist_gives_numpys_python_ints_floats_and_bools():
     """float32/float16 elements as the exact Python floats NumPy gives, int8 and uint64 (above
     int64's range too) as Python ints, bools as bools, 0-d arrays and NumPy scalars as one
     Python scalar, empty dims as empty lists."""
-    _graph(lists_of_every_dtype, np.arange(6, dtype=np.float32).reshape(2, 3) / 3 - 0.7,
+    converted(lists_of_every_dtype, np.arange(6, dtype=np.float32).reshape(2, 3) / 3 - 0.7,
            np.array([-128, 5, 127, 0], np.int8), np.array([2**64 - 1, 2**63, 0], np.uint64),
-           np.array([[True, False]]))
+           np.array([[True, False]]), graph_calls=2)
 
 
 def list_is_a_snapshot(x):
@@ -65,7 +54,7 @@ def list_is_a_snapshot(x):
 
 
 def test_tolist_is_a_snapshot_later_writes_do_not_change():
-    _graph(list_is_a_snapshot, np.arange(6.0).reshape(3, 2))
+    converted(list_is_a_snapshot, np.arange(6.0).reshape(3, 2), graph_calls=2)
 
 
 def list_identities(x):
@@ -78,7 +67,7 @@ def list_identities(x):
 def test_inner_lists_keep_their_identity():
     """rows[0] is the list inside rows, a slice shares the inner lists of its source and a
     comprehension holds the same row objects: the result has plain Python's aliasing."""
-    _graph(list_identities, np.arange(12.0).reshape(3, 4))
+    converted(list_identities, np.arange(12.0).reshape(3, 4), graph_calls=2)
 
 
 def list_as_python_values(x, v):
@@ -90,7 +79,8 @@ def list_as_python_values(x, v):
 
 
 def test_list_elements_are_python_scalars_computed_in_the_graph():
-    _graph(list_as_python_values, np.array([0.5, -1.25, 3.0]), np.array([3, 1, 2], np.int32))
+    converted(list_as_python_values, np.array([0.5, -1.25, 3.0]),
+              np.array([3, 1, 2], np.int32), graph_calls=2)
 
 
 def branch_on_an_element(x):
@@ -236,7 +226,7 @@ def sizes(x):
 
 
 def test_nbytes_and_itemsize_are_python_ints():
-    _graph(sizes, np.ones((4, 3), np.float32))
+    converted(sizes, np.ones((4, 3), np.float32), graph_calls=2)
 
 
 def symbolic_nbytes(x):

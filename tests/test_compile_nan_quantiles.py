@@ -12,21 +12,11 @@ import pytest
 
 import janus_mlir as jm
 
-from .equivalence import check
+from .equivalence import check, converted
 
 NAN = np.nan
 A = np.array([[1.0, NAN, 3.0, 2.5, NAN], [NAN, NAN, NAN, NAN, NAN], [4.0, -1.0, NAN, 7.0, 8.0],
               [np.inf, 2.0, NAN, -0.0, 1e30]])
-
-
-def _graph(fn, *args, calls: int = 2) -> jm.JanusFunction:
-    f = jm.compile(fn)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # All-NaN slice; casts to float16
-        for _ in range(calls + 1):
-            check(f, *args)
-    assert f.stats.graph_calls == calls, f.reasons
-    return f
 
 
 def medians(a):
@@ -39,7 +29,7 @@ def medians(a):
 def test_nanmedian_matches_numpy(dtype):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        _graph(medians, A.astype(dtype))
+        converted(medians, A.astype(dtype), graph_calls=2)
 
 
 def quantiles(a):
@@ -54,7 +44,7 @@ def test_nanquantile_and_nanpercentile_match_numpy(dtype):
     """A scalar q keeps the array's dtype (a weak weight); an array q computes in float64."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        _graph(quantiles, A.astype(dtype))
+        converted(quantiles, A.astype(dtype), graph_calls=2)
 
 
 def median_paths(a):
@@ -66,13 +56,13 @@ def test_nanmedian_takes_numpys_path_for_each_axis_length():
     count adds the middle value to itself, so 1e308 overflows to inf); flattened or 1-D it takes
     the middle value; along 600 or more it is np.median per slice."""
     huge = np.array([[1e308, 1e308, 1e308, NAN], [1.0, 2.0, 3.0, 4.0]])
-    _graph(median_paths, huge)
+    converted(median_paths, huge, graph_calls=2)
     rng = np.random.default_rng(1)
     long = rng.standard_normal((3, 700))
     long[rng.random(long.shape) < 0.3] = NAN
     long[1] = NAN
-    _graph(median_paths, long)
-    _graph(median_paths, long.astype(np.float16))
+    converted(median_paths, long, graph_calls=2)
+    converted(median_paths, long.astype(np.float16), graph_calls=2)
 
 
 def quantile_array_q(a):
@@ -99,7 +89,7 @@ def integers(a):
 
 
 def test_on_integers_the_nan_functions_are_the_plain_ones():
-    _graph(integers, np.random.default_rng(2).integers(-5, 5, (4, 6)))
+    converted(integers, np.random.default_rng(2).integers(-5, 5, (4, 6)), graph_calls=2)
 
 
 def overwrite(a):

@@ -11,20 +11,10 @@ import pytest
 
 import janus_mlir as jm
 
-from .equivalence import check
+from .equivalence import check, converted
 
 U8 = np.array([[0, 1, 7, 127], [128, 200, 254, 255]], np.uint8)
 V8 = np.array([[3, 0, 255, 128], [1, 100, 2, 255]], np.uint8)
-
-
-def _graph(fn, *args) -> jm.JanusFunction:
-    compiled = jm.compile(fn)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        check(compiled, *args)
-        check(compiled, *args)
-    assert compiled.stats.graph_calls == 1, compiled.reasons
-    return compiled
 
 
 def normalise(img):
@@ -62,17 +52,17 @@ def test_wrap_around_arithmetic_compiles(dtype):
     a = np.array([[0, 1, 7, info.max // 2], [info.max // 2 + 1, 200, info.max - 1, info.max]],
                  dtype)
     b = np.array([[3, 0, info.max, 128], [1, 100, 2, info.max]], dtype)
-    _graph(wrap_around, a, b)
+    converted(wrap_around, a, b)
 
 
 def test_image_normalisation_pipeline_compiles():
     img = np.random.default_rng(0).integers(0, 256, (16, 24), dtype=np.uint8)
-    _graph(normalise, img)
+    converted(normalise, img)
 
 
 def test_histogram_like_comparison_compiles():
     img = np.random.default_rng(1).integers(0, 256, (32, 32), dtype=np.uint8)
-    _graph(histogram_like, img, [0, 64, 128, 192, 256])
+    converted(histogram_like, img, [0, 64, 128, 192, 256])
 
 
 def test_casts_to_and_from_unsigned_compile():
@@ -80,7 +70,7 @@ def test_casts_to_and_from_unsigned_compile():
     (-1.0 -> 255, through int32 for uint8/16 and int64 for uint32)."""
     f = np.array([[0.0, 1.9, 254.99, 255.0], [-0.0, 17.5, 3.2, 100.7]])
     i = np.array([[-1, 0, 127, 5], [3, -128, 9, 1]], np.int8)
-    _graph(casts, U8, f, i)
+    converted(casts, U8, f, i)
 
 
 def weak_ints(a):
@@ -96,7 +86,7 @@ def reciprocal(a):
 
 
 def test_python_int_promotion_follows_nep50():
-    _graph(weak_ints, U8)
+    converted(weak_ints, U8)
     compiled = jm.compile(overflowing)
     for _ in range(2):
         check(compiled, U8)  # OverflowError, as NumPy 2 raises
@@ -127,7 +117,7 @@ def indexing_and_writes(a, s, idx):
 
 
 def test_indexing_writes_and_constants_on_uint8_compile():
-    _graph(indexing_and_writes, U8.copy(), np.uint8(200), np.array([0, 3, -1]))
+    converted(indexing_and_writes, U8.copy(), np.uint8(200), np.array([0, 3, -1]))
 
 
 def compare_out_of_range(a):
@@ -136,8 +126,8 @@ def compare_out_of_range(a):
 
 def test_comparisons_with_python_ints_outside_the_dtype_are_exact():
     """NumPy 2 compares uint8 with any Python int exactly; so does the graph (in int64)."""
-    _graph(compare_out_of_range, U8)
-    _graph(compare_out_of_range, np.array([0, 1, 2**32 - 1], np.uint32))
+    converted(compare_out_of_range, U8)
+    converted(compare_out_of_range, np.array([0, 1, 2**32 - 1], np.uint32))
 
 
 def compare_uint64_out_of_range(a):
@@ -245,7 +235,7 @@ def uint64_constants(a):
 
 
 def test_uint64_values_beyond_int64_compile():
-    _graph(uint64_constants, np.array([0, 2**64 - 1, 7, 2**63], np.uint64))
+    converted(uint64_constants, np.array([0, 2**64 - 1, 7, 2**63], np.uint64))
 
 
 def full_beyond_int64(a):
@@ -297,7 +287,7 @@ def counts_at(a, idx):
 
 
 def test_ufunc_at_and_fancy_writes_on_uint8_compile():
-    _graph(counts_at, U8[1], np.array([0, 1, 1, 3, 1]))
+    converted(counts_at, U8[1], np.array([0, 1, 1, 3, 1]))
 
 
 def products(a, b, w):
@@ -310,6 +300,6 @@ def test_products_and_sums_of_unsigned_arrays_wrap_as_numpy_does():
     """matmul, dot, outer, einsum, tensordot and inner on uint8 values of 128 and above: the
     products and sums wrap at 256 (uint16 at 65536) as NumPy's loops do; uint8 with int8
     promotes to int16."""
-    _graph(products, U8, V8, np.array([[1, -1], [2, 0], [-128, 127], [3, 5]], np.int8))
+    converted(products, U8, V8, np.array([[1, -1], [2, 0], [-128, 127], [3, 5]], np.int8))
     big = np.full((2, 3), 2**32 - 1, np.uint32)
-    _graph(products, big, big, np.ones((3, 2), np.int64))
+    converted(products, big, big, np.ones((3, 2), np.int64))

@@ -95,16 +95,16 @@ def test_reductions_match_numpy(batch: list) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _fixed_cases() -> list[Case]:
-    rng = np.random.default_rng(11)
+def _sweep(dtypes, layouts, values) -> list[Case]:
+    """Every reduction and arg-reduction on every dtype and (shape, axis, keepdims) layout, on
+    the arrays `values(name, shape, dtype)` gives (arg-reductions take one axis)."""
     cases = []
     for name, fn in {**REDUCTIONS, **ARG_REDUCTIONS}.items():
-        for dtype in DTYPES:
-            for shape, axis, keepdims in [((3, 4), -1, False), ((2, 3, 4), (0, 2), True),
-                                          ((), None, False)]:
+        for dtype in dtypes:
+            for shape, axis, keepdims in layouts:
                 if name in ARG_REDUCTIONS and isinstance(axis, tuple):
                     axis = 1
-                x = _values(rng, name, shape, dtype, specials=dtype.kind == "f")
+                x = values(name, shape, dtype)
                 if name in ARG_REDUCTIONS:
                     attrs = {"keepdims": keepdims}
                     if axis is not None:
@@ -114,6 +114,14 @@ def _fixed_cases() -> list[Case]:
                 cases.append(Case(name, (x,), attrs, label=f"axis={axis}",
                                   reference=lambda x, fn=fn, a=axis, k=keepdims:
                                   fn(x, axis=a, keepdims=k)))
+    return cases
+
+
+def _fixed_cases() -> list[Case]:
+    rng = np.random.default_rng(11)
+    cases = _sweep(DTYPES, [((3, 4), -1, False), ((2, 3, 4), (0, 2), True), ((), None, False)],
+                   lambda name, shape, dtype: _values(rng, name, shape, dtype,
+                                                      specials=dtype.kind == "f"))
     nan = np.nan
     special = [
         # NaN propagates through max/min; argmax/argmin report the first NaN.
@@ -158,23 +166,10 @@ def _unsigned_cases() -> list[Case]:
     sums of uint8/16/32 accumulate in uint64 and, like uint64 sums and products, wrap; values
     above the signed range win argmax (the first of ties)."""
     rng = np.random.default_rng(12)
-    cases = []
-    for name, fn in {**REDUCTIONS, **ARG_REDUCTIONS}.items():
-        for dtype in UNSIGNED:
-            for shape, axis, keepdims in [((3, 4), -1, False), ((2, 3, 4), (0, 2), True),
-                                          ((), None, False), ((5,), 0, False)]:
-                if name in ARG_REDUCTIONS and isinstance(axis, tuple):
-                    axis = 1
-                x = make_array(rng, shape, dtype, specials=True, full_range=True)
-                if name in ARG_REDUCTIONS:
-                    attrs = {"keepdims": keepdims}
-                    if axis is not None:
-                        attrs["axis"] = axis % len(shape)
-                else:
-                    attrs = {"axes": normalize_axes(axis, len(shape)), "keepdims": keepdims}
-                cases.append(Case(name, (x,), attrs, label=f"axis={axis}",
-                                  reference=lambda x, fn=fn, a=axis, k=keepdims:
-                                  fn(x, axis=a, keepdims=k)))
+    cases = _sweep(UNSIGNED, [((3, 4), -1, False), ((2, 3, 4), (0, 2), True), ((), None, False),
+                              ((5,), 0, False)],
+                   lambda name, shape, dtype: make_array(rng, shape, dtype, specials=True,
+                                                         full_range=True))
     top = np.iinfo(np.uint64).max
     for name, x in [("argmax", np.array([1, 2**31, 2**32 - 1, 7, 2**32 - 1], np.uint32)),
                     ("argmin", np.array([2**63, 5, 1 << 63, 5], np.uint64)),
