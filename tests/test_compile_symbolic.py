@@ -1,7 +1,7 @@
 """Symbolic dims: after an array's shape guard misses, the axes that varied become the graph's
 one symbolic dim (`tensor<?x784xf32>`), so a batch size that changes costs one more compilation,
 not one per size. Ops that take symbolic dims: elementwise ufuncs, where, astype, matmul of a
-(?, k) operand, reductions over static axes (float sums of at most 128 elements per output);
+(?, ..., k) operand, reductions over static axes (float sums of at most 128 elements per output);
 anything else gives the symbolic dim up (one graph per shape, as before)."""
 
 from __future__ import annotations
@@ -148,3 +148,16 @@ def test_returning_a_view_at_a_run_time_offset_runs_as_plain_python():
     for steps in (3, 4, 5):
         check(f, RNG.standard_normal((steps, 3)).astype(np.float32))
     assert any("view at a run-time offset" in str(r) for r in f.reasons), f.reasons
+
+
+def batched_rows(x, w, v):
+    return np.tanh(x @ w), x @ v  # (?, 3, 16) @ (16, 8) and (?, 3, 16) @ (16,)
+
+
+def test_matmul_of_a_batch_of_matrices_keeps_one_graph():
+    f = jm.compile(batched_rows)
+    v = W1[:, 0].copy()
+    for n in (4, 6, 3, 9, 2, 5):
+        check(f, RNG.standard_normal((n, 3, 16)).astype(np.float32), W1, v)
+    assert f.stats.compilations == 2 and f.stats.graph_calls == 4, f.reasons
+    assert "tensor<?x3x16xf32>" in f.graphs[-1].ir("janus")

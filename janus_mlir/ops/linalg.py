@@ -7,12 +7,13 @@ from typing import Any
 
 import numpy as np
 from iree.compiler import ir
-from iree.compiler.dialects import linalg
+from iree.compiler.dialects import linalg, tensor
 
 from ..dialects.opdef import ShapeError
-from ..dialects.types import SymbolicShape, TensorSpec, is_bool, is_static
+from ..dialects.types import (SymbolicShape, TensorSpec, element_type, is_bool, is_static,
+                              tensor_type)
 from .elementwise import broadcast, resolve
-from .emit import PARALLEL, REDUCTION, Emitter, dims_map
+from .emit import PARALLEL, REDUCTION, Emitter, _reassoc, dims_map
 from .registry import defop
 from ..lang import unbroadcast as ub
 
@@ -33,9 +34,10 @@ def _matmul_shapes(a: tuple[int, ...], b: tuple[int, ...]):
 
 def _infer_matmul(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[TensorSpec]:
     a, b = operands
-    if not (a.static and b.static) and (a.rank != 2 or not b.static or not is_static(
-            a.shape[1:])):
-        raise SymbolicShape("matmul with symbolic dims: only (?, k) @ (k, n) and (?, k) @ (k,)")
+    if not (a.static and b.static) and (a.rank < 2 or not b.static or b.rank > 2
+                                        or not is_static(a.shape[1:])):
+        raise SymbolicShape("matmul with symbolic dims: only (?, ..., k) @ (k, n) and "
+                            "(?, ..., k) @ (k,)")
     dtype = resolve(np.matmul, [a.dtype, b.dtype])[-1]
     return [TensorSpec(_matmul_shapes(a.shape, b.shape)[3], dtype)]
 
@@ -58,6 +60,8 @@ def _lower_matmul(e: Emitter, operands, in_specs, attrs, out_specs):
     b = e.reshape(e.cast_tensor(operands[1], b_spec, out.dtype),
                   TensorSpec(b_spec.shape, out.dtype), b2)
     m, k, n = a2[-2], a2[-1], b2[-1]
+    if len(b2) == 2 and not a_spec.static:
+        return [_symbolic_rows_matmul(e, a, b, TensorSpec(a2, out.dtype), b2[-1], out)]
     if len(b2) == 2:
         # (..., m, k) @ (k, n): fold a's batch dims into m and use one linalg.matmul.
         rows = a2[0] if len(a2) == 2 else int(np.prod(a2[:-1]))
@@ -72,6 +76,28 @@ def _lower_matmul(e: Emitter, operands, in_specs, attrs, out_specs):
         return [e.reshape(res, TensorSpec((nb, m, n), out.dtype), out.shape)]
     return [e.reshape(_broadcast_batch_matmul(e, a, b, a2, b2, batch, out.dtype),
                       TensorSpec((*batch, m, n), out.dtype), out.shape)]
+
+
+def _symbolic_rows_matmul(e: Emitter, a: ir.Value, b: ir.Value, a_spec: TensorSpec, n: int,
+                          out: TensorSpec) -> ir.Value:
+    """(?, ..., k) @ (k, n), the symbolic dim leading: collapse a's leading dims into one
+    dynamic row dim (tensor.collapse_shape keeps `?`), one linalg.matmul, expand back."""
+    k, rank = a_spec.shape[-1], a_spec.rank
+    dyn = ir.ShapedType.get_dynamic_size()
+    a_flat = tensor.CollapseShapeOp(tensor_type((dyn, k), out.dtype), a,
+                                    _reassoc([list(range(rank - 1)), [rank - 1]])).result
+    rows = tensor.DimOp(a_flat, e.index_const(0)).result
+    init = linalg.fill(e.const(0, out.dtype),
+                       outs=[tensor.EmptyOp([rows, n], element_type(out.dtype)).result])
+    res = linalg.matmul(a_flat, b, outs=[init])
+    # Expand to a's shape with k -> n, then to the op's result (a 1-D b drops that n == 1).
+    full = (*a_spec.shape[:-1], n)
+    static = [d if type(d) is int else dyn for d in full]
+    sizes = [e.dynamic_size() for d in full if type(d) is not int]
+    expanded = tensor.ExpandShapeOp(tensor_type(full, out.dtype), res,
+                                    _reassoc([list(range(rank - 1)), [rank - 1]]), sizes,
+                                    ir.DenseI64ArrayAttr.get(static)).result
+    return e.reshape(expanded, TensorSpec(full, out.dtype), out.shape)
 
 
 def _broadcast_batch_matmul(e: Emitter, a, b, a2, b2, batch, dtype) -> ir.Value:
