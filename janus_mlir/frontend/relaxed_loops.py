@@ -2,8 +2,9 @@
 `range` with run-time bounds as `scf.for`, `while` on a graph value as `scf.while`.
 
 The carried values are the names bound before the loop that the body rebinds
-(analysis/names.py), plus the arrays the body writes in place (carried by object, so every
-name, list and view holding them sees the writes). Which of them change, and to what types, is
+(analysis/names.py) and that are live at the loop's head (analysis/liveness.py), plus the
+arrays the body writes in place (carried by object, so every name, list and view holding them
+sees the writes). Which of them change, and to what types, is
 found by converting the body: a first pass with the values before the loop, then passes with the
 carried values as block arguments until nothing new changes (a number known now that the body
 changes is widened to a graph value); the last pass is the loop's body.
@@ -219,6 +220,17 @@ def _settle(cv: FunctionConverter, names: set[str], run: Any,
             cv.env[name] = Unbound(name, "the loop has not bound it yet")
     candidates = sorted(n for n in names if n in cv.env and (
         not isinstance(cv.env[n], Unbound) or n in later))
+    # Modified ∩ live: a name the body rebinds that no later statement reads before binding
+    # it again is not carried. It is unbound in the body and after the loop, so a read the
+    # analysis missed raises NeedsCarry (the loop is converted again, carrying it).
+    live = cv.live_at_heads.get((node.lineno, node.col_offset))
+    if live is not None:
+        dead = [n for n in candidates if n not in live and n not in later
+                and not n.startswith("__janus")]
+        for name in dead:
+            cv.env[name] = Unbound(name, "it is not carried by a loop whose trip count is "
+                                   "computed at run time", carry=_site(cv, node))
+        candidates = [n for n in candidates if n not in dead]
     carried = Carried()
     for _ in range(MAX_PASSES):
         trial = run(carried)
