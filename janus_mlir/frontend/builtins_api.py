@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import sequences
 from .lift import HostObject
 from .numpy_api import static, to_python_scalar
 from .pure import is_plain
@@ -123,8 +124,11 @@ def _sum(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> Any:
 
 def _static_builtin(fn: Callable[..., Any]) -> Callable[..., Any]:
     def handler(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if sequences.applies(cv, fn, args):  # over a list of run-time length: a loop's items
+            return sequences.build(cv, fn, args, kwargs)
         if fn in (tuple, list, enumerate, zip, reversed, sorted) and args:
-            args = [cv.iterate(a) if isinstance(a, (HostObject, ListOfArray)) or is_tensor(a)
+            args = [cv.iterate(a) if isinstance(a, (HostObject, ListOfArray,
+                                                    sequences.RunTimeSequence)) or is_tensor(a)
                     else a for a in args]
         if any(is_tensor(a) for a in [*args, *kwargs.values()]) and fn not in (tuple, list,
                                                                                enumerate, zip,

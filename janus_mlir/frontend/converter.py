@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import (branches, comprehensions, heap, host, local_functions, loops, relaxed_if,
-               relaxed_loops, setitem, stacked)
+               relaxed_loops, sequences, setitem, stacked)
 from ..speculation.function_source import SourceUnavailable, function_ast
 from ..speculation.profile import Profile
 from .builder import GraphBuilder
@@ -35,6 +35,10 @@ from .regions import Unbound
 from .tolist import ListOfArray
 from ..speculation.sources import ClosureVar, GlobalVar, ItemOf
 from .values import ARRAY, PY_SCALAR, Tensor, is_tensor
+
+# What reversed() gives for a list, a tuple, a range (the loop's items, known now).
+_REVERSE_ITERATORS = (type(reversed([])), type(reversed(())), type(reversed(range(0))))
+
 
 @dataclass
 class Conversion:
@@ -298,8 +302,9 @@ class FunctionConverter(ast.NodeVisitor):
                     self, node, iterable):
             return None
         if stacked.is_stacked(self, iterable):
-            return relaxed_loops.for_loop(self, node, stacked.length(self, iterable),
-                                          lambda index: stacked.row(self, iterable, index))
+            iterable = sequences.of(self, iterable)
+        if isinstance(iterable, sequences.RunTimeSequence):
+            return relaxed_loops.for_loop(self, node, iterable.length, iterable.item)
         loops.convert_for(self, node, iterable)
 
     def visit_While(self, node: ast.While) -> None:
@@ -330,6 +335,9 @@ class FunctionConverter(ast.NodeVisitor):
 
     def iterate(self, value: Any) -> list[Any]:
         """The items of something a for loop or an unpacking walks, known now."""
+        if isinstance(value, sequences.RunTimeSequence):
+            raise self.fail(f"{value.what} has a length known only when the graph runs; it is "
+                            "converted only as the iterable of a for loop")
         if isinstance(value, HostObject):
             if isinstance(value.value, dict):
                 return host.dict_keys(self, value)
@@ -344,7 +352,8 @@ class FunctionConverter(ast.NodeVisitor):
             if value.ndim == 0:
                 raise self.fail("iteration over a 0-d array")
             return [index_first(self.b, value, i) for i in range(value.shape[0])]
-        if isinstance(value, (tuple, list, range, dict, str, zip, enumerate, reversed)):
+        if isinstance(value, (tuple, list, range, dict, str, zip, enumerate, reversed,
+                              *_REVERSE_ITERATORS)):
             return list(value)
         if isinstance(value, ListOfArray):
             return value.rows(self.b)

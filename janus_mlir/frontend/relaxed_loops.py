@@ -38,6 +38,7 @@ from .analysis.names import bound
 from .branches import predicate
 from .errors import NeedsCarry, Returned, Unconvertible
 from .operators import apply
+from .symbolic import index_value
 from .regions import (Staged, Unbound, changed_container, containers, exact_in,
                       tensors_reachable, widen, widenable)
 from .values import ARRAY, PY_SCALAR, Tensor, is_tensor
@@ -502,15 +503,6 @@ def _results(cv: FunctionConverter, carried: Carried, results: list[ir.Value],
             cv.env[name] = Tensor(v, spec, kind)
     for root, v in zip(carried.roots, results[len(carried.names):]):
         root.assign(v)
-
-
-def index_value(b: Any, index: ir.Value) -> Tensor:
-    """The loop's index as a Python int graph value (rank-0 i64)."""
-    with b.context, b.location(), ir.InsertionPoint(b.block):
-        i64 = ir.IntegerType.get_signless(64)
-        k = arith.IndexCastOp(i64, index).result
-        t = tensor.FromElementsOp(ir.RankedTensorType.get([], i64), [k]).result
-    return Tensor(t, TensorSpec((), np.dtype(np.int64)), PY_SCALAR)
 
 
 # A loop known now with more trips than this is tried as an scf.for first (unrolled only if

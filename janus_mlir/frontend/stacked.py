@@ -15,11 +15,12 @@ import numpy as np
 from iree.compiler import ir
 from iree.compiler.dialects import arith, tensor
 
-from ..dialects.types import Dim, TensorSpec
+from ..dialects.types import Dim
 from . import rows
 from .lift import HostObject
+from .symbolic import index_value
 from ..speculation.sources import Stacked
-from .values import ARRAY, PY_SCALAR, Tensor
+from .values import ARRAY, Tensor
 
 if TYPE_CHECKING:
     from .converter import FunctionConverter
@@ -48,20 +49,13 @@ def length(cv: FunctionConverter, obj: HostObject) -> Tensor:
     b = cv.b
     with b.context, b.location(), ir.InsertionPoint(b.block):
         n = tensor.DimOp(xs.value, arith.ConstantOp(ir.IndexType.get(), 0).result).result
-        return _int(b, n)
+        return index_value(b, n)
 
 
 def row(cv: FunctionConverter, obj: HostObject, index: ir.Value) -> Tensor:
     """Item `index` (an MLIR index known to be in range) of the stacked list."""
     # The caller's own array: never written in place (heap.write refuses non-fresh roots).
     return rows.row(cv.b, stacked_input(cv, obj), index, fresh=False)
-
-
-def _int(b: Any, index: ir.Value) -> Tensor:
-    i64 = ir.IntegerType.get_signless(64)
-    k = arith.IndexCastOp(i64, index).result
-    t = tensor.FromElementsOp(ir.RankedTensorType.get([], i64), [k]).result
-    return Tensor(t, TensorSpec((), np.dtype(np.int64)), PY_SCALAR)
 
 
 def item(cv: FunctionConverter, obj: HostObject, key: Tensor) -> Tensor:

@@ -22,6 +22,12 @@ def dim(b: GraphBuilder, t: Tensor, axis: int) -> Any:
         return d
     with b.context, b.location(), ir.InsertionPoint(b.block):
         index = tensor.DimOp(t.value, arith.ConstantOp(ir.IndexType.get(), axis).result).result
+    return index_value(b, index)
+
+
+def index_value(b: GraphBuilder, index: ir.Value) -> Tensor:
+    """An MLIR index (a dim, a loop's index) as a run-time Python int (rank-0 int64)."""
+    with b.context, b.location(), ir.InsertionPoint(b.block):
         i64 = ir.IntegerType.get_signless(64)
         value = arith.IndexCastOp(i64, index).result
         out = tensor.FromElementsOp(ir.RankedTensorType.get([], i64), [value]).result

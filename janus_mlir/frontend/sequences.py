@@ -1,0 +1,119 @@
+"""`enumerate`, `zip` and `reversed` over lists whose length is known only when the graph runs.
+
+A list whose length guard failed reaches the graph stacked (frontend/stacked.py); a loop over
+it is an `scf.for` over its first axis. `for i, x in enumerate(xs)`, `for a, b in zip(xs, ys)`
+and `for x in reversed(xs)` are the same loop, with the item built from the index: a
+`RunTimeSequence` is a length (a run-time Python int) and an item function of the loop's
+index. They nest (`enumerate(zip(xs, ys))`), and `zip` takes arrays too (their first axis),
+stopping at the shortest argument as Python's does. Such a sequence is only a loop's iterable;
+anything else (`list(enumerate(xs))`) stops the conversion with a reason.
+"""
+
+from __future__ import annotations
+
+import builtins
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from iree.compiler import ir
+from iree.compiler.dialects import arith, tensor
+
+from . import rows, stacked
+from .operators import apply
+from .symbolic import dim, index_value
+from .values import ARRAY, PY_SCALAR, Tensor, is_tensor
+
+if TYPE_CHECKING:
+    from .converter import FunctionConverter
+
+
+@dataclass
+class RunTimeSequence:
+    """What `for` iterates: `length` items (a rank-0 int64 graph value); `item(index)` is the
+    item at an MLIR index known to be in range."""
+
+    length: Tensor
+    item: Callable[[ir.Value], Any]
+    what: str
+
+
+def applies(cv: FunctionConverter, fn: Any, args: list[Any]) -> bool:
+    """Whether `fn(*args)` is enumerate/zip/reversed over something of run-time length."""
+    return fn in (builtins.enumerate, builtins.zip, builtins.reversed) and any(
+        isinstance(a, RunTimeSequence) or stacked.is_stacked(cv, a) for a in args)
+
+
+def build(cv: FunctionConverter, fn: Any, args: list[Any], kwargs: dict[str, Any]
+          ) -> RunTimeSequence:
+    if fn is builtins.enumerate:
+        return _enumerate(cv, args, kwargs)
+    if kwargs:
+        raise cv.fail(f"{fn.__name__}() with keyword arguments over a list of run-time length "
+                      "is not converted")
+    if fn is builtins.zip:
+        return _zip(cv, [of(cv, a) for a in args])
+    if len(args) != 1:
+        raise cv.fail(f"reversed() takes 1 argument ({len(args)} given)")
+    return _reversed(cv, of(cv, args[0]))
+
+
+def of(cv: FunctionConverter, value: Any) -> RunTimeSequence:
+    """`value` as a sequence: a stacked list, an array (its first axis) or a sequence."""
+    b = cv.b
+    if isinstance(value, RunTimeSequence):
+        return value
+    if stacked.is_stacked(cv, value):
+        return RunTimeSequence(stacked.length(cv, value),
+                               lambda index: stacked.row(cv, value, index), str(value.source))
+    if is_tensor(value) and value.kind == ARRAY and value.ndim >= 1:
+        n = dim(b, value, 0)
+        length = n if is_tensor(n) else b.constant(np.asarray(n, np.int64), PY_SCALAR)
+        # An array's rows are its own: never written in place (as in `for row in x`).
+        return RunTimeSequence(length, lambda index: rows.row(b, value, index, fresh=False),
+                               "an array")
+    raise cv.fail(f"zip() of a list of run-time length with a {type(value).__name__} is not "
+                  "converted (only lists of arrays and arrays)")
+
+
+def _enumerate(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]
+               ) -> RunTimeSequence:
+    if len(args) not in (1, 2) or set(kwargs) - {"start"}:
+        raise cv.fail("enumerate() takes an iterable and a start")
+    start = args[1] if len(args) == 2 else kwargs.get("start", 0)
+    if not (type(start) is int or is_tensor(start) and start.kind == PY_SCALAR
+            and start.dtype.kind == "i"):
+        raise cv.fail("enumerate() with a start that is not an int is not converted")
+    inner, b = of(cv, args[0]), cv.b
+
+    def item(index: ir.Value) -> tuple[Any, Any]:
+        count = index_value(b, index)
+        if not (type(start) is int and start == 0):
+            count = apply(b, "add", [count, start], static_fn=operator.add)
+        return count, inner.item(index)
+
+    return RunTimeSequence(inner.length, item, f"enumerate({inner.what})")
+
+
+def _zip(cv: FunctionConverter, parts: list[RunTimeSequence]) -> RunTimeSequence:
+    length = parts[0].length
+    for p in parts[1:]:
+        length = apply(cv.b, "minimum", [length, p.length])
+    return RunTimeSequence(length, lambda index: tuple(p.item(index) for p in parts),
+                           f"zip({', '.join(p.what for p in parts)})")
+
+
+def _reversed(cv: FunctionConverter, inner: RunTimeSequence) -> RunTimeSequence:
+    b = cv.b
+    last = apply(b, "subtract", [inner.length, 1], static_fn=operator.sub)
+
+    def item(index: ir.Value) -> Any:
+        back = apply(b, "subtract", [last, index_value(b, index)], static_fn=operator.sub)
+        with b.context, b.location(), ir.InsertionPoint(b.block):
+            at = arith.IndexCastOp(ir.IndexType.get(), tensor.ExtractOp(back.value, []).result)
+        return inner.item(at.result)
+
+    return RunTimeSequence(inner.length, item, f"reversed({inner.what})")
+

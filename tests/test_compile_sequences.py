@@ -1,0 +1,105 @@
+"""enumerate/zip/reversed over lists whose length changes between calls (frontend/sequences.py):
+after the length guard fails, one scf.for over the stacked list serves every length. Each call
+is compared with the plain function on deep copies; graph and compile counts are asserted."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import janus_mlir as jm
+
+from .equivalence import check
+
+RNG = np.random.default_rng(11)
+LENGTHS = (3, 5, 2, 6, 4, 7)
+
+
+def items(n, shape=(4,)):
+    return [RNG.standard_normal(shape).astype(np.float32) for _ in range(n)]
+
+
+def weighted(xs, h):
+    for i, x in enumerate(xs):
+        h = np.tanh(h + x * i)
+    return h
+
+
+def counted_from(xs, h):
+    for k, x in enumerate(xs, 10):
+        h = h * 0.5 + x * k
+    return h, k
+
+
+def paired(xs, ys):
+    acc = xs[0] * 0
+    for a, b in zip(xs, ys):
+        acc = acc + a * b
+    return acc
+
+
+def backwards(xs):
+    acc = xs[0] * 0
+    for x in reversed(xs):
+        acc = acc * 0.5 + x
+    return acc
+
+
+def nested(xs, ys):
+    acc = xs[0] * 0
+    for i, (a, b) in enumerate(zip(xs, ys)):
+        acc = acc + (a - b) * i
+    return acc
+
+
+def with_rows(xs, m):
+    acc = xs[0] * 0
+    for x, row in zip(xs, m):  # a list and an array's first axis
+        acc = acc + x * row
+    return acc
+
+
+def until_large(xs, h):
+    for i, x in enumerate(xs):
+        h = h + x * (i + 1)
+        if h.sum() > 2.0:
+            break
+    return h, i
+
+
+CASES = {
+    "enumerate": (weighted, lambda n: (items(n), np.zeros(4, np.float32))),
+    "enumerate-start": (counted_from, lambda n: (items(n), np.zeros(4, np.float32))),
+    "zip": (paired, lambda n: (items(n), items(n))),
+    "zip-shortest": (paired, lambda n: (items(n), items(n + 2))),
+    "reversed": (backwards, lambda n: (items(n),)),
+    "enumerate-zip": (nested, lambda n: (items(n), items(n))),
+    "zip-array": (with_rows, lambda n: (items(n), RNG.standard_normal((n, 4)).astype(np.float32))),
+    "enumerate-break": (until_large, lambda n: (items(n), np.zeros(4, np.float32))),
+}
+# Calls that run as plain Python before one graph serves every length: the profiling call,
+# the call whose length first differs, and for the `break` on array data one more profiling
+# call (the first call's branch never reached its other side).
+PLAIN = {"enumerate-break": 3}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_one_graph_for_every_length(name):
+    fn, make = CASES[name]
+    f = jm.compile(fn)
+    for n in LENGTHS:
+        check(f, *make(n))
+    # The first length is converted unrolled; its guard fails once, then one graph for all.
+    assert f.stats.compilations == 2, f.reasons
+    assert f.stats.graph_calls == len(LENGTHS) - PLAIN.get(name, 2), f.reasons
+
+
+def listed(xs):
+    return [i * x for i, x in list(enumerate(xs))]
+
+
+def test_other_uses_of_a_run_time_sequence_run_as_plain_python():
+    f = jm.compile(listed)
+    for n in LENGTHS:
+        check(f, items(n))
+    assert any("only as the iterable of a for loop" in r for r in f.reasons), f.reasons
