@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import sequences
+from . import row_lists, sequences
 from .lift import HostObject
 from .numpy_api import static, to_python_scalar
 from .pure import is_plain
@@ -37,7 +37,7 @@ def _len(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> int:
         return dim(cv.b, x, 0)
     if isinstance(x, HostObject):
         return len(x.value)
-    if isinstance(x, ListOfArray):
+    if isinstance(x, (ListOfArray, row_lists.RowList)):
         return x.length(cv.b)
     return len(x)
 

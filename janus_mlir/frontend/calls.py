@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 
 from .. import autodiff
-from . import gradients, host, local_functions, recursion, stacked
+from . import gradients, host, local_functions, recursion, row_lists, stacked
 from .builtins_api import BUILTINS
 from .indexing import subscript as index_array
 from .lift import HostObject
@@ -63,13 +63,15 @@ def attribute(cv: FunctionConverter, base: Any, name: str) -> Any:
     if isinstance(base, ListOfArray):
         raise cv.fail(f"list.{name} of a list from tolist() is not converted (the list is "
                       "built when the function returns)")
+    if isinstance(base, row_lists.RowList):
+        raise row_lists.refuse_attribute(cv, base, name)
     return host.raw_attribute(cv, base, name)
 
 
 def subscript(cv: FunctionConverter, base: Any, key: Any) -> Any:
     if is_tensor(base):
         return index_array(cv.b, base, key)
-    if isinstance(base, ListOfArray):
+    if isinstance(base, (ListOfArray, row_lists.RowList)):
         return base.item(cv.b, key)
     if is_tensor(key) and stacked.is_stacked(cv, base):
         return stacked.item(cv, base, key)
@@ -114,6 +116,8 @@ def call(cv: FunctionConverter, fn: Any, args: list[Any], kwargs: dict[str, Any]
         return gradients.make(cv, fn is autodiff.value_and_grad, args, kwargs)
     if isinstance(fn, local_functions.LocalFunction):
         return local_functions.call(cv, fn, args, kwargs)
+    if isinstance(fn, row_lists.Site):  # an append of a loop building a list
+        return fn(cv, args, kwargs)
     query = _host_query(cv, fn, args, kwargs)
     if query is not _NO_QUERY:
         return query

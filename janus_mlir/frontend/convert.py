@@ -23,6 +23,8 @@ from .converter import Conversion, FunctionConverter, parse_function
 from .errors import Unconvertible
 from ..speculation.policy import Policy
 from .lift import HostObject, Lifter
+from . import row_lists
+from .row_lists import RowList
 from .tolist import ListOfArray
 from ..speculation.graph_spec import GraphSpec, Template
 from ..speculation.sources import Frame, Param
@@ -88,6 +90,9 @@ def _node(b: GraphBuilder, value: Any, outputs: list[Tensor], seen: dict[int, in
         parent, key = value.origin  # ("item", list, key): an item or a slice of a list
         return ("item", _template(b, parent, outputs, seen, keep),
                 _template(b, key, outputs, seen, keep))
+    if isinstance(value, RowList):  # ("rows", base, kind): a list of the base's rows
+        kind = row_lists.template_kind(b, value)
+        return ("rows", ("out", _output(outputs, value.rows), ARRAY), kind)
     if type(value) in (tuple, list):
         return (type(value).__name__, [_template(b, v, outputs, seen, keep) for v in value])
     if isinstance(value, tuple) and hasattr(type(value), "_fields"):

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import (branches, comprehensions, heap, host, local_functions, loops, relaxed_if,
-               relaxed_loops, sequences, setitem, stacked)
+               relaxed_loops, row_lists, sequences, setitem, stacked)
 from ..speculation.function_source import SourceUnavailable, function_ast
 from ..speculation.profile import Profile
 from .builder import GraphBuilder
@@ -301,7 +301,7 @@ class FunctionConverter(ast.NodeVisitor):
                 or iterable.shape[0] > relaxed_loops.UNROLL_MAX) and relaxed_loops.rows(
                     self, node, iterable):
             return None
-        if stacked.is_stacked(self, iterable):
+        if stacked.is_stacked(self, iterable) or isinstance(iterable, row_lists.RowList):
             iterable = sequences.of(self, iterable)
         if isinstance(iterable, sequences.RunTimeSequence):
             return relaxed_loops.for_loop(self, node, iterable.length, iterable.item)
@@ -335,6 +335,8 @@ class FunctionConverter(ast.NodeVisitor):
 
     def iterate(self, value: Any) -> list[Any]:
         """The items of something a for loop or an unpacking walks, known now."""
+        if isinstance(value, row_lists.RowList):
+            value = sequences.of(self, value)
         if isinstance(value, sequences.RunTimeSequence):
             raise self.fail(f"{value.what} has a length known only when the graph runs; it is "
                             "converted only as the iterable of a for loop")

@@ -32,7 +32,7 @@ from iree.compiler.dialects import arith, scf, tensor
 
 from ..dialects.types import TensorSpec, tensor_type
 from ..speculation.profile import Site
-from . import heap, loops
+from . import heap, loops, row_lists
 from .canonicalize import jumps
 from .analysis.names import bound
 from .branches import predicate
@@ -78,6 +78,7 @@ class Pass:
     staged: list[Staged]
     yields: list[ir.Value] = field(default_factory=list)
     cond: ir.Value | None = None
+    carried_written: bool = False  # a carried array was written in place
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,11 +147,25 @@ def for_loop(cv: FunctionConverter, node: ast.For, trips: Tensor, item: Any) -> 
                       "not converted yet")
     b = cv.b
     names = bound([node.target]) | bound(node.body)
+    sites = row_lists.find(cv, node)  # lists the body appends to (frontend/row_lists.py)
+    body = row_lists.rewritten(node.body, sites)
+
+    def bind_target(index: ir.Value) -> None:
+        cv.assign(node.target, item(index))
+
+    if sites:
+        row_lists.bind_hooks(cv, sites)
+        for s in _body(cv, body, Carried(), bind_target).staged:  # learns the items' types
+            s.discard()
+        row_lists.learn(cv, sites)
+        row_lists.allocate(cv, sites, trips)
 
     def body_pass(carried: Carried) -> Pass:
-        return _body(cv, node.body, carried, lambda index: cv.assign(node.target, item(index)))
+        return _body(cv, body, carried, bind_target,
+                     after=(lambda index: row_lists.store(cv, sites, index)) if sites else None)
 
     carried, final = _settle(cv, names, body_pass, node)
+    row_lists.check_carried(cv, sites, final.written, final.carried_written)
     inits = _inits(cv, carried, trips_positive=lambda: apply(b, "greater", [trips, 0]),
                    node=node)
     with b.context, b.location(), ir.InsertionPoint(b.block):
@@ -163,7 +178,9 @@ def for_loop(cv: FunctionConverter, node: ast.For, trips: Tensor, item: Any) -> 
             terminator = scf.YieldOp(final.yields)
         final.staged[0].move_into(op.body, terminator.operation)
         final.staged[0].discard()
-    _results(cv, carried, list(op.results), names, final.env, node)
+    _results(cv, carried, list(op.results), names, final.env, node,
+             read_only=row_lists.read_only_results(sites))
+    row_lists.finish(cv, sites)
 
 
 def convert_while(cv: FunctionConverter, node: ast.While, first_test: Tensor) -> None:
@@ -372,7 +389,9 @@ def _bind(cv: FunctionConverter, carried: Carried, args: list[ir.Value]) -> None
 
 
 def _body(cv: FunctionConverter, body: list[ast.stmt], carried: Carried,
-          bind_target: Any) -> Pass:
+          bind_target: Any, after: Any = None) -> Pass:
+    """One conversion of the loop's body; `after(index)`: what ends an iteration of an
+    scf.for besides its yields (the appends of frontend/row_lists.py)."""
 
     b = cv.b
     before = dict(cv.env)
@@ -384,6 +403,8 @@ def _body(cv: FunctionConverter, body: list[ast.stmt], carried: Carried,
             # The carried values first: the loop's target, carried when it is read after the
             # loop, takes this iteration's item over its carried value.
             _bind(cv, carried, args[1:] if bind_target is not None else args)
+            carried_arrays = [cv.env[n] for n, (_, kind) in carried.names.items()
+                              if kind == ARRAY]
             if bind_target is not None:
                 bind_target(args[0])
             loops.spend(cv, len(body))
@@ -395,16 +416,20 @@ def _body(cv: FunctionConverter, body: list[ast.stmt], carried: Carried,
             except Returned:
                 raise cv.fail("`return` inside a loop whose trip count is computed at run time "
                               "is not converted yet") from None
+            if after is not None:
+                after(args[0])
             if changed_container(snapshot) is not None:
                 raise cv.fail("a list or dict changed inside a loop whose trip count is "
-                              "computed at run time is not converted yet")
+                              "computed at run time is not converted yet (appending to a "
+                              "list converts as one top-level statement of a for loop's body)")
             yields = [widen(b, cv.env[n], spec, kind).value if n in cv.env and not isinstance(
                 cv.env[n], Unbound) else None for n, (spec, kind) in carried.names.items()]
             if any(y is None for y in yields):
                 raise cv.fail("a carried name is unbound at the end of the loop body")
             yields += [t._value for t in carried.roots]
 
-        result = Pass(dict(cv.env), staged.journal.written(), [staged], yields)
+        result = Pass(dict(cv.env), staged.journal.written(), [staged], yields,
+                      carried_written=any(t.version for t in carried_arrays))
     finally:
         staged.journal.restore()
         cv.env.clear()
@@ -475,19 +500,26 @@ def _barrier(b: Any, values: list[ir.Value]) -> list[ir.Value]:
     """Each of `values` behind its own util.optimization_barrier, numbered so that two equal
     values stay two. IREE 3.13 fails on loops whose initial values are a constant and an
     elementwise result ("ref is null" when run), or two equal values (its stream conversion of
-    scf.while breaks: "region branch point has 4 operands"); see tests/test_iree_traps.py."""
+    scf.while breaks: "region branch point has 4 operands"); see tests/test_iree_traps.py.
+    A value with a dynamic dim passes as it is: IREE resolves no dim through the barrier (the
+    dynamic inits are the buffers of frontend/row_lists.py, kept apart by their sizes)."""
     out = []
     with b.context, b.location(), ir.InsertionPoint(b.block):
         i64 = ir.IntegerType.get_signless(64)
         for k, v in enumerate(values):
+            if not ir.RankedTensorType(v.type).has_static_shape:
+                out.append(v)
+                continue
             op = ir.Operation.create("util.optimization_barrier", results=[v.type], operands=[v],
                                      attributes={"janus.init": ir.IntegerAttr.get(i64, k)})
             out.append(op.result)
     return out
 
 
+
 def _results(cv: FunctionConverter, carried: Carried, results: list[ir.Value],
-             names: set[str], end: dict[str, Any], node: ast.stmt) -> None:
+             names: set[str], end: dict[str, Any], node: ast.stmt,
+             read_only: bool = False) -> None:
     for name in names:
         if name not in carried.names and end.get(name, MISSING) is not cv.env.get(name, MISSING):
             cv.env[name] = Unbound(name, "it is bound inside a loop whose trip count is "
@@ -500,7 +532,8 @@ def _results(cv: FunctionConverter, carried: Carried, results: list[ir.Value],
             cv.env[name] = Tensor(v, spec, kind, fresh=False, meta={
                 "either": (carried.ran, [None, carried.either[name]])})
         else:
-            cv.env[name] = Tensor(v, spec, kind)
+            # read_only: an array item of a list the loop built may be this very array.
+            cv.env[name] = Tensor(v, spec, kind, fresh=not (read_only and kind == ARRAY))
     for root, v in zip(carried.roots, results[len(carried.names):]):
         root.assign(v)
 

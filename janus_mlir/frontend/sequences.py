@@ -22,6 +22,7 @@ from iree.compiler import ir
 from iree.compiler.dialects import arith, tensor
 
 from . import rows, stacked
+from .row_lists import RowList
 from .operators import apply
 from .symbolic import dim, index_value
 from .values import ARRAY, PY_SCALAR, Tensor, is_tensor
@@ -65,6 +66,8 @@ def of(cv: FunctionConverter, value: Any) -> RunTimeSequence:
     b = cv.b
     if isinstance(value, RunTimeSequence):
         return value
+    if isinstance(value, RowList):
+        return RunTimeSequence(value.length(b), lambda index: value.row(b, index), value.what)
     if stacked.is_stacked(cv, value):
         return RunTimeSequence(stacked.length(cv, value),
                                lambda index: stacked.row(cv, value, index), str(value.source))

@@ -31,7 +31,8 @@ PY_SCALAR = "pyscalar"  # Python int/float/bool: weak under NEP 50
 # conversion time; ("view", base, steps) for a NumPy view of a base; ("either", flag, a, b)
 # for a or b as the test at results[flag] was true or not; ("obj", key, node) and
 # ("same", key) keep the identity of objects returned more than once; ("tolist", base) and
-# ("item", parent, key) for lists made by ndarray.tolist and their rows; containers by type.
+# ("item", parent, key) for lists made by ndarray.tolist and their rows; ("rows", base, kind)
+# for a list of scalars a run-time loop appended; containers by type.
 Template = Any
 
 
@@ -93,6 +94,9 @@ def rebuild(template: Template, results: list[Any], frame: Frame,
         return src.get(frame)
     if tag == "static":
         return template[1]
+    if tag == "rows":  # Python numbers, or NumPy scalars of the base's dtype
+        base = rebuild(template[1], results, frame, memo)
+        return base.tolist() if template[2] == PY_SCALAR else list(base)
     if tag == "tolist":
         return rebuild(template[1], results, frame, memo).tolist()
     if tag == "item":

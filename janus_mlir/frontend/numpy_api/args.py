@@ -12,6 +12,7 @@ from ...dialects.types import is_supported_dtype
 from ..builder import GraphBuilder
 from ..errors import NeedsStatic, Unconvertible
 from ..operators import lift
+from ..row_lists import RowList
 from ..values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_py_scalar, is_tensor, retyped
 
 Handler = Callable[[GraphBuilder, list[Any], dict[str, Any]], Any]
@@ -130,6 +131,8 @@ def as_array(b: GraphBuilder, v: Any) -> Tensor:
     so lose their weak NEP 50 promotion)."""
     if is_tensor(v):
         return retyped(v, ARRAY) if v.weak else v
+    if isinstance(v, RowList):
+        return v.array(b, "numpy")
     if isinstance(v, (list, tuple)):
         if any(is_tensor(x) for x in v):
             from .shapes import stack  # stacking is a shape op built on these helpers

@@ -15,6 +15,8 @@ from numpy.lib.array_utils import normalize_axis_tuple
 
 from ..builder import GraphBuilder
 from ..errors import Unconvertible
+from .. import row_lists
+from ..row_lists import RowList
 from ..values import ARRAY, NP_SCALAR, Tensor, is_tensor, retyped
 from .args import (Handler, as_array, axes_arg, bind, dtype_arg, like_input, no_extra, shape_arg,
     static, static_int)
@@ -132,6 +134,10 @@ def concatenate(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Ten
 def stack(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     p = bind(b, "numpy.stack", args, kwargs, ("arrays", "axis", "out", "dtype", "casting"),
               {"axis": 0, "out": None, "dtype": None, "casting": "same_kind"})
+    if isinstance(p["arrays"], RowList) and p["out"] is None and p["casting"] == "same_kind":
+        rows = p["arrays"]
+        axis = axes_arg(b, p["axis"], rows.rows.ndim)[0]
+        return row_lists.stacked(b, rows, axis, dtype_arg(b, p["dtype"]))
     parts = sequence(b, p["arrays"], "numpy.stack")
     if any(t.shape != parts[0].shape for t in parts):
         raise Unconvertible("ValueError: all input arrays must have the same shape", b.where)

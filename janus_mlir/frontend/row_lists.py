@@ -1,0 +1,339 @@
+"""Lists built by a loop whose trip count is known only when the graph runs: `outs.append(h)`
+once per iteration, then `np.stack(outs)` — one tensor with a dynamic leading dim.
+
+A loop converted to `scf.for` (frontend/relaxed_loops.py) cannot hold a Python list of a run-time
+length. When its body appends to a list the function built — one `NAME.append(EXPR)` statement
+at the top level of the body, the list named nowhere else in the loop and held by no other
+container or closure — the list becomes a buffer of `prefix + trips` rows allocated before the
+loop; every iteration writes its item into row `prefix + index` (the buffer is carried as an
+array the body writes in place). After the loop the names that held the list hold a `RowList`:
+
+- `np.stack(L)` (axis 0), `np.array(L)`, `np.asarray(L)` and NumPy functions taking it as an
+  array operand: the rows (a new array each time), guarded non-empty where NumPy raises;
+- `len(L)`, `L[k]` for an int k (guarded in range), `for x in L` (an scf.for again);
+- returned, for rows that are Python or NumPy scalars (`losses.append(loss)`): a list built
+  on the host from the rows.
+
+Array items alias in Python: the list holds the very arrays appended. So array items must be
+arrays the iteration made, the list must be empty before the loop, and no array the loop
+carries may be written in place; the loop's carried arrays come out read-only (one of them
+may be the last item). Returning a list of arrays, changing the list after the loop, and
+anything else on it stop the conversion with a reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from iree.compiler import ir
+from iree.compiler.dialects import arith, tensor
+
+from ..dialects.types import Dim, TensorSpec, element_type
+from . import rows as row_ops
+from .builder import GraphBuilder
+from .errors import Unconvertible
+from .operators import compare_const
+from .regions import reachable, widen, widenable
+from .symbolic import index_value
+from .values import ARRAY, JOURNALS, PY_SCALAR, Tensor, is_tensor, retyped
+
+if TYPE_CHECKING:
+    from .converter import FunctionConverter
+
+APPEND = "__janus_append"
+_BUFFERS = itertools.count()
+
+
+class RowList:
+    """A list of run-time length whose items are the rows of `rows` (each of `kind`)."""
+
+    def __init__(self, rows: Tensor, length: Tensor, kind: str, what: str):
+        self.rows = rows
+        self._length = length  # never tensor.dim of a loop's result: IREE cannot resolve it
+        self.kind = kind
+        self.what = what
+
+    def length(self, b: GraphBuilder) -> Tensor:
+        return self._length
+
+    def item(self, b: GraphBuilder, key: Any) -> Tensor:
+        if type(key) is bool or not (isinstance(key, int) or row_ops.is_row_key(key)):
+            raise Unconvertible(f"indexing {self.what} (a list built by a run-time loop) with a "
+                                f"{type(key).__name__} is not converted", b.where)
+        if isinstance(key, int):
+            key = b.constant(np.asarray(key, np.int64), PY_SCALAR)
+        return self._as_item(row_ops.row_at(b, self.rows, key, self.what, fresh=False))
+
+    def row(self, b: GraphBuilder, index: ir.Value) -> Tensor:
+        return self._as_item(row_ops.row(b, self.rows, index, fresh=False))
+
+    def _as_item(self, t: Tensor) -> Tensor:
+        return t if self.kind == ARRAY else retyped(t, self.kind)
+
+    def array(self, b: GraphBuilder, what: str) -> Tensor:
+        """The rows as a new array (`np.array(L)`), guarded non-empty: NumPy gives an empty
+        list another shape (and dtype), and np.stack raises on it."""
+        n = self.length(b)
+        b.guard(compare_const(b, "greater", n, 0), "error",
+                f"{self.what} is not empty ({what} of an empty list raises or gives another "
+                "shape)")
+        return Tensor(self.rows.value, self.rows.spec, ARRAY)
+
+
+@dataclass
+class Site:
+    """One `NAME.append(EXPR)` of a loop body that builds a RowList."""
+
+    stmt: ast.Expr
+    names: list[str]  # every name bound to the list before the loop
+    prefix: list[Any]  # the items already in the list
+    hook: str  # the name the rewritten statement calls
+    row: Any = None  # this pass's item
+    version: int = 0  # the item's version when appended (array items)
+    spec: TensorSpec | None = None
+    kind: str = ""
+    buffer: Tensor | None = None
+    total: ir.Value | None = None  # prefix + trips (an index), computed before the loop
+
+    def __call__(self, cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> None:
+        if len(args) != 1 or kwargs:
+            raise cv.fail("list.append() takes exactly one argument")
+        self.row = args[0]
+        self.version = args[0].version if is_tensor(args[0]) else 0
+
+
+def find(cv: FunctionConverter, node: ast.For) -> list[Site]:
+    """The appends of `node`'s body that build RowLists (empty: none, or not in that form)."""
+    sites = []
+    for k, stmt in enumerate(node.body):
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "append" and isinstance(call.func.value, ast.Name)):
+            continue
+        target = cv.env.get(call.func.value.id)
+        if type(target) is not list:
+            continue
+        names = [n for n, v in cv.env.items() if v is target]
+        others = [v for n, v in cv.env.items() if v is not target]
+        if any(r is target for r in reachable(others)):
+            continue  # another container holds it: the body could read it through that
+        if _mentioned(node, names, stmt) or _closure_reads(cv, names):
+            continue
+        if any(s.prefix is target for s in sites):
+            return []  # two appends to one list per iteration
+        sites.append(Site(stmt, names, target, f"{APPEND}_{node.lineno}_{k}"))
+    return sites
+
+
+def _mentioned(node: ast.For, names: list[str], stmt: ast.stmt) -> bool:
+    """Whether the loop names the list anywhere but in its append statement's receiver."""
+    receiver = stmt.value.func.value
+    for part in [node.target, *node.body]:
+        for n in ast.walk(part):
+            if isinstance(n, ast.Name) and n.id in names and n is not receiver:
+                return True
+    return False
+
+
+def _closure_reads(cv: FunctionConverter, names: list[str]) -> bool:
+    """Whether a def or lambda of the function reads one of `names` (it might run in the
+    loop, reading the list)."""
+    for n in ast.walk(cv.node):
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and n is not cv.node:
+            if any(isinstance(m, ast.Name) and m.id in names for m in ast.walk(n)):
+                return True
+    return False
+
+
+def rewritten(body: list[ast.stmt], sites: list[Site]) -> list[ast.stmt]:
+    """The body with each site's append as a call of its hook (`__janus_append_L_K(EXPR)`)."""
+    by_stmt = {id(s.stmt): s for s in sites}
+    out = []
+    for stmt in body:
+        site = by_stmt.get(id(stmt))
+        if site is None:
+            out.append(stmt)
+            continue
+        call = ast.Call(ast.Name(site.hook, ast.Load()), list(stmt.value.args),
+                        list(stmt.value.keywords))
+        out.append(ast.copy_location(ast.Expr(ast.copy_location(call, stmt.value)), stmt))
+    return out
+
+
+def bind_hooks(cv: FunctionConverter, sites: list[Site]) -> None:
+    for s in sites:
+        cv.env[s.hook] = s
+
+
+def learn(cv: FunctionConverter, sites: list[Site]) -> None:
+    """After a first conversion of the body: each site's item spec (refusing what cannot be
+    a row)."""
+    for s in sites:
+        spec, kind = _row_spec(cv, s)
+        if kind == ARRAY and s.prefix:
+            raise cv.fail(f"appending arrays to '{s.names[0]}', which holds items before a loop "
+                          "whose trip count is computed at run time, is not converted")
+        s.spec, s.kind, s.row = spec, kind, None
+
+
+def _row_spec(cv: FunctionConverter, s: Site) -> tuple[TensorSpec, str]:
+    v = s.row
+    if is_tensor(v):
+        if not v.spec.static:
+            raise cv.fail(f"an item of '{s.names[0]}' has a shape known only at run time")
+        return v.spec, v.kind
+    if widenable(v):
+        w = widen(cv.b, v)
+        return w.spec, w.kind
+    raise cv.fail(f"appending a {type(v).__name__} to '{s.names[0]}' in a loop whose trip count "
+                  "is computed at run time is not converted")
+
+
+def allocate(cv: FunctionConverter, sites: list[Site], trips: Tensor) -> None:
+    """Before the loop: each site's buffer of prefix + trips rows, the prefix written."""
+    b = cv.b
+    for s in sites:
+        rows_dim = Dim(f"len({s.names[0]})@{s.stmt.lineno}")
+        spec = TensorSpec((rows_dim, *s.spec.shape), s.spec.dtype)
+        with b.context, b.location(), ir.InsertionPoint(b.block):
+            index = ir.IndexType.get()
+            n = arith.IndexCastOp(index, tensor.ExtractOp(trips.value, []).result).result
+            total = arith.AddIOp(n, arith.ConstantOp(index, len(s.prefix)).result).result
+            # One size value per buffer, so that two buffers never become one tensor.empty
+            # (IREE breaks on a loop with two equal initial values; relaxed_loops._barrier).
+            total = ir.Operation.create(
+                "util.optimization_barrier", results=[index], operands=[total],
+                attributes={"janus.rows": ir.IntegerAttr.get(ir.IntegerType.get_signless(64),
+                                                             next(_BUFFERS))}).result
+            value = tensor.EmptyOp([total, *s.spec.shape], element_type(s.spec.dtype)).result
+        s.total = total
+        for k, item in enumerate(s.prefix):
+            if not (is_tensor(item) or widenable(item)) or not _fits(cv, item, s):
+                raise cv.fail(f"'{s.names[0]}' holds an item of another type before the loop "
+                              "than the loop appends (not converted)")
+            value = _insert(b, widen(b, item, s.spec, s.kind).value, value, s.spec,
+                            _index(b, k))
+        s.buffer = Tensor(value, spec, ARRAY)
+
+
+def _fits(cv: FunctionConverter, item: Any, s: Site) -> bool:
+    if is_tensor(item):
+        return (item.spec, item.kind) == (s.spec, s.kind)
+    return s.kind != ARRAY and widen(cv.b, item).spec == s.spec
+
+
+def store(cv: FunctionConverter, sites: list[Site], index: ir.Value) -> None:
+    """At the end of an iteration: its items into the buffers (row prefix + index)."""
+    b = cv.b
+    for s in sites:
+        v = s.row
+        if v is None:
+            raise cv.fail(f"the append to '{s.names[0]}' did not run in every iteration")
+        if is_tensor(v):
+            if (v.spec, v.kind) != (s.spec, s.kind):
+                raise cv.fail(f"the items appended to '{s.names[0]}' change type, shape or "
+                              "dtype from one iteration to the next (not converted)")
+            if v.kind == ARRAY and (v.view is not None or not v.fresh or v.version != s.version
+                                    or v.serial < _region_start()):
+                raise cv.fail(f"an array appended to '{s.names[0]}' is a view, an array from "
+                              "before the iteration, or written after the append; the list "
+                              "would alias it (not converted)")
+        elif not (widenable(v) and s.kind != ARRAY and widen(b, v).spec == s.spec):
+            raise cv.fail(f"the items appended to '{s.names[0]}' change type from one "
+                          "iteration to the next (not converted)")
+        value = widen(b, v, s.spec, s.kind).value
+        with b.context, b.location(), ir.InsertionPoint(b.block):
+            at = arith.AddIOp(index, arith.ConstantOp(ir.IndexType.get(),
+                                                      len(s.prefix)).result).result
+        s.buffer.assign(_insert(b, value, s.buffer.value, s.spec, at))
+        s.row = None
+
+
+def _region_start() -> int:
+    """The serial of the innermost open region: tensors from before it are older."""
+    return JOURNALS[-1].start if JOURNALS else 0
+
+
+def check_carried(cv: FunctionConverter, sites: list[Site], written: list[Tensor],
+                  carried_written: bool) -> None:
+    """Array items alias what the loop carries: no carried array may be written in place."""
+    for s in sites:
+        cv.env.pop(s.hook, None)
+    if not any(s.kind == ARRAY for s in sites):
+        return
+    buffers = {id(s.buffer) for s in sites}
+    if any(id(t) not in buffers for t in written) or carried_written:
+        raise cv.fail("a loop that appends arrays to a list writes arrays in place; the list "
+                      "would alias them (not converted)")
+
+
+def finish(cv: FunctionConverter, sites: list[Site]) -> None:
+    """After the loop: the names that held each list hold its RowList. Its rows are the loop's
+    result cut to the length computed before the loop: IREE resolves the dynamic dim of an
+    extract_slice from its size, never that of an scf.for result."""
+    b = cv.b
+    for s in sites:
+        rank = len(s.spec.shape)
+        with b.context, b.location(), ir.InsertionPoint(b.block):
+            dyn = ir.ShapedType.get_dynamic_size()
+            cut = tensor.ExtractSliceOp(s.buffer.value.type, s.buffer.value, [], [s.total], [],
+                                        [0] * (rank + 1), [dyn, *s.spec.shape],
+                                        [1] * (rank + 1)).result
+        rows = RowList(Tensor(cut, s.buffer.spec, ARRAY), index_value(b, s.total), s.kind,
+                       f"'{s.names[0]}'")
+        for name in s.names:
+            cv.env[name] = rows
+
+
+def read_only_results(sites: list[Site]) -> bool:
+    """Whether the loop's carried arrays must come out read-only (one may be the last item)."""
+    return any(s.kind == ARRAY for s in sites)
+
+
+def _index(b: GraphBuilder, k: int) -> ir.Value:
+    with b.context, b.location(), ir.InsertionPoint(b.block):
+        return arith.ConstantOp(ir.IndexType.get(), k).result
+
+
+def _insert(b: GraphBuilder, row: ir.Value, buffer: ir.Value, spec: TensorSpec,
+            at: ir.Value) -> ir.Value:
+    rank = len(spec.shape)
+    with b.context, b.location(), ir.InsertionPoint(b.block):
+        dyn = ir.ShapedType.get_dynamic_size()
+        return tensor.InsertSliceOp(row, buffer, [at], [], [], [dyn] + [0] * rank,
+                                    [1, *spec.shape], [1] * (rank + 1)).result
+
+
+# ---------------------------------------------------------------------------------------------
+# Uses after the loop
+# ---------------------------------------------------------------------------------------------
+
+def stacked(b: GraphBuilder, rows: RowList, axis: int, dtype: Any) -> Tensor:
+    """np.stack(L, axis=0, dtype): the rows, as a new array."""
+    if axis:
+        raise Unconvertible(f"np.stack of {rows.what}, a list built by a loop whose trip count "
+                            "is computed at run time, on an axis other than 0 is not converted",
+                            b.where)
+    out = rows.array(b, "np.stack")
+    if dtype is not None and np.dtype(dtype) != out.dtype:
+        out = b.emit("astype", [out], ARRAY, dtype=np.dtype(dtype))
+    return out
+
+
+def refuse_attribute(cv: FunctionConverter, rows: RowList, name: str) -> Unconvertible:
+    return cv.fail(f"list.{name} of {rows.what}, a list built by a loop whose trip count is "
+                   "computed at run time, is not converted")
+
+
+def template_kind(b: GraphBuilder, rows: RowList) -> str:
+    """The kind of the items of a returned RowList (arrays are refused: their identity)."""
+    if rows.kind == ARRAY:
+        raise Unconvertible(f"returning {rows.what}, a list of arrays built by a loop whose trip "
+                            "count is computed at run time, is not converted (the identity of "
+                            "its items)", b.where)
+    return rows.kind
+

@@ -1,0 +1,169 @@
+"""Lists a run-time loop appends to (frontend/row_lists.py): `outs.append(h)` once per
+iteration becomes rows of one buffer, so `np.stack(outs)` after an RNN over a list of any
+length is one graph. Every call is compared with the plain function on deep copies (values,
+dtypes, Python types, aliasing, exceptions); graph and compile counts are asserted. Lists whose
+items could alias other arrays run as plain Python, with a reason."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import janus_mlir as jm
+
+from .equivalence import check
+
+RNG = np.random.default_rng(5)
+W = (RNG.standard_normal((4, 4)) * 0.3).astype(np.float32)
+LENGTHS = (3, 5, 2, 6, 4, 7)
+
+
+def items(n):
+    return [RNG.standard_normal(4).astype(np.float32) for _ in range(n)]
+
+
+def rnn_outputs(xs, h, w):
+    outs = []
+    for x in xs:
+        h = np.tanh(x + h @ w)
+        outs.append(h)
+    return np.stack(outs), h
+
+
+def losses(xs):
+    ls = []
+    for x in xs:
+        ls.append(float((x * x).sum()))
+    return ls, np.mean(ls), len(ls), ls[-1]
+
+
+def numpy_scalars(xs):
+    ms = []
+    for x in xs:
+        ms.append(x.mean())  # np.float32 items
+    return ms
+
+
+def with_prefix(xs):
+    ls = [0.5]
+    for x in xs:
+        ls.append(float(x.max()))
+    return ls, np.asarray(ls).sum()
+
+
+def stacked_with_a_dtype(xs, h, w):
+    outs = []
+    for x in xs:
+        h = h * 0.5 + x * w[0]
+        outs.append(h)
+    return np.stack(outs, axis=0, dtype=np.float64), np.array(outs).shape
+
+
+def read_back(xs):
+    outs = []
+    for x in xs:
+        outs.append(x * 2.0)
+    total = outs[0] * 0
+    for o in outs:  # a second run-time loop over the list
+        total = total + o
+    return total, outs[-1] + 1, np.stack(outs).sum(axis=0)
+
+
+def over_a_range(x, n):
+    outs = []
+    for i in range(n):
+        outs.append(x * i)
+    return np.stack(outs)  # ValueError for n == 0, as in NumPy
+
+
+CASES = {
+    "rnn": (rnn_outputs, lambda n: (items(n), np.zeros(4, np.float32), W)),
+    "python-floats": (losses, lambda n: (items(n),)),
+    "numpy-scalars": (numpy_scalars, lambda n: (items(n),)),
+    "prefix": (with_prefix, lambda n: (items(n),)),
+    "dtype": (stacked_with_a_dtype, lambda n: (items(n), np.ones(4, np.float32), W)),
+    "read-back": (read_back, lambda n: (items(n),)),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_one_graph_for_every_length(name):
+    fn, make = CASES[name]
+    f = jm.compile(fn)
+    for n in LENGTHS:
+        check(f, *make(n))
+    # Unrolled for the first length; its length guard fails once; then one graph.
+    assert f.stats.compilations == 2, f.reasons
+    assert f.stats.graph_calls == len(LENGTHS) - 2, f.reasons
+    assert "scf.for" in f.graphs[-1].ir("janus")
+
+
+def test_an_empty_list_raises_as_numpy_does():
+    f = jm.compile(over_a_range)
+    x = np.arange(4, dtype=np.float32)
+    for n in (2, 3, 4, 0, 5, 1):
+        check(f, x, n)
+    assert f.stats.graph_calls >= 3, f.reasons
+
+
+def appends_one_array(xs, x0):
+    outs = []
+    for _x in xs:
+        outs.append(x0)  # the same array every time: the items alias it
+    return np.stack(outs)
+
+
+def writes_carried_in_place(xs, h):
+    h = h.copy()
+    outs = []
+    for x in xs:
+        outs.append(h)
+        h = h + x
+        h += 1.0  # after the append of the previous iteration's h: aliasing
+    return np.stack(outs)
+
+
+def writes_last_item_after(xs, h):
+    outs = []
+    for x in xs:
+        h = np.tanh(x + h)
+        outs.append(h)
+    h[0] = 100.0  # the last item is this very array
+    return np.stack(outs)
+
+
+def returns_the_arrays(xs):
+    outs = []
+    for x in xs:
+        outs.append(x + 1.0)
+    return outs
+
+
+def appends_in_a_branch(xs):
+    outs = []
+    for x in xs:
+        if x.sum() > 0:
+            outs.append(x * 2)
+    return len(outs)
+
+
+def reads_it_in_the_loop(xs):
+    outs = []
+    for x in xs:
+        outs.append(x * len(outs))
+    return np.stack(outs)
+
+
+@pytest.mark.parametrize("fn,args,why", [
+    (appends_one_array, lambda n: (items(n), items(1)[0]), "alias"),
+    (writes_carried_in_place, lambda n: (items(n), np.zeros(4, np.float32)), "alias"),
+    (writes_last_item_after, lambda n: (items(n), np.zeros(4, np.float32)), "in-place write"),
+    (returns_the_arrays, lambda n: (items(n),), "identity of its items"),
+    (appends_in_a_branch, lambda n: (items(n),), "list or dict changed"),
+    (reads_it_in_the_loop, lambda n: (items(n),), "list or dict changed"),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_lists_that_would_alias_run_as_plain_python(fn, args, why):
+    f = jm.compile(fn)
+    for n in LENGTHS:
+        check(f, *args(n))
+    assert any(why in r for r in f.reasons), f.reasons
