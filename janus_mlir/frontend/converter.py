@@ -74,7 +74,7 @@ class FunctionConverter(ast.NodeVisitor):
         self.tails: dict[int, list[ast.stmt]] = {}  # function-level `if`: what follows it
         self.node, self.filename, _ = parse_function(fn)
         self.node.body = returns.lower(self.node.body)  # `return` in loops as flags
-        self.live_at_heads = liveness.loop_heads(self.node.body)
+        self.loop_liveness = liveness.loops(self.node.body)
         conv.functions[scope] = fn
         if isinstance(self.node, ast.AsyncFunctionDef):
             raise Unconvertible("async functions are not converted", self._where(self.node))
@@ -616,7 +616,7 @@ class LocalConverter(FunctionConverter):
         self.parent = parent
         self.local_names = local_names
         self.node = ast.FunctionDef(name="<local>", args=None, body=body, decorator_list=[])
-        self.live_at_heads = liveness.loop_heads(body)
+        self.loop_liveness = liveness.loops(body)
 
     def load_name(self, name: str) -> Any:
         if name in self.env:

@@ -66,6 +66,7 @@ class Carried:
     first_trip: list[str] = field(default_factory=list)  # why at least one trip is assumed
     either: dict[str, Tensor] = field(default_factory=dict)  # names holding a caller's array
     ran: Tensor | None = None  # whether the loop ran at least once (for `either`)
+    unread_after: frozenset[str] = frozenset()  # names no statement after the loop reads
 
     def specs(self) -> list[TensorSpec]:
         return [s for s, _ in self.names.values()] + [t.spec for t in self.roots]
@@ -241,15 +242,17 @@ def _settle(cv: FunctionConverter, names: set[str], run: Any,
     # Modified ∩ live: a name the body rebinds that no later statement reads before binding
     # it again is not carried. It is unbound in the body and after the loop, so a read the
     # analysis missed raises NeedsCarry (the loop is converted again, carrying it).
-    live = cv.live_at_heads.get((node.lineno, node.col_offset))
+    live = cv.loop_liveness.get((node.lineno, node.col_offset))
     if live is not None:
-        dead = [n for n in candidates if n not in live and n not in later
+        dead = [n for n in candidates if n not in live.head and n not in later
                 and not n.startswith("__janus")]
         for name in dead:
             cv.env[name] = Unbound(name, "it is not carried by a loop whose trip count is "
                                    "computed at run time", carry=_site(cv, node))
         candidates = [n for n in candidates if n not in dead]
     carried = Carried()
+    if live is not None:
+        carried.unread_after = frozenset(n for n in names if n not in live.after)
     for _ in range(MAX_PASSES):
         trial = run(carried)
         changed = False
@@ -278,7 +281,7 @@ def _carry(cv: FunctionConverter, name: str, trial: Pass, carried: Carried) -> b
     if name in carried.names:
         spec, kind = carried.names[name]
         if is_tensor(new) and (new.spec, new.kind) == (spec, kind):
-            _check_array(cv, name, new, old, trial)
+            _check_array(cv, name, new, old, trial, carried)
             return False
         if not is_tensor(new) and widenable(new) and _fits(new, spec, kind):
             return False
@@ -295,7 +298,7 @@ def _carry(cv: FunctionConverter, name: str, trial: Pass, carried: Carried) -> b
                           "run time to a value that cannot be a graph value (not converted)")
         w = widen(cv.b, new)
         if w.kind == ARRAY:
-            _check_array(cv, name, w, old, trial)
+            _check_array(cv, name, w, old, trial, carried)
         carried.first_trip.append(f"'{name}' is first bound by the loop")
         carried.names[name] = (w.spec, w.kind)
         return True
@@ -311,7 +314,7 @@ def _carry(cv: FunctionConverter, name: str, trial: Pass, carried: Carried) -> b
         if not stable:
             raise cv.fail(f"'{name}' changes its type, shape or dtype in a loop whose trip "
                           "count is computed at run time (not converted)")
-        _check_array(cv, name, new, old, trial)
+        _check_array(cv, name, new, old, trial, carried)
         if not _same_type_before(old, spec, kind):
             carried.first_trip.append(f"'{name}' has the type of its value after the first "
                                       "iteration")
@@ -347,14 +350,17 @@ def _same_type_before(old: Any, spec: TensorSpec, kind: str) -> bool:
     return isinstance(old, np.generic) and old.dtype == spec.dtype and kind != ARRAY
 
 
-def _check_array(cv: FunctionConverter, name: str, new: Tensor, old: Any, trial: Pass) -> None:
+def _check_array(cv: FunctionConverter, name: str, new: Tensor, old: Any, trial: Pass,
+                 carried: Carried) -> None:
     """A carried array must be one the body made, that nothing else holds, and the body must
     not write the array the name held before the loop (iteration one would write that one)."""
     if new.kind != ARRAY:
         return
     start = trial.staged[-1].journal.start
     others = [v for k, v in trial.env.items() if k != name]
-    if (new.view is not None or not new.fresh or new.ambiguous_views or new.serial < start
+    if (new.view is not None or not (new.fresh or (
+            name in carried.unread_after and _either_of(new, old))) or new.ambiguous_views
+            or new.serial < start
             or any(o is new or (o.view is not None and o.view.root is new)
                    for o in tensors_reachable(others))):
         raise cv.fail(f"'{name}' is bound in a loop to an array held elsewhere; its identity "
@@ -367,6 +373,18 @@ def _check_array(cv: FunctionConverter, name: str, new: Tensor, old: Any, trial:
         raise cv.fail(f"the array '{name}' holds before the loop is written in place and then "
                       f"'{name}' is rebound, in a loop whose trip count is computed at run time "
                       "(not converted)")
+
+
+def _either_of(new: Tensor, old: Any) -> bool:
+    """Whether `new` is, after a branch of the body, either `old` — the caller's array the name
+    held before the loop — or an array the body made. Only the first conversion of the body
+    sees that (it starts from the values before the loop); later ones start from the carried
+    block arguments. Which array the name holds after the loop is then not known (an iteration
+    may keep the caller's array on one side): allowed only for names no later statement reads
+    (`carried.unread_after`)."""
+    either = new.meta.get("either")
+    return (either is not None and is_tensor(old) and old.view is None and not old.fresh
+            and old.source is not None and all(o is None or o is old for o in either[1]))
 
 
 def _replaceable_before(cv: FunctionConverter, old: Any, name: str) -> bool:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 Names = frozenset[str]
 Key = tuple[int, int]
@@ -37,12 +38,18 @@ _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 
 
-def loop_heads(body: list[ast.stmt]) -> dict[Key, Names]:
+@dataclass(frozen=True)
+class LoopLiveness:
+    head: Names  # live at the loop's head, or after the loop (every exit passes the head)
+    after: Names  # live after the loop
+
+
+def loops(body: list[ast.stmt]) -> dict[Key, LoopLiveness]:
     """(line, column) of every loop in `body` (nested loops too, not inside nested defs) ->
-    the names live at its head. Names live at the function's end: none but the pinned ones."""
+    its live names. Names live at the function's end: none but the pinned ones."""
     analysis = _Liveness(_pinned(body))
     analysis.block(body, analysis.pinned)
-    return analysis.heads
+    return analysis.loops_seen
 
 
 def _pinned(body: list[ast.stmt]) -> Names:
@@ -103,7 +110,7 @@ def _target_kills(target: ast.AST) -> set[str]:
 class _Liveness:
     def __init__(self, pinned: Names):
         self.pinned = pinned
-        self.heads: dict[Key, Names] = {}
+        self.loops_seen: dict[Key, LoopLiveness] = {}
         self.loops: list[tuple[Names, Names]] = []  # (after the loop, its head), innermost last
         self.extra: Names = frozenset()  # live at every statement (enclosing try handlers)
 
@@ -185,7 +192,7 @@ class _Liveness:
             head = new
         # A loop converted to scf leaves through its head, `break` too (as a flag): what is live
         # after the loop must be carried as well.
-        self.heads[(s.lineno, s.col_offset)] = frozenset(head | out)
+        self.loops_seen[(s.lineno, s.col_offset)] = LoopLiveness(frozenset(head | out), out)
         return head
 
     def _for(self, s: ast.For | ast.AsyncFor, out: Names) -> Names:
