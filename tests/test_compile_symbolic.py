@@ -190,3 +190,33 @@ def test_run_time_loops_carry_arrays_of_a_symbolic_batch():
     assert f.stats.compilations == 2 and f.stats.graph_calls == 4, f.reasons
     assert g.stats.compilations == 2 and g.stats.graph_calls == 5, g.reasons
     assert "tensor<?x4xf32>" in f.graphs[-1].ir("janus")
+
+
+def fills_rows(x):
+    y = np.zeros_like(x)
+    for i in range(x.shape[0]):
+        y[i] = x[i] * 2
+    y[0] += 1.0
+    y[-1] = np.ones_like(x[0])
+    return y, np.full_like(x, 3, dtype=np.int32)
+
+
+def test_rows_written_at_run_time_indices_keep_one_graph():
+    f = jm.compile(fills_rows)
+    for batch in (3, 4, 5, 6, 7, 3):
+        check(f, RNG.standard_normal((batch, 4)).astype(np.float32))
+    assert f.stats.compilations == 2 and f.stats.graph_calls == 4, f.reasons
+    assert "tensor<?x4xf32>" in f.graphs[-1].ir("janus")
+
+
+def writes_row(x, k):
+    y = np.zeros_like(x)
+    y[k] = 1.0
+    return y
+
+
+def test_a_row_written_out_of_range_raises_index_error():
+    f = jm.compile(writes_row)
+    for batch, k in ((3, 1), (4, 2), (5, -1), (6, 3), (7, 7), (8, -9), (4, 0)):
+        check(f, RNG.standard_normal((batch, 4)).astype(np.float32), k)  # (7, 7): IndexError
+    assert f.stats.graph_calls >= 3, f.reasons

@@ -24,6 +24,12 @@ def is_row_key(key: object) -> bool:
 
 def row_at(b: GraphBuilder, xs: Tensor, key: Tensor, what: str, fresh: bool = True) -> Tensor:
     """`xs[key]`, with the index guarded to be in range; `what` names xs in the guard."""
+    return row(b, xs, row_index(b, xs, key, what), fresh)
+
+
+def row_index(b: GraphBuilder, xs: Tensor, key: Tensor, what: str) -> ir.Value:
+    """The MLIR index of row `key` of xs (negative keys count from the end), guarded to be in
+    range (the plain call raises IndexError otherwise)."""
     n = dim(b, xs, 0)
     negative = apply(b, "less", [key, 0])
     shift = apply(b, "multiply", [n, b.emit("astype", [negative], dtype=np.dtype(np.int64))])
@@ -33,8 +39,17 @@ def row_at(b: GraphBuilder, xs: Tensor, key: Tensor, what: str, fresh: bool = Tr
     guard_all(b, inside, "bounds", f"the index into {what} is in range (the plain call "
               "raises IndexError)")
     with b.context, b.location(), ir.InsertionPoint(b.block):
-        index = arith.IndexCastOp(ir.IndexType.get(), tensor.ExtractOp(k.value, []).result)
-    return row(b, xs, index.result, fresh)
+        return arith.IndexCastOp(ir.IndexType.get(), tensor.ExtractOp(k.value, []).result).result
+
+
+def with_row(b: GraphBuilder, xs: Tensor, index: ir.Value, value: Tensor) -> ir.Value:
+    """xs's contents with row `index` replaced by `value` (of xs's row shape and dtype)."""
+    shape = xs.shape[1:]
+    with b.context, b.location(), ir.InsertionPoint(b.block):
+        dyn = ir.ShapedType.get_dynamic_size()
+        return tensor.InsertSliceOp(value.value, xs.value, [index], [], [],
+                                    [dyn] + [0] * len(shape), [1, *shape],
+                                    [1] * (len(shape) + 1)).result
 
 
 def row(b: GraphBuilder, xs: Tensor, index: ir.Value, fresh: bool = True) -> Tensor:

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import heap
+from . import heap, rows
 from .builder import GraphBuilder
 from .errors import Unconvertible
 from .indexing import _classify, _expand_ellipsis, advanced_plan, sliced_for
 from .indexing import subscript as index_array
 from .operators import BINOPS, apply, cast_weak, compare_const, guard_all, guard_fits, lift
-from .values import ARRAY, NP_SCALAR, Tensor, is_py_scalar, is_tensor
+from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_py_scalar, is_tensor
 
 if TYPE_CHECKING:
     from .converter import FunctionConverter
@@ -74,6 +74,8 @@ def _mask_of(item: Any) -> Any:
 
 
 def setitem(cv: FunctionConverter, base: Tensor, key: Any, value: Any) -> None:
+    if _symbolic_row(base, key):
+        return _row_write(cv.b, base, key, lambda current: value)
     kind, detail = _key_kind(cv, base, key)
     if kind == "mask":
         _scalar_only(cv, value)
@@ -83,6 +85,23 @@ def setitem(cv: FunctionConverter, base: Tensor, key: Any, value: Any) -> None:
     else:
         target = view_for(cv, base, key)
         heap.write(cv.b, target, fitted(cv.b, value, target.dtype, target.shape))
+
+
+def _symbolic_row(base: Tensor, key: Any) -> bool:
+    """`a[i]` for a run-time int i on an array whose first dim is symbolic (the scatter of an
+    advanced index needs static dims): one row, written with tensor.insert_slice."""
+    return (base.kind == ARRAY and base.ndim >= 1 and type(base.shape[0]) is not int
+            and (rows.is_row_key(key) or type(key) is int))
+
+
+def _row_write(b: GraphBuilder, base: Tensor, key: Any, update: Any) -> None:
+    writable(b, base)
+    if type(key) is int:
+        key = b.constant(np.asarray(key, np.int64), PY_SCALAR)
+    index = rows.row_index(b, base, key, "the array")
+    current = rows.row(b, base, index, fresh=False)
+    new = fitted(b, update(current), base.dtype, base.shape[1:])
+    heap.write(b, base, Tensor(rows.with_row(b, base, index, new), base.spec, ARRAY))
 
 
 def fill(b: GraphBuilder, base: Tensor, value: Any) -> None:
@@ -96,6 +115,9 @@ def fill(b: GraphBuilder, base: Tensor, value: Any) -> None:
 
 
 def aug_setitem(cv: FunctionConverter, base: Tensor, key: Any, op: type, rhs_node: Any) -> None:
+    if _symbolic_row(base, key):
+        rhs = cv.visit(rhs_node)
+        return _row_write(cv.b, base, key, lambda current: _combined(cv, current, op, rhs))
     kind, detail = _key_kind(cv, base, key)
     if kind != "basic":
         rhs = cv.visit(rhs_node)

@@ -53,9 +53,25 @@ def _like(value: Any) -> Handler:
         a = as_array(b, p["a"])
         dt = dtype_arg(b, p["dtype"]) or a.dtype
         fill = p["fill_value"] if value is None else value
+        if not a.spec.static:
+            return _symbolic_like(b, a, fill, dt)
         return full(b, [a.shape, fill, dt], {})
 
     return handler
+
+
+def _symbolic_like(b: GraphBuilder, a: Tensor, fill: Any, dt: np.dtype) -> Tensor:
+    """np.full_like of an array with a symbolic dim: `where(True, fill, a)`, so the result
+    takes its dims from `a` (a constant has none to give); IREE folds the select away."""
+    if is_tensor(fill):
+        value = cast_weak(b, fill, dt) if fill.weak else fill
+        value = b.emit("astype", [value], dtype=dt) if value.dtype != dt else value
+    else:
+        fill = static(b, fill, "a fill value")
+        value = b.constant(np.array(np.array(fill).astype(dt).item(), dt), ARRAY)
+    shape_donor = b.emit("astype", [a], dtype=dt) if a.dtype != dt else a
+    true = b.constant(np.array(True), ARRAY)
+    return retyped(b.emit("where", [true, value, shape_donor]), ARRAY)
 
 
 def arange(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
