@@ -70,3 +70,17 @@ def test_return_inside_try_and_a_raise_on_a_speculated_branch():
     # After the branch went both ways: a guard that the raising side is not taken.
     assert g.stats.graph_calls >= 2, g.reasons
     assert 'kind = "error"' in g.graphs[-1].ir("janus")
+
+
+def checked(x):
+    assert x.sum() > -1, f"negative sum for shape {x.shape}"
+    assert (x < 10).all()
+    return x + 1
+
+
+def test_an_assert_on_array_data_is_a_guard_and_raises_as_plain_python():
+    f = jm.compile(checked)
+    for k in (1, 2, -5, 3, 20, 1):  # -5 and 20 fail an assertion: AssertionError, as plain
+        check(f, np.arange(3, dtype=np.float32) * k)
+    assert f.stats.compilations == 1 and f.stats.graph_calls == 3, f.reasons
+    assert sum("the assertion holds" in r for r in f.reasons) == 2

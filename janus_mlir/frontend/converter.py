@@ -387,7 +387,14 @@ class FunctionConverter(ast.NodeVisitor):
                            "raises)", self.b.where)
 
     def visit_Assert(self, node: ast.Assert) -> None:
-        if not self.truth(self.visit(node.test)):
+        test = self.visit(node.test)
+        if is_tensor(test):
+            # On array data: a guard. When it fails the call runs as plain Python, which raises
+            # the AssertionError (and only then evaluates the message).
+            self.b.guard(branches.predicate(self, test), "error", "the assertion holds (the "
+                         "plain call raises AssertionError)")
+            return
+        if not self.truth(test):
             raise self.fail("assertion fails (the call raises AssertionError)")
 
     # --- expressions ------------------------------------------------------------------------
