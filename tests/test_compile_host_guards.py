@@ -364,3 +364,40 @@ def test_host_tuples_passed_to_numpy_are_read_and_guarded():
         check(f, x)
     finally:
         SHAPE = [2, 6]
+
+
+def two_keys(d, x):
+    if "a" in d:
+        x = x + 1
+    if "b" in d:  # a second question to the same dict: a guard of its own
+        x = x * 2
+    return x
+
+
+class Token:
+    """An object whose deep copy is itself (so both calls compared see the same objects)."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def two_identities(a, b, c, x):
+    if a is b:
+        x = x + 1
+    if a is c:  # a second `is` asked of `a`
+        x = x * 2
+    return x
+
+
+def test_each_question_to_one_host_object_is_guarded():
+    f = jm.compile(two_keys)
+    x = np.ones(3, np.float32)
+    for d in ({"a": 1, "b": 2}, {"a": 1, "b": 2}, {"a": 1, "c": 2}, {"a": 1, "c": 2},
+              {"b": 1}):
+        check(f, d, x)
+    assert f.stats.compilations == 3, f.reasons
+    g = jm.compile(two_identities)
+    p, q = Token(), Token()
+    for args in ((p, p, p), (p, p, p), (p, p, q), (p, p, q), (p, q, p)):
+        check(g, *args, x)
+    assert g.stats.compilations == 3, g.reasons

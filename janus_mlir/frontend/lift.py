@@ -39,8 +39,8 @@ class Lifter:
         self.b = builder
         self.frame = frame
         self.policy = policy
-        self.entry_guards: dict[tuple[Source, str], Guard] = {}
-        self.assumptions: dict[tuple[Source, str], Guard] = {}
+        self.entry_guards: dict[tuple[Any, ...], Guard] = {}  # by Guard.key
+        self.assumptions: dict[tuple[Any, ...], Guard] = {}
         self._cache: dict[Source, Any] = {}
         self._symbolic_first: tuple[Source, int, int] | None = None  # the symbolic dim's first
         # Where each module, class or function returned as itself was read from, so that its
@@ -48,14 +48,16 @@ class Lifter:
         self.origin: dict[int, Source] = {}
 
     def _entry(self, source: Source, kind: str, expected: Any) -> None:
-        self.entry_guards.setdefault((source, kind), Guard(source, kind, expected, self.b.where))
+        guard = Guard(source, kind, expected, self.b.where)
+        self.entry_guards.setdefault(guard.key, guard)
 
     def entry(self, source: Source, kind: str, expected: Any) -> None:
         """A guard the answer to a host query depends on (part of the graph's signature)."""
         self._entry(source, kind, expected)
 
     def _assume(self, source: Source, kind: str, expected: Any) -> None:
-        self.assumptions.setdefault((source, kind), Guard(source, kind, expected, self.b.where))
+        guard = Guard(source, kind, expected, self.b.where)
+        self.assumptions.setdefault(guard.key, guard)
 
     def read(self, source: Source) -> Any:
         """The symbolic value of `source` in this call (guards recorded on first read)."""

@@ -31,6 +31,7 @@ class Kind(StrEnum):
     LEN = "len"  # a container of length expected
     SAME = "same"  # (v is other) is as expected = (other source, bool)
     HAS = "has"  # (key in v) is as expected = (key, bool)
+    HAS_ATTR = "has_attr"  # hasattr(v, name) is as expected = (name, bool)
     KEYS = "keys"  # a dict with exactly the keys expected, in order
     STACK = "stack"  # a list or tuple of ndarrays of expected = (shape, dtype), any length
     SAME_DIM = "same_dim"  # v.shape[a] == other.shape[b] for expected = (a, other source, b)
@@ -47,6 +48,10 @@ class Kind(StrEnum):
 
 
 _IN_GRAPH = frozenset({Kind.BRANCH, Kind.TRIP_COUNT, Kind.BOUNDS, Kind.ERROR})
+# The question part of a query kind's `expected` (its answer is the rest).
+_QUERIES: dict[Kind, Callable[[Any], Any]] = {
+    Kind.HAS: lambda e: e[0], Kind.HAS_ATTR: lambda e: e[0], Kind.SAME: lambda e: e[0],
+    Kind.SAME_DIM: lambda e: e}
 
 
 @dataclass(frozen=True)
@@ -67,8 +72,12 @@ class Guard:
         object.__setattr__(self, "kind", kind)
 
     @property
-    def key(self) -> tuple[Kind, Source]:
-        """The assumption across rebuilds: what the policy counts failures by."""
+    def key(self) -> tuple[Any, ...]:
+        """The assumption across rebuilds: what the policy counts failures by, and what tells
+        one guard of a graph from another. A query kind asked of one source more than once
+        (`"a" in d` and `"b" in d`) is one assumption per question."""
+        if self.kind in _QUERIES:
+            return (self.kind, self.source, _QUERIES[self.kind](self.expected))
         return (self.kind, self.source)
 
     def check(self, frame: Frame) -> bool:
@@ -100,6 +109,8 @@ class Guard:
             text = f"({self.source} is {self.expected[0]}) is {self.expected[1]}"
         elif self.kind == Kind.HAS:
             text = f"({self.expected[0]!r} in {self.source}) is {self.expected[1]}"
+        elif self.kind == Kind.HAS_ATTR:
+            text = f"hasattr({self.source}, {self.expected[0]!r}) is {self.expected[1]}"
         elif self.kind == Kind.KEYS:
             text = f"{self.source} has keys {list(self.expected)!r}"
         elif self.kind == Kind.SAME_DIM:
@@ -171,6 +182,9 @@ def compile_check(guard: Guard) -> Callable[[Frame], bool]:
     if kind == Kind.HAS:  # `key in v` gave `expected[1]`
         key, present = expected
         return lambda f: (key in get(f)) == present
+    if kind == Kind.HAS_ATTR:  # the object's class has no __getattr__ (host.has_attribute)
+        name, present = expected
+        return lambda f: hasattr(get(f), name) == present
     if kind == Kind.KEYS:
         return lambda f: type(v := get(f)) is dict and tuple(v) == expected
     if kind == Kind.SCHEDULE:  # a tree whose every node fits a case of the plan `expected`
