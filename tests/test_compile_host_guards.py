@@ -401,3 +401,26 @@ def test_each_question_to_one_host_object_is_guarded():
     for args in ((p, p, p), (p, p, p), (p, p, q), (p, p, q), (p, q, p)):
         check(g, *args, x)
     assert g.stats.compilations == 3, g.reasons
+
+
+class Layer:
+    def __init__(self, w, b=None):
+        self.w = w
+        if b is not None:
+            self.b = b
+
+
+def maybe_biased(layer, x):
+    out = x @ layer.w
+    if getattr(layer, "b", None) is not None:
+        out = out + layer.b
+    return out, hasattr(layer, "b")
+
+
+def test_getattr_with_a_default_and_hasattr_are_guarded():
+    f = jm.compile(maybe_biased)
+    w = np.eye(3, dtype=np.float32)
+    x = np.arange(3, dtype=np.float32)
+    for layer in (Layer(w), Layer(w), Layer(w, x), Layer(w, x), Layer(w)):
+        check(f, layer, x)
+    assert f.stats.compilations == 2 and f.stats.graph_calls == 3, f.reasons

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import row_lists, sequences
+from . import host, row_lists, sequences
 from .lift import HostObject
 from .numpy_api import static, to_python_scalar
 from .pure import is_plain
@@ -142,6 +142,30 @@ def _static_builtin(fn: Callable[..., Any]) -> Callable[..., Any]:
     return handler
 
 
+def _getattr(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """getattr(obj, name[, default]) for a name known now: the attribute read (a default only
+    for host objects, whose attribute's presence is guarded)."""
+    from .calls import attribute
+
+    if kwargs or len(args) not in (2, 3) or type(args[1]) is not str:
+        raise cv.fail("getattr() with a name computed at run time is not converted")
+    obj, name = args[0], args[1]
+    if len(args) == 3:
+        if not isinstance(obj, HostObject):
+            raise cv.fail("getattr() with a default on a value made while converting is not "
+                          "converted")
+        if not host.has_attribute(cv, obj, name):
+            return args[2]
+    return attribute(cv, obj, name)
+
+
+def _hasattr(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> bool:
+    if kwargs or len(args) != 2 or type(args[1]) is not str or not isinstance(args[0],
+                                                                              HostObject):
+        raise cv.fail("hasattr() is converted for host objects and names known now")
+    return host.has_attribute(cv, args[0], args[1])
+
+
 def _isinstance(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> bool:
     x, cls = args
     if isinstance(x, HostObject):
@@ -239,6 +263,8 @@ BUILTINS: dict[Any, Callable[..., Any]] = {
     builtins.max: _min_max("max", "maximum"),
     builtins.sum: _sum,
     builtins.isinstance: _isinstance,
+    builtins.getattr: _getattr,
+    builtins.hasattr: _hasattr,
     builtins.print: _print,
     **{fn: _static_builtin(fn) for fn in (tuple, list, enumerate, zip, reversed, dict,
                                           str, repr, round, divmod, sorted, type)},

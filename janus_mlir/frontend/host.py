@@ -68,6 +68,23 @@ def attribute(cv: FunctionConverter, obj: HostObject, name: str) -> Any:
     return cv.conv.lifter.read(AttrOf(obj.source, name))
 
 
+def has_attribute(cv: FunctionConverter, obj: HostObject, name: str) -> bool:
+    """hasattr(obj, name) for a host object, answered without running user code (a class with
+    __getattr__ or a custom __getattribute__ is refused) and guarded on every call."""
+    value, cls = obj.value, type(obj.value)
+    if _custom_getattribute(cls) or _has_getattr(cls):
+        raise cv.fail(f"{cls.__name__} customises attribute lookup; hasattr() would run user "
+                      "code")
+    found = class_attr(cls, name)
+    if isinstance(found, property) or (found is not _MISSING and _is_data_descriptor(found)
+                                       and not isinstance(found, types.MemberDescriptorType)):
+        raise cv.fail(f"{cls.__name__}.{name} is a property or descriptor; hasattr() would run "
+                      "its code")
+    present = hasattr(value, name)
+    cv.conv.lifter.entry(obj.source, "has_attr", (name, present))
+    return present
+
+
 def raw_attribute(cv: FunctionConverter, value: Any, name: str) -> Any:
     """An attribute of a module, class or function the graph read: read through its source,
     so `cfg.SCALE`, `Cfg.scale` and `helper.pred` are guarded like any other read."""
