@@ -103,3 +103,38 @@ def test_other_uses_of_a_run_time_sequence_run_as_plain_python():
     for n in LENGTHS:
         check(f, items(n))
     assert any("only as the iterable of a for loop" in r for r in f.reasons), f.reasons
+
+
+def total(xs):
+    return sum(xs), sum(xs, 1.0)
+
+
+def mean_loss(xs):
+    losses = []
+    for x in xs:
+        losses.append(float((x * x).mean()))
+    return sum(losses) / len(losses)
+
+
+def sums_a_range(x, n):
+    parts = []
+    for i in range(n):
+        parts.append(float(x[0]) * i)
+    return sum(parts)  # 0 for n == 0: plain Python's int start
+
+
+@pytest.mark.parametrize("fn", [total, mean_loss])
+def test_sum_over_a_run_time_length_adds_from_the_left(fn):
+    f = jm.compile(fn)
+    for n in LENGTHS:
+        check(f, items(n))
+    assert f.stats.compilations == 2 and f.stats.graph_calls == len(LENGTHS) - 2, f.reasons
+
+
+def test_sum_of_an_empty_list_is_its_start():
+    f = jm.compile(sums_a_range)
+    x = np.arange(1, 5, dtype=np.float32)
+    for n in (2, 3, 4, 0, 5, 0, 1):
+        check(f, x, n)
+    assert f.stats.graph_calls >= 3, f.reasons
+    assert any("not empty" in r for r in f.reasons), f.reasons

@@ -115,8 +115,10 @@ def _lift(cv: FunctionConverter, v: Any) -> Tensor:
 
 
 def _sum(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> Any:
-    items = cv.iterate(args[0])
     total: Any = args[1] if len(args) > 1 else kwargs.get("start", 0)
+    if sequences.is_sequence(cv, args[0]):  # a run-time length: a loop, left to right
+        return sequences.summed(cv, args[0], total)
+    items = cv.iterate(args[0])
     for x in items:
         total = apply(cv.b, "add", [total, x], static_fn=lambda a, b: a + b)
     return total

@@ -11,6 +11,7 @@ anything else (`list(enumerate(xs))`) stops the conversion with a reason.
 
 from __future__ import annotations
 
+import ast
 import builtins
 import operator
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from iree.compiler.dialects import arith, tensor
 
 from . import rows, stacked
 from .row_lists import RowList
-from .operators import apply
+from .operators import apply, compare_const
 from .symbolic import dim, index_value
 from .values import ARRAY, PY_SCALAR, Tensor, is_tensor
 
@@ -59,6 +60,58 @@ def build(cv: FunctionConverter, fn: Any, args: list[Any], kwargs: dict[str, Any
     if len(args) != 1:
         raise cv.fail(f"reversed() takes 1 argument ({len(args)} given)")
     return _reversed(cv, of(cv, args[0]))
+
+
+def is_sequence(cv: FunctionConverter, value: Any) -> bool:
+    """Whether `value` has a length known only when the graph runs."""
+    return (isinstance(value, (RunTimeSequence, RowList)) or stacked.is_stacked(cv, value))
+
+
+def summed(cv: FunctionConverter, value: Any, start: Any) -> Any:
+    """`sum(value, start)` as Python computes it, one item after the other from the left (a
+    float sum rounds like that loop, not like a pairwise np.sum): a loop over the sequence,
+    converted as `for item in value: acc = acc + item` would be."""
+    from . import relaxed_loops
+
+    seq = of(cv, value)
+    if not is_tensor(start):
+        seq, start = _peeled(cv, seq, start)
+    line, col = cv.b.line, cv.b.col  # the call's location: the loop's
+    key = f"{line}_{col}"
+    acc, item = f"__janus_sum_{key}", f"__janus_sum_item_{key}"
+    loop = ast.For(target=ast.Name(item, ast.Store()), iter=ast.Constant(None),
+                   body=[ast.Assign([ast.Name(acc, ast.Store())],
+                                    ast.BinOp(ast.Name(acc, ast.Load()), ast.Add(),
+                                              ast.Name(item, ast.Load())))],
+                   orelse=[])
+    for n in ast.walk(loop):
+        n.lineno, n.col_offset, n.end_lineno, n.end_col_offset = line, col, line, col
+    cv.env[acc] = start
+    relaxed_loops.for_loop(cv, loop, seq.length, seq.item)
+    cv.env.pop(item, None)
+    return cv.env.pop(acc)
+
+
+def _peeled(cv: FunctionConverter, seq: RunTimeSequence, start: Any
+            ) -> tuple[RunTimeSequence, Any]:
+    """`start + first item` and the rest: a Python number plus arrays (`sum(xs)` starts from
+    0) changes type at the first item, which a loop cannot carry. The list must not be empty:
+    guarded (sum() of an empty list is its start, an int; the call then runs as plain Python)."""
+    b = cv.b
+    b.guard(compare_const(b, "greater", seq.length, 0), "error",
+            f"{seq.what} is not empty (the sum of an empty list is its start)")
+    with b.context, b.location(), ir.InsertionPoint(b.block):
+        zero = arith.ConstantOp(ir.IndexType.get(), 0).result
+        one = arith.ConstantOp(ir.IndexType.get(), 1).result
+    first = apply(b, "add", [start, seq.item(zero)], static_fn=operator.add)
+
+    def item(index: ir.Value) -> Any:
+        with b.context, b.location(), ir.InsertionPoint(b.block):
+            after = arith.AddIOp(index, one).result
+        return seq.item(after)
+
+    rest = apply(b, "subtract", [seq.length, 1], static_fn=operator.sub)
+    return RunTimeSequence(rest, item, seq.what), first
 
 
 def of(cv: FunctionConverter, value: Any) -> RunTimeSequence:
