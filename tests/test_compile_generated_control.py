@@ -8,8 +8,9 @@ and whose loop bounds change, so that speculation, its fallbacks and the relaxed
 (values, dtypes, Python types, aliasing, the inputs afterwards, exceptions).
 
 The statements include `break`/`continue`/`return` on array data inside loops, early returns
-at the function's level, a loop's variable read after the loop (unbound after no trip), and
-`and`/`or`/`not` in tests. `test_control_program` runs a sample in the
+at the function's level, a loop's variable read after the loop (unbound after no trip),
+`and`/`or`/`not` in tests, and lists appended to in a loop over range(n) then stacked,
+summed, indexed, iterated, zipped and enumerated. `test_control_program` runs a sample in the
 default run; `test_many_control_programs` (slow,
 `-m slow`) runs JANUS_MLIR_GENERATED_PROGRAMS of them and reports how many calls a graph
 answered.
@@ -81,9 +82,47 @@ class Writer:
             self.emit(depth, f"if {test}:")
             self.emit(depth + 1, f"return {self.returned()}, acc, cnt")
 
+    def list_loop(self, targets: list[str]) -> None:
+        """A list built by a loop over range(n), one append per iteration (arrays or Python
+        floats), then used: stacked, summed, indexed, iterated, zipped, enumerated."""
+        name = f"lst{self.counter}"
+        self.counter += 1
+        floats = self.rng.random() < 0.4
+        self.emit(0, f"{name} = []")
+        self.emit(0, "for k in range(n):")
+        if self.rng.random() < 0.4:
+            self.statement(1, "k", in_loop=False)
+        item = f"float({self.expr('k')}.sum())" if floats else self.expr("k")
+        self.emit(1, f"{name}.append({item})")
+        target = self.rng.choice(targets)
+        use = self.rng.randrange(5)
+        if floats:
+            self.emit(0, f"acc = acc + sum({name}) * 0.5")
+            if use < 2:
+                self.emit(0, f"if len({name}) > 1:")
+                self.emit(1, f"acc = acc - {name}[-1] * {name}[0]")
+        elif use == 0:
+            self.emit(0, f"if len({name}) > 0:")
+            self.emit(1, f"{target} = np.stack({name}).mean(axis=0) + {target}")
+        elif use == 1:
+            self.emit(0, f"for r, row in enumerate({name}):")
+            self.emit(1, f"{target} = {target} * 0.5 + row * r")
+        elif use == 2:
+            self.emit(0, f"for row, other in zip({name}, {name}):")
+            self.emit(1, f"{target} = {target} + row * other")
+        elif use == 3:
+            self.emit(0, f"if len({name}) > 2:")
+            self.emit(1, f"{target} = {name}[1] - {name}[-1]")
+        else:
+            self.emit(0, f"for row in reversed({name}):")
+            self.emit(1, f"{target} = np.tanh({target} + row)")
+        self.emit(0, f"cnt += len({name})")
+
     def statement(self, depth: int, loop_var: str | None, in_loop: bool = False) -> None:
         r = self.rng.random()
         targets = [a for a in self.arrays if a != "x"]
+        if depth == 0 and not in_loop and self.rng.random() < 0.1:
+            return self.list_loop(targets)
         if r < 0.30:
             target = self.rng.choice(targets + [f"v{self.counter}"])
             value = self.expr(loop_var)
