@@ -204,3 +204,15 @@ def check_plain(tmp_path: Path, params: str, expr: str, args: tuple, why: str | 
     if why is not None:
         assert any(why in r for r in f.reasons), f.reasons
     return f
+
+
+def one_graph_for_lengths(fn: Any, make: Any, lengths: Any, plain: int = 2) -> jm.JanusFunction:
+    """`fn` compiled and checked on `make(n)` for each length: the first length converts
+    unrolled, its length guard fails once, then one graph answers the rest (`plain`: the calls
+    that ran as plain Python, the profiling call and the first change of length by default)."""
+    f = jm.compile(fn)
+    for n in lengths:
+        check(f, *make(n))
+    assert f.stats.compilations == 2, f.reasons
+    assert f.stats.graph_calls == len(lengths) - plain, f.reasons
+    return f

@@ -11,7 +11,7 @@ import pytest
 
 import janus_mlir as jm
 
-from .equivalence import check
+from .equivalence import check, one_graph_for_lengths
 
 RNG = np.random.default_rng(5)
 W = (RNG.standard_normal((4, 4)) * 0.3).astype(np.float32)
@@ -88,13 +88,7 @@ CASES = {
 
 @pytest.mark.parametrize("name", CASES)
 def test_one_graph_for_every_length(name):
-    fn, make = CASES[name]
-    f = jm.compile(fn)
-    for n in LENGTHS:
-        check(f, *make(n))
-    # Unrolled for the first length; its length guard fails once; then one graph.
-    assert f.stats.compilations == 2, f.reasons
-    assert f.stats.graph_calls == len(LENGTHS) - 2, f.reasons
+    f = one_graph_for_lengths(*CASES[name], LENGTHS)
     assert "scf.for" in f.graphs[-1].ir("janus")
 
 

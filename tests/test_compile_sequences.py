@@ -9,7 +9,7 @@ import pytest
 
 import janus_mlir as jm
 
-from .equivalence import check
+from .equivalence import check, one_graph_for_lengths
 
 RNG = np.random.default_rng(11)
 LENGTHS = (3, 5, 2, 6, 4, 7)
@@ -85,13 +85,7 @@ PLAIN = {"enumerate-break": 3}
 
 @pytest.mark.parametrize("name", CASES)
 def test_one_graph_for_every_length(name):
-    fn, make = CASES[name]
-    f = jm.compile(fn)
-    for n in LENGTHS:
-        check(f, *make(n))
-    # The first length is converted unrolled; its guard fails once, then one graph for all.
-    assert f.stats.compilations == 2, f.reasons
-    assert f.stats.graph_calls == len(LENGTHS) - PLAIN.get(name, 2), f.reasons
+    one_graph_for_lengths(*CASES[name], LENGTHS, plain=PLAIN.get(name, 2))
 
 
 def listed(xs):
@@ -125,10 +119,7 @@ def sums_a_range(x, n):
 
 @pytest.mark.parametrize("fn", [total, mean_loss])
 def test_sum_over_a_run_time_length_adds_from_the_left(fn):
-    f = jm.compile(fn)
-    for n in LENGTHS:
-        check(f, items(n))
-    assert f.stats.compilations == 2 and f.stats.graph_calls == len(LENGTHS) - 2, f.reasons
+    one_graph_for_lengths(fn, lambda n: (items(n),), LENGTHS)
 
 
 def test_sum_of_an_empty_list_is_its_start():
