@@ -60,7 +60,7 @@ def _lower_matmul(e: Emitter, operands, in_specs, attrs, out_specs):
     b = e.reshape(e.cast_tensor(operands[1], b_spec, out.dtype),
                   TensorSpec(b_spec.shape, out.dtype), b2)
     m, k, n = a2[-2], a2[-1], b2[-1]
-    if len(b2) == 2 and not a_spec.static:
+    if len(b2) == 2 and not a_spec.static and len(a2) > 2:
         return [_symbolic_rows_matmul(e, a, b, TensorSpec(a2, out.dtype), b2[-1], out)]
     if len(b2) == 2:
         # (..., m, k) @ (k, n): fold a's batch dims into m and use one linalg.matmul.
