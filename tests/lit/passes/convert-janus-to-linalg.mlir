@@ -388,6 +388,21 @@ func.func @symbolic_batch(%x: tensor<?x4xf32>, %w: tensor<4x3xf32>, %b: tensor<3
 
 // -----
 
+// A batch of matrices with a symbolic batch: its leading dims fold into one dynamic row dim
+// for one linalg.matmul, and the result is expanded back with the operand's own size.
+// CHECK-LABEL: func.func @symbolic_batched_rows
+// CHECK-SAME: (%[[X:.*]]: tensor<?x3x4xf32>, %[[W:.*]]: tensor<4x5xf32>)
+// CHECK: %[[R:.*]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1], [2]] : tensor<?x3x4xf32> into tensor<?x4xf32>
+// CHECK: %[[M:.*]] = linalg.matmul ins(%[[R]], %[[W]] : tensor<?x4xf32>, tensor<4x5xf32>) outs(%{{.*}} : tensor<?x5xf32>)
+// CHECK: %[[N:.*]] = tensor.dim %[[X]], %{{.*}} : tensor<?x3x4xf32>
+// CHECK: tensor.expand_shape %[[M]] {{\[\[}}0, 1], [2]] output_shape [%[[N]], 3, 5] : tensor<?x5xf32> into tensor<?x3x5xf32>
+func.func @symbolic_batched_rows(%x: tensor<?x3x4xf32>, %w: tensor<4x5xf32>) -> tensor<?x3x5xf32> {
+  %0 = "janus.matmul"(%x, %w) : (tensor<?x3x4xf32>, tensor<4x5xf32>) -> tensor<?x3x5xf32>
+  return %0 : tensor<?x3x5xf32>
+}
+
+// -----
+
 // janus ops inside the regions of scf.for and scf.if (the relaxed forms of loops and branches)
 // are lowered in place; the control flow is left as it is.
 // CHECK-LABEL: func.func @in_regions
