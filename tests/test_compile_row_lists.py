@@ -161,3 +161,21 @@ def test_lists_that_would_alias_run_as_plain_python(fn, args, why):
     for n in LENGTHS:
         check(f, *args(n))
     assert any(why in r for r in f.reasons), f.reasons
+
+
+def comprehended(xs, w):
+    hs = [np.tanh(x * w) for x in xs]  # a loop appending to a list
+    return np.stack(hs), sum(float(h.sum()) for h in hs), len(hs)
+
+
+def generator_length(xs):
+    g = (x.sum() for x in xs)
+    return len(g)  # TypeError, as in Python
+
+
+def test_comprehensions_over_a_run_time_length_are_loops():
+    one_graph_for_lengths(comprehended, lambda n: (items(n), np.float32(0.5)), LENGTHS)
+    f = jm.compile(generator_length)
+    for n in LENGTHS:
+        check(f, items(n))
+    assert any("has no len()" in r for r in f.reasons), f.reasons

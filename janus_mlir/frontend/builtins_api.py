@@ -39,7 +39,10 @@ def _len(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> int:
         return len(x.value)
     if isinstance(x, (ListOfArray, row_lists.RowList)):
         return x.length(cv.b)
-    return len(x)
+    try:
+        return len(x)
+    except TypeError as e:  # a generator expression, an object without __len__
+        raise cv.fail(f"TypeError: {e}") from None
 
 
 def _scalar_conversion(kind: type) -> Callable[..., Any]:

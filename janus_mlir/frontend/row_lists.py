@@ -74,14 +74,36 @@ class RowList:
     def _as_item(self, t: Tensor) -> Tensor:
         return t if self.kind == ARRAY else retyped(t, self.kind)
 
+    def iterated(self) -> tuple[Tensor, Any]:
+        """(length, row of an index): what a loop over the list needs."""
+        return self._length, self.row
+
     def array(self, b: GraphBuilder, what: str) -> Tensor:
         """The rows as a new array (`np.array(L)`), guarded non-empty: NumPy gives an empty
         list another shape (and dtype), and np.stack raises on it."""
-        n = self.length(b)
+        n = self._length
         b.guard(compare_const(b, "greater", n, 0), "error",
                 f"{self.what} is not empty ({what} of an empty list raises or gives another "
                 "shape)")
         return Tensor(self.rows.value, self.rows.spec, ARRAY)
+
+
+class GeneratedRows(RowList):
+    """A generator expression over a list of run-time length: only iterated (a `for` loop,
+    `sum()`); Python gives a generator no len(), no items and no NumPy conversion."""
+
+    @classmethod
+    def of(cls, rows: RowList) -> GeneratedRows:
+        return cls(rows.rows, rows._length, rows.kind, "a generator expression")
+
+    def length(self, b: GraphBuilder) -> Tensor:
+        raise Unconvertible("TypeError: object of type 'generator' has no len()", b.where)
+
+    def item(self, b: GraphBuilder, key: Any) -> Tensor:
+        raise Unconvertible("TypeError: 'generator' object is not subscriptable", b.where)
+
+    def array(self, b: GraphBuilder, what: str) -> Tensor:
+        raise Unconvertible(f"{what} of a generator is not converted", b.where)
 
 
 @dataclass

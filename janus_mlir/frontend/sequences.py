@@ -120,7 +120,8 @@ def of(cv: FunctionConverter, value: Any) -> RunTimeSequence:
     if isinstance(value, RunTimeSequence):
         return value
     if isinstance(value, RowList):
-        return RunTimeSequence(value.length(b), lambda index: value.row(b, index), value.what)
+        length, row = value.iterated()
+        return RunTimeSequence(length, lambda index: row(b, index), value.what)
     if stacked.is_stacked(cv, value):
         return RunTimeSequence(stacked.length(cv, value),
                                lambda index: stacked.row(cv, value, index), str(value.source))
