@@ -166,6 +166,9 @@ def main() -> None:
                     help="also run bench/matmul_gflops.py (iree-compile flag sets; minutes)")
     opts = ap.parse_args()
     os.environ.setdefault("JANUS_MLIR_CACHE_DIR", tempfile.mkdtemp(prefix="janus-bench-"))
+    # The rows measure the graphs themselves: no call sent to plain Python by the speed check
+    # (bench/speculation.py measures both ways).
+    os.environ.setdefault("JANUS_MLIR_SPEED_CHECK", "0")
     start = time.perf_counter()
     print_tables(rows(opts.reps, opts.only), opts.reps)
     if not opts.only or opts.only == "speculation":

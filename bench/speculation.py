@@ -7,7 +7,9 @@ TreeRNN over 200 random trees (hidden 128, 5..25 leaves); (d) an MLP forward ove
 batch sizes 1..128; (e) a `while` loop whose trip count changes on every call. Each workload
 runs its calls once through a fresh `jm.compile` (compilations, graph calls and plain calls
 counted over those calls), then, for (a) and (c), the same inputs are timed compiled and plain,
-interleaved (median and best of `reps` passes over all inputs; microseconds per call).
+interleaved (median and best of `reps` passes over all inputs; microseconds per call): as
+janus_mlir runs them (its speed check may send calls to plain Python where the graphs measured
+slower) and with every call answered by a graph.
 
     PYTHONPATH=. .venv/bin/python bench/speculation.py [--reps N]
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import os
 import statistics
 import sys
 import time
@@ -59,7 +62,7 @@ def run(reps: int) -> list[dict]:
     rng = np.random.default_rng(0)
     out = []
     for name, (fn, calls, goal) in _calls(rng).items():
-        f = jm.compile(fn)
+        f = _compiled(fn, speed_check=True)
         start = time.perf_counter()
         for args in calls:
             f(*args)
@@ -67,17 +70,41 @@ def run(reps: int) -> list[dict]:
         row = {"name": name, "calls": len(calls), "stats": copy.copy(f.stats), "goal": goal,
                "first_pass_s": first_pass, "f": f, "fn": fn, "args": calls}
         if name.startswith(("(a)", "(c)")):
-            row["t"] = _timed(f, fn, calls, reps)
+            row["t"] = _timed({"numpy": fn, "janus": f, "graph": _graph_only(fn, calls)}, calls,
+                              reps)
         out.append(row)
         print(".", end="", flush=True, file=sys.stderr)
     print(file=sys.stderr)
     return out
 
 
-def _timed(f: Any, fn: Callable, calls: list[tuple], reps: int) -> dict[str, tuple[float, float]]:
-    times: dict[str, list[float]] = {"numpy": [], "janus": []}
+def _compiled(fn: Callable, speed_check: bool) -> Any:
+    """jm.compile(fn) with the speed check (runtime/speed.py) on, as janus_mlir runs by default,
+    or off (its graphs answer every call they match, even where plain Python is faster)."""
+    saved = os.environ.get("JANUS_MLIR_SPEED_CHECK")
+    os.environ["JANUS_MLIR_SPEED_CHECK"] = "1" if speed_check else "0"
+    try:
+        return jm.compile(fn)
+    finally:
+        if saved is None:
+            del os.environ["JANUS_MLIR_SPEED_CHECK"]
+        else:
+            os.environ["JANUS_MLIR_SPEED_CHECK"] = saved
+
+
+def _graph_only(fn: Callable, calls: list[tuple]) -> Any:
+    """`fn` compiled with the speed check off, warmed up on `calls`."""
+    f = _compiled(fn, speed_check=False)
+    for args in calls:
+        f(*args)
+    return f
+
+
+def _timed(variants: dict[str, Callable], calls: list[tuple], reps: int
+           ) -> dict[str, tuple[float, float]]:
+    times: dict[str, list[float]] = {label: [] for label in variants}
     for _ in range(reps):
-        for label, g in (("numpy", fn), ("janus", f)):
+        for label, g in variants.items():
             start = time.perf_counter()
             for args in calls:
                 g(*args)
@@ -89,7 +116,7 @@ def print_table(rows: list[dict], reps: int) -> None:
     print("speculation: compilations over each workload's calls (one fresh jm.compile each)")
     head = (f"{'workload':36} {'calls':>5} {'compiles':>8} {'goal':>5} {'graph':>6} "
             f"{'plain':>6} {'fallbk':>6}  {'numpy us':>9} {'janus us':>9} {'speed-up':>8} "
-            f"{'best':>6}")
+            f"{'best':>6} {'graph us':>9} {'graph x':>7}")
     print(head)
     print("-" * len(head))
     for r in rows:
@@ -101,11 +128,13 @@ def print_table(rows: list[dict], reps: int) -> None:
             med = t["numpy"][0] / t["janus"][0]
             best = t["numpy"][1] / t["janus"][1]
             line += (f"  {t['numpy'][0] * 1e6:9.1f} {t['janus'][0] * 1e6:9.1f} {med:7.2f}x "
-                     f"{best:5.2f}x")
+                     f"{best:5.2f}x {t['graph'][0] * 1e6:9.1f} "
+                     f"{t['numpy'][0] / t['graph'][0]:6.2f}x")
         print(line)
     print(f"(time per call: median of {reps} interleaved passes over the same inputs; 'best': "
-          "the fastest pass; the cache-hit host overhead is the 'overhead' column of the host "
-          "rows)")
+          "the fastest pass; 'graph': the graphs answering every call, the speed check off "
+          "(runtime/speed.py), median; the cache-hit host overhead is the 'overhead' column of "
+          "the host rows)")
     for r in rows:
         if r["stats"].compilations > r["goal"]:
             why = [x for x in r["f"].reasons if not x.startswith("profiling")][-2:]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import statistics
 import sys
 import time
@@ -213,6 +214,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=7)
     args = ap.parse_args()
+    os.environ.setdefault("JANUS_MLIR_SPEED_CHECK", "0")  # every timed step a graph call
     print(report(measure(args.reps)))
     print()
     print(report_overhead(eager_overhead(args.reps)))

@@ -13,6 +13,8 @@ JANUS_MLIR_CPU_DRIVER       IREE driver for llvm-cpu modules: auto (default; cho
 JANUS_MLIR_ZERO_COPY        set to 0 to copy every NumPy argument into a fresh device buffer on
                             every call (IREE's own behaviour) instead of importing aligned arrays
                             and reusing aligned staging buffers (runtime/invoke.py)
+JANUS_MLIR_SPEED_CHECK      set to 0 to let graphs answer every call they match, even where
+                            plain Python measured faster (runtime/speed.py)
 JANUS_MLIR_TASK_THREADS     worker threads of the local-task driver (default: the CPUs this
                             process may use, after affinity and cgroup quota); read once, before
                             the first device
@@ -38,6 +40,7 @@ class Config:
     task_threads: int  # 0: decided from the CPUs available
     zero_copy: bool = True
     max_graphs: int = 16
+    speed_check: bool = True
 
 
 def load() -> Config:
@@ -57,6 +60,7 @@ def load() -> Config:
         task_threads=max(0, int(env.get("JANUS_MLIR_TASK_THREADS", "0"))),
         zero_copy=env.get("JANUS_MLIR_ZERO_COPY", "1").lower() not in ("0", "false", "no"),
         max_graphs=max(1, int(env.get("JANUS_MLIR_MAX_GRAPHS", "16"))),
+        speed_check=env.get("JANUS_MLIR_SPEED_CHECK", "1").lower() not in ("0", "false", "no"),
     )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import time
 import types
 import warnings
 from collections.abc import Callable
@@ -37,6 +38,7 @@ from .call import Ending, call
 from .compiler import CompileError
 from .graph import CompiledGraph, DeviceUnavailable
 from .reasons import Reason
+from .speed import SpeedCheck
 from .targets import Target, get_target
 
 log = logging.getLogger("janus_mlir")
@@ -64,6 +66,7 @@ class JanusFunction:
         self.stats = Stats()
         self.cache = GraphCache()
         self.reasons: list[str] = []  # why calls ran as plain Python, newest last
+        self.speed = SpeedCheck(enabled=config.current().speed_check)
         self._signature = inspect.signature(fn)
         kinds = [p.kind for p in self._signature.parameters.values()]
         simple = all(k is inspect.Parameter.POSITIONAL_OR_KEYWORD for k in kinds)
@@ -88,6 +91,10 @@ class JanusFunction:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         self.stats.calls += 1
+        speed = self.speed
+        if speed.active and speed.run_plain():
+            return self._plain_instead(args, kwargs)
+        start = time.perf_counter()
         params = self._bind(args, kwargs)
         if params is None:
             return self._imperative(args, kwargs)  # raises the same TypeError
@@ -100,6 +107,8 @@ class JanusFunction:
         result, miss = call(graph, frame)
         if miss is None:
             self.stats.graph_calls += 1
+            if speed.active:
+                speed.graph_call(time.perf_counter() - start)
             return result
         if miss.ending is Ending.NO_TRIP:
             # A loop that ran zero times where the graph needs one trip: there is no more
@@ -126,6 +135,20 @@ class JanusFunction:
             return None
         bound.apply_defaults()
         return dict(bound.arguments)
+
+    def _plain_instead(self, args: tuple, kwargs: dict) -> Any:
+        """A call the graphs could answer, run as plain Python: they are slower (runtime/speed.py),
+        or this call is one of the plain samples that measure it."""
+        speed = self.speed
+        if speed.plain_mode:
+            return self._imperative(args, kwargs)
+        start = time.perf_counter()
+        try:
+            return self._imperative(args, kwargs)
+        finally:
+            verdict = speed.plain_call(time.perf_counter() - start)
+            if verdict is not None:
+                self._note("slower", verdict)
 
     def _imperative(self, args: tuple, kwargs: dict) -> Any:
         self.stats.imperative_calls += 1
@@ -302,6 +325,7 @@ class JanusFunction:
                        "assumptions")
         self.stats.compilations += 1
         self.graphs.append(graph)
+        self.speed.compiled()
         _dump(graph)
 
     def _note(self, kind: str, detail: str) -> None:
