@@ -524,3 +524,24 @@ def test_a_run_time_loop_leaves_its_target_at_the_last_item():
     for n in (2, 3, 5, 0, 4, 1):
         check(f, X, n)
     assert f.stats.graph_calls >= 3, f.reasons
+
+
+def view_on_one_side(x, k):
+    if x.sum() > 0:
+        t = x[1:]  # a view of the caller's array: its identity is not modelled at a join
+    else:
+        t = x[:-1] * 2
+    u = t.sum() if k else 0.0  # read (k) or dead (not k) after the branch
+    return x * 2, u
+
+
+@pytest.mark.parametrize("read", [False, True])
+def test_a_name_no_join_can_stand_for_is_refused_only_where_read(read):
+    f = jm.compile(view_on_one_side)
+    for s in (1, -1, 1, -1, 1):
+        check(f, X + s, 1 if read else 0)
+    if read:
+        assert f.stats.graph_calls <= 1 and any("identity is not modelled" in r
+                                                for r in f.reasons), f.reasons
+    else:
+        assert f.stats.graph_calls >= 2, f.reasons

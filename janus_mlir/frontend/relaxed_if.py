@@ -27,7 +27,7 @@ from iree.compiler import ir
 from iree.compiler.dialects import scf, tensor
 
 from . import loops
-from .errors import RaiseReached, Returned
+from .errors import RaiseReached, Returned, Unconvertible
 from .branches import predicate
 from .regions import (Staged, Unbound, changed_container, containers, tensors_reachable,
                       widen, widenable)
@@ -187,7 +187,15 @@ def _merge(cv: FunctionConverter, pred: Tensor, sides: list[Side], before: dict[
             cv.env[name] = Unbound(name, "it is bound on one side of a branch on array data "
                                    "only")
             continue
-        joined = _join(cv, name, a, c, before, sides)
+        try:
+            joined = _join(cv, name, a, c, before, sides)
+        except Unconvertible as e:
+            if type(e) is not Unconvertible:
+                raise
+            # Not one graph value: fine while nothing reads the name after the branch (a dead
+            # temporary, a loop's item); a read stops the conversion with this reason.
+            cv.env[name] = Unbound(name, f"{e.where}: {e.reason}")
+            continue
         if joined is None:  # equal values known now
             cv.env[name] = a
             continue
