@@ -129,3 +129,45 @@ def test_sum_of_an_empty_list_is_its_start():
         check(f, x, n)
     assert f.stats.graph_calls >= 3, f.reasons
     assert any("not empty" in r for r in f.reasons), f.reasons
+
+
+def pair_items(n):
+    return [(RNG.standard_normal((3, 4)).astype(np.float32),
+             RNG.standard_normal((3, 2)).astype(np.float32)) for _ in range(n)]
+
+
+W42 = RNG.standard_normal((4, 2)).astype(np.float32)
+
+
+def fit(pairs, w):
+    loss = 0.0
+    for x, y in pairs:
+        loss = loss + float(((x @ w - y) ** 2).mean())
+    return loss, pairs[-1][1] * 2
+
+
+def indexed_pairs(pairs, w):
+    total = pairs[0][1] * 0
+    for t in range(len(pairs)):
+        x, y = pairs[t]  # a run-time index into a list of pairs
+        total = total + np.tanh(x @ w) - y
+    return total
+
+
+def enumerated_pairs(pairs, w):
+    acc = pairs[0][0] @ w * 0
+    for i, (x, y) in enumerate(pairs):
+        acc = acc + (x @ w) * i + y
+    return acc
+
+
+@pytest.mark.parametrize("fn", [fit, indexed_pairs, enumerated_pairs])
+def test_a_list_of_pairs_of_arrays_is_one_stacked_input_per_position(fn):
+    one_graph_for_lengths(fn, lambda n: (pair_items(n), W42), LENGTHS)
+
+
+def test_a_pair_of_another_shape_runs_as_plain_python():
+    f = one_graph_for_lengths(fit, lambda n: (pair_items(n), W42), LENGTHS)
+    bad = pair_items(3) + [(np.zeros((3, 4), np.float32), np.zeros((3, 3), np.float32))]
+    check(f, bad, W42)  # the stack guard fails: plain Python (which broadcasts or raises)
+    assert any("holds tuples of ndarrays" in str(g) for g in f.graphs[-1].signature)

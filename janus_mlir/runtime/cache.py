@@ -80,14 +80,16 @@ class GraphCache:
 
 
 def _relax_length(g: Any, frame: Frame, state: SignatureState) -> list[str]:
-    """A list of arrays of another length: from now on it is one stacked input and loops over
-    it run over its first axis (frontend/stacked.py)."""
+    """A list of arrays (or of tuples of arrays) of another length: from now on it is one
+    stacked input per position and loops over it run over its first axis (frontend/stacked.py)."""
     try:
         value = g.source.get(frame)
     except Exception:
         return []
-    if (type(value) in (list, tuple) and any(type(v) is np.ndarray for v in value)
-            and state.policy.length_changed(g.source)):
+    if (type(value) in (list, tuple) and any(
+            type(v) is np.ndarray or (type(v) in (tuple, list) and v
+                                      and all(type(a) is np.ndarray for a in v))
+            for v in value) and state.policy.length_changed(g.source)):
         return [f"{g.source} has another length ({len(value)}, was {g.expected}): it becomes "
                 "one stacked input of any length"]
     return []

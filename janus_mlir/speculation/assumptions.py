@@ -34,6 +34,9 @@ class Kind(StrEnum):
     HAS_ATTR = "has_attr"  # hasattr(v, name) is as expected = (name, bool)
     KEYS = "keys"  # a dict with exactly the keys expected, in order
     STACK = "stack"  # a list or tuple of ndarrays of expected = (shape, dtype), any length
+    # a list or tuple of tuples (or lists: expected[0]) of ndarrays, one (shape, dtype) per
+    # position (expected[1]), any length
+    STACK_FIELDS = "stack_fields"
     SAME_DIM = "same_dim"  # v.shape[a] == other.shape[b] for expected = (a, other source, b)
     SCHEDULE = "schedule"  # every node of a tree fits a case of the recursion plan expected
     # in the graph
@@ -119,6 +122,10 @@ class Guard:
         elif self.kind == Kind.SCHEDULE:
             text = (f"every node under {self.source} fits one of the {len(self.expected.cases)} "
                     f"cases {self.expected.name} was converted for")
+        elif self.kind == Kind.STACK_FIELDS:
+            fields = ", ".join(f"{s} {np.dtype(d).name}" for s, d in self.expected[1])
+            text = (f"{self.source} holds {self.expected[0].__name__}s of ndarrays ({fields}) "
+                    "(any number of them)")
         elif self.kind == Kind.STACK:
             text = (f"{self.source} holds ndarrays of shape {self.expected[0]} and dtype "
                     f"{np.dtype(self.expected[1]).name} (any number of them)")
@@ -189,6 +196,14 @@ def compile_check(guard: Guard) -> Callable[[Frame], bool]:
         return lambda f: type(v := get(f)) is dict and tuple(v) == expected
     if kind == Kind.SCHEDULE:  # a tree whose every node fits a case of the plan `expected`
         return lambda f: expected.build(get(f), f) is not None
+    if kind == Kind.STACK_FIELDS:  # a list of tuples of arrays, one shape and dtype per place
+        container = expected[0]
+        fields = [(shape, np.dtype(dtype)) for shape, dtype in expected[1]]
+        ndarray, n = np.ndarray, len(fields)
+        return lambda f: all(
+            type(t) is container and len(t) == n and all(
+                type(a) is ndarray and a.shape == s and a.dtype == d
+                for a, (s, d) in zip(t, fields)) for t in get(f))
     if kind == Kind.STACK:  # a list or tuple of arrays of one shape and dtype, any length
         shape, dtype = expected[0], np.dtype(expected[1])
         ndarray = np.ndarray

@@ -157,6 +157,26 @@ class Stacked(Source):
         return f"np.stack({self.base})"
 
 
+@dataclass(frozen=True)
+class StackedField(Source):
+    """Position `index` of the tuples a list holds, stacked along a new first axis (a loop over
+    a list of (x, y) pairs whose length varies runs over one input per position)."""
+
+    base: Source
+    index: int
+    shape: tuple[int, ...]
+    dtype: str
+
+    def get(self, frame: Frame) -> Any:
+        items = self.base.get(frame)
+        if not items:
+            return np.empty((0, *self.shape), self.dtype)
+        return np.stack([t[self.index] for t in items])
+
+    def __str__(self) -> str:
+        return f"np.stack([t[{self.index}] for t in {self.base}])"
+
+
 def getter(source: Source) -> Callable[[Frame], Any]:
     """A closure that evaluates `source` against a frame (what `source.get` does)."""
     if type(source) is Param:
