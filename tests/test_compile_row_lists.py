@@ -179,3 +179,19 @@ def test_comprehensions_over_a_run_time_length_are_loops():
     for n in LENGTHS:
         check(f, items(n))
     assert any("has no len()" in r for r in f.reasons), f.reasons
+
+
+def zips_a_built_list(xs):
+    hs = []
+    for x in xs:
+        hs.append(x * 2.0)
+    acc = xs[0] * 0
+    for i, (h, x) in enumerate(zip(hs, xs)):
+        acc = acc + (h - x) * i
+    for h in reversed(hs):
+        acc = acc * 0.5 + h
+    return acc
+
+
+def test_a_built_list_zips_enumerates_and_reverses():
+    one_graph_for_lengths(zips_a_built_list, lambda n: (items(n),), LENGTHS)

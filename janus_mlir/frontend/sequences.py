@@ -45,7 +45,7 @@ class RunTimeSequence:
 def applies(cv: FunctionConverter, fn: Any, args: list[Any]) -> bool:
     """Whether `fn(*args)` is enumerate/zip/reversed over something of run-time length."""
     return fn in (builtins.enumerate, builtins.zip, builtins.reversed) and any(
-        isinstance(a, RunTimeSequence) or stacked.is_stacked(cv, a) for a in args)
+        is_sequence(cv, a) for a in args)
 
 
 def build(cv: FunctionConverter, fn: Any, args: list[Any], kwargs: dict[str, Any]
