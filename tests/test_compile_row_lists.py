@@ -195,3 +195,15 @@ def zips_a_built_list(xs):
 
 def test_a_built_list_zips_enumerates_and_reverses():
     one_graph_for_lengths(zips_a_built_list, lambda n: (items(n),), LENGTHS)
+
+
+def two_lists(xs):
+    a, b = [], []
+    for x in xs:
+        a.append(x + 1.0)
+        b.append(x * 2.0)
+    return np.stack(a) - np.stack(b)  # one loop's lists: one length
+
+
+def test_the_lists_of_one_loop_share_their_length():
+    one_graph_for_lengths(two_lists, lambda n: (items(n),), LENGTHS)

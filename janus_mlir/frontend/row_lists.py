@@ -114,6 +114,7 @@ class Site:
     names: list[str]  # every name bound to the list before the loop
     prefix: list[Any]  # the items already in the list
     hook: str  # the name the rewritten statement calls
+    loop: str  # the loop's location
     row: Any = None  # this pass's item
     version: int = 0  # the item's version when appended (array items)
     spec: TensorSpec | None = None
@@ -147,7 +148,9 @@ def find(cv: FunctionConverter, node: ast.For) -> list[Site]:
             continue
         if any(s.prefix is target for s in sites):
             return []  # two appends to one list per iteration
-        sites.append(Site(stmt, names, target, f"{APPEND}_{node.lineno}_{k}"))
+        loop = f"{node.lineno}:{node.col_offset}"
+        sites.append(Site(stmt, names, target, f"{APPEND}_{node.lineno}_{node.col_offset}_{k}",
+                          loop))
     return sites
 
 
@@ -219,7 +222,8 @@ def allocate(cv: FunctionConverter, sites: list[Site], trips: Tensor) -> None:
     """Before the loop: each site's buffer of prefix + trips rows, the prefix written."""
     b = cv.b
     for s in sites:
-        rows_dim = Dim(f"len({s.names[0]})@{s.stmt.lineno}")
+        # The lists one loop builds from equal prefixes have equal lengths: one symbolic dim.
+        rows_dim = Dim(f"rows({s.loop})+{len(s.prefix)}")
         spec = TensorSpec((rows_dim, *s.spec.shape), s.spec.dtype)
         with b.context, b.location(), ir.InsertionPoint(b.block):
             index = ir.IndexType.get()
