@@ -148,10 +148,7 @@ class Stacked(Source):
     dtype: str
 
     def get(self, frame: Frame) -> Any:
-        items = self.base.get(frame)
-        if not items:
-            return np.empty((0, *self.shape), self.dtype)
-        return np.stack(items)
+        return _stacked(self.base.get(frame), self.shape, self.dtype)
 
     def __str__(self) -> str:
         return f"np.stack({self.base})"
@@ -168,13 +165,15 @@ class StackedField(Source):
     dtype: str
 
     def get(self, frame: Frame) -> Any:
-        items = self.base.get(frame)
-        if not items:
-            return np.empty((0, *self.shape), self.dtype)
-        return np.stack([t[self.index] for t in items])
+        return _stacked([t[self.index] for t in self.base.get(frame)], self.shape, self.dtype)
 
     def __str__(self) -> str:
         return f"np.stack([t[{self.index}] for t in {self.base}])"
+
+
+def _stacked(items: list[Any], shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    """`items` stacked along a new first axis; none gives an empty (0, *shape) array."""
+    return np.stack(items) if items else np.empty((0, *shape), dtype)
 
 
 def getter(source: Source) -> Callable[[Frame], Any]:
