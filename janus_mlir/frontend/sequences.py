@@ -5,8 +5,10 @@ it is an `scf.for` over its first axis. `for i, x in enumerate(xs)`, `for a, b i
 and `for x in reversed(xs)` are the same loop, with the item built from the index: a
 `RunTimeSequence` is a length (a run-time Python int) and an item function of the loop's
 index. They nest (`enumerate(zip(xs, ys))`), and `zip` takes arrays too (their first axis),
-stopping at the shortest argument as Python's does. Such a sequence is only a loop's iterable;
-anything else (`list(enumerate(xs))`) stops the conversion with a reason.
+stopping at the shortest argument as Python's does; lists a loop built (frontend/row_lists.py)
+are sequences too. `sum()` of one is a loop adding from the left. Such a sequence is otherwise
+only a loop's iterable; anything else (`list(enumerate(xs))`) stops the conversion with a
+reason.
 """
 
 from __future__ import annotations
