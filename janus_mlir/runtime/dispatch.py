@@ -94,7 +94,7 @@ class JanusFunction:
         speed = self.speed
         if speed.active and speed.run_plain():
             return self._plain_instead(args, kwargs)
-        start = time.perf_counter()
+        start = time.perf_counter() if speed.active else 0.0
         params = self._bind(args, kwargs)
         if params is None:
             return self._imperative(args, kwargs)  # raises the same TypeError
