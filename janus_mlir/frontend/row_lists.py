@@ -112,7 +112,7 @@ class Site:
 
     stmt: ast.Expr
     names: list[str]  # every name bound to the list before the loop
-    prefix: list[Any]  # the items already in the list
+    prefix: list[Any]  # the list itself: the items it holds before the loop
     hook: str  # the name the rewritten statement calls
     loop: str  # the loop's location
     row: Any = None  # this pass's item
@@ -241,8 +241,8 @@ def allocate(cv: FunctionConverter, sites: list[Site], trips: Tensor) -> None:
             if not (is_tensor(item) or widenable(item)) or not _fits(cv, item, s):
                 raise cv.fail(f"'{s.names[0]}' holds an item of another type before the loop "
                               "than the loop appends (not converted)")
-            value = _insert(b, widen(b, item, s.spec, s.kind).value, value, s.spec,
-                            _index(b, k))
+            value = row_ops.with_row(b, value, _index(b, k), widen(b, item, s.spec, s.kind).value,
+                                     s.spec.shape)
         s.buffer = Tensor(value, spec, ARRAY)
 
 
@@ -275,7 +275,7 @@ def store(cv: FunctionConverter, sites: list[Site], index: ir.Value) -> None:
         with b.context, b.location(), ir.InsertionPoint(b.block):
             at = arith.AddIOp(index, arith.ConstantOp(ir.IndexType.get(),
                                                       len(s.prefix)).result).result
-        s.buffer.assign(_insert(b, value, s.buffer.value, s.spec, at))
+        s.buffer.assign(row_ops.with_row(b, s.buffer.value, at, value, s.spec.shape))
         s.row = None
 
 
@@ -287,8 +287,6 @@ def _region_start() -> int:
 def check_carried(cv: FunctionConverter, sites: list[Site], written: list[Tensor],
                   carried_written: bool) -> None:
     """Array items alias what the loop carries: no carried array may be written in place."""
-    for s in sites:
-        cv.env.pop(s.hook, None)
     if not any(s.kind == ARRAY for s in sites):
         return
     buffers = {id(s.buffer) for s in sites}
@@ -303,6 +301,7 @@ def finish(cv: FunctionConverter, sites: list[Site]) -> None:
     extract_slice from its size, never that of an scf.for result."""
     b = cv.b
     for s in sites:
+        cv.env.pop(s.hook, None)
         rank = len(s.spec.shape)
         with b.context, b.location(), ir.InsertionPoint(b.block):
             dyn = ir.ShapedType.get_dynamic_size()
@@ -323,15 +322,6 @@ def read_only_results(sites: list[Site]) -> bool:
 def _index(b: GraphBuilder, k: int) -> ir.Value:
     with b.context, b.location(), ir.InsertionPoint(b.block):
         return arith.ConstantOp(ir.IndexType.get(), k).result
-
-
-def _insert(b: GraphBuilder, row: ir.Value, buffer: ir.Value, spec: TensorSpec,
-            at: ir.Value) -> ir.Value:
-    rank = len(spec.shape)
-    with b.context, b.location(), ir.InsertionPoint(b.block):
-        dyn = ir.ShapedType.get_dynamic_size()
-        return tensor.InsertSliceOp(row, buffer, [at], [], [], [dyn] + [0] * rank,
-                                    [1, *spec.shape], [1] * (rank + 1)).result
 
 
 # ---------------------------------------------------------------------------------------------

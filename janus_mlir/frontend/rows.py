@@ -42,14 +42,13 @@ def row_index(b: GraphBuilder, xs: Tensor, key: Tensor, what: str) -> ir.Value:
         return arith.IndexCastOp(ir.IndexType.get(), tensor.ExtractOp(k.value, []).result).result
 
 
-def with_row(b: GraphBuilder, xs: Tensor, index: ir.Value, value: Tensor) -> ir.Value:
-    """xs's contents with row `index` replaced by `value` (of xs's row shape and dtype)."""
-    shape = xs.shape[1:]
+def with_row(b: GraphBuilder, rows: ir.Value, index: ir.Value, row: ir.Value,
+             row_shape: tuple[int, ...]) -> ir.Value:
+    """`rows` (a tensor of rows of `row_shape`) with row `index` replaced by `row`."""
     with b.context, b.location(), ir.InsertionPoint(b.block):
         dyn = ir.ShapedType.get_dynamic_size()
-        return tensor.InsertSliceOp(value.value, xs.value, [index], [], [],
-                                    [dyn] + [0] * len(shape), [1, *shape],
-                                    [1] * (len(shape) + 1)).result
+        return tensor.InsertSliceOp(row, rows, [index], [], [], [dyn] + [0] * len(row_shape),
+                                    [1, *row_shape], [1] * (len(row_shape) + 1)).result
 
 
 def row(b: GraphBuilder, xs: Tensor, index: ir.Value, fresh: bool = True) -> Tensor:

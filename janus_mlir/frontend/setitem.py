@@ -101,7 +101,8 @@ def _row_write(b: GraphBuilder, base: Tensor, key: Any, update: Any) -> None:
     index = rows.row_index(b, base, key, "the array")
     current = rows.row(b, base, index, fresh=False)
     new = fitted(b, update(current), base.dtype, base.shape[1:])
-    heap.write(b, base, Tensor(rows.with_row(b, base, index, new), base.spec, ARRAY))
+    contents = rows.with_row(b, base.value, index, new.value, base.shape[1:])
+    heap.write(b, base, Tensor(contents, base.spec, ARRAY))
 
 
 def fill(b: GraphBuilder, base: Tensor, value: Any) -> None:
