@@ -145,6 +145,10 @@ def assert_same(got: Any, want: Any, path: str = "value", scale: float = 0.0) ->
         assert list(got) == list(want), f"{path}: keys {list(got)} != {list(want)}"
         for k in want:
             assert_same(got[k], want[k], f"{path}[{k!r}]", scale)
+    elif isinstance(want, np.random.Generator):
+        assert got.bit_generator.state == want.bit_generator.state, f"{path}: generator state"
+    elif isinstance(want, np.random.RandomState):
+        assert _same_rng((got.get_state(), ()), (want.get_state(), ())), f"{path}: state"
     elif hasattr(want, "__dict__"):
         assert_same(vars(got), vars(want), f"{path}.__dict__", scale)
     else:

@@ -209,12 +209,7 @@ FALLBACKS = [
     ("x", "np.cumulative_sum(x, out=x.copy())", (F,), _OUT),
     ("x", "np.digitize(x, [1, np.nan, 3])", (F,), "NaN among the bins"),
     ("x, y", "np.isposinf(x, out=y)", (F, F > 0), _OUT),
-    # out= of ufuncs and the functions built on them writes into another array
-    ("x, y", "np.clip(x, 0, 1, out=y)", (F, np.zeros(9)), _OUT),
-    ("x, y", "np.clip(x, 0, 1, y)", (F, np.zeros(9)), _OUT),
-    ("x, y", "np.add(x, 1, out=y)", (F, np.zeros(9)), _OUT),
-    ("x, y", "np.add(x, 1, y)", (F, np.zeros(9)), _OUT),
-    ("x, y", "np.exp(x, out=(y,))", (F, np.zeros(9)), _OUT),
+    # out= of the functions built on ufuncs, and of reductions, scans and contractions
     ("x, y", "np.divmod(x, 2, out=(y, y.copy()))", (A34, np.zeros((3, 4))), _OUT),
     ("x, y", "np.round(x, 2, out=y)", (F, np.zeros(9)), _OUT),
     ("x, y", "np.sum(x, out=y[0])", (A34, np.zeros((3, 4))), _OUT),
@@ -225,6 +220,25 @@ FALLBACKS = [
     ("x, y", "np.outer(x, x, out=y)", (A34[0], np.zeros((4, 4))), _OUT),
     ("x, y", "np.concatenate([x, x], out=y)", (F, np.zeros(18)), _OUT),
 ]
+
+
+OUTS = [
+    ("x, y", "np.clip(x, 0, 1, out=y)", (F, np.zeros(9))),
+    ("x, y", "np.clip(x, 0, 1, y)", (F, np.zeros(9))),
+    ("x, y", "np.add(x, 1, out=y)", (F, np.zeros(9))),
+    ("x, y", "np.add(x, 1, y)", (F, np.zeros(9))),
+    ("x, y", "np.exp(x, out=(y,))", (F, np.zeros(9))),
+    ("x, y", "np.multiply(x, y[0], out=y[1:])", (F[:8], np.zeros(9))),
+    ("x", "np.negative(x, out=x), x", (F,)),
+]
+
+
+@pytest.mark.parametrize("params,expr,args", OUTS, ids=[c[1] for c in OUTS])
+def test_out_writes_into_the_given_array(params, expr, args, tmp_path) -> None:
+    f = jm.compile(load_source(tmp_path, f"def case({params}):\n    return {expr}\n").case)
+    for _ in range(3):
+        check(f, *args)
+    assert f.stats.graph_calls == 2, f.reasons
 
 
 @pytest.mark.parametrize("params,expr,args,why", FALLBACKS, ids=[c[1] for c in FALLBACKS])

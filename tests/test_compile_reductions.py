@@ -261,7 +261,14 @@ def sort_caller_array(x):
     return x
 
 
-@pytest.mark.parametrize("fn", [partition, argpartition, sort_caller_array])
+def test_sort_of_the_callers_array_is_written_back() -> None:
+    f = jm.compile(sort_caller_array)
+    for _ in range(3):
+        check(f, F32)
+    assert f.stats.graph_calls == 2, f.reasons
+
+
+@pytest.mark.parametrize("fn", [partition, argpartition])
 def test_not_converted(fn) -> None:
     f = not_converted(fn, F32)
     assert f.reasons

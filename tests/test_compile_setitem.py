@@ -50,7 +50,7 @@ def argument_write(x):
 
 @pytest.mark.parametrize("fn,arg,converted", [
     (rows, X, True), (int_setitem, XI, True), (masked_cast, XI, False), (fancy, X, True),
-    (argument_write, X, False)])
+    (argument_write, X, True)])
 def test_item_assignment(fn, arg, converted):
     f = jm.compile(fn)
     for _ in range(3):

@@ -94,6 +94,10 @@ class GraphBuilder:
         self._input_values[source] = t
         return t
 
+    def input_tensors(self) -> list[Tensor]:
+        """The inputs read so far, as the tensors that stand for them (in reading order)."""
+        return list(self._input_values.values())
+
     # --- ops --------------------------------------------------------------------------------
     def emit(self, name: str, operands: Sequence[Tensor], kind: str = ARRAY, copy: bool = False,
              **attrs: Any) -> Tensor:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import host, row_lists, sequences
+from . import effects, host, row_lists, sequences
 from .lift import HostObject
 from .numpy_api import static, to_python_scalar
 from .pure import is_plain
@@ -186,7 +186,25 @@ def _isinstance(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) 
 
 
 def _print(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> Any:
-    raise cv.fail("print() is not converted yet")
+    """print(...): an effect committed after the graph ran (frontend/effects.py)."""
+    for k in kwargs:
+        if k not in ("sep", "end", "file", "flush"):
+            raise cv.fail(f"TypeError: '{k}' is an invalid keyword argument for print()")
+    cv.conv.effects.print(cv.b, args, kwargs.get("sep"), kwargs.get("end"), kwargs.get("file"),
+                          kwargs.get("flush", False))
+    return None
+
+
+def _text(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """str(x) / repr(x): known now for plain values, made at commit for graph values."""
+    static = _static_builtin(fn)
+    conversion = "s" if fn is str else "r"
+
+    def handler(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if len(args) == 1 and not kwargs and effects.made_at_run_time(args[0]):
+            return effects.format_later(cv.b, args[0], conversion, "")
+        return static(cv, args, kwargs)
+    return handler
 
 
 def _math(op: str) -> Callable[..., Any]:
@@ -271,7 +289,9 @@ BUILTINS: dict[Any, Callable[..., Any]] = {
     builtins.getattr: _getattr,
     builtins.hasattr: _hasattr,
     builtins.print: _print,
+    builtins.str: _text(str),
+    builtins.repr: _text(repr),
     **{fn: _static_builtin(fn) for fn in (tuple, list, enumerate, zip, reversed, dict,
-                                          str, repr, round, divmod, sorted, type)},
+                                          round, divmod, sorted, type)},
     **{getattr(math, op): _math(op) for op in _MATH_OPS},
 }

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 
 from .. import autodiff
-from . import gradients, host, local_functions, recursion, row_lists, stacked
+from . import gradients, host, local_functions, random_draws, recursion, row_lists, stacked
 from .builtins_api import BUILTINS
 from .indexing import subscript as index_array
 from .lift import HostObject
@@ -106,6 +106,8 @@ def call(cv: FunctionConverter, fn: Any, args: list[Any], kwargs: dict[str, Any]
         return METHODS[fn.name](cv.b, [fn.tensor, *args], kwargs)
     if isinstance(fn, host.HostMethod):
         return host.call_method(cv, fn, args, kwargs)
+    if isinstance(fn, random_draws.Drawer):
+        return random_draws.draw(cv.b, fn, args, kwargs)
     if isinstance(fn, HostObject):
         if gradients.is_gradient(fn.value):  # a gradient function the code reads (a global)
             return gradients.call(cv, fn.value, args, kwargs)

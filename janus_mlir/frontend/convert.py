@@ -16,7 +16,7 @@ import numpy as np
 
 from ..dialects.verifier import verify_module
 from ..speculation.profile import Profile
-from . import heap
+from . import effects, heap
 from .builder import GraphBuilder
 from .calls import TensorMethod
 from .converter import Conversion, FunctionConverter, parse_function
@@ -42,7 +42,12 @@ def convert(fn: types.FunctionType, params: dict[str, Any], policy: Policy,
     env = {name: lifter.read(Param(name)) for name in params}
     result = FunctionConverter(conv, fn, "", env).run()
     outputs: list[Tensor] = []
-    template = _template(builder, result, outputs, {})
+    seen: dict[int, int] = {}
+    keep: list[Any] = []
+    template = _template(builder, result, outputs, seen, keep)
+    effect_templates = _effects(builder, conv.effects, outputs, seen, keep)
+    effects.guard_write_backs(builder, lifter)
+    effects.guard_object_identities(conv.effects, lifter)
     module = builder.finish(outputs)
     problems = verify_module(module)
     if problems:  # a converter bug: never hand IREE invalid IR
@@ -58,7 +63,29 @@ def convert(fn: types.FunctionType, params: dict[str, Any], policy: Policy,
         in_graph_guards=builder.guards,
         functions=dict(conv.functions),
         name=fn.__name__,
+        effects=effect_templates,
     )
+
+
+def _effects(b: GraphBuilder, log: effects.Effects, outputs: list[Tensor],
+             seen: dict[int, int], keep: list[Any]) -> list[Template]:
+    """The write plan, in the order it is committed (speculation/graph_spec.py): the new
+    contents of the caller's arrays written in place, then the effects in program order."""
+    plan: list[Template] = [("write", t.source, _output(outputs, t))
+                            for t in effects.written_inputs(b)]
+    for e in log.log:
+        if isinstance(e, effects.SetAttr):
+            plan.append(("setattr", e.obj.source, e.name,
+                         _template(b, e.value, outputs, seen, keep)))
+        elif isinstance(e, effects.SetItem):
+            plan.append(("setitem", e.obj.source, e.key,
+                         _template(b, e.value, outputs, seen, keep)))
+        elif isinstance(e, effects.SetName):
+            plan.append(("setname", e.source, _template(b, e.value, outputs, seen, keep)))
+        else:
+            plan.append(("print", [_template(b, a, outputs, seen, keep) for a in e.args],
+                         e.sep, e.end, e.file, e.flush))
+    return plan
 
 
 def _template(b: GraphBuilder, value: Any, outputs: list[Tensor], seen: dict[int, int],
@@ -100,6 +127,10 @@ def _node(b: GraphBuilder, value: Any, outputs: list[Tensor], seen: dict[int, in
                                             for v in value])
     if type(value) is dict:
         return ("dict", [(k, _template(b, v, outputs, seen, keep)) for k, v in value.items()])
+    if isinstance(value, effects.Formatted):  # ("format", parts): text made from results
+        return ("format", [p if type(p) is str else
+                           (_template(b, p[0], outputs, seen, keep), p[1], p[2])
+                           for p in value.parts])
     if isinstance(value, TensorMethod):
         raise Unconvertible("returning a bound ndarray method is not converted", b.where)
     raise Unconvertible(f"returning a {type(value).__name__} made while converting is not "

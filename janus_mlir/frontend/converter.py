@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from . import (branches, comprehensions, heap, host, local_functions, loops, relaxed_if,
+from . import (branches, comprehensions, effects, heap, host, local_functions, loops, relaxed_if,
                relaxed_loops, row_lists, sequences, setitem, stacked)
 from ..speculation.function_source import SourceUnavailable, function_ast
 from ..speculation.profile import Profile
@@ -27,6 +27,7 @@ from .builder import GraphBuilder
 from .calls import attribute, call, subscript
 from .analysis import liveness
 from .canonicalize import jumps, returns
+from .effects import MISSING, Effects
 from .errors import NeedsCarry, RaiseReached, Returned, Unconvertible
 from .lift import HostObject, Lifter
 from .operators import BINOPS, COMPARES, UNARYOPS, apply, unary
@@ -51,6 +52,11 @@ class Conversion:
     profile: Profile | None = None  # what the profiling calls saw (branch outcomes...)
     unrolled: int = 0  # statements of loop bodies unrolled so far (loops.UNROLL_BUDGET)
     differentiating: int = 0  # open jm.grad regions: emit only what janus-autodiff can reverse
+    effects: Effects | None = None  # heap writes and prints, in program order
+
+    def __post_init__(self) -> None:
+        if self.effects is None:
+            self.effects = Effects(self.lifter.writes)
 
 
 def parse_function(fn: types.FunctionType) -> tuple[ast.FunctionDef, str, int]:
@@ -70,7 +76,8 @@ class FunctionConverter(ast.NodeVisitor):
         self.fn = fn
         self.scope = scope
         self.env = env
-        self.declared_global: set[str] = set()  # names of `global` statements (read-only)
+        self.declared_global: set[str] = set()  # names of `global` (and `nonlocal`) statements
+        self.declared_nonlocal: set[str] = set()
         self.tails: dict[int, list[ast.stmt]] = {}  # function-level `if`: what follows it
         self.node, self.filename, _ = parse_function(fn)
         self.node.body = returns.lower(self.node.body)  # `return` in loops as flags
@@ -147,8 +154,7 @@ class FunctionConverter(ast.NodeVisitor):
     def assign(self, target: ast.expr, value: Any) -> None:
         if isinstance(target, ast.Name):
             if target.id in self.declared_global:
-                raise self.fail(f"assigning the global '{target.id}' (a heap write) is not "
-                                "converted yet")
+                return self.store_outer(target.id, value)
             self.env[target.id] = value
         elif isinstance(target, (ast.Tuple, ast.List)):
             stars = [i for i, t in enumerate(target.elts) if isinstance(t, ast.Starred)]
@@ -169,16 +175,17 @@ class FunctionConverter(ast.NodeVisitor):
             for t, v in zip(target.elts[k + 1:], items[len(items) - after:]):
                 self.assign(t, v)
         elif isinstance(target, ast.Attribute):
-            raise self.fail(f"assigning to attribute '{target.attr}' (a heap write) is not "
-                            "converted yet")
+            self.store_attribute(self.visit(target.value), target.attr, value)
         elif isinstance(target, ast.Subscript):
             base = self.visit(target.value)
             if type(base) in (list, dict):  # a container this function built: local
                 self._store_item(base, self.visit(target.slice), value)
                 return
+            if isinstance(base, HostObject):  # a list or dict the caller can see
+                return self.store_item(base, self.visit(target.slice), value)
             if not (is_tensor(base) and base.kind == ARRAY):
-                raise self.fail("item assignment to a container (a heap write) is not "
-                                "converted yet")
+                raise self.fail(f"item assignment to a {type(base).__name__} is not "
+                                "converted")
             setitem.setitem(self, base, self.visit(target.slice), value)
         else:
             raise self.fail(f"assignment to {type(target).__name__} is not converted")
@@ -217,19 +224,62 @@ class FunctionConverter(ast.NodeVisitor):
                 new = (self.inplace(old, op_name, rhs) if is_tensor(old) and old.kind == ARRAY
                        else apply(self.b, op_name, [old, rhs], static_fn=py_op))
                 return self._store_item(base, key, new)
-        if not isinstance(node.target, ast.Name):
-            raise self.fail("augmented assignment to an attribute or item (a heap write) is "
-                            "not converted yet")
+        if isinstance(node.target, ast.Attribute):  # `self.w -= lr * g`
+            obj = self.visit(node.target.value)
+            old = attribute(self, obj, node.target.attr)
+            new = self._augmented(old, node)
+            if new is not old:  # (an ndarray was written in place: the attribute is unchanged)
+                self.store_attribute(obj, node.target.attr, new)
+            return None
+        if isinstance(node.target, ast.Subscript):  # `state["m"] += g` on the caller's dict
+            obj = self.visit(node.target.value)
+            key = self.visit(node.target.slice)
+            old = subscript(self, obj, key)
+            new = self._augmented(old, node)
+            if new is not old:
+                self.store_item(obj, key, new)
+            return None
         name = node.target.id
+        new = self._augmented(self.load_name(name), node)
         if name in self.declared_global:
-            raise self.fail(f"assigning the global '{name}' (a heap write) is not converted yet")
-        old = self.load_name(name)
+            return self.store_outer(name, new)
+        self.env[name] = new
+
+    def _augmented(self, old: Any, node: ast.AugAssign) -> Any:
+        """The value `old op= rhs` binds: `old` itself after an in-place write for ndarrays."""
         rhs = self.visit(node.value)
         op_name, py_op = BINOPS[type(node.op)]
         if is_tensor(old) and old.kind == ARRAY:
-            self.env[name] = self.inplace(old, op_name, rhs)
-        else:
-            self.env[name] = apply(self.b, op_name, [old, rhs], static_fn=py_op)
+            return self.inplace(old, op_name, rhs)
+        return apply(self.b, op_name, [old, rhs], static_fn=py_op)
+
+    def store_attribute(self, obj: Any, name: str, value: Any) -> None:
+        """`obj.name = value` on a host object: an effect committed after the graph ran."""
+        if not isinstance(obj, HostObject):
+            raise self.fail(f"assigning attribute '{name}' of a {type(obj).__name__} is not "
+                            "converted")
+        host.check_settable(self, obj, name)
+        self.conv.effects.set_attr(self.b, obj, name, value)
+
+    def store_item(self, obj: Any, key: Any, value: Any) -> None:
+        if not isinstance(obj, HostObject):
+            raise self.fail(f"item assignment to a {type(obj).__name__} is not converted")
+        self.conv.effects.set_item(self.b, obj, key, value)
+
+    def store_outer(self, name: str, value: Any) -> None:
+        """`name = value` for a name declared `global` (or `nonlocal` to an enclosing
+        function's cell): an effect committed after the graph ran."""
+        source = self.outer_source(name)
+        if source is None:
+            raise self.fail(f"assigning '{name}' declared nonlocal to a function this one "
+                            "defines is not converted yet")
+        self.conv.effects.set_name(self.b, source, self.fn, value)
+
+    def outer_source(self, name: str) -> GlobalVar | ClosureVar | None:
+        if name in self.declared_nonlocal:
+            return (ClosureVar(name, self.scope) if name in self.fn.__code__.co_freevars
+                    else None)
+        return GlobalVar(name, self.scope)
 
     def inplace(self, old: Tensor, op_name: str, rhs: Any) -> Tensor:
         """`a += b` on an ndarray writes into `a`'s buffer: every view and every container
@@ -322,7 +372,8 @@ class FunctionConverter(ast.NodeVisitor):
         return local_functions.define(self, node)
 
     def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
-        self.declared_global.update(node.names)  # reads go outwards; writes are refused
+        self.declared_global.update(node.names)  # reads go outwards
+        self.declared_nonlocal.update(node.names)
 
     def visit_Global(self, node: ast.Global) -> None:
         self.declared_global.update(node.names)
@@ -408,18 +459,29 @@ class FunctionConverter(ast.NodeVisitor):
         if name in self.env:
             return self.bound_value(name)
         code = self.fn.__code__
-        if name in self.declared_global and name in self.fn.__globals__:
-            return self.conv.lifter.read(GlobalVar(name, self.scope))
+        if name in self.declared_global and name not in self.declared_nonlocal:
+            return self._outer(GlobalVar(name, self.scope))
         if name in code.co_varnames or name in code.co_cellvars:
             raise self.fail(f"local variable '{name}' referenced before assignment")
-        lift = self.conv.lifter
         if name in code.co_freevars:
-            return lift.read(ClosureVar(name, self.scope))
-        if name in self.fn.__globals__:
-            return lift.read(GlobalVar(name, self.scope))
+            return self._outer(ClosureVar(name, self.scope))
+        if name in self.fn.__globals__ or self.conv.effects.name_value(
+                GlobalVar(name, self.scope), self.fn) is not MISSING:
+            return self._outer(GlobalVar(name, self.scope))
         if hasattr(builtins, name):
             return getattr(builtins, name)
         raise self.fail(f"name '{name}' is not defined")
+
+    def _outer(self, source: GlobalVar | ClosureVar) -> Any:
+        """A global or a closure cell: what this call assigned it, or its value on entry."""
+        written = self.conv.effects.name_value(source, self.fn)
+        if written is not MISSING:
+            return written
+        if isinstance(source, GlobalVar) and source.name not in self.fn.__globals__:
+            if hasattr(builtins, source.name):
+                return getattr(builtins, source.name)
+            raise self.fail(f"name '{source.name}' is not defined")
+        return self.conv.lifter.read(source)
 
     def bound_value(self, name: str) -> Any:
         value = self.env[name]
@@ -584,16 +646,18 @@ class FunctionConverter(ast.NodeVisitor):
                 parts.append(v.value)
                 continue
             x = self.visit(v.value)
-            if is_tensor(x):
-                raise self.fail("formatting an array value into a string is not converted yet")
-            x = host.plain_value(self, x)
             spec = self.visit(v.format_spec) if v.format_spec is not None else ""
+            if effects.made_at_run_time(x):  # its text is made at commit
+                conversion = {-1: None, ord("s"): "s", ord("r"): "r", ord("a"): "a"}
+                parts.append(effects.format_later(self.b, x, conversion[v.conversion], spec))
+                continue
+            x = host.plain_value(self, x)
             convert = {-1: None, ord("s"): str, ord("r"): repr, ord("a"): ascii}[v.conversion]
             try:
                 parts.append(format(convert(x) if convert else x, spec))
             except (TypeError, ValueError) as e:
                 raise self.fail(f"{type(e).__name__}: {e}") from None
-        return "".join(parts)
+        return effects.joined(parts)
 
 
 def any_tensor(v: Any) -> bool:
@@ -618,6 +682,7 @@ class LocalConverter(FunctionConverter):
         self.scope = parent.scope
         self.env = env
         self.declared_global = set()
+        self.declared_nonlocal = set()
         self.tails = {}
         self.filename = parent.filename
         self.parent = parent

@@ -20,8 +20,9 @@ guarded C-contiguous, elementwise results of C-contiguous operands are C-contigu
 layout is not known, a reshape leaves the aliasing undecided and any write to, or return of, such
 an ambiguous array together with its root stops the conversion.
 
-Writes to an array the caller can see (a graph input or a view of one) are not converted yet:
-they raise `Unconvertible`, and the call runs as plain Python.
+Writes to an array the caller can see (a graph input or a view of one) are modelled the same way
+on the input's root; the runtime copies the root's final contents into the caller's array when
+the graph has succeeded (frontend/effects.py).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from ..speculation.sources import AttrOf, ClosureVar, DefaultArg, GlobalVar, ItemOf, Param
 from ..speculation.views import ViewStep
 from .errors import Unconvertible
 from .values import ARRAY, Tensor
@@ -108,9 +110,7 @@ def roots_of(t: Tensor) -> Tensor:
 def write(b: GraphBuilder, target: Tensor, new: Tensor) -> None:
     """`target[...] = new` in place: every alias of target's buffer sees the new contents."""
     root = roots_of(target)
-    if not root.fresh:
-        raise Unconvertible(f"in-place write to {root.source or 'an input array'} (an array the "
-                            "caller can see) is not converted yet", b.where)
+    refuse_unwritable(b, root)
     view = target.view
     if (view and view.ambiguous) or root.ambiguous_views:
         raise Unconvertible("in-place write to an array whose aliasing is not modelled (a "
@@ -130,6 +130,26 @@ def write(b: GraphBuilder, target: Tensor, new: Tensor) -> None:
     root.assign(value.value)
     target.set_cached(new.value)  # (journals the view's state before `seen` changes)
     view.seen = root.version
+
+
+# Sources whose array the caller can see and the runtime can write back into.
+WRITABLE_SOURCES = (Param, GlobalVar, ClosureVar, AttrOf, ItemOf, DefaultArg)
+
+
+def can_write_back(root: Tensor) -> bool:
+    """Whether an in-place write to `root` (an input array) can be committed to the caller's
+    array: it was read from the call through a plain path (not a stack the host built)."""
+    return type(root.source) in WRITABLE_SOURCES and root.kind == ARRAY
+
+
+def refuse_unwritable(b: GraphBuilder, root: Tensor) -> None:
+    """Refuse an in-place write to an input array the graph cannot write back to the caller's
+    (a row of a list stacked on the host, a node of a tree); inputs read through a plain path
+    are written back when the graph succeeds (frontend/effects.py)."""
+    if not root.fresh and not can_write_back(root):
+        raise Unconvertible(f"in-place write to {root.source or 'an input array'} (an array the "
+                            "caller can see, read through a stack or schedule the host builds) "
+                            "is not converted yet", b.where)
 
 
 def _write_back(b: GraphBuilder, step: ViewStep, parent: Tensor, value: Tensor) -> Tensor:

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .effects import MISSING
+from . import random_draws
 from .lift import HostObject
 from .pure import is_plain
 from .tolist import ListOfArray
@@ -42,7 +44,13 @@ class HostMethod:
 
 def attribute(cv: FunctionConverter, obj: HostObject, name: str) -> Any:
     """`obj.name`, read the way Python would but without running user code."""
+    written = cv.conv.effects.attribute(obj, name)
+    if written is not MISSING:  # assigned earlier in this call
+        return written
     value, cls = obj.value, type(obj.value)
+    if isinstance(value, random_draws.GENERATOR_TYPES) and callable(getattr(cls, name, None)):
+        cv.conv.lifter.entry(obj.source, "type", cls)
+        return random_draws.Drawer(obj, None, name)  # rng.normal(...): drawn on the host
     if type(value) in _CONTAINERS:
         if callable(getattr(value, name, None)):
             return HostMethod(obj, name)
@@ -58,7 +66,7 @@ def attribute(cv: FunctionConverter, obj: HostObject, name: str) -> Any:
         from .calls import inline
 
         return inline(cv, found.fget, [obj], {})
-    if found is not _MISSING and _is_data_descriptor(found) and not isinstance(
+    if found is not _MISSING and is_data_descriptor(found) and not isinstance(
             found, types.MemberDescriptorType):
         raise cv.fail(f"{cls.__name__}.{name} is a descriptor; reading it would run its code")
     instance_dict = getattr(value, "__dict__", None)
@@ -71,12 +79,14 @@ def attribute(cv: FunctionConverter, obj: HostObject, name: str) -> Any:
 def has_attribute(cv: FunctionConverter, obj: HostObject, name: str) -> bool:
     """hasattr(obj, name) for a host object, answered without running user code (a class with
     __getattr__ or a custom __getattribute__ is refused) and guarded on every call."""
+    if cv.conv.effects.attribute(obj, name) is not MISSING:  # assigned earlier in this call
+        return True
     value, cls = obj.value, type(obj.value)
     if _custom_getattribute(cls) or _has_getattr(cls):
         raise cv.fail(f"{cls.__name__} customises attribute lookup; hasattr() would run user "
                       "code")
     found = class_attr(cls, name)
-    if isinstance(found, property) or (found is not _MISSING and _is_data_descriptor(found)
+    if isinstance(found, property) or (found is not _MISSING and is_data_descriptor(found)
                                        and not isinstance(found, types.MemberDescriptorType)):
         raise cv.fail(f"{cls.__name__}.{name} is a property or descriptor; hasattr() would run "
                       "its code")
@@ -85,16 +95,41 @@ def has_attribute(cv: FunctionConverter, obj: HostObject, name: str) -> bool:
     return present
 
 
+def check_settable(cv: FunctionConverter, obj: HostObject, name: str) -> None:
+    """Refuse a write to an attribute that would run user code (`__setattr__`, a property or
+    descriptor) or that Python itself would refuse."""
+    value, cls = obj.value, type(obj.value)
+    if type(value) in (tuple, list, dict) or isinstance(value, np.ndarray):
+        raise cv.fail(f"AttributeError: '{cls.__name__}' object attribute '{name}' is "
+                      "read-only")
+    if class_attr(cls, "__setattr__") is not object.__setattr__:
+        raise cv.fail(f"{cls.__name__} defines __setattr__; assigning its attributes "
+                      "would run user code")
+    found = class_attr(cls, name)
+    if is_data_descriptor(found):
+        raise cv.fail(f"{cls.__name__}.{name} is a property or descriptor; assigning it "
+                      "would run its code")
+    if not isinstance(getattr(value, "__dict__", None), dict):
+        raise cv.fail(f"{cls.__name__} objects keep no attribute dictionary (__slots__): "
+                      "assigning their attributes is not converted")
+
+
 def raw_attribute(cv: FunctionConverter, value: Any, name: str) -> Any:
     """An attribute of a module, class or function the graph read: read through its source,
     so `cfg.SCALE`, `Cfg.scale` and `helper.pred` are guarded like any other read."""
+    if isinstance(value, types.ModuleType):  # a global this call assigned, read as mod.X
+        written = cv.conv.effects.module_attribute(value, name)
+        if written is not MISSING:
+            return written
     source = cv.conv.lifter.origin.get(id(value))
     if source is None or isinstance(value, np.ufunc) or (
             isinstance(value, type) and issubclass(value, np.generic)):
         try:
-            return getattr(value, name)
+            found = getattr(value, name)
         except AttributeError as e:
             raise cv.fail(f"AttributeError: {e}") from None
+        owner = random_draws.global_generator(found)
+        return found if owner is None else random_draws.Drawer(None, owner, found.__name__)
     if isinstance(value, type) and (_custom_getattribute(type(value))):
         raise cv.fail(f"class {value.__name__} has a metaclass that customises attribute "
                       "lookup")
@@ -111,7 +146,7 @@ def class_attr(cls: type, name: str) -> Any:
     return _MISSING
 
 
-def _is_data_descriptor(v: Any) -> bool:
+def is_data_descriptor(v: Any) -> bool:
     t = type(v)
     return hasattr(t, "__get__") and (hasattr(t, "__set__") or hasattr(t, "__delete__"))
 

@@ -15,14 +15,16 @@ from typing import Any
 import numpy as np
 
 from ..dialects.types import Dim, is_supported_dtype
+from . import random_draws
 from .builder import GraphBuilder
 from .errors import NeedsStaticShape, Unconvertible
 from ..speculation.policy import Policy
 from ..speculation.assumptions import Guard
-from ..speculation.sources import Frame, Source
+from ..speculation.sources import AttrOf, Frame, ItemOf, Source
 from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor
 
 
+_NOT_WRITTEN = object()
 BATCH = Dim("batch")  # the one symbolic dim a graph may have
 
 
@@ -42,6 +44,9 @@ class Lifter:
         self.entry_guards: dict[tuple[Any, ...], Guard] = {}  # by Guard.key
         self.assumptions: dict[tuple[Any, ...], Guard] = {}
         self._cache: dict[Source, Any] = {}
+        # What this call assigned to attributes and items of host objects, by (AttrOf or
+        # ItemOf, id(object), name or key): frontend/effects.py records them.
+        self.writes: dict[tuple[Any, int, Any], Any] = {}
         self._symbolic_first: tuple[Source, int, int] | None = None  # the symbolic dim's first
         # Where each module, class or function returned as itself was read from, so that its
         # attributes are read (and guarded) through that source on every call.
@@ -60,7 +65,15 @@ class Lifter:
         self.assumptions.setdefault(guard.key, guard)
 
     def read(self, source: Source) -> Any:
-        """The symbolic value of `source` in this call (guards recorded on first read)."""
+        """The symbolic value of `source` in this call (guards recorded on first read); an
+        attribute or item this call assigned earlier reads as the value assigned."""
+        if self.writes and type(source) in (AttrOf, ItemOf):
+            base = self._cache.get(source.base)
+            if isinstance(base, HostObject):
+                key = source.attr if type(source) is AttrOf else source.key
+                written = self.writes.get((type(source), id(base.value), key), _NOT_WRITTEN)
+                if written is not _NOT_WRITTEN:
+                    return written
         if source not in self._cache:
             try:
                 value = source.get(self.frame)
@@ -93,6 +106,10 @@ class Lifter:
                                                                                    np.dtype):
             self._entry(source, "value" if value is not None else "identity", value)
             return value
+        owner = random_draws.global_generator(value)
+        if owner is not None:  # np.random.normal, random.random: draws on the host
+            self._assume(source, "bound", (owner, value.__name__))
+            return random_draws.Drawer(None, owner, value.__name__)
         if isinstance(value, types.BuiltinMethodType) and not isinstance(
                 getattr(value, "__self__", None), (types.ModuleType, type(None))):
             raise Unconvertible(f"{source} is a bound built-in method (a new object on every "
@@ -148,6 +165,10 @@ class Lifter:
         else:
             self._assume(source, "value", value)
         return value
+
+    def host_objects(self) -> list[HostObject]:
+        """The host objects read so far."""
+        return [v for v in self._cache.values() if isinstance(v, HostObject)]
 
     def tensor_of(self, source: Source) -> Tensor | None:
         v = self._cache.get(source)

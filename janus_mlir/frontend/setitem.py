@@ -176,11 +176,8 @@ def _scalar_only(cv: FunctionConverter, value: Any) -> None:
 
 
 def writable(b: GraphBuilder, base: Tensor) -> None:
-    """Refuse (Unconvertible) an in-place write into an array the caller can see."""
-    root = heap.roots_of(base)
-    if not root.fresh:
-        raise _fail(b, f"in-place write to {root.source or 'an input array'} (an array the "
-                      "caller can see) is not converted yet")
+    """Refuse (Unconvertible) an in-place write into an array that cannot be written back."""
+    heap.refuse_unwritable(b, heap.roots_of(base))
 
 
 def _fail(b: GraphBuilder, reason: str) -> Unconvertible:

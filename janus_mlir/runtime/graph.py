@@ -40,7 +40,7 @@ from ..speculation.sources import Frame, Param, getter
 from ..passes import lower_to_iree_input
 from .compiler import NARROW_DISPATCH_FLAGS, CompiledModule, CompileError, compile_ir
 from .module import ArgumentMismatch, DispatchLimitExceeded, LoadedModule
-from . import plan
+from . import commit, generators, plan
 from .targets import Target, device_available, module_flags
 
 
@@ -132,8 +132,9 @@ class CompiledGraph:
         self.matches = plan.all_hold(c.entry_guards)
         self.failed_assumption = plan.first_failing(c.assumptions)
         self._getters = [getter(inp.source) for inp in c.inputs]
+        self._generators = generators.generators_of([inp.source for inp in c.inputs])
         self._dtypes = [inp.spec.dtype for inp in c.inputs]
-        self._build = plan.builder(c.output_template, c.output_kinds)
+        self._build = commit.finisher(c.output_template, c.output_kinds, c.effects)
         kinds = c.output_kinds
         self._arrays_may_share = sum(k == ARRAY for k in kinds) > 1
         self._checked = self._inputs_checked_on_entry()
@@ -215,8 +216,20 @@ class CompiledGraph:
         """Run the graph for this call (its entry guards and assumptions hold).
 
         Raises runtime.module.GuardFailure if an in-graph guard fails, and ArgumentMismatch (a
-        CannotRun) if an argument cannot be passed as declared; in both cases nothing ran.
+        CannotRun) if an argument cannot be passed as declared; in both cases nothing ran, and
+        every random generator it drew from is back in the state it had.
         """
+        if not self._generators:
+            return self._run(frame)
+        restores = generators.save([find(frame) for find in self._generators])
+        try:
+            return self._run(frame)
+        except BaseException:
+            for restore in restores:
+                restore()
+            raise
+
+    def _run(self, frame: Frame) -> Any:
         if self._skip:
             return self._build([], frame)
         if self._checked:

@@ -28,6 +28,7 @@ class Kind(StrEnum):
     VALUE = "value"  # a Python scalar: type and == expected
     IDENTITY = "identity"  # v is expected
     METHOD = "method"  # a bound method of the function expected
+    BOUND = "bound"  # a built-in method of expected = (object, name): np.random.normal, ...
     LEN = "len"  # a container of length expected
     SAME = "same"  # (v is other) is as expected = (other source, bool)
     HAS = "has"  # (key in v) is as expected = (key, bool)
@@ -39,6 +40,9 @@ class Kind(StrEnum):
     STACK_FIELDS = "stack_fields"
     SAME_DIM = "same_dim"  # v.shape[a] == other.shape[b] for expected = (a, other source, b)
     SCHEDULE = "schedule"  # every node of a tree fits a case of the recursion plan expected
+    # a writeable ndarray sharing no memory with the arrays read from the sources expected (or
+    # the items of the lists among them): the graph writes it back in place
+    DISJOINT = "disjoint"
     # in the graph
     BRANCH = "branch"  # a branch on array data goes the profiled way
     TRIP_COUNT = "trip_count"  # a loop carrying retyped values runs at least once
@@ -108,6 +112,8 @@ class Guard:
             text = f"{self.source} == {self.expected!r}"
         elif self.kind in (Kind.IDENTITY, Kind.METHOD):
             text = f"{self.source} is {_name_of(self.expected)}"
+        elif self.kind == Kind.BOUND:
+            text = f"{self.source} is the built-in {self.expected[1]} of its generator"
         elif self.kind == Kind.SAME:
             text = f"({self.source} is {self.expected[0]}) is {self.expected[1]}"
         elif self.kind == Kind.HAS:
@@ -119,6 +125,9 @@ class Guard:
         elif self.kind == Kind.SAME_DIM:
             axis, other, other_axis = self.expected
             text = f"{self.source}.shape[{axis}] == {other}.shape[{other_axis}]"
+        elif self.kind == Kind.DISJOINT:
+            others = ", ".join(str(o) for o in self.expected) or "no other array"
+            text = f"{self.source} is writeable and shares no memory with {others}"
         elif self.kind == Kind.SCHEDULE:
             text = (f"every node under {self.source} fits one of the {len(self.expected.cases)} "
                     f"cases {self.expected.name} was converted for")
@@ -181,6 +190,9 @@ def compile_check(guard: Guard) -> Callable[[Frame], bool]:
         return lambda f: get(f) is expected
     if kind == Kind.METHOD:
         return lambda f: getattr(get(f), "__func__", None) is expected
+    if kind == Kind.BOUND:
+        owner, name = expected
+        return lambda f: getattr(v := get(f), "__self__", None) is owner and v.__name__ == name
     if kind == Kind.LEN:
         return lambda f: len(get(f)) == expected
     if kind == Kind.SAME:  # `v is other` gave `expected[1]`
@@ -209,4 +221,20 @@ def compile_check(guard: Guard) -> Callable[[Frame], bool]:
         ndarray = np.ndarray
         return lambda f: all(type(a) is ndarray and a.shape == shape and a.dtype == dtype
                              for a in get(f))
+    if kind == Kind.DISJOINT:
+        others = [getter(o) for o in expected]
+        return lambda f: (v := get(f)).flags.writeable and not any(
+            overlaps(v, o(f)) for o in others)
     raise ValueError(f"unknown guard kind {kind}")
+
+
+def overlaps(target: np.ndarray, other: Any) -> bool:
+    """Whether `other` (an array, or a list or tuple of them) may share memory with `target`.
+    Two arrays that each own their memory overlap only if they are one object."""
+    if type(other) is np.ndarray:
+        if target.base is None and other.base is None:
+            return target is other
+        return bool(np.may_share_memory(target, other))
+    if type(other) in (list, tuple):  # the items of a stacked list (or their fields)
+        return any(overlaps(target, item) for item in other)
+    return False

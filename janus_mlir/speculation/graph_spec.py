@@ -11,7 +11,7 @@ checked while it runs. The runtime compiles and calls graphs from this alone.
 from __future__ import annotations
 
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from iree.compiler import ir
@@ -32,8 +32,11 @@ PY_SCALAR = "pyscalar"  # Python int/float/bool: weak under NEP 50
 # for a or b as the test at results[flag] was true or not; ("obj", key, node) and
 # ("same", key) keep the identity of objects returned more than once; ("tolist", base) and
 # ("item", parent, key) for lists made by ndarray.tolist and their rows; ("rows", base, kind)
-# for a list of scalars a run-time loop appended; containers by type.
+# for a list of scalars a run-time loop appended; ("format", parts) for a string made from
+# results (parts: text, or (template, conversion, format spec)); containers by type.
 Template = Any
+
+_CONVERSIONS = {None: lambda v: v, "s": str, "r": repr, "a": ascii}
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,12 @@ class GraphSpec:
     in_graph_guards: list[InGraphGuard]
     functions: dict[str, types.FunctionType]  # scopes whose globals and cells sources read
     name: str
+    # The write plan (runtime/commit.py), committed once the graph has succeeded:
+    # ("write", source, result index): the caller's array at source gets the result's contents;
+    # ("setattr", object source, name, template); ("setitem", container source, key, template);
+    # ("setname", GlobalVar | ClosureVar, template);
+    # ("print", [templates], sep, end, file source or None, flush).
+    effects: list[Any] = field(default_factory=list)
 
 
 def rebuild(template: Template, results: list[Any], frame: Frame,
@@ -107,6 +116,9 @@ def rebuild(template: Template, results: list[Any], frame: Frame,
     if tag == "either":  # the side the branch took: results[flag] is its test
         return rebuild(template[2] if results[template[1]] else template[3], results, frame,
                        memo)
+    if tag == "format":  # an f-string or str() of graph values
+        return "".join(p if type(p) is str else format(
+            _CONVERSIONS[p[1]](rebuild(p[0], results, frame, memo)), p[2]) for p in template[1])
     if tag == "dict":
         return {k: rebuild(t, results, frame, memo) for k, t in template[1]}
     if tag == "namedtuple":

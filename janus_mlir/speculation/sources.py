@@ -171,6 +171,33 @@ class StackedField(Source):
         return f"np.stack([t[{self.index}] for t in {self.base}])"
 
 
+@dataclass(frozen=True, eq=False)
+class Draw(Source):
+    """Random numbers drawn on the host from a generator the program uses, in program order
+    (frontend/random_draws.py): `generator` is where the call finds it (a Generator or
+    RandomState it holds), or None for NumPy's or Python's global one (`fixed`). Evaluating
+    it draws: each Draw is one draw of one call, compared by identity."""
+
+    generator: Source | None
+    fixed: Any
+    method: str
+    args: tuple[Any, ...]
+    kwargs: tuple[tuple[str, Any], ...]
+
+    __eq__ = object.__eq__  # one draw is one input, however alike two draws look
+    __hash__ = object.__hash__
+
+    def generator_in(self, frame: Frame) -> Any:
+        return self.fixed if self.generator is None else self.generator.get(frame)
+
+    def get(self, frame: Frame) -> Any:
+        return getattr(self.generator_in(frame), self.method)(*self.args, **dict(self.kwargs))
+
+    def __str__(self) -> str:
+        where = "the global generator" if self.generator is None else str(self.generator)
+        return f"{where}.{self.method}(...)"
+
+
 def _stacked(items: list[Any], shape: tuple[int, ...], dtype: str) -> np.ndarray:
     """`items` stacked along a new first axis; none gives an empty (0, *shape) array."""
     return np.stack(items) if items else np.empty((0, *shape), dtype)

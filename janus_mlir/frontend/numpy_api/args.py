@@ -91,10 +91,16 @@ def no_extra(b: GraphBuilder, kwargs: dict[str, Any], allowed: Sequence[str], fn
 
 
 def bind(b: GraphBuilder, fn: str, args: list[Any], kwargs: dict[str, Any],
-          names: Sequence[str], defaults: dict[str, Any]) -> dict[str, Any]:
+          names: Sequence[str], defaults: dict[str, Any], out: bool = False) -> dict[str, Any]:
     """The arguments of `fn` by parameter name, raising what Python raises for bad ones; an
     `out=` array (by keyword, or positionally where `names` holds "out") stops the conversion
-    with refuse_out's reason."""
+    with refuse_out's reason unless `out` (the function writes it: numpy_api/outputs.py)."""
+    if out:
+        kwargs = dict(kwargs)
+        given = kwargs.pop("out", None)
+        bound = bind(b, fn, args[:names.index("out")], kwargs, names, defaults)
+        bound["out"] = args[names.index("out")] if len(args) > names.index("out") else given
+        return bound
     if len(args) > len(names):
         raise Unconvertible(f"{fn}() takes at most {len(names)} positional arguments", b.where)
     bound = dict(defaults)

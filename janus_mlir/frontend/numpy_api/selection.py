@@ -11,6 +11,7 @@ from ..builder import GraphBuilder
 from ..errors import Unconvertible
 from ..operators import apply, cast_weak
 from ..values import ARRAY, Tensor, is_tensor, retyped
+from .outputs import out_array, write_into
 from .args import Handler, as_array, axes_arg, bind, scalar_if_0d, static
 from .creation import copy_array
 from .shapes import index_first, reshape_to
@@ -93,15 +94,16 @@ def clip(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
                 raise Unconvertible(f"Passed more than one argument for {old}", b.where)
             kwargs = {**{k: v for k, v in kwargs.items() if k != new}, old: kwargs[new]}
     p = bind(b, "numpy.clip", args, kwargs, ("a", "a_min", "a_max", "out"),
-             {"a_min": None, "a_max": None, "out": None})
+             {"a_min": None, "a_max": None, "out": None}, out=True)
     out = as_array(b, p["a"])
     if p["a_min"] is None and p["a_max"] is None:
-        return scalar_if_0d(copy_array(b, out))
+        out = copy_array(b, out)
     if p["a_min"] is not None:
         out = apply(b, "maximum", [out, _int_bound(out, p["a_min"])])
     if p["a_max"] is not None:
         out = apply(b, "minimum", [out, _int_bound(out, p["a_max"])])
-    return scalar_if_0d(out)
+    target = out_array(b, p["out"], "numpy.clip")
+    return scalar_if_0d(out) if target is None else write_into(b, target, out, "numpy.clip")
 
 
 def _int_bound(a: Tensor, bound: Any) -> Any:

@@ -22,16 +22,21 @@ from ..values import ARRAY, Tensor
 from .args import (Handler, as_array, bind, no_extra, refuse_out, scalar_if_0d, static,
                    static_int)
 from .creation import copy_array
+from .outputs import out_array, write_into
 
 
 def _ufunc(name: str) -> Handler:
     nin = OPS[name].numpy.nin
 
     def handler(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        if len(args) > nin:  # the outputs, given positionally
-            refuse_out(b, f"numpy.{name}")
-        no_extra(b, kwargs, (), f"numpy.{name}")
-        return apply(b, name, args)
+        fn = f"numpy.{name}"
+        if len(args) > nin + 1 or (len(args) > nin and "out" in kwargs):
+            refuse_out(b, fn)
+        given = args[nin] if len(args) > nin else kwargs.get("out")
+        no_extra(b, {k: v for k, v in kwargs.items() if k != "out"}, (), fn)
+        result = apply(b, name, args[:nin])
+        out = out_array(b, given, fn)
+        return result if out is None else write_into(b, out, result, fn)
 
     return handler
 

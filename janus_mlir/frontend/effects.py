@@ -1,0 +1,299 @@
+"""The ordered effect log of a converted call: what it does to the Python heap and the outside
+world, committed by the runtime only once the whole graph has succeeded.
+
+In plain Python a call's effects happen as it runs. A graph's happen nowhere while it runs: the
+converter records each effect here, in program order, with the values it needs as graph values
+or host sources, and the runtime (runtime/commit.py) applies them after every in-graph guard has
+held. A guard failing after a print and a heap write therefore leaves no trace, and the plain
+re-run produces the plain-Python state and output exactly.
+
+- **In-place writes to the caller's arrays** (`x += 1`, `self.w -= lr * g`, `x[i] = v`,
+  `np.add(x, y, out=x)` on an argument, attribute, global or element): frontend/heap.py models
+  them on the input's root like any other write; at the end, each written input's final
+  contents are a graph result, copied into the caller's array object (`target[...] = new`),
+  so every alias and view of it the caller holds sees the write. The graph relied on those
+  arrays sharing memory with no other array it read: an entry guard checks that on every call
+  (`Kind.DISJOINT`), and a call whose arrays overlap gets a conversion that refuses.
+- **Attribute writes** (`self.step = self.step + 1`, new attributes) on objects with plain
+  attribute storage, **global writes** (`global STEP`), and **print**: effects in program order.
+  A later read in the same call sees the written value (`attribute`/`global_value`).
+  Objects written are guarded to be as identical to, or distinct from, the other objects the
+  graph read as in this call, so a write through one name is seen through the others.
+
+Effects inside a region (a loop over a run-time length, a branch on array data, a
+differentiated function) are refused for now: they would need ordering inside the graph.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..speculation.assumptions import overlaps
+from ..speculation.sources import (AttrOf, ClosureVar, GlobalVar, ItemOf, Source, Stacked,
+                                   StackedField)
+from .errors import Unconvertible
+from .heap import WRITABLE_SOURCES
+from .lift import HostObject
+from .values import ARRAY, JOURNALS, NP_SCALAR, PY_SCALAR, Tensor, is_tensor
+
+if TYPE_CHECKING:
+    from .builder import GraphBuilder
+    from .lift import Lifter
+
+@dataclass
+class Print:
+    args: list[Any]  # values (array tensors snapshotted when printed)
+    sep: str
+    end: str
+    file: Source | None  # None: sys.stdout as it is when the effect is committed
+    flush: bool
+
+
+@dataclass
+class SetAttr:
+    obj: HostObject
+    name: str
+    value: Any
+
+
+@dataclass
+class SetItem:
+    obj: HostObject  # a dict or list the caller can see
+    key: Any
+    value: Any
+
+
+@dataclass
+class SetName:
+    source: GlobalVar | ClosureVar  # a global of a module, or a closure cell
+    value: Any
+
+
+@dataclass(eq=False)
+class Formatted:
+    """A string made from values known only when the graph runs (an f-string of a tensor,
+    `str(x)`): pieces of text and (value, conversion, format spec) to format at commit. It may
+    be printed, stored or returned; anything that looks at its text is not converted."""
+
+    parts: list[Any] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        raise Unconvertible("the truth of a string made from graph values is not converted")
+
+
+class Effects:
+    """The effect log of one conversion, and what later reads in it must see."""
+
+    def __init__(self, writes: dict[tuple[Any, int, Any], Any]) -> None:
+        self.log: list[Print | SetAttr | SetItem | SetName] = []
+        self.writes = writes  # the lifter's: later reads of what was assigned see it
+        self.names: dict[tuple[Any, ...], Any] = {}  # a global's or cell's storage -> value
+        self.written_objects: dict[int, HostObject] = {}
+
+    def record(self, b: GraphBuilder, effect: Print | SetAttr | SetName, what: str) -> None:
+        if JOURNALS:
+            raise Unconvertible(f"{what} inside a loop over a run-time length, a branch on "
+                                "array data or a differentiated function is not converted yet",
+                                b.where)
+        self.log.append(effect)
+
+    # --- attributes and globals -------------------------------------------------------------
+    def set_attr(self, b: GraphBuilder, obj: HostObject, name: str, value: Any) -> None:
+        self.record(b, SetAttr(obj, name, value), f"assigning {obj.source}.{name}")
+        self.writes[(AttrOf, id(obj.value), name)] = value
+        self.written_objects[id(obj.value)] = obj
+
+    def attribute(self, obj: HostObject, name: str) -> Any:
+        """The value this call wrote to `obj.name` so far, or MISSING."""
+        return self.writes.get((AttrOf, id(obj.value), name), MISSING)
+
+    def set_item(self, b: GraphBuilder, obj: HostObject, key: Any, value: Any) -> None:
+        """`d[key] = value` / `lst[i] = value` on a container the caller passed. Only existing
+        keys and in-range indices: the container keeps its length and key order, so every
+        other question asked of it (len, keys, membership) keeps its answer."""
+        container = obj.value
+        if isinstance(container, dict):
+            if type(key) not in (str, int, bool, float, tuple) or key not in container:
+                raise Unconvertible(f"adding a key to {obj.source} (a dict the caller can see) "
+                                    "is not converted yet", b.where)
+        elif isinstance(container, list):
+            if type(key) is not int or not -len(container) <= key < len(container):
+                raise Unconvertible(f"item assignment to {obj.source} at {key!r} (a list the "
+                                    "caller can see) is converted only at an index in range",
+                                    b.where)
+            key %= len(container)
+        else:
+            raise Unconvertible(f"TypeError: '{type(container).__name__}' object does not "
+                                "support item assignment", b.where)
+        self.record(b, SetItem(obj, key, value), f"assigning an item of {obj.source}")
+        self.writes[(ItemOf, id(container), key)] = value
+        self.written_objects[id(container)] = obj
+
+    def set_name(self, b: GraphBuilder, source: GlobalVar | ClosureVar, fn: Any,
+                 value: Any) -> None:
+        """`global X; X = value` or `nonlocal x; x = value` in the function `fn`."""
+        self.record(b, SetName(source, value), f"assigning {source}")
+        self.names[_storage(source, fn)] = value
+
+    def module_attribute(self, module: Any, name: str) -> Any:
+        """What this call assigned to the global `name` of `module` so far, or MISSING."""
+        return self.names.get(("global", id(module.__dict__), name), MISSING)
+
+    def name_value(self, source: GlobalVar | ClosureVar, fn: Any) -> Any:
+        """What this call assigned to the global or cell so far, or MISSING."""
+        return self.names.get(_storage(source, fn), MISSING) if self.names else MISSING
+
+    # --- print ------------------------------------------------------------------------------
+    def print(self, b: GraphBuilder, args: list[Any], sep: Any, end: Any, file: Any,
+              flush: Any) -> None:
+        for what, v in (("sep", sep), ("end", end)):
+            if v is not None and type(v) is not str:
+                raise Unconvertible(f"TypeError: {what} must be None or a string, not "
+                                    f"{type(v).__name__}", b.where)
+        if type(flush) is not bool:
+            raise Unconvertible("print(flush=...) with a value known only at run time is not "
+                                "converted", b.where)
+        source = None
+        if file is not None:
+            if not isinstance(file, HostObject) or file.value not in (sys.stdout, sys.stderr):
+                raise Unconvertible("print(file=...) to a file other than sys.stdout or "
+                                    "sys.stderr is not converted", b.where)
+            source = file.source
+        snapshot = [printable(b, a) for a in args]
+        self.record(b, Print(snapshot, " " if sep is None else sep,
+                             "\n" if end is None else end, source, flush), "print()")
+
+
+MISSING = object()
+
+
+def _storage(source: GlobalVar | ClosureVar, fn: Any) -> tuple[Any, ...]:
+    """Where a global or a closure variable lives: the same storage through every helper that
+    reads it (helpers of one module share its globals; closures may share a cell)."""
+    if isinstance(source, GlobalVar):
+        return ("global", id(fn.__globals__), source.name)
+    cell = fn.__closure__[fn.__code__.co_freevars.index(source.name)]
+    return ("cell", id(cell))
+
+
+def format_later(b: GraphBuilder, value: Any, conversion: str | None, spec: str) -> Any:
+    """One `{value!conversion:spec}` of an f-string (or `str(value)`) whose value is known only
+    when the graph runs: the spec is tried now on a stand-in of the value's type (one NumPy or
+    Python would refuse is refused), the text is made at commit."""
+    if isinstance(spec, Formatted):
+        raise Unconvertible("a format spec made from graph values is not converted", b.where)
+    if spec and conversion in (None, "s"):
+        if not is_tensor(value):
+            raise Unconvertible("a format spec applied to a container of graph values is not "
+                                "converted", b.where)
+        if value.kind == ARRAY and value.ndim:
+            raise Unconvertible("TypeError: unsupported format string passed to "
+                                "numpy.ndarray.__format__", b.where)
+        stand_in = (value.py_type(0) if value.kind == PY_SCALAR else value.dtype.type(0)
+                    if value.kind == NP_SCALAR else np.zeros((), value.dtype))
+        try:
+            format(stand_in, spec)
+        except (TypeError, ValueError) as e:
+            raise Unconvertible(f"{type(e).__name__}: {e}", b.where) from None
+    return Formatted([(printable(b, value), conversion, spec)])
+
+
+def made_at_run_time(value: Any) -> bool:
+    """Whether `value`'s text depends on graph values (a tensor, or a container holding one)."""
+    if is_tensor(value) or isinstance(value, Formatted):
+        return True
+    if type(value) in (list, tuple):
+        return any(made_at_run_time(v) for v in value)
+    if type(value) is dict:
+        return any(made_at_run_time(v) for v in value.values())
+    return False
+
+
+def joined(parts: list[Any]) -> str | Formatted:
+    """The pieces of an f-string (text, and Formatted values) as one string if all are text."""
+    if all(type(p) is str for p in parts):
+        return "".join(parts)
+    out: list[Any] = []
+    for p in parts:
+        for q in (p.parts if isinstance(p, Formatted) else [p]):
+            if type(q) is str and out and type(out[-1]) is str:
+                out[-1] += q
+            else:
+                out.append(q)
+    return Formatted(out)
+
+
+def printable(b: GraphBuilder, value: Any) -> Any:
+    """`value` as print() will format it at commit: arrays as a snapshot of their contents now
+    (a later in-place write must not show); plain values and containers of them as they are."""
+    if is_tensor(value):
+        if value.kind == ARRAY:
+            return Tensor(value.value, value.spec, ARRAY)  # a fresh root: this version
+        return value
+    if isinstance(value, Formatted):
+        return value
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, np.generic,
+                                           np.dtype)):
+        return value
+    if type(value) in (list, tuple):
+        return type(value)(printable(b, v) for v in value)
+    if type(value) is dict:
+        return {k: printable(b, v) for k, v in value.items()}
+    raise Unconvertible(f"printing a {_type_name(value)} is not converted (its text would be "
+                        "made by its own __str__)", b.where)
+
+
+def _type_name(value: Any) -> str:
+    v = value.value if isinstance(value, HostObject) else value
+    return type(v).__name__
+
+
+# --- in-place writes to the caller's arrays -----------------------------------------------------
+
+
+def written_inputs(b: GraphBuilder) -> list[Tensor]:
+    """The caller's arrays this conversion wrote in place, in the order they were read."""
+    return [t for t in b.input_tensors() if t.kind == ARRAY and t.version > 0 and not t.fresh]
+
+
+def guard_write_backs(b: GraphBuilder, lifter: Lifter) -> None:
+    """The entry guards a graph that writes the caller's arrays or objects relies on; refuse
+    (Unconvertible) a call in which they already do not hold."""
+    written = written_inputs(b)
+    arrays = [t for t in b.input_tensors() if t.kind == ARRAY and not t.fresh]
+    for t in written:
+        target = t.source.get(lifter.frame)
+        if not target.flags.writeable:
+            raise Unconvertible(f"ValueError: {t.source} is read-only (assignment destination "
+                                "is read-only)", b.where)
+        others = tuple(_read_from(b, o) for o in arrays if o is not t)
+        for other in others:
+            if overlaps(target, other.get(lifter.frame)):
+                raise Unconvertible(f"{t.source} is written in place and shares memory with "
+                                    f"{other}: this aliasing is not converted", b.where)
+        lifter.entry(t.source, "disjoint", others)
+
+
+def guard_object_identities(effects: Effects, lifter: Lifter) -> None:
+    """Objects written are as identical to, or distinct from, every other object read."""
+    objects = lifter.host_objects()
+    for written in effects.written_objects.values():
+        for other in objects:
+            if other.source != written.source and type(other.value) is type(written.value):
+                lifter.entry(written.source, "same", (other.source, other.value is
+                                                      written.value))
+
+
+def _read_from(b: GraphBuilder, t: Tensor) -> Source:
+    """Where the caller's memory behind input `t` is read from: its source, or for a stack the
+    host builds, the list it stacks."""
+    if isinstance(t.source, WRITABLE_SOURCES):
+        return t.source
+    if isinstance(t.source, (Stacked, StackedField)):
+        return t.source.base
+    raise Unconvertible(f"writing the caller's arrays in a graph that also reads {t.source} is "
+                        "not converted", b.where)

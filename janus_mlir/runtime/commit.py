@@ -1,0 +1,82 @@
+"""Committing a graph's write plan: its effects on the Python heap and on stdout, applied only
+after the whole graph has succeeded (frontend/effects.py says what the converter records).
+
+Nothing here runs before every in-graph guard has held, so a failed call leaves no trace. The
+commit then works in two steps:
+
+1. **Resolve**: every object an effect targets (the caller's arrays written in place, objects
+   whose attributes are set, the file a print writes to) and every value it stores or prints is
+   looked up or rebuilt from the results first, against the heap as it was when the call began
+   (which is what the converter's sources name), with one memo shared with the return value so
+   objects keep their identities across them (`self.out = y; return y`).
+2. **Apply**: the new contents of written arrays are copied into the caller's array objects
+   (every alias and view the caller holds sees them), then the effects run in program order.
+"""
+
+from __future__ import annotations
+
+import builtins
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..speculation.graph_spec import Template, rebuild
+from ..speculation.sources import ClosureVar, Frame, GlobalVar
+from . import plan
+
+Finish = Callable[[list[np.ndarray], Frame], Any]
+
+
+def finisher(template: Template, kinds: Sequence[str], effects: Sequence[Template]) -> Finish:
+    """A closure from a call's results to its return value, committing the write plan."""
+    if not effects:
+        return plan.builder(template, kinds)
+    wraps = [plan.returned(k) for k in kinds]
+
+    def finish(results: list[np.ndarray], frame: Frame) -> Any:
+        values = [w(r) for w, r in zip(wraps, results)]
+        memo: dict[int, Any] = {}
+        value = rebuild(template, values, frame, memo)
+        steps = [_resolve(e, results, values, frame, memo) for e in effects]
+        for step in steps:
+            step()
+        return value
+    return finish
+
+
+def _resolve(effect: Template, results: list[np.ndarray], values: list[Any], frame: Frame,
+             memo: dict[int, Any]) -> Callable[[], None]:
+    tag = effect[0]
+    if tag == "write":
+        target, new = effect[1].get(frame), results[effect[2]]
+        return lambda: np.copyto(target, new, casting="no")
+    if tag == "setattr":
+        obj, name = effect[1].get(frame), effect[2]
+        value = rebuild(effect[3], values, frame, memo)
+        return lambda: setattr(obj, name, value)
+    if tag == "setitem":
+        container, key = effect[1].get(frame), effect[2]
+        value = rebuild(effect[3], values, frame, memo)
+        return lambda: container.__setitem__(key, value)
+    if tag == "setname":
+        return _set_name(effect[1], rebuild(effect[2], values, frame, memo), frame)
+    if tag == "print":
+        args = [rebuild(t, values, frame, memo) for t in effect[1]]
+        sep, end, file, flush = effect[2:]
+        out = file.get(frame) if file is not None else sys.stdout
+        return lambda: builtins.print(*args, sep=sep, end=end, file=out, flush=flush)
+    raise ValueError(f"unknown effect {tag!r}")
+
+
+def _set_name(source: GlobalVar | ClosureVar, value: Any, frame: Frame) -> Callable[[], None]:
+    fn = frame.functions[source.scope]
+    if isinstance(source, GlobalVar):
+        namespace = fn.__globals__
+        return lambda: namespace.__setitem__(source.name, value)
+    cell = fn.__closure__[fn.__code__.co_freevars.index(source.name)]
+
+    def store() -> None:
+        cell.cell_contents = value
+    return store

@@ -1,0 +1,481 @@
+"""Effects committed after the graph: in-place writes to the caller's arrays, attribute, item,
+global and closure-cell writes, print and f-strings of graph values. Every case runs compiled
+and plain side by side on copies of the same state, over several calls, and compares results,
+the heap (values, identities, views), stdout and exceptions."""
+
+from __future__ import annotations
+
+import copy
+import random
+import sys
+
+import numpy as np
+import pytest
+
+import janus_mlir as jm
+
+from .equivalence import aliasing, assert_same, check, run_captured, stats
+
+
+def lockstep(fn, state: tuple, calls: int = 4, args=lambda i: ()) -> jm.JanusFunction:
+    """`fn` compiled and plain, each on its own copy of `state` (kept across calls, so
+    effects accumulate), called `calls` times with `state + args(i)`; everything compared
+    after every call."""
+    f = jm.compile(fn)
+    plain_state, jit_state = copy.deepcopy(state), copy.deepcopy(state)
+    for i in range(calls):
+        extra = args(i)
+        want, want_exc, want_out = run_captured(fn, (*plain_state, *copy.deepcopy(extra)), {})
+        got, got_exc, got_out = run_captured(f, (*jit_state, *copy.deepcopy(extra)), {})
+        assert got_out == want_out, f"call {i}: stdout {got_out!r} vs {want_out!r}"
+        assert type(got_exc) is type(want_exc), f"call {i}: {got_exc!r} vs {want_exc!r}"
+        if want_exc is None:
+            assert_same(got, want, f"call {i}: result")
+            assert aliasing(got, jit_state) == aliasing(want, plain_state), f"call {i}"
+        assert_same(jit_state, plain_state, f"call {i}: state")
+    return f
+
+
+class Model:
+    def __init__(self, rng=None):
+        rng = rng or np.random.default_rng(0)
+        self.w = rng.standard_normal((4, 3)).astype(np.float32)
+        self.b = np.zeros(3, np.float32)
+        self.step = 0
+
+
+X = np.linspace(-1, 1, 8, dtype=np.float32).reshape(2, 4)
+
+
+# --- in-place writes to the caller's arrays --------------------------------------------------
+
+def add_one(x):
+    x += 1
+    return x
+
+
+def write_items(x, y):
+    x[0] = 5.0
+    x[1:, ::2] *= y[1:, :2]
+    np.add(x, y, out=x)
+    return x.sum()
+
+
+def through_view(x):
+    v = x[1:]
+    v -= 2.0
+    t = x.T
+    t[0] = 9.0
+    return v, t
+
+
+def fill_and_clip(x):
+    x.fill(0.5)
+    np.clip(x, 0.0, 0.25, out=x)
+    return None
+
+
+@pytest.mark.parametrize("fn,args", [
+    (add_one, (X,)),
+    (write_items, (X, X * 3)),
+    (through_view, (X,)),
+    (fill_and_clip, (X,)),
+])
+def test_in_place_writes_to_arguments(fn, args):
+    f = jm.compile(fn)
+    for _ in range(3):
+        check(f, *args)
+    assert stats(f)[:2] == (3, 2), f.reasons
+
+
+def test_written_argument_keeps_its_identity_and_the_callers_views():
+    def inc(x):
+        x += 1
+        return x
+
+    f = jm.compile(inc)
+    base = np.zeros(6)
+    view = base[2:]
+    for _ in range(3):
+        out = f(base)
+        assert out is base
+    np.testing.assert_array_equal(view, [3.0, 3.0, 3.0, 3.0])
+    assert f.stats.graph_calls == 2
+
+
+def test_writes_in_a_loop_over_a_run_time_length():
+    def accumulate(x, n):
+        for i in range(n):
+            x *= 0.5
+            x += i
+        return x.sum()
+
+    f = lockstep(accumulate, (np.ones(5),), calls=6, args=lambda i: (i + 2,))
+    assert f.stats.graph_calls >= 3, f.reasons
+
+
+def test_same_array_twice_or_overlapping_runs_as_plain():
+    def axpy(a, b):
+        a += 2 * b
+        return b.sum()
+
+    f = jm.compile(axpy)
+    x, y = np.ones(4), np.arange(4.0)
+    check(f, x, y)
+    check(f, x, y)
+    assert f.stats.graph_calls == 1
+    for make in [lambda z: (z, z), lambda z: (z[1:], z[:-1])]:
+        a, w = np.arange(5.0), np.arange(5.0)
+        assert f(*make(a)) == axpy(*make(w))
+        np.testing.assert_array_equal(a, w)
+    assert f.stats.graph_calls == 1, f.reasons
+    assert any("shares memory" in r for r in f.reasons), f.reasons
+
+
+def test_read_only_argument_raises_as_plain():
+    def inc(x):
+        x += 1
+        return x
+
+    f = jm.compile(inc)
+    x = np.ones(3)
+    x.flags.writeable = False
+    for _ in range(2):
+        with pytest.raises(ValueError, match="read-only"):
+            f(x)
+    assert f.stats.graph_calls == 0
+
+
+def test_a_guard_failing_after_writes_and_prints_leaves_no_trace():
+    def step(x, y):
+        x += y
+        print("wrote", x.sum())
+        if x.sum() > 0:  # speculated from the profiling call
+            x *= 2
+        else:
+            x -= 1
+        return x
+
+    f = jm.compile(step)
+    for sign in [1, 1, 1, -1, -1, 1]:
+        check(f, np.ones(3), sign * np.full(3, 4.0))
+    assert f.stats.graph_calls >= 2, f.reasons
+
+
+# --- attributes, items, globals, cells -------------------------------------------------------
+
+def sgd(model, g, lr):
+    model.w -= lr * g
+    model.b = model.b - lr * g.sum(axis=0)
+    model.step += 1
+    return model.step
+
+
+def test_parameter_update_on_a_model_object():
+    g = np.full((4, 3), 0.5, np.float32)
+    f = lockstep(sgd, (Model(),), calls=6, args=lambda i: (g * i, 0.1))
+    s = f.stats
+    assert s.graph_calls >= 3 and s.compilations <= 3, f.reasons
+
+
+def test_new_attributes_and_reads_after_writes():
+    def remember(m, x):
+        m.last = x * 2
+        m.count = getattr(m, "count", 0) + 1
+        m.b += m.last[:3]
+        return m.last.sum() + m.b.sum(), hasattr(m, "last")
+
+    lockstep(remember, (Model(),), calls=4, args=lambda i: (np.full(4, float(i), np.float32),))
+
+
+def test_attribute_bound_to_the_callers_array_and_to_a_result():
+    def keep(m, x):
+        m.x = x
+        m.y = x + 1
+        m.z = m.y
+        x += 3
+        return m.y
+
+    f = jm.compile(keep)
+    for _ in range(3):
+        m, x = Model(), np.ones(3)
+        y = f(m, x)
+        assert m.x is x and m.y is y and m.z is y
+        np.testing.assert_array_equal(x, [4.0, 4.0, 4.0])
+        np.testing.assert_array_equal(y, [2.0, 2.0, 2.0])
+    assert f.stats.graph_calls == 2
+
+
+def adam_like(state, params, grads, lr):
+    for k in params:
+        state["m"][k] = 0.9 * state["m"][k] + 0.1 * grads[k]
+        state["v"][k] *= 0.99
+        state["v"][k] += 0.01 * grads[k] ** 2
+        params[k] -= lr * state["m"][k] / (np.sqrt(state["v"][k]) + 1e-8)
+    state["t"] += 1
+    return state["t"]
+
+
+def test_dict_state_items():
+    rng = np.random.default_rng(1)
+    params = {"w": rng.standard_normal((3, 2)), "b": rng.standard_normal(2)}
+    state = {"m": {k: np.zeros_like(v) for k, v in params.items()},
+             "v": {k: np.ones_like(v) for k, v in params.items()}, "t": 0}
+    grads = {k: np.ones_like(v) for k, v in params.items()}
+    f = lockstep(adam_like, (state, params), calls=6, args=lambda i: (grads, 1e-2))
+    assert f.stats.graph_calls >= 3, f.reasons
+
+
+def test_list_items_in_range_only():
+    def set_first(xs, v):
+        xs[0] = v * 2
+        xs[-1] += 1.0
+        return len(xs)
+
+    lockstep(set_first, ([np.zeros(2), 1.0, 2.0],), calls=3, args=lambda i: (np.ones(2) * i,))
+
+    def append_key(d):
+        d["new"] = 1
+        return len(d)
+
+    f = lockstep(append_key, ({"a": np.ones(2)},), calls=3)
+    assert f.stats.graph_calls == 0
+    assert any("adding a key" in r for r in f.reasons), f.reasons
+
+
+COUNTER = 0
+TOTAL = np.zeros(2)
+
+
+def bump(x):
+    global COUNTER, TOTAL
+    COUNTER += 1
+    TOTAL = TOTAL + x
+    return COUNTER * x
+
+
+def test_global_writes():
+    global COUNTER, TOTAL
+    COUNTER, TOTAL = 0, np.zeros(2)
+    f = jm.compile(bump)
+    want_counter, want_total, results = 0, np.zeros(2), []
+    for i in range(5):
+        x = np.full(2, float(i))
+        results.append(f(x))
+        want_counter += 1
+        want_total = want_total + x
+        np.testing.assert_array_equal(results[-1], want_counter * x)
+        assert COUNTER == want_counter and type(COUNTER) is int
+        np.testing.assert_array_equal(TOTAL, want_total)
+    assert f.stats.graph_calls >= 2, f.reasons
+
+
+def test_closure_cell_writes():
+    def make():
+        calls = 0
+
+        def counted(x):
+            nonlocal calls
+            calls += 1
+            return x * calls
+
+        return counted, lambda: calls
+
+    plain, plain_calls = make()
+    fn, fn_calls = make()
+    f = jm.compile(fn)
+    for _ in range(4):
+        np.testing.assert_array_equal(f(np.ones(2)), plain(np.ones(2)))
+        assert fn_calls() == plain_calls()
+    assert f.stats.graph_calls >= 1, f.reasons
+
+
+def test_objects_written_through_two_names():
+    def two(a, b, x):
+        a.w = a.w + x
+        return b.w.sum()
+
+    f = jm.compile(two)
+    for same in [False, False, True, True, False]:
+        m1, m2 = Model(), Model(np.random.default_rng(5))
+        args = (m1, m1, np.ones((4, 3), np.float32)) if same else (m1, m2,
+                                                                   np.ones((4, 3), np.float32))
+        check(f, *args)
+        plain_m = copy.deepcopy(args[:2]) if not same else (lambda m: (m, m))(
+            copy.deepcopy(m1))
+        want = two(*plain_m, np.ones((4, 3), np.float32))
+        got = f(*args)
+        assert got == want or np.isclose(got, want)
+    assert f.stats.graph_calls >= 2, f.reasons
+
+
+def test_setattr_that_runs_user_code_runs_as_plain():
+    class Frozen:
+        def __init__(self):
+            object.__setattr__(self, "v", 1)
+
+        def __setattr__(self, name, value):
+            raise AttributeError("frozen")
+
+    def poke(o, x):
+        o.v = 2
+        return x + 1
+
+    f = jm.compile(poke)
+    for _ in range(2):
+        with pytest.raises(AttributeError, match="frozen"):
+            f(Frozen(), np.ones(2))
+    assert f.stats.graph_calls == 0
+    assert any("__setattr__" in r for r in f.reasons), f.reasons
+
+
+# --- print and strings ----------------------------------------------------------------------
+
+def report(x, k):
+    loss = (x ** 2).mean()
+    print("loss", loss, "k =", k)
+    print(f"loss={loss:.4f} max={x.max()!r} x={x}", end="|\n")
+    print(x * 2, sep="-")
+    print("a", "b", sep=", ", end="")
+    print(float(loss), int(x.argmax()), x.dtype, x.shape)
+    x *= 3  # after the prints: they show the values before
+    return f"{loss:.2f}", str(x[0])
+
+
+def test_prints_show_values_as_plain_numpy_formats_them():
+    f = jm.compile(report)
+    for i in range(3):
+        check(f, X + i, 3)
+    assert stats(f)[:2] == (3, 2), f.reasons
+
+
+def test_print_to_stderr(capsys):
+    def warn(x):
+        print("bad value", x.min(), file=sys.stderr, flush=True)
+        return x
+
+    f = jm.compile(warn)
+    for _ in range(3):
+        f(X)
+    captured = capsys.readouterr()
+    assert captured.err == f"bad value {X.min()}\n" * 3
+    assert captured.out == ""
+    assert f.stats.graph_calls == 2
+
+
+def test_strings_of_graph_values_are_not_looked_at():
+    def compare(x):
+        s = f"{x.sum()}"
+        if s:
+            return 1
+        return 0
+
+    f = jm.compile(compare)
+    for _ in range(2):
+        check(f, X)
+    assert f.stats.graph_calls == 0
+
+
+def test_bad_format_spec_raises_as_plain():
+    def fmt(x):
+        return f"{x:.3f}"
+
+    f = jm.compile(fmt)
+    for _ in range(2):
+        check(f, X)
+    assert f.stats.graph_calls == 0
+
+
+def test_print_in_a_loop_over_a_run_time_length_runs_as_plain():
+    def loop(x, n):
+        for i in range(n):
+            x = x + 1
+            print(i)
+        return x
+
+    f = jm.compile(loop)
+    for n in [2, 3, 4, 5, 6]:
+        check(f, X, n)
+    assert any("print()" in r for r in f.reasons), f.reasons
+
+
+# --- random numbers -------------------------------------------------------------------------
+
+class Noisy:
+    def __init__(self, seed):
+        self.rng = np.random.default_rng(seed)
+        self.w = np.linspace(-1, 1, 12).reshape(4, 3)
+
+
+def noisy_forward(layer, x):
+    noise = layer.rng.standard_normal((2, 3))
+    drop = layer.rng.random((2, 3), dtype=np.float32) < 0.5
+    k = layer.rng.integers(0, 10)
+    return np.where(drop, 0.0, x @ layer.w + noise), k
+
+
+def test_generator_draws_match_plain_and_leave_the_same_state():
+    f = jm.compile(noisy_forward)
+    plain_layer, jit_layer = Noisy(3), Noisy(3)
+    x = np.ones((2, 4))
+    for _ in range(4):
+        want, got = noisy_forward(plain_layer, x), f(jit_layer, x)
+        np.testing.assert_allclose(got[0], want[0], rtol=1e-12, atol=1e-12)
+        assert type(got[1]) is type(want[1]) and got[1] == want[1]
+        assert jit_layer.rng.bit_generator.state == plain_layer.rng.bit_generator.state
+    assert f.stats.graph_calls == 3, f.reasons
+
+
+def global_draws(x):
+    a = np.random.standard_normal(x.shape)
+    b = np.random.rand(2)
+    c = random.random()
+    d = random.uniform(1.0, 2.0)
+    return x + a, b.sum() * c + d
+
+
+def test_global_generators():
+    f = jm.compile(global_draws)
+    np.random.seed(5)
+    random.seed(5)
+    for _ in range(4):
+        check(f, np.zeros(3))  # compares both global generators' states too
+    assert f.stats.graph_calls == 3, f.reasons
+
+
+def test_a_failed_call_puts_the_generator_back():
+    def maybe(rng, x):
+        z = rng.standard_normal(3)
+        if (x + z).sum() > -100.0:  # speculated true
+            return x + z
+        return x - z
+
+    f = jm.compile(maybe)
+    plain_rng, jit_rng = np.random.default_rng(0), np.random.default_rng(0)
+    for shift in [0.0, 0.0, -1000.0, 0.0, -1000.0]:
+        x = np.full(3, shift)
+        want, got = maybe(plain_rng, x), f(jit_rng, x)
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+        assert jit_rng.bit_generator.state == plain_rng.bit_generator.state
+    assert f.stats.fallbacks >= 1 and f.stats.graph_calls >= 2, f.reasons
+
+
+def test_draws_in_a_run_time_loop_and_reseeding_run_as_plain():
+    def reseed(rng, x):
+        rng = np.random.default_rng(0)
+        return x + rng.standard_normal(x.shape)
+
+    def in_loop(rng, x, n):
+        for _ in range(n):
+            x = x + rng.random()
+        return x
+
+    f = jm.compile(in_loop)
+    plain_rng, jit_rng = np.random.default_rng(0), np.random.default_rng(0)
+    for n in [2, 3, 4, 5, 6]:
+        np.testing.assert_array_equal(f(jit_rng, np.zeros(2), n), in_loop(plain_rng,
+                                                                          np.zeros(2), n))
+        assert jit_rng.bit_generator.state == plain_rng.bit_generator.state
+    g = jm.compile(reseed)
+    for _ in range(2):
+        check(g, np.random.default_rng(1), np.zeros(2))
