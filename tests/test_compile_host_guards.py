@@ -424,3 +424,29 @@ def test_getattr_with_a_default_and_hasattr_are_guarded():
     for layer in (Layer(w), Layer(w), Layer(w, x), Layer(w, x), Layer(w)):
         check(f, layer, x)
     assert f.stats.compilations == 2 and f.stats.graph_calls == 3, f.reasons
+
+
+class _Scaler:
+    def __init__(self):
+        self.w = np.arange(3.0)
+
+    def apply(self, x):
+        return x * self.w
+
+
+class _OtherScaler(_Scaler):
+    def apply(self, x):
+        return x + self.w
+
+
+def _calls_method(s, x):
+    return s.apply(x)
+
+
+def test_a_method_of_an_argument_is_inlined_and_guarded_by_its_function():
+    f = jm.compile(_calls_method)
+    for _ in range(4):
+        check(f, _Scaler(), np.ones(3))  # a new bound method on every access: one graph
+    assert f.stats.graph_calls == 3 and f.stats.compilations == 1, f.reasons
+    check(f, _OtherScaler(), np.ones(3))  # another function behind the name
+    assert f.stats.graph_calls == 3, f.reasons

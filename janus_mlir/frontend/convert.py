@@ -20,7 +20,7 @@ from . import effects, heap
 from .builder import GraphBuilder
 from .calls import TensorMethod
 from .converter import Conversion, FunctionConverter, parse_function
-from .errors import Unconvertible
+from .errors import NeedsDynamic, Unconvertible
 from ..speculation.policy import Policy
 from .lift import HostObject, Lifter
 from . import row_lists
@@ -46,6 +46,9 @@ def convert(fn: types.FunctionType, params: dict[str, Any], policy: Policy,
     keep: list[Any] = []
     template = _template(builder, result, outputs, seen, keep)
     effect_templates = _effects(builder, conv.effects, outputs, seen, keep)
+    for source in effects.changed_constants(conv.effects, lifter):
+        if source not in policy.keyed:
+            raise NeedsDynamic(source, builder.where)
     effects.guard_write_backs(builder, lifter)
     effects.guard_object_identities(conv.effects, lifter)
     module = builder.finish(outputs)

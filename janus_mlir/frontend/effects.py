@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..speculation.assumptions import overlaps
+from ..speculation.assumptions import Kind, overlaps
 from ..speculation.sources import (AttrOf, ClosureVar, GlobalVar, ItemOf, Source, Stacked,
                                    StackedField)
 from .errors import Unconvertible
@@ -276,6 +276,26 @@ def guard_write_backs(b: GraphBuilder, lifter: Lifter) -> None:
                 raise Unconvertible(f"{t.source} is written in place and shares memory with "
                                     f"{other}: this aliasing is not converted", b.where)
         lifter.entry(t.source, "disjoint", others)
+
+
+def changed_constants(effects: Effects, lifter: Lifter) -> list[Source]:
+    """Python scalars read as speculated constants that the call assigns another value (or a
+    run-time one): the next call would see them change."""
+    changed = []
+    for e in effects.log:
+        if isinstance(e, SetAttr):
+            target: Source = AttrOf(e.obj.source, e.name)
+        elif isinstance(e, SetItem):
+            target = ItemOf(e.obj.source, e.key)
+        elif isinstance(e, SetName):
+            target = e.source
+        else:
+            continue
+        guard = lifter.assumptions.get((Kind.VALUE, target))
+        if guard is not None and (is_tensor(e.value) or type(e.value) is not type(
+                guard.expected) or e.value != guard.expected):
+            changed.append(target)
+    return changed
 
 
 def guard_object_identities(effects: Effects, lifter: Lifter) -> None:

@@ -32,6 +32,16 @@ class NeedsCarry(Unconvertible):
         self.site, self.name = site, name
 
 
+class NeedsDynamic(Unconvertible):
+    """A Python scalar speculated constant is assigned a new value by the call itself
+    (`self.t += 1`): the next call would fail the speculation, so the conversion is retried
+    with the scalar as a run-time input."""
+
+    def __init__(self, source: object, where: str = "<unknown>"):
+        super().__init__(f"{source} is assigned a new value by the call", where)
+        self.source = source
+
+
 class NeedsProfile(Unconvertible):
     """A speculation site the profiling calls have not seen yet (a branch on array data): the
     conversion may succeed after more profiling calls."""

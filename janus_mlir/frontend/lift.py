@@ -114,13 +114,13 @@ class Lifter:
                 getattr(value, "__self__", None), (types.ModuleType, type(None))):
             raise Unconvertible(f"{source} is a bound built-in method (a new object on every "
                                 "access); call it on its object instead", self.b.where)
+        if isinstance(value, types.MethodType):  # a new bound method on every access: guard
+            self._assume(source, "method", value.__func__)  # the function it binds
+            return value
         if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.ModuleType,
                               type, np.ufunc, property)) or _library_callable(value):
             self._assume(source, "identity", value)
             self.origin.setdefault(id(value), source)
-            return value
-        if isinstance(value, types.MethodType):
-            self._assume(source, "method", value.__func__)
             return value
         if type(value) in (tuple, list):
             self._entry(source, "type", type(value))

@@ -28,7 +28,8 @@ from typing import Any
 from .. import config
 from ..frontend.convert import convert
 from ..speculation.graph_spec import GraphSpec
-from ..frontend.errors import NeedsCarry, NeedsProfile, NeedsStatic, Unconvertible
+from ..frontend.errors import (NeedsCarry, NeedsDynamic, NeedsProfile, NeedsStatic,
+                               Unconvertible)
 from ..speculation.policy import Step
 from ..speculation.assumptions import Guard
 from ..speculation.sources import Param, Source
@@ -249,6 +250,8 @@ class JanusFunction:
                 profile.policy.relax_unseen = True
             except NeedsStatic as e:
                 profile.policy.needs_constant(e.source)
+            except NeedsDynamic as e:  # the call itself changes a speculated constant
+                profile.policy.dynamic.add(e.source)
             except NeedsCarry as e:
                 if not profile.policy.carry(e.site, e.name):
                     profile.unconvertible = str(e)
@@ -284,7 +287,7 @@ class JanusFunction:
         """convert(); where symbolic dims stop it, again with static shapes (for good)."""
         try:
             return convert(self.fn, params, profile.policy, profile.profile)
-        except (NeedsProfile, NeedsStatic, NeedsCarry):
+        except (NeedsProfile, NeedsStatic, NeedsCarry, NeedsDynamic):
             raise
         except Exception as e:
             if not profile.policy.symbolic:
