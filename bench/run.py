@@ -16,7 +16,8 @@ variants, `--reps` repetitions of a fixed number of calls each):
   DeviceArrays, never copied to the host): the floor of any call through IREE's Python API;
   overhead = janus - iree at the median (host-path rows).
 Compile time (profile + convert + iree-compile on a cold cache, and iree-compile alone) is a
-separate table, bench/speculation.py prints the compilations of dynamic programs, and
+separate table, bench/speculation.py prints the compilations of dynamic programs,
+bench/state.py the W1 parameter update and forward on a model object, and
 bench/training.py the W1 training step in steps/s. The shared
 2-core machines this runs on have bursts of 2-5x slowdown: read the median, and the best column
 for what the code does on a quiet machine.
@@ -41,7 +42,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import janus_mlir as jm  # noqa: E402
-from bench import speculation, training  # noqa: E402
+from bench import speculation, state, training  # noqa: E402
 from bench import workloads as w  # noqa: E402
 
 
@@ -174,6 +175,9 @@ def main() -> None:
     if not opts.only or opts.only == "speculation":
         print()
         speculation.print_table(speculation.run(5), 5)
+    if not opts.only or opts.only == "state":
+        print()
+        state.print_table(state.run(opts.reps), opts.reps)
     if not opts.only or opts.only == "training":
         print()
         print(training.report(training.measure(opts.reps)))

@@ -126,12 +126,14 @@ def test_rejected_arguments_raise_like_plain_python() -> None:
         assert any("ValueError" in str(r) for r in f.reasons), f.reasons
 
 
-def test_dropout_runs_as_plain_python_in_training() -> None:
+def test_dropout_draws_its_mask_on_the_host_in_training() -> None:
     x = arr(4, 5)
     f = jm.compile(with_dropout)
     for seed in range(3):
-        got = f(x, np.random.default_rng(seed))
-        np.testing.assert_array_equal(got, with_dropout(x, np.random.default_rng(seed)))
-    assert f.stats.graph_calls == 0 and f.reasons
+        mine, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+        got = f(x, mine)
+        np.testing.assert_array_equal(got, with_dropout(x, theirs))
+        assert mine.bit_generator.state == theirs.bit_generator.state
+    assert f.stats.graph_calls == 2, f.reasons
     g = converted(eval_dropout, x, None)  # not training: no draw, it converts
     assert g.stats.compilations == 1
