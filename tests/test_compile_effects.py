@@ -89,11 +89,7 @@ def test_in_place_writes_to_arguments(fn, args):
 
 
 def test_written_argument_keeps_its_identity_and_the_callers_views():
-    def inc(x):
-        x += 1
-        return x
-
-    f = jm.compile(inc)
+    f = jm.compile(add_one)
     base = np.zeros(6)
     view = base[2:]
     for _ in range(3):
@@ -133,11 +129,7 @@ def test_same_array_twice_or_overlapping_runs_as_plain():
 
 
 def test_read_only_argument_raises_as_plain():
-    def inc(x):
-        x += 1
-        return x
-
-    f = jm.compile(inc)
+    f = jm.compile(add_one)
     x = np.ones(3)
     x.flags.writeable = False
     for _ in range(2):
