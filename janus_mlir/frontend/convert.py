@@ -83,6 +83,9 @@ def _effects(b: GraphBuilder, log: effects.Effects, outputs: list[Tensor],
         elif isinstance(e, effects.SetItem):
             plan.append(("setitem", e.obj.source, e.key,
                          _template(b, e.value, outputs, seen, keep)))
+        elif isinstance(e, effects.CallMethod):
+            plan.append(("call", e.obj.source, e.name,
+                         [_template(b, a, outputs, seen, keep) for a in e.args]))
         elif isinstance(e, effects.SetName):
             plan.append(("setname", e.source, _template(b, e.value, outputs, seen, keep)))
         else:

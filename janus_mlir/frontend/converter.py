@@ -19,8 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from . import (branches, comprehensions, effects, heap, host, local_functions, loops, relaxed_if,
-               relaxed_loops, row_lists, sequences, setitem, stacked)
+from . import (branches, comprehensions, container_writes, effects, heap, host,
+               local_functions, loops, relaxed_if, relaxed_loops, row_lists, sequences, setitem,
+               stacked)
 from ..speculation.function_source import SourceUnavailable, function_ast
 from ..speculation.profile import Profile
 from .builder import GraphBuilder
@@ -264,7 +265,28 @@ class FunctionConverter(ast.NodeVisitor):
     def store_item(self, obj: Any, key: Any, value: Any) -> None:
         if not isinstance(obj, HostObject):
             raise self.fail(f"item assignment to a {type(obj).__name__} is not converted")
+        if isinstance(container_writes.real(obj.raw), dict):  # maybe a new key
+            return container_writes.set_key(self, obj, key, value)
         self.conv.effects.set_item(self.b, obj, key, value)
+
+    def visit_Delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            if isinstance(target, ast.Name) and target.id in self.env:
+                del self.env[target.id]
+                continue
+            if isinstance(target, ast.Subscript):
+                base = self.visit(target.value)
+                key = self.visit(target.slice)
+                if isinstance(base, HostObject):
+                    container_writes.delete_item(self, base, key)
+                    continue
+                if type(base) in (list, dict):  # a container the function built
+                    try:
+                        del base[key]
+                    except (IndexError, KeyError, TypeError) as e:
+                        raise self.fail(f"{type(e).__name__}: {e}") from None
+                    continue
+            raise self.fail("this del statement is not converted")
 
     def store_outer(self, name: str, value: Any) -> None:
         """`name = value` for a name declared `global` (or `nonlocal` to an enclosing

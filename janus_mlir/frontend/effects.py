@@ -36,6 +36,7 @@ from ..speculation.assumptions import Kind, overlaps
 from ..speculation.sources import (AttrOf, ClosureVar, GlobalVar, ItemOf, Source, Stacked,
                                    StackedField)
 from .errors import Unconvertible
+from .container_writes import real
 from .heap import WRITABLE_SOURCES
 from .lift import HostObject
 from .values import ARRAY, JOURNALS, NP_SCALAR, PY_SCALAR, Tensor, is_tensor
@@ -68,6 +69,13 @@ class SetItem:
 
 
 @dataclass
+class CallMethod:
+    obj: HostObject  # a list or dict the caller can see, changed in length or keys
+    name: str  # append, extend, insert, pop, setdefault, __setitem__, __delitem__
+    args: list[Any]
+
+
+@dataclass
 class SetName:
     source: GlobalVar | ClosureVar  # a global of a module, or a closure cell
     value: Any
@@ -89,7 +97,7 @@ class Effects:
     """The effect log of one conversion, and what later reads in it must see."""
 
     def __init__(self, writes: dict[tuple[Any, int, Any], Any]) -> None:
-        self.log: list[Print | SetAttr | SetItem | SetName] = []
+        self.log: list[Print | SetAttr | SetItem | SetName | CallMethod] = []
         self.writes = writes  # the lifter's: later reads of what was assigned see it
         self.names: dict[tuple[Any, ...], Any] = {}  # a global's or cell's storage -> value
         self.written_objects: dict[int, HostObject] = {}
@@ -109,13 +117,13 @@ class Effects:
 
     def attribute(self, obj: HostObject, name: str) -> Any:
         """The value this call wrote to `obj.name` so far, or MISSING."""
-        return self.writes.get((AttrOf, id(obj.value), name), MISSING)
+        return self.writes.get((AttrOf, id(real(obj.raw)), name), MISSING)
 
     def set_item(self, b: GraphBuilder, obj: HostObject, key: Any, value: Any) -> None:
         """`d[key] = value` / `lst[i] = value` on a container the caller passed. Only existing
         keys and in-range indices: the container keeps its length and key order, so every
         other question asked of it (len, keys, membership) keeps its answer."""
-        container = obj.value
+        container = obj.value  # (a container this call changed in length refuses here)
         if isinstance(container, dict):
             if type(key) not in (str, int, bool, float, tuple) or key not in container:
                 raise Unconvertible(f"adding a key to {obj.source} (a dict the caller can see) "
@@ -132,6 +140,11 @@ class Effects:
         self.record(b, SetItem(obj, key, value), f"assigning an item of {obj.source}")
         self.writes[(ItemOf, id(container), key)] = value
         self.written_objects[id(container)] = obj
+
+    def call_method(self, b: GraphBuilder, obj: HostObject, name: str, args: list[Any]) -> None:
+        """`obj.name(*args)` on a list or dict of the caller's (frontend/container_writes.py)."""
+        self.record(b, CallMethod(obj, name, list(args)), f"{name}() on {obj.source}")
+        self.written_objects[id(real(obj.raw))] = obj
 
     def set_name(self, b: GraphBuilder, source: GlobalVar | ClosureVar, fn: Any,
                  value: Any) -> None:
@@ -302,10 +315,11 @@ def guard_object_identities(effects: Effects, lifter: Lifter) -> None:
     """Objects written are as identical to, or distinct from, every other object read."""
     objects = lifter.host_objects()
     for written in effects.written_objects.values():
+        mine = real(written.raw)
         for other in objects:
-            if other.source != written.source and type(other.value) is type(written.value):
-                lifter.entry(written.source, "same", (other.source, other.value is
-                                                      written.value))
+            theirs = real(other.raw)
+            if other.source != written.source and type(theirs) is type(mine):
+                lifter.entry(written.source, "same", (other.source, theirs is mine))
 
 
 def _read_from(b: GraphBuilder, t: Tensor) -> Source:

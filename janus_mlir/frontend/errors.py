@@ -42,6 +42,12 @@ class NeedsDynamic(Unconvertible):
         self.source = source
 
 
+class NeedsLaterCall(Unconvertible):
+    """What this call does cannot be converted, but a later call may be convertible: a container
+    the call changes in length and then reads again (lazy initialisation, `if "m" not in state:
+    state["m"] = ...`, changes it on the first call only)."""
+
+
 class NeedsProfile(Unconvertible):
     """A speculation site the profiling calls have not seen yet (a branch on array data): the
     conversion may succeed after more profiling calls."""

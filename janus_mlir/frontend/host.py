@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .effects import MISSING
-from . import random_draws
+from . import container_writes, random_draws
 from .lift import HostObject
 from .pure import is_plain
 from .tolist import ListOfArray
@@ -47,6 +47,8 @@ def attribute(cv: FunctionConverter, obj: HostObject, name: str) -> Any:
     written = cv.conv.effects.attribute(obj, name)
     if written is not MISSING:  # assigned earlier in this call
         return written
+    if container_writes.reads_nothing(obj, name):  # (no length guard: it reads nothing)
+        return HostMethod(obj, name)
     value, cls = obj.value, type(obj.value)
     if isinstance(value, random_draws.GENERATOR_TYPES) and callable(getattr(cls, name, None)):
         cv.conv.lifter.entry(obj.source, "type", cls)
@@ -170,8 +172,12 @@ def call_method(cv: FunctionConverter, m: HostMethod, args: list[Any],
                 kwargs: dict[str, Any]) -> Any:
     obj, name = m.obj, m.name
     if kwargs:
-        raise cv.fail(f"{type(obj.value).__name__}.{name}() with keyword arguments is not "
+        raise cv.fail(f"{type(obj.raw).__name__}.{name}() with keyword arguments is not "
                       "converted")
+    container = container_writes.real(obj.raw)
+    if (isinstance(container, list) and name in container_writes.LIST_METHODS) or (
+            isinstance(container, dict) and name in container_writes.DICT_METHODS):
+        return container_writes.call(cv, obj, name, args)
     if isinstance(obj.value, dict):
         if name == "get" and 1 <= len(args) <= 2:
             key = _plain_key(cv, args[0])

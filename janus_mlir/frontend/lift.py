@@ -17,7 +17,7 @@ import numpy as np
 from ..dialects.types import Dim, is_supported_dtype
 from . import random_draws
 from .builder import GraphBuilder
-from .errors import NeedsStaticShape, Unconvertible
+from .errors import NeedsLaterCall, NeedsStaticShape, Unconvertible
 from ..speculation.policy import Policy
 from ..speculation.assumptions import Guard
 from ..speculation.sources import AttrOf, Frame, ItemOf, Source
@@ -28,12 +28,47 @@ _NOT_WRITTEN = object()
 BATCH = Dim("batch")  # the one symbolic dim a graph may have
 
 
-class HostObject:
-    """A Python object the graph reads from (a model, a tuple of parameters, a dict)."""
+class Mutated:
+    """What a host container holds after this call changed its length or keys
+    (frontend/container_writes.py): reading it is refused, appending to it is not."""
 
-    def __init__(self, source: Source, value: Any):
+    def __init__(self, real: Any, source: Any):
+        self.real = real
         self.source = source
-        self.value = value
+
+    def refuse(self, *_: Any) -> Any:
+        raise NeedsLaterCall(f"reading {self.source} after this call changed its length or "
+                             "keys is not converted")
+
+
+class HostObject:
+    """A Python object the graph reads from (a model, a tuple of parameters, a dict).
+
+    `on_first_use`: a guard recorded the first time the converter looks at `value` (a list's
+    length: a list the call only appends to keeps no length guard). `raw` is the object without
+    recording it, for the few places that only append."""
+
+    def __init__(self, source: Source, value: Any, on_first_use: Any = None):
+        self.source = source
+        self._value = value
+        self._on_first_use = on_first_use
+
+    @property
+    def value(self) -> Any:
+        if self._on_first_use is not None:
+            record, self._on_first_use = self._on_first_use, None
+            record()
+        if isinstance(self._value, Mutated):  # changed in length by this call: unknown now
+            self._value.refuse()
+        return self._value
+
+    @value.setter
+    def value(self, value: Any) -> None:
+        self._value = value
+
+    @property
+    def raw(self) -> Any:
+        return self._value
 
 
 class Lifter:
@@ -47,6 +82,7 @@ class Lifter:
         # What this call assigned to attributes and items of host objects, by (AttrOf or
         # ItemOf, id(object), name or key): frontend/effects.py records them.
         self.writes: dict[tuple[Any, int, Any], Any] = {}
+        self._mutated: dict[int, Any] = {}  # containers this call changed in length or keys
         self._symbolic_first: tuple[Source, int, int] | None = None  # the symbolic dim's first
         # Where each module, class or function returned as itself was read from, so that its
         # attributes are read (and guarded) through that source on every call.
@@ -84,6 +120,9 @@ class Lifter:
         return self._cache[source]
 
     def lift(self, source: Source, value: Any) -> Any:
+        if self._mutated and id(value) in self._mutated:  # reached again by another path
+            self._entry(source, "type", type(value))
+            return HostObject(source, self._mutated[id(value)])
         if type(value) is np.ndarray:
             if not is_supported_dtype(value.dtype):
                 raise Unconvertible(f"{source} has dtype {value.dtype}, which janus does not "
@@ -124,9 +163,10 @@ class Lifter:
             return value
         if type(value) in (tuple, list):
             self._entry(source, "type", type(value))
-            if source not in self.policy.stacked:
-                self._entry(source, "len", len(value))
-            return HostObject(source, value)
+            if source in self.policy.stacked:
+                return HostObject(source, value)
+            n = len(value)
+            return HostObject(source, value, lambda: self._entry(source, "len", n))
         if isinstance(value, (np.ndarray, set, frozenset)):
             raise Unconvertible(f"{source} is a {type(value).__name__}, not converted",
                                 self.b.where)
@@ -165,6 +205,16 @@ class Lifter:
         else:
             self._assume(source, "value", value)
         return value
+
+    def mutated(self, obj: HostObject, marker: Any) -> None:
+        """This call changed the length or keys of `obj`'s container: it and every other host
+        object standing for the same container read as `marker` from now on."""
+        self._mutated[id(marker.real)] = marker
+        for v in self._cache.values():
+            if isinstance(v, HostObject) and (v is obj or getattr(v.raw, "real", v.raw)
+                                              is marker.real):
+                v.value = marker
+        obj.value = marker
 
     def host_objects(self) -> list[HostObject]:
         """The host objects read so far."""

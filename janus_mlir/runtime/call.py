@@ -15,6 +15,7 @@ from typing import Any
 
 from ..speculation.assumptions import Guard, Kind
 from ..speculation.sources import Frame
+from .commit import CommitFailed
 from .graph import CompiledGraph
 from .module import CannotRun, GuardFailure
 
@@ -55,6 +56,8 @@ def call(graph: CompiledGraph, frame: Frame) -> tuple[Any, Miss | None]:
         return None, Miss(Ending.GUARD, str(e.guard))
     except CannotRun as e:
         return None, Miss(Ending.CANNOT_RUN, str(e))
+    except CommitFailed:
+        raise
     except Exception as e:  # a janus or IREE bug: nothing the graph did is visible
         log.debug("janus graph failed", exc_info=True)
         return None, Miss(Ending.BROKEN, f"graph {graph.name} failed when run: "

@@ -29,6 +29,12 @@ from . import plan
 Finish = Callable[[list[np.ndarray], Frame], Any]
 
 
+class CommitFailed(RuntimeError):
+    """Part of a write plan was applied when the rest failed (a janus bug, or a container the
+    program changed from another thread): the call cannot be re-run as plain Python on that
+    heap, so this reaches the caller instead of a fallback."""
+
+
 def finisher(template: Template, kinds: Sequence[str], effects: Sequence[Template]) -> Finish:
     """A closure from a call's results to its return value, committing the write plan."""
     if not effects:
@@ -40,8 +46,15 @@ def finisher(template: Template, kinds: Sequence[str], effects: Sequence[Templat
         memo: dict[int, Any] = {}
         value = rebuild(template, values, frame, memo)
         steps = [_resolve(e, results, values, frame, memo) for e in effects]
-        for step in steps:
-            step()
+        for i, step in enumerate(steps):
+            try:
+                step()
+            except Exception as e:
+                if i == 0:
+                    raise  # nothing was applied: the call may still run as plain Python
+                raise CommitFailed(f"applying effect {i + 1} of {len(steps)} ({effects[i][0]}) "
+                                   f"failed after the ones before it were applied: "
+                                   f"{type(e).__name__}: {e}") from e
         return value
     return finish
 
@@ -60,6 +73,13 @@ def _resolve(effect: Template, results: list[np.ndarray], values: list[Any], fra
         container, key = effect[1].get(frame), effect[2]
         value = rebuild(effect[3], values, frame, memo)
         return lambda: container.__setitem__(key, value)
+    if tag == "call":  # a list or dict method that changes its length or keys
+        method = getattr(effect[1].get(frame), effect[2])
+        args = [rebuild(t, values, frame, memo) for t in effect[3]]
+
+        def call() -> None:
+            method(*args)
+        return call
     if tag == "setname":
         return _set_name(effect[1], rebuild(effect[2], values, frame, memo), frame)
     if tag == "print":

@@ -28,8 +28,8 @@ from typing import Any
 from .. import config
 from ..frontend.convert import convert
 from ..speculation.graph_spec import GraphSpec
-from ..frontend.errors import (NeedsCarry, NeedsDynamic, NeedsProfile, NeedsStatic,
-                               Unconvertible)
+from ..frontend.errors import (NeedsCarry, NeedsDynamic, NeedsLaterCall, NeedsProfile,
+                               NeedsStatic, Unconvertible)
 from ..speculation.policy import Step
 from ..speculation.assumptions import Guard
 from ..speculation.sources import Param, Source
@@ -248,6 +248,14 @@ class JanusFunction:
                     return None
                 # Still unseen: convert both sides (the relaxed form) instead of guessing.
                 profile.policy.relax_unseen = True
+            except NeedsLaterCall as e:
+                profile.extra_profiles += 1
+                if profile.extra_profiles <= MAX_PROFILE_CALLS:  # the next call tries again
+                    self._note("not converted yet", f"trying again on the next call: {e}")
+                    return None
+                profile.unconvertible = str(e)
+                self._note("not converted", str(e))
+                return None
             except NeedsStatic as e:
                 profile.policy.needs_constant(e.source)
             except NeedsDynamic as e:  # the call itself changes a speculated constant
@@ -287,7 +295,7 @@ class JanusFunction:
         """convert(); where symbolic dims stop it, again with static shapes (for good)."""
         try:
             return convert(self.fn, params, profile.policy, profile.profile)
-        except (NeedsProfile, NeedsStatic, NeedsCarry, NeedsDynamic):
+        except (NeedsProfile, NeedsStatic, NeedsCarry, NeedsDynamic, NeedsLaterCall):
             raise
         except Exception as e:
             if not profile.policy.symbolic:

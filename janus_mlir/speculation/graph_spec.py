@@ -81,6 +81,7 @@ class GraphSpec:
     # The write plan (runtime/commit.py), committed once the graph has succeeded:
     # ("write", source, result index): the caller's array at source gets the result's contents;
     # ("setattr", object source, name, template); ("setitem", container source, key, template);
+    # ("call", container source, method name, [argument templates]);
     # ("setname", GlobalVar | ClosureVar, template);
     # ("print", [templates], sep, end, file source or None, flush).
     effects: list[Any] = field(default_factory=list)
