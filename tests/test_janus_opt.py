@@ -208,8 +208,8 @@ def test_print_ir_after_all_goes_to_stderr_in_order(capsys, tmp_path):
         capsys, [str(_input(tmp_path, VALID)), "--janus-to-iree-input", "--mlir-print-ir-after-all"])
     assert code == 0
     names = re.findall(r"// -----// IR Dump After (\S+) //----- //", err)
-    assert names == ["janus-autodiff", "janus-lower-guards", "convert-janus-to-linalg",
-                     "janus-lower-while", "canonicalize", "cse"]
+    assert names == ["janus-lower-state", "janus-autodiff", "janus-lower-guards",
+                     "convert-janus-to-linalg", "janus-lower-while", "canonicalize", "cse"]
 
 
 def test_help_lists_every_registered_pass(capsys):

@@ -117,8 +117,33 @@ VALUE_AND_GRAD = OpSignature(
 YIELD = OpSignature("yield", ("values",), _no_infer, variadic=True, check=_check_yield,
                     doc="Ends the region of a janus.value_and_grad: its value, then aux values.")
 
+# What an effect does when the graph has succeeded (runtime/commit.py applies the write plan).
+EFFECT_KINDS: dict[str, str] = {
+    "write": "the caller's array `target` gets the operand's contents (an in-place write)",
+    "setattr": "an attribute `target` is assigned the value made from the operands",
+    "setitem": "an item `target` of the caller's list or dict is assigned",
+    "setname": "a global or closure variable `target` is assigned",
+    "call": "a method `target` changes the length or keys of the caller's list or dict",
+    "print": "print() writes the text made from the operands",
+}
+
+
+def _infer_effect(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[TensorSpec]:
+    return []
+
+
+EFFECT = OpSignature(
+    "effect", ("values",), _infer_effect,
+    {"id": Attr(I64), "kind": Attr(STR, choices=tuple(EFFECT_KINDS)), "target": Attr(STR),
+     "where": Attr(STR)},
+    variadic=True, variadic_min=0,
+    doc="An effect on the Python heap or on stdout, in program order (its `id`), made from the "
+    "operands' values once the whole graph has succeeded; `kind` is one of EFFECT_KINDS. The "
+    "janus-lower-state pass turns the operands into results of the function and the effects "
+    "into the module's write plan.")
+
 STRUCTURAL: dict[str, OpSignature] = {GUARD.name: GUARD, VALUE_AND_GRAD.name: VALUE_AND_GRAD,
-                                      YIELD.name: YIELD}
+                                      YIELD.name: YIELD, EFFECT.name: EFFECT}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -238,8 +263,9 @@ class JanusOp:
         op = self.operation
         n = len(op.operands)
         fixed = len(sig.operands) - (1 if sig.variadic else 0)
-        if (sig.variadic and n < fixed + 1) or (not sig.variadic and n != fixed):
-            want = f"at least {fixed + 1}" if sig.variadic else str(fixed)
+        least = fixed + sig.variadic_min
+        if (sig.variadic and n < least) or (not sig.variadic and n != fixed):
+            want = f"at least {least}" if sig.variadic else str(fixed)
             return [f"expects {want} operand(s), got {n}"]
         problems = []
         if len(op.regions) != sig.regions:

@@ -154,8 +154,9 @@ InferFn = Callable[[Sequence[TensorSpec], dict[str, Any]], Sequence[TensorSpec]]
 class OpSignature:
     """What a janus op takes and gives.
 
-    `operands` names the operands in order; when `variadic` is set the last name stands for one or
-    more operands. `infer` computes the result specs from operand specs and decoded attributes and
+    `operands` names the operands in order; when `variadic` is set the last name stands for
+    `variadic_min` (default one) or more operands. `infer` computes the result specs from
+    operand specs and decoded attributes and
     raises ShapeError for operands the op does not accept. `regions` is how many regions the op
     has: only structural ops have one (`janus.value_and_grad`); for compute ops the verifier
     rejects a region (the lowering would drop it) rather than letting it pass.
@@ -172,6 +173,7 @@ class OpSignature:
     # Structural ops whose result types follow from their region, not from the operands alone:
     # check(op) lists the problems, in place of comparing results with `infer`.
     check: Callable[[ir.Operation], list[str]] | None = None
+    variadic_min: int = 1  # the fewest operands a variadic tail takes
 
     @property
     def op_name(self) -> str:

@@ -168,6 +168,14 @@ class GraphBuilder:
         self.guards.append(g)
         return g
 
+    def effect(self, id: int, kind: str, target: str, where: str,
+               operands: Sequence[Tensor]) -> None:
+        """A `janus.effect` at the end of the entry block (effects are committed in `id`
+        order once the graph has succeeded; janus-lower-state lowers them)."""
+        with self.context, self.location(), ir.InsertionPoint(self.entry):
+            janus.EffectOp.build(*[t.value for t in operands], loc=self.location(), id=id,
+                                 kind=kind, target=target, where=where)
+
     # --- finishing --------------------------------------------------------------------------
     def finish(self, outputs: Sequence[Tensor]) -> ir.Module:
         with self.context, self.location(), ir.InsertionPoint(self.entry):

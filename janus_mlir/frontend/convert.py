@@ -45,7 +45,7 @@ def convert(fn: types.FunctionType, params: dict[str, Any], policy: Policy,
     seen: dict[int, int] = {}
     keep: list[Any] = []
     template = _template(builder, result, outputs, seen, keep)
-    effect_templates = _effects(builder, conv.effects, outputs, seen, keep)
+    effect_templates = _effects(builder, conv.effects, seen, keep)
     for source in effects.changed_constants(conv.effects, lifter):
         if source not in policy.keyed:
             raise NeedsDynamic(source, builder.where)
@@ -70,27 +70,41 @@ def convert(fn: types.FunctionType, params: dict[str, Any], policy: Policy,
     )
 
 
-def _effects(b: GraphBuilder, log: effects.Effects, outputs: list[Tensor],
-             seen: dict[int, int], keep: list[Any]) -> list[Template]:
-    """The write plan, in the order it is committed (speculation/graph_spec.py): the new
-    contents of the caller's arrays written in place, then the effects in program order."""
-    plan: list[Template] = [("write", t.source, _output(outputs, t))
-                            for t in effects.written_inputs(b)]
-    for e in log.log:
+def _effects(b: GraphBuilder, log: effects.Effects, seen: dict[int, int],
+             keep: list[Any]) -> list[tuple[Template, list[str]]]:
+    """The write plan, in the order it is committed: the new contents of the caller's arrays
+    written in place, then the effects in program order. Each becomes a `janus.effect` op whose
+    operands are the graph values its template refers to (("out", i) numbers them per effect;
+    janus-lower-state makes them results); returns (template, operand kinds) per effect."""
+    plan: list[tuple[Template, list[str]]] = []
+
+    def emit(kind: str, target: str, where: str, make: Any) -> None:
+        operands: list[Tensor] = []
+        template = make(lambda v: _template(b, v, operands, seen, keep), operands)
+        b.effect(len(plan), kind, target, where, operands)
+        plan.append((template, [t.kind for t in operands]))
+
+    for t in effects.written_inputs(b):
+        emit("write", str(t.source), b.where,
+             lambda tmpl, ops, t=t: ("write", t.source, _output(ops, t)))
+    for e, where in zip(log.log, log.where):
         if isinstance(e, effects.SetAttr):
-            plan.append(("setattr", e.obj.source, e.name,
-                         _template(b, e.value, outputs, seen, keep)))
+            emit("setattr", f"{e.obj.source}.{e.name}", where,
+                 lambda tmpl, ops, e=e: ("setattr", e.obj.source, e.name, tmpl(e.value)))
         elif isinstance(e, effects.SetItem):
-            plan.append(("setitem", e.obj.source, e.key,
-                         _template(b, e.value, outputs, seen, keep)))
+            emit("setitem", f"{e.obj.source}[{e.key!r}]", where,
+                 lambda tmpl, ops, e=e: ("setitem", e.obj.source, e.key, tmpl(e.value)))
         elif isinstance(e, effects.CallMethod):
-            plan.append(("call", e.obj.source, e.name,
-                         [_template(b, a, outputs, seen, keep) for a in e.args]))
+            emit("call", f"{e.obj.source}.{e.name}", where,
+                 lambda tmpl, ops, e=e: ("call", e.obj.source, e.name,
+                                         [tmpl(a) for a in e.args]))
         elif isinstance(e, effects.SetName):
-            plan.append(("setname", e.source, _template(b, e.value, outputs, seen, keep)))
+            emit("setname", str(e.source), where,
+                 lambda tmpl, ops, e=e: ("setname", e.source, tmpl(e.value)))
         else:
-            plan.append(("print", [_template(b, a, outputs, seen, keep) for a in e.args],
-                         e.sep, e.end, e.file, e.flush))
+            emit("print", str(e.file) if e.file is not None else "sys.stdout", where,
+                 lambda tmpl, ops, e=e: ("print", [tmpl(a) for a in e.args], e.sep, e.end,
+                                         e.file, e.flush))
     return plan
 
 

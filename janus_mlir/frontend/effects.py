@@ -98,6 +98,7 @@ class Effects:
 
     def __init__(self, writes: dict[tuple[Any, int, Any], Any]) -> None:
         self.log: list[Print | SetAttr | SetItem | SetName | CallMethod] = []
+        self.where: list[str] = []  # the user's file:line of each
         self.writes = writes  # the lifter's: later reads of what was assigned see it
         self.names: dict[tuple[Any, ...], Any] = {}  # a global's or cell's storage -> value
         self.written_objects: dict[int, HostObject] = {}
@@ -108,6 +109,7 @@ class Effects:
                                 "array data or a differentiated function is not converted yet",
                                 b.where)
         self.log.append(effect)
+        self.where.append(b.where)
 
     # --- attributes and globals -------------------------------------------------------------
     def set_attr(self, b: GraphBuilder, obj: HostObject, name: str, value: Any) -> None:

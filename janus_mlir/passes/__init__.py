@@ -4,6 +4,7 @@ from . import (  # noqa: F401  (registration)
     autodiff,
     convert_janus_to_linalg,
     lower_guards,
+    lower_state,
     lower_while,
 )
 from .pipeline import (

@@ -13,11 +13,11 @@ from iree.compiler import ir, passmanager
 
 from .registry import PASSES, Pass, PassError
 
-# The canonical lowering: gradients expanded into janus ops first, then guards (they read
-# tensors the compute lowering produces), compute ops, while loops as blocks (an IREE
-# workaround), then upstream cleanup.
-JANUS_TO_IREE_INPUT = ("janus-autodiff", "janus-lower-guards", "convert-janus-to-linalg",
-                       "janus-lower-while", "canonicalize", "cse")
+# The canonical lowering: effects into results and the write plan, gradients expanded into
+# janus ops, then guards (they read tensors the compute lowering produces), compute ops, while
+# loops as blocks (an IREE workaround), then upstream cleanup.
+JANUS_TO_IREE_INPUT = ("janus-lower-state", "janus-autodiff", "janus-lower-guards",
+                       "convert-janus-to-linalg", "janus-lower-while", "canonicalize", "cse")
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..speculation.graph_spec import Template, rebuild
 from ..speculation.sources import ClosureVar, Frame, GlobalVar
-from . import plan
+from . import plan as plan_module
 
 Finish = Callable[[list[np.ndarray], Frame], Any]
 
@@ -35,26 +35,42 @@ class CommitFailed(RuntimeError):
     heap, so this reaches the caller instead of a fallback."""
 
 
-def finisher(template: Template, kinds: Sequence[str], effects: Sequence[Template]) -> Finish:
-    """A closure from a call's results to its return value, committing the write plan."""
+def result_kinds(kinds: Sequence[str], effects: Sequence[tuple[Template, list[str]]],
+                 plan: dict[int, list[int]]) -> list[str]:
+    """The kind of every result of the lowered function: the return value's, then each effect's
+    operands at the results janus-lower-state gave them."""
+    out = list(kinds) + [""] * sum(len(k) for _, k in effects)
+    for i, (_, operand_kinds) in enumerate(effects):
+        for r, kind in zip(plan[i], operand_kinds, strict=True):
+            out[r] = kind
+    return out
+
+
+def finisher(template: Template, kinds: Sequence[str],
+             effects: Sequence[tuple[Template, list[str]]], plan: dict[int, list[int]]) -> Finish:
+    """A closure from a call's results to its return value, committing the write plan: effect
+    i's ("out", j) is result plan[i][j]."""
     if not effects:
-        return plan.builder(template, kinds)
-    wraps = [plan.returned(k) for k in kinds]
+        return plan_module.builder(template, kinds)
+    wraps = [plan_module.returned(k) for k in result_kinds(kinds, effects, plan)]
+    where = [plan[i] for i in range(len(effects))]
+    templates = [t for t, _ in effects]
 
     def finish(results: list[np.ndarray], frame: Frame) -> Any:
         values = [w(r) for w, r in zip(wraps, results)]
         memo: dict[int, Any] = {}
         value = rebuild(template, values, frame, memo)
-        steps = [_resolve(e, results, values, frame, memo) for e in effects]
+        steps = [_resolve(t, [results[r] for r in rs], [values[r] for r in rs], frame, memo)
+                 for t, rs in zip(templates, where)]
         for i, step in enumerate(steps):
             try:
                 step()
             except Exception as e:
                 if i == 0:
                     raise  # nothing was applied: the call may still run as plain Python
-                raise CommitFailed(f"applying effect {i + 1} of {len(steps)} ({effects[i][0]}) "
-                                   f"failed after the ones before it were applied: "
-                                   f"{type(e).__name__}: {e}") from e
+                raise CommitFailed(f"applying effect {i + 1} of {len(steps)} "
+                                   f"({templates[i][0]}) failed after the ones before it were "
+                                   f"applied: {type(e).__name__}: {e}") from e
         return value
     return finish
 

@@ -38,6 +38,7 @@ from ..speculation.graph_spec import ARRAY, GraphSpec
 from ..speculation.assumptions import Kind
 from ..speculation.sources import Frame, Param, getter
 from ..passes import lower_to_iree_input
+from ..passes.lower_state import read_plan
 from .compiler import NARROW_DISPATCH_FLAGS, CompiledModule, CompileError, compile_ir
 from .module import ArgumentMismatch, DispatchLimitExceeded, LoadedModule
 from . import commit, generators, plan
@@ -120,6 +121,7 @@ class CompiledGraph:
         with spec.module.context:
             lowered = ir.Module.parse(self._janus_ir)
             lower_to_iree_input(lowered)
+            self._write_plan = read_plan(lowered)  # effect id -> its results
             self._lowered_ir = str(lowered)
         self.executable = Executable(self._lowered_ir, target, name)
         self.guard_failures = 0
@@ -134,8 +136,10 @@ class CompiledGraph:
         self._getters = [getter(inp.source) for inp in c.inputs]
         self._generators = generators.generators_of([inp.source for inp in c.inputs])
         self._dtypes = [inp.spec.dtype for inp in c.inputs]
-        self._build = commit.finisher(c.output_template, c.output_kinds, c.effects)
-        kinds = c.output_kinds
+        self._build = commit.finisher(c.output_template, c.output_kinds, c.effects,
+                                      self._write_plan)
+        kinds = self.result_kinds = commit.result_kinds(c.output_kinds, c.effects,
+                                                        self._write_plan)
         self._arrays_may_share = sum(k == ARRAY for k in kinds) > 1
         self._checked = self._inputs_checked_on_entry()
         self._skip = self._nothing_to_run()
@@ -163,7 +167,7 @@ class CompiledGraph:
         """A module without results, guards, imports or globals computes nothing observable
         (`return x` of an argument): the call needs no invocation once the entry guards held."""
         ir_text = self._lowered_ir
-        return (not self.spec.output_kinds and not self.spec.in_graph_guards
+        return (not self.result_kinds and not self.spec.in_graph_guards
                 and self.executable.module.result_specs == []
                 and "private" not in ir_text and "util.global" not in ir_text
                 and "cf.assert" not in ir_text)
@@ -241,7 +245,7 @@ class CompiledGraph:
         # Results never alias an argument's host array here: IREE copies NumPy arguments, and
         # runtime.invoke copies results that alias an array it passed without a copy.
         if self._arrays_may_share:
-            results = _unshared(results, self.spec.output_kinds, [])
+            results = _unshared(results, self.result_kinds, [])
         return self._build(results, frame)
 
 

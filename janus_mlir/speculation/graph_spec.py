@@ -78,13 +78,15 @@ class GraphSpec:
     in_graph_guards: list[InGraphGuard]
     functions: dict[str, types.FunctionType]  # scopes whose globals and cells sources read
     name: str
-    # The write plan (runtime/commit.py), committed once the graph has succeeded:
-    # ("write", source, result index): the caller's array at source gets the result's contents;
+    # The write plan (runtime/commit.py), committed once the graph has succeeded: per janus.effect
+    # op (by id), its template and the kinds of its operands; ("out", i) in a template is its
+    # i-th operand (janus-lower-state makes the operands results of the function).
+    # ("write", source, 0): the caller's array at source gets the operand's contents;
     # ("setattr", object source, name, template); ("setitem", container source, key, template);
     # ("call", container source, method name, [argument templates]);
     # ("setname", GlobalVar | ClosureVar, template);
     # ("print", [templates], sep, end, file source or None, flush).
-    effects: list[Any] = field(default_factory=list)
+    effects: list[tuple[Template, list[str]]] = field(default_factory=list)
 
 
 def rebuild(template: Template, results: list[Any], frame: Frame,

@@ -415,3 +415,12 @@ func.func @unique_of_uint8(%x: tensor<4xui8>) -> tensor<?xui8> {
   %y = "janus.unique"(%x) : (tensor<4xui8>) -> tensor<?xui8>
   return %y : tensor<?xui8>
 }
+
+// -----
+
+// An effect of a kind outside EFFECT_KINDS.
+func.func @effect_kind(%x: tensor<2xf32>) {
+  // expected-error @+1 {{'janus.effect' op attribute 'kind' must be one of}}
+  "janus.effect"(%x) {id = 0 : i64, kind = "launch", target = "rocket", where = "m.py:2"} : (tensor<2xf32>) -> ()
+  return
+}

@@ -605,3 +605,17 @@ func.func @unsigned(%x: tensor<4xui8>, %y: tensor<4xi8>) -> tensor<ui64> {
   %s = "janus.sum"(%a) {axes = array<i64: 0>} : (tensor<4xui8>) -> tensor<ui64>
   return %s : tensor<ui64>
 }
+
+// -----
+
+// Effects carry id, kind, target and where, and any number of operands of any types.
+// CHECK-LABEL: func.func @effects
+// CHECK: "janus.effect"(%{{.*}}) {id = 0 : i64, kind = "write", target = "x", where = "m.py:2"} : (tensor<2xf32>) -> ()
+// CHECK: "janus.effect"(%{{.*}}, %{{.*}}) {id = 1 : i64, kind = "print", target = "sys.stdout", where = "m.py:3"} : (tensor<f32>, tensor<2xi64>) -> ()
+// CHECK: "janus.effect"() {id = 2 : i64, kind = "setname", target = "global STEP", where = "m.py:4"} : () -> ()
+func.func @effects(%x: tensor<2xf32>, %s: tensor<f32>, %i: tensor<2xi64>) {
+  "janus.effect"(%x) {id = 0 : i64, kind = "write", target = "x", where = "m.py:2"} : (tensor<2xf32>) -> ()
+  "janus.effect"(%s, %i) {id = 1 : i64, kind = "print", target = "sys.stdout", where = "m.py:3"} : (tensor<f32>, tensor<2xi64>) -> ()
+  "janus.effect"() {id = 2 : i64, kind = "setname", target = "global STEP", where = "m.py:4"} : () -> ()
+  return
+}
