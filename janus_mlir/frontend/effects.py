@@ -279,18 +279,23 @@ def guard_write_backs(b: GraphBuilder, lifter: Lifter) -> None:
     """The entry guards a graph that writes the caller's arrays or objects relies on; refuse
     (Unconvertible) a call in which they already do not hold."""
     written = written_inputs(b)
+    if not written:
+        return
     arrays = [t for t in b.input_tensors() if t.kind == ARRAY and not t.fresh]
     for t in written:
         target = t.source.get(lifter.frame)
         if not target.flags.writeable:
             raise Unconvertible(f"ValueError: {t.source} is read-only (assignment destination "
                                 "is read-only)", b.where)
-        others = tuple(_read_from(b, o) for o in arrays if o is not t)
-        for other in others:
-            if overlaps(target, other.get(lifter.frame)):
+        for o in arrays:
+            other = _read_from(b, o)
+            if o is not t and overlaps(target, other.get(lifter.frame)):
                 raise Unconvertible(f"{t.source} is written in place and shares memory with "
                                     f"{other}: this aliasing is not converted", b.where)
-        lifter.entry(t.source, "disjoint", others)
+    # One guard for all of them: each call checks every pair at once (speculation/assumptions).
+    lifter.entry(written[0].source, "disjoint",
+                 (tuple(t.source for t in written),
+                  tuple(_read_from(b, o) for o in arrays if o.version == 0 or o.fresh)))
 
 
 def changed_constants(effects: Effects, lifter: Lifter) -> list[Source]:

@@ -40,8 +40,9 @@ class Kind(StrEnum):
     STACK_FIELDS = "stack_fields"
     SAME_DIM = "same_dim"  # v.shape[a] == other.shape[b] for expected = (a, other source, b)
     SCHEDULE = "schedule"  # every node of a tree fits a case of the recursion plan expected
-    # a writeable ndarray sharing no memory with the arrays read from the sources expected (or
-    # the items of the lists among them): the graph writes it back in place
+    # expected = (written sources, other sources): the arrays at the written sources are
+    # writeable and share no memory with each other or with the arrays at the other sources
+    # (or the items of the lists among them): the graph writes them back in place
     DISJOINT = "disjoint"
     # in the graph
     BRANCH = "branch"  # a branch on array data goes the profiled way
@@ -126,8 +127,10 @@ class Guard:
             axis, other, other_axis = self.expected
             text = f"{self.source}.shape[{axis}] == {other}.shape[{other_axis}]"
         elif self.kind == Kind.DISJOINT:
-            others = ", ".join(str(o) for o in self.expected) or "no other array"
-            text = f"{self.source} is writeable and shares no memory with {others}"
+            written = ", ".join(str(o) for o in self.expected[0])
+            others = ", ".join(str(o) for o in self.expected[1]) or "no other array"
+            text = (f"{written} (written in place) are writeable and share no memory with "
+                    f"each other or with {others}")
         elif self.kind == Kind.SCHEDULE:
             text = (f"every node under {self.source} fits one of the {len(self.expected.cases)} "
                     f"cases {self.expected.name} was converted for")
@@ -222,10 +225,24 @@ def compile_check(guard: Guard) -> Callable[[Frame], bool]:
         return lambda f: all(type(a) is ndarray and a.shape == shape and a.dtype == dtype
                              for a in get(f))
     if kind == Kind.DISJOINT:
-        others = [getter(o) for o in expected]
-        return lambda f: (v := get(f)).flags.writeable and not any(
-            overlaps(v, o(f)) for o in others)
+        written, others = [getter(s) for s in expected[0]], [getter(s) for s in expected[1]]
+        return lambda f: disjoint([w(f) for w in written], [o(f) for o in others])
     raise ValueError(f"unknown guard kind {kind}")
+
+
+def disjoint(written: list[Any], others: list[Any]) -> bool:
+    """Whether the arrays `written` are writeable ndarrays sharing no memory with each other or
+    with `others` (arrays, or lists and tuples of them). Arrays that own their memory overlap
+    only when they are one object: then one pass over identities decides."""
+    ndarray = np.ndarray
+    if not all(type(w) is ndarray and w.flags.writeable for w in written):
+        return False
+    if all(w.base is None for w in written) and all(
+            type(o) is ndarray and o.base is None for o in others):
+        ids = {id(w) for w in written}
+        return len(ids) == len(written) and not any(id(o) in ids for o in others)
+    return not any(overlaps(w, v) for i, w in enumerate(written)
+                   for v in (*written[i + 1:], *others))
 
 
 def overlaps(target: np.ndarray, other: Any) -> bool:
