@@ -516,3 +516,36 @@ def test_reading_a_list_after_appending_runs_as_plain():
     f = lockstep(append_then_len, ([],), calls=6, args=lambda i: (np.ones(2) * i,))
     assert f.stats.graph_calls == 0
     assert any("changed its length" in r for r in f.reasons), f.reasons
+
+
+# --- prints on one side of a branch on array data --------------------------------------------
+
+def track_best(x, best):
+    loss = (x ** 2).mean()
+    if loss < best:
+        print(f"new best {loss:.4f}", x[:2])
+        best = float(loss)
+    else:
+        print("no improvement", loss, end="!\n")
+    return best
+
+
+def test_prints_inside_a_relaxed_branch_happen_on_the_side_taken():
+    f = jm.compile(track_best)
+    for i, s in enumerate([3, 2, 5, 1, 4, 0.5, 6, 7]):
+        check(f, np.full(3, float(s)), 10.0 if i % 2 else 2.0)
+    assert f.stats.graph_calls >= 5 and f.stats.compilations == 2, f.reasons
+
+
+def log_every(x, step):
+    y = np.tanh(x) * step
+    if step % 3 == 0:
+        print("step", step, "mean", y.mean())
+    return y
+
+
+def test_printing_every_k_steps():
+    f = jm.compile(log_every)
+    for step in range(10):
+        check(f, np.linspace(-1, 1, 4), step)
+    assert f.stats.graph_calls >= 5, f.reasons

@@ -101,11 +101,23 @@ def _effects(b: GraphBuilder, log: effects.Effects, seen: dict[int, int],
         elif isinstance(e, effects.SetName):
             emit("setname", str(e.source), where,
                  lambda tmpl, ops, e=e: ("setname", e.source, tmpl(e.value)))
+        elif isinstance(e, effects.Conditional):  # ("when", flag, taken, effect)
+            emit("print", f"{_print_target(e.effect)} (when a branch at {where} goes "
+                          f"{'its if' if e.taken else 'its else'} way)", where,
+                 lambda tmpl, ops, e=e: ("when", tmpl(e.flag), e.taken,
+                                         _print_template(e.effect, tmpl)))
         else:
-            emit("print", str(e.file) if e.file is not None else "sys.stdout", where,
-                 lambda tmpl, ops, e=e: ("print", [tmpl(a) for a in e.args], e.sep, e.end,
-                                         e.file, e.flush))
+            emit("print", _print_target(e), where,
+                 lambda tmpl, ops, e=e: _print_template(e, tmpl))
     return plan
+
+
+def _print_target(e: effects.Print) -> str:
+    return str(e.file) if e.file is not None else "sys.stdout"
+
+
+def _print_template(e: effects.Print, tmpl: Any) -> Template:
+    return ("print", [tmpl(a) for a in e.args], e.sep, e.end, e.file, e.flush)
 
 
 def _template(b: GraphBuilder, value: Any, outputs: list[Tensor], seen: dict[int, int],

@@ -20,8 +20,11 @@ re-run produces the plain-Python state and output exactly.
   Objects written are guarded to be as identical to, or distinct from, the other objects the
   graph read as in this call, so a write through one name is seen through the others.
 
-Effects inside a region (a loop over a run-time length, a branch on array data, a
-differentiated function) are refused for now: they would need ordering inside the graph.
+A print on one side of a branch on array data (an `scf.if`) is conditional: what it shows
+leaves the `scf.if` as results (zeros on the other side), and it is applied when the branch's
+predicate went its way (`Conditional`). Other effects inside a region (a loop over a run-time
+length, a branch on array data, a differentiated function) are refused for now: they would need
+ordering inside the graph.
 """
 
 from __future__ import annotations
@@ -81,6 +84,24 @@ class SetName:
     value: Any
 
 
+@dataclass
+class Conditional:
+    """An effect made on one side of a branch on array data (an `scf.if`): applied when the
+    branch's predicate `flag` was `taken` (true for the `if` side)."""
+
+    flag: Tensor
+    taken: bool
+    effect: Print
+
+
+@dataclass
+class SideEffects:
+    """The prints of one side of a branch on array data while it is converted."""
+
+    depth: int  # the region depth of the side's own block (len(JOURNALS) inside it)
+    effects: list[tuple[Print, str]] = field(default_factory=list)
+
+
 @dataclass(eq=False)
 class Formatted:
     """A string made from values known only when the graph runs (an f-string of a tensor,
@@ -97,19 +118,37 @@ class Effects:
     """The effect log of one conversion, and what later reads in it must see."""
 
     def __init__(self, writes: dict[tuple[Any, int, Any], Any]) -> None:
-        self.log: list[Print | SetAttr | SetItem | SetName | CallMethod] = []
+        self.log: list[Print | SetAttr | SetItem | SetName | CallMethod | Conditional] = []
         self.where: list[str] = []  # the user's file:line of each
+        self.sides: list[SideEffects] = []  # branches on array data being converted
         self.writes = writes  # the lifter's: later reads of what was assigned see it
         self.names: dict[tuple[Any, ...], Any] = {}  # a global's or cell's storage -> value
         self.written_objects: dict[int, HostObject] = {}
 
-    def record(self, b: GraphBuilder, effect: Print | SetAttr | SetName, what: str) -> None:
+    def record(self, b: GraphBuilder, effect: Any, what: str) -> None:
         if JOURNALS:
+            side = self.sides[-1] if self.sides else None
+            if isinstance(effect, Print) and side is not None and side.depth == len(JOURNALS):
+                side.effects.append((effect, b.where))  # made conditional when the sides merge
+                return
             raise Unconvertible(f"{what} inside a loop over a run-time length, a branch on "
                                 "array data or a differentiated function is not converted yet",
                                 b.where)
         self.log.append(effect)
         self.where.append(b.where)
+
+    def open_side(self) -> SideEffects:
+        """Prints of the side of a branch on array data about to be converted go here."""
+        side = SideEffects(len(JOURNALS) + 1)
+        self.sides.append(side)
+        return side
+
+    def close_side(self, side: SideEffects) -> None:
+        self.sides.remove(side)
+
+    def add_conditional(self, effect: Conditional, where: str) -> None:
+        self.log.append(effect)
+        self.where.append(where)
 
     # --- attributes and globals -------------------------------------------------------------
     def set_attr(self, b: GraphBuilder, obj: HostObject, name: str, value: Any) -> None:
@@ -215,6 +254,33 @@ def format_later(b: GraphBuilder, value: Any, conversion: str | None, spec: str)
         except (TypeError, ValueError) as e:
             raise Unconvertible(f"{type(e).__name__}: {e}", b.where) from None
     return Formatted([(printable(b, value), conversion, spec)])
+
+
+def tensors_in(value: Any) -> list[Tensor]:
+    """The graph values a printable value (frontend `printable`) holds, in order."""
+    if is_tensor(value):
+        return [value]
+    if isinstance(value, Formatted):
+        return [t for p in value.parts if type(p) is not str for t in tensors_in(p[0])]
+    if type(value) in (list, tuple):
+        return [t for v in value for t in tensors_in(v)]
+    if type(value) is dict:
+        return [t for v in value.values() for t in tensors_in(v)]
+    return []
+
+
+def replaced(value: Any, new: dict[int, Tensor]) -> Any:
+    """`value` with each graph value `t` it holds replaced by new[id(t)]."""
+    if is_tensor(value):
+        return new[id(value)]
+    if isinstance(value, Formatted):
+        return Formatted([p if type(p) is str else (replaced(p[0], new), p[1], p[2])
+                          for p in value.parts])
+    if type(value) in (list, tuple):
+        return type(value)(replaced(v, new) for v in value)
+    if type(value) is dict:
+        return {k: replaced(v, new) for k, v in value.items()}
+    return value
 
 
 def made_at_run_time(value: Any) -> bool:

@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING, Any
 from iree.compiler import ir
 from iree.compiler.dialects import scf, tensor
 
-from . import loops
+import numpy as np
+
+from . import effects, loops
 from .errors import RaiseReached, Returned, Unconvertible
 from .branches import predicate
 from .regions import (Staged, Unbound, changed_container, containers, tensors_reachable,
@@ -47,6 +49,7 @@ class Side:
     value: Any = None  # the side's value (conditional expressions, or what it returns)
     returned: bool = False  # the side ends the function
     yields: list[ir.Value] = field(default_factory=list)
+    effects: list[Any] = field(default_factory=list)  # (Print, where): when the side is taken
 
 
 def convert_if(cv: FunctionConverter, node: ast.If, test: Tensor) -> None:
@@ -139,6 +142,7 @@ def _side(cv: FunctionConverter, convert: Any, returns: bool = False) -> Side:
     before = dict(cv.env)
     snapshot = containers(before.values())
     staged = Staged(cv.b)
+    printed = cv.conv.effects.open_side()
     try:
         with staged:
             try:
@@ -160,11 +164,12 @@ def _side(cv: FunctionConverter, convert: Any, returns: bool = False) -> Side:
                           "converted yet")
         side = Side(staged, dict(cv.env), {id(t): (t, t._value)
                                            for t in staged.journal.written()}, value,
-                    returned=returns)
+                    returned=returns, effects=printed.effects)
     except BaseException:
         staged.discard()  # nothing of a side that stopped the conversion stays in the IR
         raise
     finally:
+        cv.conv.effects.close_side(printed)
         staged.journal.restore()
         cv.env.clear()
         cv.env.update(before)
@@ -225,12 +230,24 @@ def _merge(cv: FunctionConverter, pred: Tensor, sides: list[Side], before: dict[
     for t in roots.values():
         results.append(("root", t))
         specs.append((t.spec, ARRAY, [None, None]))
+    for k, s in enumerate(sides):  # what the side's prints show: results (dummies elsewhere)
+        for e, _ in s.effects:
+            for t in effects.tensors_in(e.args):
+                if not all(type(d) is int for d in t.shape):
+                    raise cv.fail("printing an array of a run-time size inside a branch on "
+                                  "array data is not converted yet")
+                results.append(("printed", (k, t)))
+                specs.append((t.spec, t.kind, [None, None]))
     for side, mine in zip(sides, leaves):
         with b.into(side.staged.block):
             for (what, x), (spec, kind, _) in zip(results, specs):
                 if what == "root":
                     side.yields.append(side.written[id(x)][1] if id(x) in side.written
                                        else x._value)
+                elif what == "printed":
+                    k, t = x
+                    side.yields.append(t.value if side is sides[k] else b.constant(
+                        np.zeros(t.shape, t.dtype), t.kind).value)
                 else:
                     v = side.env[x] if what == "name" else mine[x]
                     if is_tensor(v) and id(v) in side.written:
@@ -241,7 +258,11 @@ def _merge(cv: FunctionConverter, pred: Tensor, sides: list[Side], before: dict[
                         side.yields.append(widen(b, v, spec, kind).value)
     values = _build(b, pred, sides)
     merged = list(leaves[0])
+    printed: list[dict[int, Tensor]] = [{}, {}]  # per side: what its prints show
     for (what, x), (spec, kind, identities), v in zip(results, specs, values):
+        if what == "printed":
+            printed[x[0]][id(x[1])] = Tensor(v, spec, kind)
+            continue
         out = Tensor(v, spec, kind)
         if any(o is not None for o in identities):
             # One side gives the caller's own array: the result is that very array or the new
@@ -253,6 +274,10 @@ def _merge(cv: FunctionConverter, pred: Tensor, sides: list[Side], before: dict[
             merged[x] = out
         else:
             x.assign(v)
+    for k, s in enumerate(sides):  # in program order, each applied when its side was taken
+        for e, where in s.effects:
+            e.args = effects.replaced(e.args, printed[k])
+            cv.conv.effects.add_conditional(effects.Conditional(pred, k == 0, e), where)
     if want_value:
         merged = [merged[first[0][k]] for k in range(len(merged))]
     return _rebuild(shape, iter(merged)) if want_value else None

@@ -78,6 +78,10 @@ def finisher(template: Template, kinds: Sequence[str],
 def _resolve(effect: Template, results: list[np.ndarray], values: list[Any], frame: Frame,
              memo: dict[int, Any]) -> Callable[[], None]:
     tag = effect[0]
+    if tag == "when":  # an effect of one side of a branch on array data
+        taken = bool(rebuild(effect[1], values, frame, memo)) == effect[2]
+        step = _resolve(effect[3], results, values, frame, memo)  # (fills the memo either way)
+        return step if taken else _nothing
     if tag == "write":
         target, new = effect[1].get(frame), results[effect[2]]
         return lambda: np.copyto(target, new, casting="no")
@@ -104,6 +108,10 @@ def _resolve(effect: Template, results: list[np.ndarray], values: list[Any], fra
         out = file.get(frame) if file is not None else sys.stdout
         return lambda: builtins.print(*args, sep=sep, end=end, file=out, flush=flush)
     raise ValueError(f"unknown effect {tag!r}")
+
+
+def _nothing() -> None:
+    return None
 
 
 def _set_name(source: GlobalVar | ClosureVar, value: Any, frame: Frame) -> Callable[[], None]:

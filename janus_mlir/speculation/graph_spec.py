@@ -85,7 +85,8 @@ class GraphSpec:
     # ("setattr", object source, name, template); ("setitem", container source, key, template);
     # ("call", container source, method name, [argument templates]);
     # ("setname", GlobalVar | ClosureVar, template);
-    # ("print", [templates], sep, end, file source or None, flush).
+    # ("print", [templates], sep, end, file source or None, flush);
+    # ("when", flag template, taken, effect): the effect if bool(flag) is taken.
     effects: list[tuple[Template, list[str]]] = field(default_factory=list)
 
 
