@@ -11,6 +11,9 @@ import numpy as np
 import pytest
 
 import janus_mlir as jm
+from janus_mlir import optim
+
+from .equivalence import assert_same
 
 
 class MLP:
@@ -99,3 +102,33 @@ def test_twenty_steps_match_plain_python_with_one_graph(optimizer):
             assert type(mine) is type(state) and mine == state
     assert step.stats.compilations == 1, step.reasons
     assert step.stats.graph_calls == 19, step.reasons
+
+
+def _linear_loss(params, x, y):
+    W, b = params
+    return ((x @ W + b - y) ** 2).mean()
+
+
+def _optim_step(opt, params, x, y):
+    value, grads = jm.value_and_grad(_linear_loss)(params, x, y)
+    return value, opt.update(params, grads)
+
+
+@pytest.mark.parametrize("make", [lambda: optim.SGD(lr=0.05, momentum=0.9),
+                                  lambda: optim.Adam(lr=0.01), lambda: optim.AdamW(lr=0.01)])
+def test_janus_optim_updates_compile_with_their_state(make):
+    x, y = _data()
+    y = y[:, :2]
+    rng = np.random.default_rng(2)
+    params = (rng.standard_normal((8, 2)).astype(np.float32), np.zeros(2, np.float32))
+    plain_opt, jit_opt = make(), make()
+    step = jm.compile(_optim_step)
+    plain, jit = params, params
+    for _ in range(8):
+        want, plain = _optim_step(plain_opt, plain, x, y)
+        got, jit = step(jit_opt, jit, x, y)
+        np.testing.assert_allclose(got, want, rtol=1e-5)
+    for a, b in zip(jit, plain):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert_same(vars(jit_opt), vars(plain_opt), "optimizer state")
+    assert step.stats.graph_calls >= 6, step.reasons  # the first step creates the state

@@ -21,7 +21,7 @@ from .lift import HostObject
 from .pure import is_plain
 from .tolist import ListOfArray
 from ..speculation.sources import AttrOf, ClassAttr, ItemOf, Source
-from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_tensor
+from .values import ARRAY, NP_SCALAR, Tensor, is_tensor
 
 if TYPE_CHECKING:
     from .converter import FunctionConverter
@@ -248,7 +248,8 @@ def type_of(cv: FunctionConverter, x: Any) -> type:
     if isinstance(x, HostObject):
         return type(x.value)
     if is_tensor(x):
-        return {ARRAY: np.ndarray, NP_SCALAR: x.dtype.type, PY_SCALAR: x.py_type}[x.kind]
+        return (np.ndarray if x.kind == ARRAY else x.dtype.type if x.kind == NP_SCALAR
+                else x.py_type)
     if isinstance(x, ListOfArray):  # built by the output template (frontend/tolist.py)
         return list
     return type(x)

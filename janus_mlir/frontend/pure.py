@@ -85,6 +85,9 @@ def is_plain(value: Any, depth: int = 0) -> bool:
         return False
     if isinstance(value, _IMMUTABLE) and not isinstance(value, (tuple, frozenset)):
         return True
+    if isinstance(value, type) and type(value) is type and (
+            value.__module__ == "builtins" or value.__module__.startswith("numpy")):
+        return True  # `type(x) in (tuple, list)`: a class of the interpreter's or NumPy's
     if isinstance(value, (tuple, list, set, frozenset)):
         return all(is_plain(v, depth + 1) for v in value)
     if isinstance(value, dict):
