@@ -549,3 +549,41 @@ def test_printing_every_k_steps():
     for step in range(10):
         check(f, np.linspace(-1, 1, 4), step)
     assert f.stats.graph_calls >= 5, f.reasons
+
+
+class Tracker:
+    def __init__(self):
+        self.best = 1e9
+        self.bad = 0
+        self.history = []
+        self.state = {"best_x": np.zeros(3)}
+
+
+def early_stopping(t, x):
+    loss = float((x ** 2).mean())
+    if loss < t.best:
+        t.best = loss
+        t.bad = 0
+        t.state["best_x"] = x * 1
+    else:
+        t.bad += 1
+        t.history.append(loss)
+    return loss
+
+
+def test_attributes_items_and_appends_assigned_on_one_side_of_a_branch():
+    f = lockstep(early_stopping, (Tracker(),), calls=10,
+                 args=lambda i: (np.full(3, float([3, 2, 5, 1, 4, 0.5, 6, 7, 0.1, 9][i])),))
+    assert f.stats.graph_calls >= 6 and f.stats.compilations == 2, f.reasons
+
+
+def test_an_attribute_new_on_one_side_runs_as_plain():
+    def maybe_new(t, x):
+        if x.sum() > 0:
+            t.fresh_attribute = x.sum()
+        return x
+
+    f = jm.compile(maybe_new)
+    for s in [1, 1, -1, 1, -1]:
+        check(f, Tracker(), np.full(2, float(s)))
+    assert any("fresh_attribute" in r for r in f.reasons), f.reasons

@@ -88,36 +88,33 @@ def _effects(b: GraphBuilder, log: effects.Effects, seen: dict[int, int],
         emit("write", str(t.source), b.where,
              lambda tmpl, ops, t=t: ("write", t.source, _output(ops, t)))
     for e, where in zip(log.log, log.where):
-        if isinstance(e, effects.SetAttr):
-            emit("setattr", f"{e.obj.source}.{e.name}", where,
-                 lambda tmpl, ops, e=e: ("setattr", e.obj.source, e.name, tmpl(e.value)))
-        elif isinstance(e, effects.SetItem):
-            emit("setitem", f"{e.obj.source}[{e.key!r}]", where,
-                 lambda tmpl, ops, e=e: ("setitem", e.obj.source, e.key, tmpl(e.value)))
-        elif isinstance(e, effects.CallMethod):
-            emit("call", f"{e.obj.source}.{e.name}", where,
-                 lambda tmpl, ops, e=e: ("call", e.obj.source, e.name,
-                                         [tmpl(a) for a in e.args]))
-        elif isinstance(e, effects.SetName):
-            emit("setname", str(e.source), where,
-                 lambda tmpl, ops, e=e: ("setname", e.source, tmpl(e.value)))
-        elif isinstance(e, effects.Conditional):  # ("when", flag, taken, effect)
-            emit("print", f"{_print_target(e.effect)} (when a branch at {where} goes "
-                          f"{'its if' if e.taken else 'its else'} way)", where,
+        if isinstance(e, effects.Conditional):  # ("when", flag, taken, effect)
+            kind, target, _ = _effect(e.effect, lambda v: None)
+            emit(kind, f"{target} (when the branch at {where} goes its "
+                       f"{'if' if e.taken else 'else'} way)", where,
                  lambda tmpl, ops, e=e: ("when", tmpl(e.flag), e.taken,
-                                         _print_template(e.effect, tmpl)))
+                                         _effect(e.effect, tmpl)[2]))
         else:
-            emit("print", _print_target(e), where,
-                 lambda tmpl, ops, e=e: _print_template(e, tmpl))
+            kind, target, _ = _effect(e, lambda v: None)
+            emit(kind, target, where, lambda tmpl, ops, e=e: _effect(e, tmpl)[2])
     return plan
 
 
-def _print_target(e: effects.Print) -> str:
-    return str(e.file) if e.file is not None else "sys.stdout"
-
-
-def _print_template(e: effects.Print, tmpl: Any) -> Template:
-    return ("print", [tmpl(a) for a in e.args], e.sep, e.end, e.file, e.flush)
+def _effect(e: Any, tmpl: Any) -> tuple[str, str, Template]:
+    """An effect's kind, target (for the IR) and template (`tmpl` makes a value's)."""
+    if isinstance(e, effects.SetAttr):
+        return "setattr", f"{e.obj.source}.{e.name}", ("setattr", e.obj.source, e.name,
+                                                       tmpl(e.value))
+    if isinstance(e, effects.SetItem):
+        return "setitem", f"{e.obj.source}[{e.key!r}]", ("setitem", e.obj.source, e.key,
+                                                         tmpl(e.value))
+    if isinstance(e, effects.CallMethod):
+        return "call", f"{e.obj.source}.{e.name}", ("call", e.obj.source, e.name,
+                                                    [tmpl(a) for a in e.args])
+    if isinstance(e, effects.SetName):
+        return "setname", str(e.source), ("setname", e.source, tmpl(e.value))
+    target = str(e.file) if e.file is not None else "sys.stdout"
+    return "print", target, ("print", [tmpl(a) for a in e.args], e.sep, e.end, e.file, e.flush)
 
 
 def _template(b: GraphBuilder, value: Any, outputs: list[Tensor], seen: dict[int, int],

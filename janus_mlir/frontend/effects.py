@@ -20,11 +20,15 @@ re-run produces the plain-Python state and output exactly.
   Objects written are guarded to be as identical to, or distinct from, the other objects the
   graph read as in this call, so a write through one name is seen through the others.
 
-A print on one side of a branch on array data (an `scf.if`) is conditional: what it shows
-leaves the `scf.if` as results (zeros on the other side), and it is applied when the branch's
-predicate went its way (`Conditional`). Other effects inside a region (a loop over a run-time
-length, a branch on array data, a differentiated function) are refused for now: they would need
-ordering inside the graph.
+On one side of a branch on array data (an `scf.if`, frontend/relaxed_if.py):
+- a print, or an append or insert of numbers, is conditional: the values it needs leave the
+  `scf.if` as results (zeros on the other side), and it is applied when the branch's predicate
+  went its way (`Conditional`);
+- an attribute or item assignment (`self.best = loss`, `state["x"] = x`) is merged like a name:
+  the value at the end of each side (the value of before the branch on a side that does not
+  assign it) becomes one result, assigned after the branch whichever side ran.
+Other effects inside a region (a loop over a run-time length, a differentiated function, a
+global assigned in a branch) are refused for now: they would need ordering inside the graph.
 """
 
 from __future__ import annotations
@@ -91,15 +95,20 @@ class Conditional:
 
     flag: Tensor
     taken: bool
-    effect: Print
+    effect: Print | CallMethod
 
 
 @dataclass
 class SideEffects:
-    """The prints of one side of a branch on array data while it is converted."""
+    """What one side of a branch on array data does while it is converted: prints and appends
+    (applied when the side is taken), and the attributes and items it assigns (`slots`: merged
+    with the other side's values after the branch, then assigned unconditionally)."""
 
     depth: int  # the region depth of the side's own block (len(JOURNALS) inside it)
-    effects: list[tuple[Print, str]] = field(default_factory=list)
+    writes_before: dict[Any, Any]  # the overlay of assigned values when the side began
+    effects: list[tuple[Any, str]] = field(default_factory=list)
+    slots: dict[Any, tuple[SetAttr | SetItem, str]] = field(default_factory=dict)
+    values: dict[Any, Any] = field(default_factory=dict)  # slot -> its value at the side's end
 
 
 @dataclass(eq=False)
@@ -125,12 +134,18 @@ class Effects:
         self.names: dict[tuple[Any, ...], Any] = {}  # a global's or cell's storage -> value
         self.written_objects: dict[int, HostObject] = {}
 
-    def record(self, b: GraphBuilder, effect: Any, what: str) -> None:
+    def record(self, b: GraphBuilder, effect: Any, what: str, slot: Any = None) -> None:
         if JOURNALS:
             side = self.sides[-1] if self.sides else None
-            if isinstance(effect, Print) and side is not None and side.depth == len(JOURNALS):
-                side.effects.append((effect, b.where))  # made conditional when the sides merge
-                return
+            if side is not None and side.depth == len(JOURNALS):
+                if isinstance(effect, Print) or (
+                        isinstance(effect, CallMethod) and effect.name in ("append", "insert")
+                        and not any(t.kind == ARRAY for t in tensors_in(effect.args))):
+                    side.effects.append((effect, b.where))  # conditional when the sides merge
+                    return
+                if slot is not None:  # assigned again after the branch, from both sides
+                    side.slots[slot] = (effect, b.where)
+                    return
             raise Unconvertible(f"{what} inside a loop over a run-time length, a branch on "
                                 "array data or a differentiated function is not converted yet",
                                 b.where)
@@ -138,13 +153,18 @@ class Effects:
         self.where.append(b.where)
 
     def open_side(self) -> SideEffects:
-        """Prints of the side of a branch on array data about to be converted go here."""
-        side = SideEffects(len(JOURNALS) + 1)
+        """What the side of a branch on array data about to be converted does goes here."""
+        side = SideEffects(len(JOURNALS) + 1, dict(self.writes))
         self.sides.append(side)
         return side
 
     def close_side(self, side: SideEffects) -> None:
+        """The side's end: what it assigned is kept in `side.values`, and later reads see the
+        values of before the branch again (until the sides merge)."""
         self.sides.remove(side)
+        side.values = {slot: self.writes[slot] for slot in side.slots}
+        self.writes.clear()
+        self.writes.update(side.writes_before)
 
     def add_conditional(self, effect: Conditional, where: str) -> None:
         self.log.append(effect)
@@ -152,8 +172,9 @@ class Effects:
 
     # --- attributes and globals -------------------------------------------------------------
     def set_attr(self, b: GraphBuilder, obj: HostObject, name: str, value: Any) -> None:
-        self.record(b, SetAttr(obj, name, value), f"assigning {obj.source}.{name}")
-        self.writes[(AttrOf, id(obj.value), name)] = value
+        slot = (AttrOf, id(obj.value), name)
+        self.record(b, SetAttr(obj, name, value), f"assigning {obj.source}.{name}", slot)
+        self.writes[slot] = value
         self.written_objects[id(obj.value)] = obj
 
     def attribute(self, obj: HostObject, name: str) -> Any:
@@ -178,8 +199,9 @@ class Effects:
         else:
             raise Unconvertible(f"TypeError: '{type(container).__name__}' object does not "
                                 "support item assignment", b.where)
-        self.record(b, SetItem(obj, key, value), f"assigning an item of {obj.source}")
-        self.writes[(ItemOf, id(container), key)] = value
+        slot = (ItemOf, id(container), key)
+        self.record(b, SetItem(obj, key, value), f"assigning an item of {obj.source}", slot)
+        self.writes[slot] = value
         self.written_objects[id(container)] = obj
 
     def call_method(self, b: GraphBuilder, obj: HostObject, name: str, args: list[Any]) -> None:

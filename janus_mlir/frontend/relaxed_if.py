@@ -49,7 +49,7 @@ class Side:
     value: Any = None  # the side's value (conditional expressions, or what it returns)
     returned: bool = False  # the side ends the function
     yields: list[ir.Value] = field(default_factory=list)
-    effects: list[Any] = field(default_factory=list)  # (Print, where): when the side is taken
+    changes: Any = None  # effects.SideEffects: its prints and appends, what it assigns
 
 
 def convert_if(cv: FunctionConverter, node: ast.If, test: Tensor) -> None:
@@ -74,6 +74,35 @@ def convert_if(cv: FunctionConverter, node: ast.If, test: Tensor) -> None:
         raise Returned(_merge(cv, pred, sides, before, want_value=True, names=False))
     sides = [_side(cv, lambda s=stmts: cv.block(s)) for stmts in (node.body, node.orelse)]
     _merge(cv, pred, sides, before, want_value=False)
+
+
+def _assigned(cv: FunctionConverter, sides: list[Side]) -> dict[Any, list[Any]]:
+    """Per attribute or item either side assigns: [the assignment, its value at the end of
+    the if side, at the end of the else side] (a side that does not assign it leaves the value
+    of before the branch, read now)."""
+    out: dict[Any, list[Any]] = {}
+    for s in sides:
+        for slot, (effect, _) in s.changes.slots.items():
+            if slot not in out:
+                before = _current(cv, effect)
+                out[slot] = [effect, *(t.changes.values.get(slot, before) for t in sides)]
+    return out
+
+
+def _current(cv: FunctionConverter, effect: Any) -> Any:
+    """The value the attribute or item an assignment targets has now (before the branch)."""
+    from .calls import attribute, subscript
+
+    if isinstance(effect, effects.SetAttr):
+        return attribute(cv, effect.obj, effect.name)
+    return subscript(cv, effect.obj, effect.key)
+
+
+def _assign(cv: FunctionConverter, effect: Any, value: Any) -> None:
+    if isinstance(effect, effects.SetAttr):
+        cv.conv.effects.set_attr(cv.b, effect.obj, effect.name, value)
+    else:
+        cv.conv.effects.set_item(cv.b, effect.obj, effect.key, value)
 
 
 def _truth(cv: FunctionConverter, value: Any) -> Any:
@@ -164,7 +193,7 @@ def _side(cv: FunctionConverter, convert: Any, returns: bool = False) -> Side:
                           "converted yet")
         side = Side(staged, dict(cv.env), {id(t): (t, t._value)
                                            for t in staged.journal.written()}, value,
-                    returned=returns, effects=printed.effects)
+                    returned=returns, changes=printed)
     except BaseException:
         staged.discard()  # nothing of a side that stopped the conversion stays in the IR
         raise
@@ -230,8 +259,14 @@ def _merge(cv: FunctionConverter, pred: Tensor, sides: list[Side], before: dict[
     for t in roots.values():
         results.append(("root", t))
         specs.append((t.spec, ARRAY, [None, None]))
+    slots = _assigned(cv, sides)
+    for slot, (_, a, c) in slots.items():  # attributes and items a side assigns: one value
+        joined = _join(cv, None, a, c, before, sides)
+        if joined is not None:
+            results.append(("slot", slot))
+            specs.append(joined)
     for k, s in enumerate(sides):  # what the side's prints show: results (dummies elsewhere)
-        for e, _ in s.effects:
+        for e, _ in s.changes.effects:
             for t in effects.tensors_in(e.args):
                 if not all(type(d) is int for d in t.shape):
                     raise cv.fail("printing an array of a run-time size inside a branch on "
@@ -249,7 +284,8 @@ def _merge(cv: FunctionConverter, pred: Tensor, sides: list[Side], before: dict[
                     side.yields.append(t.value if side is sides[k] else b.constant(
                         np.zeros(t.shape, t.dtype), t.kind).value)
                 else:
-                    v = side.env[x] if what == "name" else mine[x]
+                    v = (side.env[x] if what == "name" else mine[x] if what == "leaf"
+                         else slots[x][1 + sides.index(side)])
                     if is_tensor(v) and id(v) in side.written:
                         # An array of before the branch that this side wrote in place: its
                         # contents at the side's end (the journal has restored the old ones).
@@ -270,12 +306,16 @@ def _merge(cv: FunctionConverter, pred: Tensor, sides: list[Side], before: dict[
             out = Tensor(v, spec, kind, fresh=False, meta={"either": (pred, identities)})
         if what == "name":
             cv.env[x] = out
+        elif what == "slot":
+            slots[x] = (slots[x][0], out, out)
         elif what == "leaf":
             merged[x] = out
         else:
             x.assign(v)
+    for effect, merged, _ in slots.values():  # assigned after the branch, whichever side ran
+        _assign(cv, effect, merged)
     for k, s in enumerate(sides):  # in program order, each applied when its side was taken
-        for e, where in s.effects:
+        for e, where in s.changes.effects:
             e.args = effects.replaced(e.args, printed[k])
             cv.conv.effects.add_conditional(effects.Conditional(pred, k == 0, e), where)
     if want_value:
