@@ -587,3 +587,18 @@ def test_an_attribute_new_on_one_side_runs_as_plain():
     for s in [1, 1, -1, 1, -1]:
         check(f, Tracker(), np.full(2, float(s)))
     assert any("fresh_attribute" in r for r in f.reasons), f.reasons
+
+
+def overlapping_views(a, held):
+    a[1:] += a[:-1]  # NumPy computes the right side as if copied first
+    keep = [a, a[::2]]
+    a *= 2.0  # seen through the list and the view the list holds
+    held[0] -= 1.0  # an array inside the caller's list
+    return keep, held
+
+
+def test_overlapping_views_and_arrays_held_by_lists():
+    f = jm.compile(overlapping_views)
+    for _ in range(3):
+        check(f, np.arange(6.0), [np.ones(3), 2.0])
+    assert f.stats.graph_calls == 2, f.reasons

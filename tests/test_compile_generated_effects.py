@@ -1,0 +1,103 @@
+"""Generated programs with effects among data-dependent control flow: prints, in-place writes to
+the caller's array, attribute writes and appends on a state object the caller passes, inside
+branches on array data, loops over run-time lengths and early returns.
+
+The programs are the control-flow programs of test_compile_generated_control.py with effect
+statements mixed in; every call is compared with the plain function (values, the inputs and the
+state object afterwards, stdout, exceptions), so a guard failing after an effect, a fallback and
+the relaxed forms all have to leave exactly the plain call's heap and output. Printed numbers are
+rounded to one decimal (the graph's float sums may differ from NumPy's in the last bits).
+`test_effect_program` runs a sample by default; `test_many_effect_programs` (slow) runs
+JANUS_MLIR_GENERATED_PROGRAMS of them.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+import janus_mlir as jm
+
+from .equivalence import check, load_source
+from .test_compile_generated_control import TESTS, Writer, calls
+
+SAMPLE_PROGRAMS = 12
+SLOW_PROGRAMS = int(os.environ.get("JANUS_MLIR_GENERATED_PROGRAMS", "2000"))
+
+
+class State:
+    def __init__(self):
+        self.total = 0.0
+        self.best = 1e9
+        self.steps = 0
+        self.log: list = []
+
+
+class EffectWriter(Writer):
+    def statement(self, depth: int, loop_var: str | None, in_loop: bool = False) -> None:
+        r = self.rng.random()
+        if r < 0.12:
+            self.emit(depth, self.rng.choice([
+                'print("p", cnt, f"{float({a}.sum()):.1f}")',
+                'print(f"acc={{acc:.1f}}", end=" ")',
+                'print("n", n, sep=":")',
+            ]).replace("{a}", self.pick()))
+        elif r < 0.20:
+            self.emit(depth, self.rng.choice([
+                "x[0] = float({a}.mean())", "x *= 0.5", "x[1:] += {a}[1:] * 0.25",
+            ]).format(a=self.pick()))
+        elif r < 0.30:
+            self.emit(depth, self.rng.choice([
+                "st.total = st.total + float({a}.sum()) * 0.1",
+                "st.steps += 1",
+                "st.log.append(cnt)",
+                "st.log.append(float({a}.max()))",
+            ]).format(a=self.pick()))
+        elif r < 0.34 and depth < 2:
+            test = self.rng.choice(TESTS).format(a=self.pick(), b=self.pick(), s="s")
+            self.emit(depth, f"if {test}:")
+            self.emit(depth + 1, f"st.best = float({self.pick()}.min())")
+            self.emit(depth + 1, 'print("best", f"{st.best:.1f}")')
+        else:
+            super().statement(depth, loop_var, in_loop)
+
+
+def effect_program(seed: int, tmp_path: Path):
+    rng = random.Random(seed)
+    w = EffectWriter(rng)
+    w.emit(0, "v0 = x * 1.0")
+    w.emit(0, "acc = 0.0")
+    w.emit(0, "cnt = 0")
+    w.block(0, size=rng.randint(2, 5))
+    w.emit(0, f"return {w.returned()}, acc, cnt")
+    source = "def generated(x, n, s, st):\n" + "\n".join(w.lines) + "\n"
+    return load_source(tmp_path, source).generated, source
+
+
+def run_program(seed: int, tmp_path: Path) -> jm.JanusFunction:
+    fn, source = effect_program(seed, tmp_path)
+    f = jm.compile(fn)
+    for args in calls(seed):
+        try:
+            check(f, *args, State())
+        except AssertionError as e:
+            raise AssertionError(f"seed {seed}:\n{source}\n{f.explanation()}\n{e}") from None
+    return f
+
+
+@pytest.mark.parametrize("seed", range(SAMPLE_PROGRAMS))
+def test_effect_program(seed, tmp_path):
+    run_program(seed, tmp_path)
+
+
+@pytest.mark.slow
+def test_many_effect_programs(tmp_path):
+    graph_calls = total = 0
+    for seed in range(SAMPLE_PROGRAMS, SAMPLE_PROGRAMS + SLOW_PROGRAMS):
+        f = run_program(seed, tmp_path)
+        graph_calls += f.stats.graph_calls
+        total += f.stats.calls
+    print(f"\n{SLOW_PROGRAMS} programs, {total} calls, {graph_calls} answered by a graph")
