@@ -602,3 +602,29 @@ def test_overlapping_views_and_arrays_held_by_lists():
     for _ in range(3):
         check(f, np.arange(6.0), [np.ones(3), 2.0])
     assert f.stats.graph_calls == 2, f.reasons
+
+
+BEST = 1e9
+WORSE = 0
+
+
+def best_global(x):
+    global BEST, WORSE
+    loss = float((x ** 2).mean())
+    if loss < BEST:
+        BEST = loss
+    else:
+        WORSE = WORSE + 1
+    return loss
+
+
+def test_globals_assigned_on_one_side_of_a_branch():
+    global BEST, WORSE
+    f = jm.compile(best_global)
+    seq = [3, 2, 5, 1, 4, 0.5, 6, 7]
+    BEST, WORSE = 1e9, 0
+    got = [(f(np.full(3, float(s))), BEST, WORSE) for s in seq]
+    BEST, WORSE = 1e9, 0
+    want = [(best_global(np.full(3, float(s))), BEST, WORSE) for s in seq]
+    assert got == want and all(type(g[1]) is type(w[1]) for g, w in zip(got, want))
+    assert f.stats.graph_calls >= 4, f.reasons

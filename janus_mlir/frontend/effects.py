@@ -24,11 +24,11 @@ On one side of a branch on array data (an `scf.if`, frontend/relaxed_if.py):
 - a print, or an append or insert of numbers, is conditional: the values it needs leave the
   `scf.if` as results (zeros on the other side), and it is applied when the branch's predicate
   went its way (`Conditional`);
-- an attribute or item assignment (`self.best = loss`, `state["x"] = x`) is merged like a name:
-  the value at the end of each side (the value of before the branch on a side that does not
-  assign it) becomes one result, assigned after the branch whichever side ran.
-Other effects inside a region (a loop over a run-time length, a differentiated function, a
-global assigned in a branch) are refused for now: they would need ordering inside the graph.
+- an attribute, item or global assignment (`self.best = loss`, `state["x"] = x`) is merged
+  like a name: the value at the end of each side (the value of before the branch on a side
+  that does not assign it) becomes one result, assigned after the branch whichever side ran.
+Other effects inside a region (a loop over a run-time length, a differentiated function) are
+refused for now: they would need ordering inside the graph.
 """
 
 from __future__ import annotations
@@ -86,6 +86,7 @@ class CallMethod:
 class SetName:
     source: GlobalVar | ClosureVar  # a global of a module, or a closure cell
     value: Any
+    fn: Any = None  # the function whose global or cell it is
 
 
 @dataclass
@@ -105,7 +106,8 @@ class SideEffects:
     with the other side's values after the branch, then assigned unconditionally)."""
 
     depth: int  # the region depth of the side's own block (len(JOURNALS) inside it)
-    writes_before: dict[Any, Any]  # the overlay of assigned values when the side began
+    writes_before: dict[Any, Any]  # the overlays of assigned values when the side began
+    names_before: dict[Any, Any]
     effects: list[tuple[Any, str]] = field(default_factory=list)
     slots: dict[Any, tuple[SetAttr | SetItem, str]] = field(default_factory=dict)
     values: dict[Any, Any] = field(default_factory=dict)  # slot -> its value at the side's end
@@ -154,7 +156,7 @@ class Effects:
 
     def open_side(self) -> SideEffects:
         """What the side of a branch on array data about to be converted does goes here."""
-        side = SideEffects(len(JOURNALS) + 1, dict(self.writes))
+        side = SideEffects(len(JOURNALS) + 1, dict(self.writes), dict(self.names))
         self.sides.append(side)
         return side
 
@@ -162,9 +164,12 @@ class Effects:
         """The side's end: what it assigned is kept in `side.values`, and later reads see the
         values of before the branch again (until the sides merge)."""
         self.sides.remove(side)
-        side.values = {slot: self.writes[slot] for slot in side.slots}
+        side.values = {slot: (self.names if slot[0] in ("global", "cell") else self.writes)[slot]
+                       for slot in side.slots}
         self.writes.clear()
         self.writes.update(side.writes_before)
+        self.names.clear()
+        self.names.update(side.names_before)
 
     def add_conditional(self, effect: Conditional, where: str) -> None:
         self.log.append(effect)
@@ -212,8 +217,9 @@ class Effects:
     def set_name(self, b: GraphBuilder, source: GlobalVar | ClosureVar, fn: Any,
                  value: Any) -> None:
         """`global X; X = value` or `nonlocal x; x = value` in the function `fn`."""
-        self.record(b, SetName(source, value), f"assigning {source}")
-        self.names[_storage(source, fn)] = value
+        slot = _storage(source, fn)
+        self.record(b, SetName(source, value, fn), f"assigning {source}", slot)
+        self.names[slot] = value
 
     def module_attribute(self, module: Any, name: str) -> Any:
         """What this call assigned to the global `name` of `module` so far, or MISSING."""

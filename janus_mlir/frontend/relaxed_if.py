@@ -95,12 +95,18 @@ def _current(cv: FunctionConverter, effect: Any) -> Any:
 
     if isinstance(effect, effects.SetAttr):
         return attribute(cv, effect.obj, effect.name)
+    if isinstance(effect, effects.SetName):  # a global or cell: assigned earlier, or read
+        written = cv.conv.effects.name_value(effect.source, effect.fn)
+        return written if written is not effects.MISSING else cv.conv.lifter.read(
+            effect.source)
     return subscript(cv, effect.obj, effect.key)
 
 
 def _assign(cv: FunctionConverter, effect: Any, value: Any) -> None:
     if isinstance(effect, effects.SetAttr):
         cv.conv.effects.set_attr(cv.b, effect.obj, effect.name, value)
+    elif isinstance(effect, effects.SetName):
+        cv.conv.effects.set_name(cv.b, effect.source, effect.fn, value)
     else:
         cv.conv.effects.set_item(cv.b, effect.obj, effect.key, value)
 
