@@ -628,3 +628,13 @@ def test_globals_assigned_on_one_side_of_a_branch():
     want = [(best_global(np.full(3, float(s))), BEST, WORSE) for s in seq]
     assert got == want and all(type(g[1]) is type(w[1]) for g, w in zip(got, want))
     assert f.stats.graph_calls >= 4, f.reasons
+
+
+def test_explain_lists_what_each_graph_commits():
+    f = jm.compile(sgd)
+    m = Model()
+    for i in range(3):
+        f(m, np.ones((4, 3), np.float32) * i, 0.1)
+    text = f.explanation()
+    for want in ("commits: ", "write m.w", "setattr m.b", "setattr m.step"):
+        assert want in text, text

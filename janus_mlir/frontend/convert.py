@@ -67,6 +67,7 @@ def convert(fn: types.FunctionType, params: dict[str, Any], policy: Policy,
         functions=dict(conv.functions),
         name=fn.__name__,
         effects=effect_templates,
+        effect_notes=list(conv.effects.notes),
     )
 
 
@@ -77,12 +78,14 @@ def _effects(b: GraphBuilder, log: effects.Effects, seen: dict[int, int],
     operands are the graph values its template refers to (("out", i) numbers them per effect;
     janus-lower-state makes them results); returns (template, operand kinds) per effect."""
     plan: list[tuple[Template, list[str]]] = []
+    notes = log.notes  # what explain() lists
 
     def emit(kind: str, target: str, where: str, make: Any) -> None:
         operands: list[Tensor] = []
         template = make(lambda v: _template(b, v, operands, seen, keep), operands)
         b.effect(len(plan), kind, target, where, operands)
         plan.append((template, [t.kind for t in operands]))
+        notes.append(f"{where}: {kind} {target}")
 
     for t in effects.written_inputs(b):
         emit("write", str(t.source), b.where,

@@ -132,6 +132,7 @@ class Effects:
         self.log: list[Print | SetAttr | SetItem | SetName | CallMethod | Conditional] = []
         self.where: list[str] = []  # the user's file:line of each
         self.sides: list[SideEffects] = []  # branches on array data being converted
+        self.notes: list[str] = []  # the write plan in words, once it is made (explain())
         self.writes = writes  # the lifter's: later reads of what was assigned see it
         self.names: dict[tuple[Any, ...], Any] = {}  # a global's or cell's storage -> value
         self.written_objects: dict[int, HostObject] = {}

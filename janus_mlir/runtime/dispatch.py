@@ -359,6 +359,7 @@ class JanusFunction:
             lines.append(f"  graph {graph.name}:")
             lines += [f"    signature: {g}" for g in graph.signature]
             lines += [f"    assumes: {a}" for a in graph.assumptions]
+            lines += [f"    commits: {e}" for e in graph.spec.effect_notes]
         lines += [f"  {r}" for r in self.reasons]
         return "\n".join(lines)
 

@@ -88,6 +88,7 @@ class GraphSpec:
     # ("print", [templates], sep, end, file source or None, flush);
     # ("when", flag template, taken, effect): the effect if bool(flag) is taken.
     effects: list[tuple[Template, list[str]]] = field(default_factory=list)
+    effect_notes: list[str] = field(default_factory=list)  # "file:line: kind target" each
 
 
 def rebuild(template: Template, results: list[Any], frame: Frame,
