@@ -636,5 +636,5 @@ def test_explain_lists_what_each_graph_commits():
     for i in range(3):
         f(m, np.ones((4, 3), np.float32) * i, 0.1)
     text = f.explanation()
-    for want in ("commits: ", "write m.w", "setattr m.b", "setattr m.step"):
+    for want in ("commits: ", "write model.w", "setattr model.b", "setattr model.step"):
         assert want in text, text
