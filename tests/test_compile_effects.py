@@ -638,3 +638,22 @@ def test_explain_lists_what_each_graph_commits():
     text = f.explanation()
     for want in ("commits: ", "write model.w", "setattr model.b", "setattr model.step"):
         assert want in text, text
+
+
+class Totals:
+    def __init__(self):
+        self.total = 0.0
+
+
+def batch_effects(x, m):
+    x *= 2
+    m.total = m.total + x.sum()
+    print("rows", x.shape[0], x.sum(axis=1))
+    return x.sum(axis=1)
+
+
+def test_effects_with_a_symbolic_batch_dim():
+    f = jm.compile(batch_effects)
+    for n in [2, 3, 4, 5, 6, 7]:
+        check(f, np.arange(n * 3, dtype=np.float32).reshape(n, 3), Totals())
+    assert f.stats.compilations == 2 and f.stats.graph_calls == 4, f.reasons

@@ -136,7 +136,7 @@ EFFECT = OpSignature(
     "effect", ("values",), _infer_effect,
     {"id": Attr(I64), "kind": Attr(STR, choices=tuple(EFFECT_KINDS)), "target": Attr(STR),
      "where": Attr(STR)},
-    variadic=True, variadic_min=0,
+    variadic=True, variadic_min=0, symbolic=True,
     doc="An effect on the Python heap or on stdout, in program order (its `id`), made from the "
     "operands' values once the whole graph has succeeded; `kind` is one of EFFECT_KINDS. The "
     "janus-lower-state pass turns the operands into results of the function and the effects "
