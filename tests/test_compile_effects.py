@@ -657,3 +657,31 @@ def test_effects_with_a_symbolic_batch_dim():
     for n in [2, 3, 4, 5, 6, 7]:
         check(f, np.arange(n * 3, dtype=np.float32).reshape(n, 3), Totals())
     assert f.stats.compilations == 2 and f.stats.graph_calls == 4, f.reasons
+
+
+def epoch_losses(W, losses, xs):
+    for x in xs:
+        h = np.tanh(x @ W)
+        losses.append(float((h ** 2).mean()))
+    return W.sum()
+
+
+def test_appends_to_the_callers_list_in_a_loop_over_a_run_time_length():
+    rng = np.random.default_rng(0)
+    batches = [[rng.standard_normal(3) for _ in range(n)] for n in [2, 3, 4, 5, 6, 3]]
+    f = lockstep(epoch_losses, (rng.standard_normal((3, 3)), []), calls=6,
+                 args=lambda i: (batches[i],))
+    assert f.stats.compilations == 2 and f.stats.graph_calls == 4, f.reasons
+
+
+def test_arrays_appended_to_the_callers_list_in_such_a_loop_run_as_plain():
+    def keep_rows(out, xs):
+        for x in xs:
+            out.append(x * 2)
+        return len(xs)
+
+    rng = np.random.default_rng(1)
+    f = lockstep(keep_rows, ([],), calls=5,
+                 args=lambda i: ([rng.standard_normal(2) for _ in range(i + 2)],))
+    assert f.stats.graph_calls == 0
+    assert any("the caller's list" in r for r in f.reasons), f.reasons

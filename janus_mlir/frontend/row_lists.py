@@ -14,6 +14,11 @@ array the body writes in place). After the loop the names that held the list hol
 - returned, for rows that are Python or NumPy scalars (`losses.append(loss)`): a list built
   on the host from the rows.
 
+A list the caller passed (`losses.append(float(loss))` on an argument or attribute) is built the
+same way from no prefix, and extended by the rows after the graph has succeeded (an effect,
+frontend/effects.py); it must not be read in the loop or after it in the same call, and its items
+must be numbers.
+
 Array items alias in Python: the list holds the very arrays appended. So array items must be
 arrays the iteration made, the list must be empty before the loop, and no array the loop
 carries may be written in place; the loop's carried arrays come out read-only (one of them
@@ -35,7 +40,9 @@ from iree.compiler.dialects import arith, tensor
 from ..dialects.types import Dim, TensorSpec, element_type
 from . import rows as row_ops
 from .builder import GraphBuilder
+from .container_writes import real
 from .errors import Unconvertible
+from .lift import HostObject, Mutated
 from .operators import compare_const
 from .regions import reachable, widen, widenable
 from .symbolic import index_value
@@ -121,6 +128,7 @@ class Site:
     kind: str = ""
     buffer: Tensor | None = None
     total: ir.Value | None = None  # prefix + trips (an index), computed before the loop
+    host: HostObject | None = None  # the caller's list: its rows are appended after the graph
 
     def __call__(self, cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> None:
         if len(args) != 1 or kwargs:
@@ -138,7 +146,9 @@ def find(cv: FunctionConverter, node: ast.For) -> list[Site]:
                 and call.func.attr == "append" and isinstance(call.func.value, ast.Name)):
             continue
         target = cv.env.get(call.func.value.id)
-        if type(target) is not list:
+        host = target if isinstance(target, HostObject) and type(real(target.raw)) is list \
+            else None
+        if type(target) is not list and host is None:
             continue
         names = [n for n, v in cv.env.items() if v is target]
         others = [v for n, v in cv.env.items() if v is not target]
@@ -149,8 +159,11 @@ def find(cv: FunctionConverter, node: ast.For) -> list[Site]:
         if any(s.prefix is target for s in sites):
             return []  # two appends to one list per iteration
         loop = f"{node.lineno}:{node.col_offset}"
-        sites.append(Site(stmt, names, target, f"{APPEND}_{node.lineno}_{node.col_offset}_{k}",
-                          loop))
+        sites.append(Site(stmt, names, target if host is None else [],
+                          f"{APPEND}_{node.lineno}_{node.col_offset}_{k}", loop, host=host))
+    for s in sites:
+        if s.host is not None:  # read through no other path during or after the loop
+            cv.conv.lifter.mutated(s.host, Mutated(real(s.host.raw), s.host.source))
     return sites
 
 
@@ -199,6 +212,9 @@ def learn(cv: FunctionConverter, sites: list[Site]) -> None:
     a row)."""
     for s in sites:
         spec, kind = _row_spec(cv, s)
+        if kind == ARRAY and s.host is not None:
+            raise cv.fail(f"appending arrays to {s.host.source} (the caller's list) in a loop "
+                          "whose trip count is computed at run time is not converted")
         if kind == ARRAY and s.prefix:
             raise cv.fail(f"appending arrays to '{s.names[0]}', which holds items before a loop "
                           "whose trip count is computed at run time, is not converted")
@@ -310,6 +326,9 @@ def finish(cv: FunctionConverter, sites: list[Site]) -> None:
                                         [1] * (rank + 1)).result
         rows = RowList(Tensor(cut, s.buffer.spec, ARRAY), index_value(b, s.total), s.kind,
                        f"'{s.names[0]}'")
+        if s.host is not None:  # the caller's list: extended by the rows after the graph
+            cv.conv.effects.call_method(b, s.host, "extend", [rows])
+            continue
         for name in s.names:
             cv.env[name] = rows
 
