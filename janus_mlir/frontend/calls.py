@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 
 from .. import autodiff
-from . import gradients, host, local_functions, random_draws, recursion, row_lists, stacked
+from . import (gradients, host, local_functions, loop_prints, random_draws, recursion, row_lists,
+               stacked)
 from .builtins_api import BUILTINS
 from .indexing import subscript as index_array
 from .lift import HostObject
@@ -118,7 +119,7 @@ def call(cv: FunctionConverter, fn: Any, args: list[Any], kwargs: dict[str, Any]
         return gradients.make(cv, fn is autodiff.value_and_grad, args, kwargs)
     if isinstance(fn, local_functions.LocalFunction):
         return local_functions.call(cv, fn, args, kwargs)
-    if isinstance(fn, row_lists.Site):  # an append of a loop building a list
+    if isinstance(fn, (row_lists.Site, loop_prints.PrintSite)):  # an append or print of a loop
         return fn(cv, args, kwargs)
     query = _host_query(cv, fn, args, kwargs)
     if query is not _NO_QUERY:

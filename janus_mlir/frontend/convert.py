@@ -116,6 +116,20 @@ def _effect(e: Any, tmpl: Any) -> tuple[str, str, Template]:
                                                     [tmpl(a) for a in e.args])
     if isinstance(e, effects.SetName):
         return "setname", str(e.source), ("setname", e.source, tmpl(e.value))
+    if isinstance(e, effects.LoopPrints):  # ("print_rows", trips, [print...])
+        def column(c: Any) -> Template:
+            if not isinstance(c, tuple):  # a RowList
+                return ("column", tmpl(c.rows), c.kind)
+            if c[0] == "format":
+                return ("format", [p if type(p) is str else (column(p[0]), p[1], p[2])
+                                   for p in c[1]])
+            return c
+
+        prints = [([column(c) for c in columns], sep, end,
+                   file.source if file is not None else None, flush)
+                  for columns, sep, end, file, flush in e.prints]
+        return "print", "sys.stdout (once per iteration of a loop)", ("print_rows",
+                                                                     tmpl(e.trips), prints)
     target = str(e.file) if e.file is not None else "sys.stdout"
     return "print", target, ("print", [tmpl(a) for a in e.args], e.sep, e.end, e.file, e.flush)
 

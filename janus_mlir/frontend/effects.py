@@ -27,8 +27,10 @@ On one side of a branch on array data (an `scf.if`, frontend/relaxed_if.py):
 - an attribute, item or global assignment (`self.best = loss`, `state["x"] = x`) is merged
   like a name: the value at the end of each side (the value of before the branch on a side
   that does not assign it) becomes one result, assigned after the branch whichever side ran.
-Other effects inside a region (a loop over a run-time length, a differentiated function) are
-refused for now: they would need ordering inside the graph.
+In a loop over a run-time length (an `scf.for`), a `print(...)` statement at the top level of the
+body prints its rows after the graph (frontend/loop_prints.py), and numbers appended to the
+caller's list extend it (frontend/row_lists.py). Other effects inside a region (such a loop, a
+differentiated function) are refused for now: they would need ordering inside the graph.
 """
 
 from __future__ import annotations
@@ -100,6 +102,16 @@ class Conditional:
 
 
 @dataclass
+class LoopPrints:
+    """The prints of a loop whose trip count is computed at run time (frontend/loop_prints.py):
+    `trips` iterations, each printing every print's row in body order. A print is (columns,
+    sep, end, file, flush); a column is a RowList of the values printed, or ("static", v)."""
+
+    trips: Tensor
+    prints: list[tuple[list[Any], Any, Any, Any, bool]]
+
+
+@dataclass
 class SideEffects:
     """What one side of a branch on array data does while it is converted: prints and appends
     (applied when the side is taken), and the attributes and items it assigns (`slots`: merged
@@ -155,6 +167,11 @@ class Effects:
         self.log.append(effect)
         self.where.append(b.where)
 
+    def loop_prints(self, b: GraphBuilder, effect: LoopPrints) -> None:
+        for _, sep, end, file, flush in effect.prints:
+            self._check_print_options(b, sep, end, file, flush)
+        self.record(b, effect, "print() in a loop whose trip count is computed at run time")
+
     def open_side(self) -> SideEffects:
         """What the side of a branch on array data about to be converted does goes here."""
         side = SideEffects(len(JOURNALS) + 1, dict(self.writes), dict(self.names))
@@ -182,6 +199,24 @@ class Effects:
         self.record(b, SetAttr(obj, name, value), f"assigning {obj.source}.{name}", slot)
         self.writes[slot] = value
         self.written_objects[id(obj.value)] = obj
+
+    @staticmethod
+    def _check_print_options(b: GraphBuilder, sep: Any, end: Any, file: Any,
+                             flush: Any) -> Source | None:
+        """Refuse what print() would refuse or janus does not print; the file's source."""
+        for what, v in (("sep", sep), ("end", end)):
+            if v is not None and type(v) is not str:
+                raise Unconvertible(f"TypeError: {what} must be None or a string, not "
+                                    f"{type(v).__name__}", b.where)
+        if type(flush) is not bool:
+            raise Unconvertible("print(flush=...) with a value known only at run time is not "
+                                "converted", b.where)
+        if file is None:
+            return None
+        if not isinstance(file, HostObject) or file.value not in (sys.stdout, sys.stderr):
+            raise Unconvertible("print(file=...) to a file other than sys.stdout or sys.stderr "
+                                "is not converted", b.where)
+        return file.source
 
     def attribute(self, obj: HostObject, name: str) -> Any:
         """The value this call wrote to `obj.name` so far, or MISSING."""
@@ -233,19 +268,7 @@ class Effects:
     # --- print ------------------------------------------------------------------------------
     def print(self, b: GraphBuilder, args: list[Any], sep: Any, end: Any, file: Any,
               flush: Any) -> None:
-        for what, v in (("sep", sep), ("end", end)):
-            if v is not None and type(v) is not str:
-                raise Unconvertible(f"TypeError: {what} must be None or a string, not "
-                                    f"{type(v).__name__}", b.where)
-        if type(flush) is not bool:
-            raise Unconvertible("print(flush=...) with a value known only at run time is not "
-                                "converted", b.where)
-        source = None
-        if file is not None:
-            if not isinstance(file, HostObject) or file.value not in (sys.stdout, sys.stderr):
-                raise Unconvertible("print(file=...) to a file other than sys.stdout or "
-                                    "sys.stderr is not converted", b.where)
-            source = file.source
+        source = self._check_print_options(b, sep, end, file, flush)
         snapshot = [printable(b, a) for a in args]
         self.record(b, Print(snapshot, " " if sep is None else sep,
                              "\n" if end is None else end, source, flush), "print()")

@@ -32,7 +32,7 @@ from iree.compiler.dialects import arith, scf, tensor
 
 from ..dialects.types import TensorSpec, tensor_type
 from ..speculation.profile import Site
-from . import heap, loops, row_lists
+from . import heap, loop_prints, loops, row_lists
 from .canonicalize import jumps
 from .analysis.names import bound
 from .branches import predicate
@@ -149,16 +149,19 @@ def for_loop(cv: FunctionConverter, node: ast.For, trips: Tensor, item: Any) -> 
     b = cv.b
     names = bound([node.target]) | bound(node.body)
     sites = row_lists.find(cv, node)  # lists the body appends to (frontend/row_lists.py)
-    body = row_lists.rewritten(node.body, sites)
+    prints = loop_prints.find(cv, node)  # its prints (frontend/loop_prints.py)
+    body = loop_prints.rewritten(row_lists.rewritten(node.body, sites), prints)
 
     def bind_target(index: ir.Value) -> None:
         cv.assign(node.target, item(index))
 
-    if sites:
+    if sites or prints:
         row_lists.bind_hooks(cv, sites)
+        loop_prints.bind_hooks(cv, prints)
         for s in _body(cv, body, Carried(), bind_target).staged:  # learns the items' types
             s.discard()
         row_lists.learn(cv, sites)
+        loop_prints.learn(cv, prints, sites, f"{node.lineno}:{node.col_offset}")
         row_lists.allocate(cv, sites, trips)
 
     def body_pass(carried: Carried) -> Pass:
@@ -182,6 +185,9 @@ def for_loop(cv: FunctionConverter, node: ast.For, trips: Tensor, item: Any) -> 
     _results(cv, carried, list(op.results), names, final.env, node,
              read_only=row_lists.read_only_results(sites))
     row_lists.finish(cv, sites)
+    loop_prints.finish(cv, prints, trips)
+    for p in prints:
+        cv.env.pop(p.hook, None)
 
 
 def convert_while(cv: FunctionConverter, node: ast.While, first_test: Tensor) -> None:

@@ -129,6 +129,8 @@ class Site:
     buffer: Tensor | None = None
     total: ir.Value | None = None  # prefix + trips (an index), computed before the loop
     host: HostObject | None = None  # the caller's list: its rows are appended after the graph
+    snapshot: bool = False  # rows printed by frontend/loop_prints.py: copies, never aliases
+    result: RowList | None = None  # after the loop
 
     def __call__(self, cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> None:
         if len(args) != 1 or kwargs:
@@ -279,8 +281,9 @@ def store(cv: FunctionConverter, sites: list[Site], index: ir.Value) -> None:
             if (v.spec, v.kind) != (s.spec, s.kind):
                 raise cv.fail(f"the items appended to '{s.names[0]}' change type, shape or "
                               "dtype from one iteration to the next (not converted)")
-            if v.kind == ARRAY and (v.view is not None or not v.fresh or v.version != s.version
-                                    or v.serial < _region_start()):
+            if v.kind == ARRAY and not s.snapshot and (
+                    v.view is not None or not v.fresh or v.version != s.version
+                    or v.serial < _region_start()):
                 raise cv.fail(f"an array appended to '{s.names[0]}' is a view, an array from "
                               "before the iteration, or written after the append; the list "
                               "would alias it (not converted)")
@@ -303,7 +306,7 @@ def _region_start() -> int:
 def check_carried(cv: FunctionConverter, sites: list[Site], written: list[Tensor],
                   carried_written: bool) -> None:
     """Array items alias what the loop carries: no carried array may be written in place."""
-    if not any(s.kind == ARRAY for s in sites):
+    if not any(s.kind == ARRAY and not s.snapshot for s in sites):
         return
     buffers = {id(s.buffer) for s in sites}
     if any(id(t) not in buffers for t in written) or carried_written:
@@ -324,8 +327,8 @@ def finish(cv: FunctionConverter, sites: list[Site]) -> None:
             cut = tensor.ExtractSliceOp(s.buffer.value.type, s.buffer.value, [], [s.total], [],
                                         [0] * (rank + 1), [dyn, *s.spec.shape],
                                         [1] * (rank + 1)).result
-        rows = RowList(Tensor(cut, s.buffer.spec, ARRAY), index_value(b, s.total), s.kind,
-                       f"'{s.names[0]}'")
+        rows = s.result = RowList(Tensor(cut, s.buffer.spec, ARRAY), index_value(b, s.total),
+                                  s.kind, f"'{s.names[0]}'" if s.names else "printed values")
         if s.host is not None:  # the caller's list: extended by the rows after the graph
             cv.conv.effects.call_method(b, s.host, "extend", [rows])
             continue
@@ -335,7 +338,7 @@ def finish(cv: FunctionConverter, sites: list[Site]) -> None:
 
 def read_only_results(sites: list[Site]) -> bool:
     """Whether the loop's carried arrays must come out read-only (one may be the last item)."""
-    return any(s.kind == ARRAY for s in sites)
+    return any(s.kind == ARRAY and not s.snapshot for s in sites)
 
 
 def _index(b: GraphBuilder, k: int) -> ir.Value:

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ..speculation.graph_spec import Template, rebuild
+from ..speculation.graph_spec import _CONVERSIONS, PY_SCALAR, Template, rebuild
 from ..speculation.sources import ClosureVar, Frame, GlobalVar
 from . import plan as plan_module
 
@@ -102,12 +102,47 @@ def _resolve(effect: Template, results: list[np.ndarray], values: list[Any], fra
         return call
     if tag == "setname":
         return _set_name(effect[1], rebuild(effect[2], values, frame, memo), frame)
+    if tag == "print_rows":  # the prints of a loop over a run-time length, row by row
+        trips = int(rebuild(effect[1], values, frame, memo))
+        prints = [([_column(c, values, frame, memo) for c in columns],
+                   " " if sep is None else sep, "\n" if end is None else end,
+                   file.get(frame) if file is not None else sys.stdout, flush)
+                  for columns, sep, end, file, flush in effect[2]]
+
+        def print_rows() -> None:
+            for i in range(trips):
+                for columns, sep, end, out, flush in prints:
+                    builtins.print(*[_at(c, i) for c in columns], sep=sep, end=end, file=out,
+                                   flush=flush)
+        return print_rows
     if tag == "print":
         args = [rebuild(t, values, frame, memo) for t in effect[1]]
         sep, end, file, flush = effect[2:]
         out = file.get(frame) if file is not None else sys.stdout
         return lambda: builtins.print(*args, sep=sep, end=end, file=out, flush=flush)
     raise ValueError(f"unknown effect {tag!r}")
+
+
+def _column(column: Template, values: list[Any], frame: Frame, memo: dict[int, Any]) -> Any:
+    """A printed column: its values as Python or NumPy scalars or rows (a list), ("format",
+    parts) of such columns, or ("static", v)."""
+    if column[0] == "static":
+        return column
+    if column[0] == "format":
+        return ("format", [p if type(p) is str else (_column(p[0], values, frame, memo), p[1],
+                                                     p[2]) for p in column[1]])
+    base = rebuild(column[1], values, frame, memo)
+    return base.tolist() if column[2] == PY_SCALAR else list(base)
+
+
+def _at(column: Any, i: int) -> Any:
+    """Row `i` of a printed column."""
+    if type(column) is list:
+        return column[i]
+    if column[0] == "static":
+        return column[1]
+    return "".join(p if type(p) is str else format(_CONVERSIONS[p[1]](_at(p[0], i)), p[2])
+                   for p in column[1])
 
 
 def _nothing() -> None:
