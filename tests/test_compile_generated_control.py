@@ -190,15 +190,28 @@ def calls(seed: int) -> list[tuple]:
     return [(base * sign, n, s) for sign, n, s in zip(signs, ns, ss)]
 
 
-def run_program(seed: int, tmp_path: Path) -> jm.JanusFunction:
-    fn, source = control_program(seed, tmp_path)
+def run_program(seed: int, tmp_path: Path, program=control_program,
+                extra: tuple = ()) -> jm.JanusFunction:
+    """One generated program compiled and compared with plain Python on each of its calls
+    (`extra`: more arguments after the generated ones)."""
+    fn, source = program(seed, tmp_path)
     f = jm.compile(fn)
     for args in calls(seed):
         try:
-            check(f, *args)
+            check(f, *args, *extra)
         except AssertionError as e:
             raise AssertionError(f"seed {seed}:\n{source}\n{f.explanation()}\n{e}") from None
     return f
+
+
+def run_many(tmp_path: Path, count: int, **kwargs) -> None:
+    """`count` programs after the sample seeds; prints how many calls a graph answered."""
+    graph_calls = total = 0
+    for seed in range(SAMPLE_PROGRAMS, SAMPLE_PROGRAMS + count):
+        f = run_program(seed, tmp_path, **kwargs)
+        graph_calls += f.stats.graph_calls
+        total += f.stats.calls
+    print(f"\n{count} programs, {total} calls, {graph_calls} answered by a graph")
 
 
 @pytest.mark.parametrize("seed", range(SAMPLE_PROGRAMS))
@@ -208,9 +221,4 @@ def test_control_program(seed, tmp_path):
 
 @pytest.mark.slow
 def test_many_control_programs(tmp_path):
-    graph_calls = total = 0
-    for seed in range(SAMPLE_PROGRAMS, SAMPLE_PROGRAMS + SLOW_PROGRAMS):
-        f = run_program(seed, tmp_path)
-        graph_calls += f.stats.graph_calls
-        total += f.stats.calls
-    print(f"\n{SLOW_PROGRAMS} programs, {total} calls, {graph_calls} answered by a graph")
+    run_many(tmp_path, SLOW_PROGRAMS)

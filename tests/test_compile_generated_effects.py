@@ -19,12 +19,9 @@ from pathlib import Path
 
 import pytest
 
-import janus_mlir as jm
+from .equivalence import load_source
+from .test_compile_generated_control import SAMPLE_PROGRAMS, TESTS, Writer, run_many, run_program
 
-from .equivalence import check, load_source
-from .test_compile_generated_control import TESTS, Writer, calls
-
-SAMPLE_PROGRAMS = 12
 SLOW_PROGRAMS = int(os.environ.get("JANUS_MLIR_GENERATED_PROGRAMS", "2000"))
 
 
@@ -77,27 +74,11 @@ def effect_program(seed: int, tmp_path: Path):
     return load_source(tmp_path, source).generated, source
 
 
-def run_program(seed: int, tmp_path: Path) -> jm.JanusFunction:
-    fn, source = effect_program(seed, tmp_path)
-    f = jm.compile(fn)
-    for args in calls(seed):
-        try:
-            check(f, *args, State())
-        except AssertionError as e:
-            raise AssertionError(f"seed {seed}:\n{source}\n{f.explanation()}\n{e}") from None
-    return f
-
-
 @pytest.mark.parametrize("seed", range(SAMPLE_PROGRAMS))
 def test_effect_program(seed, tmp_path):
-    run_program(seed, tmp_path)
+    run_program(seed, tmp_path, program=effect_program, extra=(State(),))
 
 
 @pytest.mark.slow
 def test_many_effect_programs(tmp_path):
-    graph_calls = total = 0
-    for seed in range(SAMPLE_PROGRAMS, SAMPLE_PROGRAMS + SLOW_PROGRAMS):
-        f = run_program(seed, tmp_path)
-        graph_calls += f.stats.graph_calls
-        total += f.stats.calls
-    print(f"\n{SLOW_PROGRAMS} programs, {total} calls, {graph_calls} answered by a graph")
+    run_many(tmp_path, SLOW_PROGRAMS, program=effect_program, extra=(State(),))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import effects, host, row_lists, sequences
+from . import host, printing, row_lists, sequences
 from .lift import HostObject
 from .numpy_api import static, to_python_scalar
 from .pure import is_plain
@@ -201,8 +201,8 @@ def _text(fn: Callable[..., Any]) -> Callable[..., Any]:
     conversion = "s" if fn is str else "r"
 
     def handler(cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        if len(args) == 1 and not kwargs and effects.made_at_run_time(args[0]):
-            return effects.format_later(cv.b, args[0], conversion, "")
+        if len(args) == 1 and not kwargs and printing.made_at_run_time(args[0]):
+            return printing.format_later(cv.b, args[0], conversion, "")
         return static(cv, args, kwargs)
     return handler
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..dialects.verifier import verify_module
 from ..speculation.profile import Profile
-from . import effects, heap
+from . import effects, heap, printing, write_backs
 from .builder import GraphBuilder
 from .calls import TensorMethod
 from .converter import Conversion, FunctionConverter, parse_function
@@ -46,11 +46,11 @@ def convert(fn: types.FunctionType, params: dict[str, Any], policy: Policy,
     keep: list[Any] = []
     template = _template(builder, result, outputs, seen, keep)
     effect_templates = _effects(builder, conv.effects, seen, keep)
-    for source in effects.changed_constants(conv.effects, lifter):
+    for source in write_backs.changed_constants(conv.effects, lifter):
         if source not in policy.keyed:
             raise NeedsDynamic(source, builder.where)
-    effects.guard_write_backs(builder, lifter)
-    effects.guard_object_identities(conv.effects, lifter)
+    write_backs.guard_write_backs(builder, lifter)
+    write_backs.guard_object_identities(conv.effects, lifter)
     module = builder.finish(outputs)
     problems = verify_module(module)
     if problems:  # a converter bug: never hand IREE invalid IR
@@ -87,7 +87,7 @@ def _effects(b: GraphBuilder, log: effects.Effects, seen: dict[int, int],
         plan.append((template, [t.kind for t in operands]))
         notes.append(f"{where}: {kind} {target}")
 
-    for t in effects.written_inputs(b):
+    for t in write_backs.written_inputs(b):
         emit("write", str(t.source), b.where,
              lambda tmpl, ops, t=t: ("write", t.source, _output(ops, t)))
     for e, where in zip(log.log, log.where):
@@ -173,7 +173,7 @@ def _node(b: GraphBuilder, value: Any, outputs: list[Tensor], seen: dict[int, in
                                             for v in value])
     if type(value) is dict:
         return ("dict", [(k, _template(b, v, outputs, seen, keep)) for k, v in value.items()])
-    if isinstance(value, effects.Formatted):  # ("format", parts): text made from results
+    if isinstance(value, printing.Formatted):  # ("format", parts): text made from results
         return ("format", [p if type(p) is str else
                            (_template(b, p[0], outputs, seen, keep), p[1], p[2])
                            for p in value.parts])

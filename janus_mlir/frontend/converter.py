@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from . import (branches, comprehensions, container_writes, effects, heap, host,
+from . import (branches, comprehensions, container_writes, heap, host, printing,
                local_functions, loops, relaxed_if, relaxed_loops, row_lists, sequences, setitem,
                stacked)
 from ..speculation.function_source import SourceUnavailable, function_ast
@@ -669,9 +669,9 @@ class FunctionConverter(ast.NodeVisitor):
                 continue
             x = self.visit(v.value)
             spec = self.visit(v.format_spec) if v.format_spec is not None else ""
-            if effects.made_at_run_time(x):  # its text is made at commit
+            if printing.made_at_run_time(x):  # its text is made at commit
                 conversion = {-1: None, ord("s"): "s", ord("r"): "r", ord("a"): "a"}
-                parts.append(effects.format_later(self.b, x, conversion[v.conversion], spec))
+                parts.append(printing.format_later(self.b, x, conversion[v.conversion], spec))
                 continue
             x = host.plain_value(self, x)
             convert = {-1: None, ord("s"): str, ord("r"): repr, ord("a"): ascii}[v.conversion]
@@ -679,7 +679,7 @@ class FunctionConverter(ast.NodeVisitor):
                 parts.append(format(convert(x) if convert else x, spec))
             except (TypeError, ValueError) as e:
                 raise self.fail(f"{type(e).__name__}: {e}") from None
-        return effects.joined(parts)
+        return printing.joined(parts)
 
 
 def any_tensor(v: Any) -> bool:

@@ -13,12 +13,15 @@ re-run produces the plain-Python state and output exactly.
   contents are a graph result, copied into the caller's array object (`target[...] = new`),
   so every alias and view of it the caller holds sees the write. The graph relied on those
   arrays sharing memory with no other array it read: an entry guard checks that on every call
-  (`Kind.DISJOINT`), and a call whose arrays overlap gets a conversion that refuses.
-- **Attribute writes** (`self.step = self.step + 1`, new attributes) on objects with plain
-  attribute storage, **global writes** (`global STEP`), and **print**: effects in program order.
-  A later read in the same call sees the written value (`attribute`/`global_value`).
-  Objects written are guarded to be as identical to, or distinct from, the other objects the
-  graph read as in this call, so a write through one name is seen through the others.
+  (`Kind.DISJOINT`, frontend/write_backs.py), and a call whose arrays overlap gets a conversion
+  that refuses.
+- **Attribute and item writes** (`self.step = self.step + 1`, new attributes, `d[k] = v`) on
+  objects with plain attribute storage, **global and cell writes** (`global STEP`), changes of
+  a container's length (frontend/container_writes.py) and **print** (frontend/printing.py):
+  effects in program order. A later read in the same call sees the written value (the lifter's
+  overlay, `attribute`, `name_value`). Objects written are guarded to be as identical to, or
+  distinct from, the other objects the graph read as in this call, so a write through one name
+  is seen through the others.
 
 On one side of a branch on array data (an `scf.if`, frontend/relaxed_if.py):
 - a print, or an append or insert of numbers, is conditional: the values it needs leave the
@@ -35,24 +38,18 @@ differentiated function) are refused for now: they would need ordering inside th
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from ..speculation.assumptions import Kind, overlaps
-from ..speculation.sources import (AttrOf, ClosureVar, GlobalVar, ItemOf, Source, Stacked,
-                                   StackedField)
-from .errors import Unconvertible
+from ..speculation.sources import AttrOf, ClosureVar, GlobalVar, ItemOf, Source
 from .container_writes import real
-from .heap import WRITABLE_SOURCES
+from .errors import Unconvertible
 from .lift import HostObject
-from .values import ARRAY, JOURNALS, NP_SCALAR, PY_SCALAR, Tensor, is_tensor
+from .printing import check_print_options, printable, tensors_in
+from .values import ARRAY, JOURNALS, Tensor
 
 if TYPE_CHECKING:
     from .builder import GraphBuilder
-    from .lift import Lifter
 
 @dataclass
 class Print:
@@ -125,18 +122,6 @@ class SideEffects:
     values: dict[Any, Any] = field(default_factory=dict)  # slot -> its value at the side's end
 
 
-@dataclass(eq=False)
-class Formatted:
-    """A string made from values known only when the graph runs (an f-string of a tensor,
-    `str(x)`): pieces of text and (value, conversion, format spec) to format at commit. It may
-    be printed, stored or returned; anything that looks at its text is not converted."""
-
-    parts: list[Any] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        raise Unconvertible("the truth of a string made from graph values is not converted")
-
-
 class Effects:
     """The effect log of one conversion, and what later reads in it must see."""
 
@@ -169,7 +154,7 @@ class Effects:
 
     def loop_prints(self, b: GraphBuilder, effect: LoopPrints) -> None:
         for _, sep, end, file, flush in effect.prints:
-            self._check_print_options(b, sep, end, file, flush)
+            check_print_options(b, sep, end, file, flush)
         self.record(b, effect, "print() in a loop whose trip count is computed at run time")
 
     def open_side(self) -> SideEffects:
@@ -199,24 +184,6 @@ class Effects:
         self.record(b, SetAttr(obj, name, value), f"assigning {obj.source}.{name}", slot)
         self.writes[slot] = value
         self.written_objects[id(obj.value)] = obj
-
-    @staticmethod
-    def _check_print_options(b: GraphBuilder, sep: Any, end: Any, file: Any,
-                             flush: Any) -> Source | None:
-        """Refuse what print() would refuse or janus does not print; the file's source."""
-        for what, v in (("sep", sep), ("end", end)):
-            if v is not None and type(v) is not str:
-                raise Unconvertible(f"TypeError: {what} must be None or a string, not "
-                                    f"{type(v).__name__}", b.where)
-        if type(flush) is not bool:
-            raise Unconvertible("print(flush=...) with a value known only at run time is not "
-                                "converted", b.where)
-        if file is None:
-            return None
-        if not isinstance(file, HostObject) or file.value not in (sys.stdout, sys.stderr):
-            raise Unconvertible("print(file=...) to a file other than sys.stdout or sys.stderr "
-                                "is not converted", b.where)
-        return file.source
 
     def attribute(self, obj: HostObject, name: str) -> Any:
         """The value this call wrote to `obj.name` so far, or MISSING."""
@@ -268,7 +235,7 @@ class Effects:
     # --- print ------------------------------------------------------------------------------
     def print(self, b: GraphBuilder, args: list[Any], sep: Any, end: Any, file: Any,
               flush: Any) -> None:
-        source = self._check_print_options(b, sep, end, file, flush)
+        source = check_print_options(b, sep, end, file, flush)
         snapshot = [printable(b, a) for a in args]
         self.record(b, Print(snapshot, " " if sep is None else sep,
                              "\n" if end is None else end, source, flush), "print()")
@@ -286,173 +253,3 @@ def _storage(source: GlobalVar | ClosureVar, fn: Any) -> tuple[Any, ...]:
     return ("cell", id(cell))
 
 
-def format_later(b: GraphBuilder, value: Any, conversion: str | None, spec: str) -> Any:
-    """One `{value!conversion:spec}` of an f-string (or `str(value)`) whose value is known only
-    when the graph runs: the spec is tried now on a stand-in of the value's type (one NumPy or
-    Python would refuse is refused), the text is made at commit."""
-    if isinstance(spec, Formatted):
-        raise Unconvertible("a format spec made from graph values is not converted", b.where)
-    if spec and conversion in (None, "s"):
-        if not is_tensor(value):
-            raise Unconvertible("a format spec applied to a container of graph values is not "
-                                "converted", b.where)
-        if value.kind == ARRAY and value.ndim:
-            raise Unconvertible("TypeError: unsupported format string passed to "
-                                "numpy.ndarray.__format__", b.where)
-        stand_in = (value.py_type(0) if value.kind == PY_SCALAR else value.dtype.type(0)
-                    if value.kind == NP_SCALAR else np.zeros((), value.dtype))
-        try:
-            format(stand_in, spec)
-        except (TypeError, ValueError) as e:
-            raise Unconvertible(f"{type(e).__name__}: {e}", b.where) from None
-    return Formatted([(printable(b, value), conversion, spec)])
-
-
-def tensors_in(value: Any) -> list[Tensor]:
-    """The graph values a printable value (frontend `printable`) holds, in order."""
-    if is_tensor(value):
-        return [value]
-    if isinstance(value, Formatted):
-        return [t for p in value.parts if type(p) is not str for t in tensors_in(p[0])]
-    if type(value) in (list, tuple):
-        return [t for v in value for t in tensors_in(v)]
-    if type(value) is dict:
-        return [t for v in value.values() for t in tensors_in(v)]
-    return []
-
-
-def replaced(value: Any, new: dict[int, Tensor]) -> Any:
-    """`value` with each graph value `t` it holds replaced by new[id(t)]."""
-    if is_tensor(value):
-        return new[id(value)]
-    if isinstance(value, Formatted):
-        return Formatted([p if type(p) is str else (replaced(p[0], new), p[1], p[2])
-                          for p in value.parts])
-    if type(value) in (list, tuple):
-        return type(value)(replaced(v, new) for v in value)
-    if type(value) is dict:
-        return {k: replaced(v, new) for k, v in value.items()}
-    return value
-
-
-def made_at_run_time(value: Any) -> bool:
-    """Whether `value`'s text depends on graph values (a tensor, or a container holding one)."""
-    if is_tensor(value) or isinstance(value, Formatted):
-        return True
-    if type(value) in (list, tuple):
-        return any(made_at_run_time(v) for v in value)
-    if type(value) is dict:
-        return any(made_at_run_time(v) for v in value.values())
-    return False
-
-
-def joined(parts: list[Any]) -> str | Formatted:
-    """The pieces of an f-string (text, and Formatted values) as one string if all are text."""
-    if all(type(p) is str for p in parts):
-        return "".join(parts)
-    out: list[Any] = []
-    for p in parts:
-        for q in (p.parts if isinstance(p, Formatted) else [p]):
-            if type(q) is str and out and type(out[-1]) is str:
-                out[-1] += q
-            else:
-                out.append(q)
-    return Formatted(out)
-
-
-def printable(b: GraphBuilder, value: Any) -> Any:
-    """`value` as print() will format it at commit: arrays as a snapshot of their contents now
-    (a later in-place write must not show); plain values and containers of them as they are."""
-    if is_tensor(value):
-        if value.kind == ARRAY:
-            return Tensor(value.value, value.spec, ARRAY)  # a fresh root: this version
-        return value
-    if isinstance(value, Formatted):
-        return value
-    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, np.generic,
-                                           np.dtype)):
-        return value
-    if type(value) in (list, tuple):
-        return type(value)(printable(b, v) for v in value)
-    if type(value) is dict:
-        return {k: printable(b, v) for k, v in value.items()}
-    raise Unconvertible(f"printing a {_type_name(value)} is not converted (its text would be "
-                        "made by its own __str__)", b.where)
-
-
-def _type_name(value: Any) -> str:
-    v = value.value if isinstance(value, HostObject) else value
-    return type(v).__name__
-
-
-# --- in-place writes to the caller's arrays -----------------------------------------------------
-
-
-def written_inputs(b: GraphBuilder) -> list[Tensor]:
-    """The caller's arrays this conversion wrote in place, in the order they were read."""
-    return [t for t in b.input_tensors() if t.kind == ARRAY and t.version > 0 and not t.fresh]
-
-
-def guard_write_backs(b: GraphBuilder, lifter: Lifter) -> None:
-    """The entry guards a graph that writes the caller's arrays or objects relies on; refuse
-    (Unconvertible) a call in which they already do not hold."""
-    written = written_inputs(b)
-    if not written:
-        return
-    arrays = [t for t in b.input_tensors() if t.kind == ARRAY and not t.fresh]
-    for t in written:
-        target = t.source.get(lifter.frame)
-        if not target.flags.writeable:
-            raise Unconvertible(f"ValueError: {t.source} is read-only (assignment destination "
-                                "is read-only)", b.where)
-        for o in arrays:
-            other = _read_from(b, o)
-            if o is not t and overlaps(target, other.get(lifter.frame)):
-                raise Unconvertible(f"{t.source} is written in place and shares memory with "
-                                    f"{other}: this aliasing is not converted", b.where)
-    # One guard for all of them: each call checks every pair at once (speculation/assumptions).
-    lifter.entry(written[0].source, "disjoint",
-                 (tuple(t.source for t in written),
-                  tuple(_read_from(b, o) for o in arrays if o.version == 0 or o.fresh)))
-
-
-def changed_constants(effects: Effects, lifter: Lifter) -> list[Source]:
-    """Python scalars read as speculated constants that the call assigns another value (or a
-    run-time one): the next call would see them change."""
-    changed = []
-    for e in effects.log:
-        if isinstance(e, SetAttr):
-            target: Source = AttrOf(e.obj.source, e.name)
-        elif isinstance(e, SetItem):
-            target = ItemOf(e.obj.source, e.key)
-        elif isinstance(e, SetName):
-            target = e.source
-        else:
-            continue
-        guard = lifter.assumptions.get((Kind.VALUE, target))
-        if guard is not None and (is_tensor(e.value) or type(e.value) is not type(
-                guard.expected) or e.value != guard.expected):
-            changed.append(target)
-    return changed
-
-
-def guard_object_identities(effects: Effects, lifter: Lifter) -> None:
-    """Objects written are as identical to, or distinct from, every other object read."""
-    objects = lifter.host_objects()
-    for written in effects.written_objects.values():
-        mine = real(written.raw)
-        for other in objects:
-            theirs = real(other.raw)
-            if other.source != written.source and type(theirs) is type(mine):
-                lifter.entry(written.source, "same", (other.source, theirs is mine))
-
-
-def _read_from(b: GraphBuilder, t: Tensor) -> Source:
-    """Where the caller's memory behind input `t` is read from: its source, or for a stack the
-    host builds, the list it stacks."""
-    if isinstance(t.source, WRITABLE_SOURCES):
-        return t.source
-    if isinstance(t.source, (Stacked, StackedField)):
-        return t.source.base
-    raise Unconvertible(f"writing the caller's arrays in a graph that also reads {t.source} is "
-                        "not converted", b.where)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import row_lists
-from .effects import Formatted, printable
+from .printing import Formatted, printable
 from .errors import Unconvertible
 from .regions import widenable
 from .values import Tensor, is_tensor
@@ -79,22 +79,11 @@ def find(cv: FunctionConverter, node: ast.For) -> list[PrintSite]:
 
 def rewritten(body: list[ast.stmt], sites: list[PrintSite]) -> list[ast.stmt]:
     """The body with each print statement as a call of its hook."""
-    by_stmt = {id(s.stmt): s for s in sites}
-    out = []
-    for stmt in body:
-        site = by_stmt.get(id(stmt))
-        if site is None:
-            out.append(stmt)
-            continue
-        call = ast.Call(ast.Name(site.hook, ast.Load()), list(stmt.value.args),
-                        list(stmt.value.keywords))
-        out.append(ast.copy_location(ast.Expr(ast.copy_location(call, stmt.value)), stmt))
-    return out
+    return row_lists.rewritten(body, sites)
 
 
 def bind_hooks(cv: FunctionConverter, sites: list[PrintSite]) -> None:
-    for s in sites:
-        cv.env[s.hook] = s
+    row_lists.bind_hooks(cv, sites)
 
 
 def learn(cv: FunctionConverter, sites: list[PrintSite], rows: list[row_lists.Site],

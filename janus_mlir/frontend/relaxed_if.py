@@ -28,7 +28,7 @@ from iree.compiler.dialects import scf, tensor
 
 import numpy as np
 
-from . import effects, loops
+from . import effects, loops, printing
 from .errors import RaiseReached, Returned, Unconvertible
 from .branches import predicate
 from .regions import (Staged, Unbound, changed_container, containers, tensors_reachable,
@@ -273,7 +273,7 @@ def _merge(cv: FunctionConverter, pred: Tensor, sides: list[Side], before: dict[
             specs.append(joined)
     for k, s in enumerate(sides):  # what the side's prints show: results (dummies elsewhere)
         for e, _ in s.changes.effects:
-            for t in effects.tensors_in(e.args):
+            for t in printing.tensors_in(e.args):
                 if not all(type(d) is int for d in t.shape):
                     raise cv.fail("printing an array of a run-time size inside a branch on "
                                   "array data is not converted yet")
@@ -322,7 +322,7 @@ def _merge(cv: FunctionConverter, pred: Tensor, sides: list[Side], before: dict[
         _assign(cv, effect, merged)
     for k, s in enumerate(sides):  # in program order, each applied when its side was taken
         for e, where in s.changes.effects:
-            e.args = effects.replaced(e.args, printed[k])
+            e.args = printing.replaced(e.args, printed[k])
             cv.conv.effects.add_conditional(effects.Conditional(pred, k == 0, e), where)
     if want_value:
         merged = [merged[first[0][k]] for k in range(len(merged))]

@@ -189,8 +189,9 @@ def _closure_reads(cv: FunctionConverter, names: list[str]) -> bool:
     return False
 
 
-def rewritten(body: list[ast.stmt], sites: list[Site]) -> list[ast.stmt]:
-    """The body with each site's append as a call of its hook (`__janus_append_L_K(EXPR)`)."""
+def rewritten(body: list[ast.stmt], sites: list[Any]) -> list[ast.stmt]:
+    """The body with each site's statement (`stmt`, an expression statement of a call) as a call
+    of its hook with the same arguments (`__janus_append_L_K(EXPR)`)."""
     by_stmt = {id(s.stmt): s for s in sites}
     out = []
     for stmt in body:
@@ -204,7 +205,7 @@ def rewritten(body: list[ast.stmt], sites: list[Site]) -> list[ast.stmt]:
     return out
 
 
-def bind_hooks(cv: FunctionConverter, sites: list[Site]) -> None:
+def bind_hooks(cv: FunctionConverter, sites: list[Any]) -> None:
     for s in sites:
         cv.env[s.hook] = s
 
