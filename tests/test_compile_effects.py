@@ -716,3 +716,17 @@ def test_prints_in_nested_run_time_loops_run_as_plain():
     for n in [2, 3, 1, 4]:
         check(f, np.ones(2), n)
     assert f.stats.graph_calls == 0, f.reasons
+
+
+def test_a_print_on_one_side_of_a_branch_inside_a_run_time_loop_runs_as_plain():
+    def grow(x, n):
+        for i in range(n):
+            x = np.tanh(x) * 1.7
+            if x.sum() > 1.0:
+                print("big", i)
+        return x
+
+    f = jm.compile(grow)
+    for n in [2, 3, 4, 5, 3, 6]:
+        check(f, np.linspace(-0.3, 0.5, 4), n)
+    assert any("inside a loop over a run-time length" in r for r in f.reasons), f.reasons

@@ -175,6 +175,12 @@ class Effects:
         self.names.update(side.names_before)
 
     def add_conditional(self, effect: Conditional, where: str) -> None:
+        """An effect of one side of a branch, at the branch's merge: refused where that merge
+        is itself inside a region (a loop over a run-time length, another branch)."""
+        if JOURNALS:
+            raise Unconvertible("a print or append on one side of a branch on array data, inside "
+                                "a loop over a run-time length or another such branch, is not "
+                                "converted yet", where)
         self.log.append(effect)
         self.where.append(where)
 
