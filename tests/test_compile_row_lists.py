@@ -207,3 +207,17 @@ def two_lists(xs):
 
 def test_the_lists_of_one_loop_share_their_length():
     one_graph_for_lengths(two_lists, lambda n: (items(n),), LENGTHS)
+
+
+def two_number_lists(x, n):
+    floats, ints = [], []
+    for k in range(n):
+        floats.append(float(np.tanh(x).sum()) * k)
+        ints.append(k + n)
+    return floats, ints
+
+
+def test_two_lists_of_numbers_built_by_one_loop_keep_their_own_rows():
+    # IREE gave both buffers the same rows when the scalars went in by a rank-0 insert_slice
+    # (frontend/rows.py: with_row).
+    one_graph_for_lengths(two_number_lists, lambda n: (np.ones(3), n), [2, 3, 5, 1, 4, 6])

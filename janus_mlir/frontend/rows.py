@@ -44,8 +44,12 @@ def row_index(b: GraphBuilder, xs: Tensor, key: Tensor, what: str) -> ir.Value:
 
 def with_row(b: GraphBuilder, rows: ir.Value, index: ir.Value, row: ir.Value,
              row_shape: tuple[int, ...]) -> ir.Value:
-    """`rows` (a tensor of rows of `row_shape`) with row `index` replaced by `row`."""
+    """`rows` (a tensor of rows of `row_shape`) with row `index` replaced by `row`. A scalar
+    row is inserted as a scalar: a rank-0 `insert_slice` into loop-carried buffers made IREE
+    give two lists built by one loop the same rows (their values shared one rank-0 init)."""
     with b.context, b.location(), ir.InsertionPoint(b.block):
+        if not row_shape:
+            return tensor.InsertOp(tensor.ExtractOp(row, []).result, rows, [index]).result
         dyn = ir.ShapedType.get_dynamic_size()
         return tensor.InsertSliceOp(row, rows, [index], [], [], [dyn] + [0] * len(row_shape),
                                     [1, *row_shape], [1] * (len(row_shape) + 1)).result
