@@ -9,8 +9,8 @@ and whose loop bounds change, so that speculation, its fallbacks and the relaxed
 
 The statements include `break`/`continue`/`return` on array data inside loops, early returns
 at the function's level, a loop's variable read after the loop (unbound after no trip),
-`and`/`or`/`not` in tests, and lists appended to in a loop over range(n) then stacked,
-summed, indexed, iterated, zipped and enumerated. `test_control_program` runs a sample in the
+`and`/`or`/`not` in tests, and lists appended to in a loop over range(n) (sometimes two lists
+by one loop) then stacked, summed, indexed, iterated, zipped and enumerated. `test_control_program` runs a sample in the
 default run; `test_many_control_programs` (slow,
 `-m slow`) runs JANUS_MLIR_GENERATED_PROGRAMS of them and reports how many calls a graph
 answered.
@@ -94,6 +94,10 @@ class Writer:
             self.statement(1, "k", in_loop=False)
         item = f"float({self.expr('k')}.sum())" if floats else self.expr("k")
         self.emit(1, f"{name}.append({item})")
+        if self.rng.random() < 0.3:  # a second list of numbers built by the same loop
+            self.lines.insert(self.lines.index(f"    {name} = []") + 1, f"    {name}b = []")
+            self.emit(1, f"{name}b.append(k + cnt)")
+            self.emit(0, f"cnt += sum({name}b)")
         target = self.rng.choice(targets)
         use = self.rng.randrange(5)
         if floats:
