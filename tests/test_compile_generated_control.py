@@ -172,15 +172,17 @@ class Writer:
             self.emit(depth, f"{self.rng.choice(targets)} = {self.expr(loop_var)}")
 
 
-def control_program(seed: int, tmp_path: Path):
+def control_program(seed: int, tmp_path: Path, writer: type[Writer] = Writer,
+                    params: str = "x, n, s"):
+    """The program of `seed`, written by `writer`, as a function of `params`."""
     rng = random.Random(seed)
-    w = Writer(rng)
+    w = writer(rng)
     w.emit(0, "v0 = x * 1.0")
     w.emit(0, "acc = 0.0")
     w.emit(0, "cnt = 0")
     w.block(0, size=rng.randint(2, 5))
     w.emit(0, f"return {w.returned()}, acc, cnt")
-    source = "def generated(x, n, s):\n" + "\n".join(w.lines) + "\n"
+    source = f"def generated({params}):\n" + "\n".join(w.lines) + "\n"
     return load_source(tmp_path, source).generated, source
 
 

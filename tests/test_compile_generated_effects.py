@@ -14,13 +14,12 @@ JANUS_MLIR_GENERATED_PROGRAMS of them.
 from __future__ import annotations
 
 import os
-import random
 from pathlib import Path
 
 import pytest
 
-from .equivalence import load_source
-from .test_compile_generated_control import SAMPLE_PROGRAMS, TESTS, Writer, run_many, run_program
+from .test_compile_generated_control import (SAMPLE_PROGRAMS, TESTS, Writer, control_program,
+                                             run_many, run_program)
 
 SLOW_PROGRAMS = int(os.environ.get("JANUS_MLIR_GENERATED_PROGRAMS", "2000"))
 
@@ -63,15 +62,7 @@ class EffectWriter(Writer):
 
 
 def effect_program(seed: int, tmp_path: Path):
-    rng = random.Random(seed)
-    w = EffectWriter(rng)
-    w.emit(0, "v0 = x * 1.0")
-    w.emit(0, "acc = 0.0")
-    w.emit(0, "cnt = 0")
-    w.block(0, size=rng.randint(2, 5))
-    w.emit(0, f"return {w.returned()}, acc, cnt")
-    source = "def generated(x, n, s, st):\n" + "\n".join(w.lines) + "\n"
-    return load_source(tmp_path, source).generated, source
+    return control_program(seed, tmp_path, EffectWriter, "x, n, s, st")
 
 
 @pytest.mark.parametrize("seed", range(SAMPLE_PROGRAMS))
