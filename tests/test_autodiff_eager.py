@@ -150,6 +150,10 @@ def test_einsum_var_std_clip_pad():
     check_grad(lambda x: np.sum(np.clip(x, -0.5, 0.5) ** 2), x)
     check_grad(lambda x: np.sum(np.pad(x, 1) * np.arange(30.0).reshape(5, 6)), x)
     check_grad(lambda x: np.sum(np.cumsum(x, axis=1) ** 2), x)
+    check_grad(lambda x: np.sum(np.cumprod(x, axis=1) * x) + x.cumprod().sum(), x)
+    z = x.copy()
+    z[1, 2] = z[2, 0] = 0.0  # a product with zeros: no division by x in the rule
+    check_grad(lambda x: np.sum(np.cumprod(x, axis=1) ** 2) + x.cumsum(0).sum(), z)
     check_grad(lambda x: np.sum(np.stack([x, x ** 2], axis=1)[:, 1]), x)
 
 

@@ -53,6 +53,10 @@ def reductions(x):
     return np.max(x, axis=0).sum() + np.min(x) * np.prod(x[:2, :2]) + np.var(x)
 
 
+def scans(x):
+    return np.sum(np.cumprod(x, axis=1) * x) + np.sum(x.cumsum(axis=0) ** 2) + x.cumprod()[-1]
+
+
 def with_aux(W, b, x, y):
     h = np.tanh(x @ W + b)
     return np.mean((h - y) ** 2), h
@@ -78,6 +82,10 @@ def grad_of_shapes(x):
 
 def grad_of_reductions(x):
     return jm.grad(reductions)(x)
+
+
+def grad_of_scans(x):
+    return jm.grad(scans)(x)
 
 
 def aux_step(W, b, x, y):
@@ -109,6 +117,8 @@ CASES = [
     (grad_of_attention, (_f32(4, 6), _f32(5, 6), _f32(5, 3))),
     (grad_of_shapes, (_f32(3, 4),)),
     (grad_of_reductions, (_f32(3, 4),)),
+    (grad_of_scans, (np.array([[0.5, -1.2, 0.0, 2.0, 0.7], [1.1, 0.9, -0.4, 1.3, 0.0],
+                               [0.8, 1.5, 0.6, -0.9, 1.2]], F32),)),
     (aux_step, (W, B, X, Y)),
     (pytree_params, ({"W": W, "b": B}, X, Y)),
     (global_grad_function, (W, B, X, Y)),

@@ -137,6 +137,8 @@ class Box(Operators):
     ravel = _method("ravel")
     dot = _method("dot")
     take = _method("take")
+    cumsum = _method("cumsum")
+    cumprod = _method("cumprod")
     del _method
 
     def reshape(self, *shape: Any, order: str = "C") -> Any:

@@ -297,12 +297,19 @@ def sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, **kw: Any)
     return op("sort", a, axis=int(axis) % ndim(a))
 
 
-def cumsum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> Any:
-    if axis is None:
-        a, axis = ravel(a), 0
-    if dtype is not None:
-        a = op("astype", a, dtype=np.dtype(dtype))
-    return op("cumsum", a, axis=int(axis) % ndim(a))
+def _scan(name: str) -> Callable[..., Any]:
+    def scan(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> Any:
+        if axis is None:
+            a, axis = ravel(a), 0
+        if dtype is not None:
+            a = op("astype", a, dtype=np.dtype(dtype))
+        return op(name, a, axis=int(axis) % ndim(a))
+
+    scan.__name__ = name
+    return scan
+
+
+cumsum, cumprod = _scan("cumsum"), _scan("cumprod")
 
 
 def tril(m: Any, k: int = 0) -> Any:
@@ -388,6 +395,7 @@ def copy(a: Any, order: str = "K", subok: bool = False) -> Any:
 FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.sort: sort,
     np.cumsum: cumsum,
+    np.cumprod: cumprod,
     np.tril: tril,
     np.triu: triu,
     np.take_along_axis: take_along_axis,

@@ -106,7 +106,41 @@ def _cumsum_vjp(g, ans, x, axis, dtype=None):
     return (ub(_reversed(op("cumsum", _reversed(g, axis), axis=axis), axis), x),)
 
 
-_VJP = {"cumsum": _cumsum_vjp}
+def _shifted(v, s, axis):
+    """v moved `s` places toward index 0 along `axis`, zeros in the `s` places at its end."""
+    rest = [slice(None)] * v.ndim
+    rest[axis] = slice(s, None)
+    tail = [slice(None)] * v.ndim
+    tail[axis] = slice(0, s)
+    return np.concatenate([v[tuple(rest)], np.zeros_like(v[tuple(tail)])], axis=axis)
+
+
+def _cumprod_vjp(g, ans, x, axis, dtype=None):
+    """out[j] = x[0]...x[j], so d out[j] / d x[i] (i <= j) is the product of x[k] for k < i times
+    the product for i < k <= j. The first factor is out[i - 1] (1 for i = 0); the sum over j of
+    g[j] times the second is r[i] = g[i] + x[i + 1] * r[i + 1], a reverse linear recurrence,
+    solved in ceil(log2 n) doubling steps that compose the maps r -> g[i] + a[i] * r. Nothing is
+    divided by x, so inputs with zeros get their exact cotangents (g * ... / x would give nan)."""
+    n = x.shape[axis]
+    if n == 0:
+        return (np.zeros_like(x),)
+    xs = x.astype(ans.dtype)
+    a, r = _shifted(xs, 1, axis), g
+    s = 1
+    while s < n:
+        r = r + a * _shifted(r, s, axis)
+        if 2 * s < n:
+            a = a * _shifted(a, s, axis)
+        s *= 2
+    head = [slice(None)] * x.ndim
+    head[axis] = slice(0, 1)
+    body = [slice(None)] * x.ndim
+    body[axis] = slice(0, n - 1)
+    before = np.concatenate([np.ones_like(ans[tuple(head)]), ans[tuple(body)]], axis=axis)
+    return (ub(before * r, x),)
+
+
+_VJP = {"cumsum": _cumsum_vjp, "cumprod": _cumprod_vjp}
 
 for _name, _fn in _SCANS.items():
     defop(_name, ("operand",),
