@@ -330,6 +330,27 @@ def test_tree_rnn_gradients_over_fresh_trees_keep_one_graph():
     assert f.stats.compilations == 1 and f.stats.graph_calls == len(trees) - 1, f.reasons
 
 
+def score(node, emb, w):
+    if node.word is not None:
+        return np.tanh(emb[node.word] @ w)
+    return score(node.left, emb, w) * F32(0.5) + np.sin(score(node.right, emb, w))
+
+
+def grad_of_score(w, tree, emb):
+    return jm.value_and_grad(lambda w, tree, emb: score(tree, emb, w) ** 2)(w, tree, emb)
+
+
+def test_gradients_through_a_recursion_of_rank0_results():
+    """Each node gives a scalar: the memo's rows are one-element slices, reshaped."""
+    f = jm.compile(grad_of_score)
+    emb, w = _f32(10, 4), _f32(4)
+    rng = np.random.default_rng(5)
+    trees = [random_tree(rng, n) for n in (3, 1, 6, 4, 9)]
+    for tree in trees:
+        check(f, w, tree, emb)
+    assert f.stats.compilations == 1 and f.stats.graph_calls == len(trees) - 1, f.reasons
+
+
 def lstm_loss(params, xs, T, target):
     Wx, Wh, b, Wo = params
     H = Wh.shape[0]

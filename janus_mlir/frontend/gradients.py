@@ -7,8 +7,8 @@ forward and backward ops. Results come back as the eager `GradFunction` returns 
 value (and aux), and gradients with the structure and types of the arguments.
 
 Not converted (the call then runs as plain Python): a differentiated function that writes
-arrays in place or changes lists, a recursion over a tree whose nodes give rank-0 results, an
-op without a derivative rule on a float value, integer inputs (eager raises JAX's TypeError).
+arrays in place or changes lists, an op without a derivative rule on a float value, integer
+inputs (eager raises JAX's TypeError).
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ import numpy as np
 from iree.compiler import ir
 from iree.compiler.dialects import arith, scf, tensor
 
+from ..dialects import janus
 from ..dialects.types import Dim, TensorSpec, tensor_type
 from .lift import HostObject
 from .regions import Staged
@@ -126,10 +127,15 @@ class RecursiveCall:
         b = self.b
         rank = len(spec.shape)
         with b.context, b.location(), ir.InsertionPoint(b.block):
+            dyn = ir.ShapedType.get_dynamic_size()
+            if rank == 0 and self.cv.conv.differentiating:
+                # ops janus-autodiff differentiates: a one-element slice, then a reshape
+                one = tensor.ExtractSliceOp(tensor_type((1,), spec.dtype), source, [index], [],
+                                            [], [dyn], [1], [1]).result
+                return janus.op_class("reshape").build(one, shape=(), loc=b.location()).result
             if rank == 0:
                 e = tensor.ExtractOp(source, [index]).result
                 return tensor.FromElementsOp(tensor_type((), spec.dtype), [e]).result
-            dyn = ir.ShapedType.get_dynamic_size()
             row = tensor.ExtractSliceOp(tensor_type(spec.shape, spec.dtype), source, [index], [],
                                         [], [dyn] + [0] * rank, [1, *spec.shape],
                                         [1] * (rank + 1)).result
@@ -225,7 +231,7 @@ class RecursiveCall:
         node.case.children.append(ref.attr)
         j = len(node.case.children) - 1
         spec, kind = self.result
-        if cv.conv.differentiating and spec.shape:
+        if cv.conv.differentiating:
             with self.b.context, self.b.location():
                 row = node.staged.block.add_argument(tensor_type(spec.shape, spec.dtype),
                                                      self.b.location())
@@ -349,7 +355,13 @@ class RecursiveCall:
                     self.rows = self._child_rows(i, memo, spec)
                 result = self._switch(c, self.live, i, memo, spec)
                 rank = len(spec.shape)
-                if rank == 0:
+                if rank == 0 and self.cv.conv.differentiating:
+                    row = janus.op_class("reshape").build(result, shape=(1,),
+                                                          loc=b.location()).result
+                    new = tensor.InsertSliceOp(row, memo, [i], [], [],
+                                               [ir.ShapedType.get_dynamic_size()], [1],
+                                               [1]).result
+                elif rank == 0:
                     e = tensor.ExtractOp(result, []).result
                     new = tensor.InsertOp(e, memo, [i]).result
                 else:
