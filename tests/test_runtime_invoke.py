@@ -19,9 +19,9 @@ from janus_mlir.speculation.assumptions import Guard
 from janus_mlir.speculation.sources import AttrOf, Frame, ItemOf, Param
 from janus_mlir.runtime import plan
 from janus_mlir.runtime.compiler import compile_ir
-from janus_mlir.runtime.invoke import ALIGNMENT, IMPORT_MIN_BYTES
+from janus_mlir.runtime.invoke import IMPORT_MIN_BYTES
 from janus_mlir.runtime.module import LoadedModule
-from janus_mlir.runtime.targets import get_target
+from janus_mlir.runtime.targets import CPU_BINDING_ALIGNMENT, Target, binding_alignment, get_target
 
 from .equivalence import check, load_source
 
@@ -70,7 +70,7 @@ def test_routes_follow_size_alignment_and_writeability():
     assert direct is not None
     ro = aligned(N)
     ro.flags.writeable = False
-    assert ALIGNMENT == 16
+    assert CPU_BINDING_ALIGNMENT == 16 and binding_alignment(CPU.flags) == 16
     for offset in (0, 16, 32, 48):  # where NumPy's own allocations start
         assert direct.route(0, aligned(N, offset)) == "import"
     assert direct.route(0, aligned(N, offset=4)) == "staging"
@@ -78,6 +78,20 @@ def test_routes_follow_size_alignment_and_writeability():
     assert direct.route(0, ro) == "staging"  # IREE cannot import read-only memory
     assert direct.route(0, np.ones(IMPORT_MIN_BYTES // 8, np.float32)) == "copy"
     assert direct.route(0, m.to_device(aligned(N))) == "device"
+
+
+def test_a_module_built_without_the_alignment_flag_imports_only_64_byte_aligned_arrays():
+    """IREE's kernels assume 64-byte aligned bindings unless told otherwise; importing a
+    16-byte aligned array into such a module crashed the process."""
+    flags = tuple(f for f in CPU.flags if "min-offset-alignment" not in f)
+    assert binding_alignment(flags) == 64
+    m = LoadedModule(compile_ir(DOUBLE, Target("llvm-cpu", flags, "local-task"),
+                                name=f"invoke_{next(_counter)}"), driver="local-task")
+    assert m._direct.route(0, aligned(N)) == "import"
+    for offset in (16, 32, 48):
+        x = aligned(N, offset)
+        assert m._direct.route(0, x) == "staging"
+        np.testing.assert_array_equal(m(x)[0], 2 * x)
 
 
 def test_zero_copy_switch_makes_every_numpy_argument_a_fresh_copy(monkeypatch):

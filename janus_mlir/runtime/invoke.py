@@ -9,7 +9,8 @@ argument and result, what to do, and per call only pushes buffer views and maps 
 How a NumPy array argument reaches the device (CPU drivers; other drivers always copy):
 - **small** (< IMPORT_MIN_BYTES): copied into a fresh device buffer (`allocate_buffer_copy`,
   what IREE does for every NumPy argument); cheapest for small arrays.
-- **aligned**: a writeable array whose data address is a multiple of ALIGNMENT is imported
+- **aligned**: a writeable array whose data address is a multiple of the alignment the module's
+  kernels assume (`targets.binding_alignment` of its flags) is imported
   (`import_host_allocation`) when no op of the module can write into an argument's buffer
   (IRFacts.import_safe): the kernels read the caller's memory, no copy (~1 us at any size
   against ~135 us per 4 MB copied). janus compiles CPU kernels to assume 16-byte aligned
@@ -39,12 +40,10 @@ import iree.runtime as rt
 import numpy as np
 from iree.runtime.array_interop import map_dtype_to_element_type
 
-from .targets import CPU_BINDING_ALIGNMENT
 
 if TYPE_CHECKING:
     from .module import ValueSpec
 
-ALIGNMENT = CPU_BINDING_ALIGNMENT  # the kernels assume no more (targets.CPU_FLAGS)
 IMPORT_MIN_BYTES = 1 << 14
 COPY_OUT_MAX_BYTES = 1 << 12
 LOCAL_DRIVERS = ("local-sync", "local-task")
@@ -81,13 +80,14 @@ class _Staging:
         self.array: np.ndarray | None = None
         self.buffer: Any = None
 
-    def fill(self, alloc: rt.HalAllocator, value: np.ndarray) -> tuple[rt.HalBufferView,
-                                                                        np.ndarray]:
-        """A buffer view over the staging array holding a copy of `value` (lock held)."""
+    def fill(self, alloc: rt.HalAllocator, value: np.ndarray, alignment: int
+             ) -> tuple[rt.HalBufferView, np.ndarray]:
+        """A buffer view over the staging array (its address a multiple of `alignment`)
+        holding a copy of `value` (lock held)."""
         arr = self.array
         if arr is None or arr.nbytes != value.nbytes or arr.dtype != value.dtype:
-            raw = np.empty(value.nbytes + ALIGNMENT, np.uint8)
-            start = (-raw.ctypes.data) % ALIGNMENT
+            raw = np.empty(value.nbytes + alignment, np.uint8)
+            start = (-raw.ctypes.data) % alignment
             arr = raw[start:start + value.nbytes].view(value.dtype)
             self.array = arr
             self.buffer = alloc.import_host_allocation(arr, _DEVICE_LOCAL, _USAGE)
@@ -101,9 +101,10 @@ class DirectCall:
 
     def __init__(self, vm_context: rt.VmContext, function: rt.VmFunction, device: rt.HalDevice,
                  args: Sequence[ValueSpec], results: Sequence[ValueSpec],
-                 written: Sequence[int], zero_copy: bool, import_safe: bool):
+                 written: Sequence[int], zero_copy: bool, import_safe: bool, alignment: int):
         n_args = len(args)
         self._import_safe = import_safe
+        self._alignment = alignment  # what the kernels assume of a binding's address
         self._context, self._function, self._device = vm_context, function, device
         self._alloc = device.allocator
         self._n_results = len(results)
@@ -160,7 +161,7 @@ class DirectCall:
         if type(value) is not np.ndarray:
             return "device"
         if self._zero_copy and value.nbytes >= IMPORT_MIN_BYTES and i not in self._written:
-            if (self._import_safe and value.ctypes.data % ALIGNMENT == 0
+            if (self._import_safe and value.ctypes.data % self._alignment == 0
                     and value.flags.writeable):
                 return "import"
             return "staging"
@@ -179,7 +180,7 @@ class DirectCall:
             slot = self._staging[i]
             if slot.lock.acquire(blocking=False):
                 held.append(slot)
-                view, staged = slot.fill(self._alloc, value)
+                view, staged = slot.fill(self._alloc, value, self._alignment)
                 shared.append(staged)
                 return view
         return self._alloc.allocate_buffer_copy(_DEVICE_LOCAL, _USAGE, self._device, value,

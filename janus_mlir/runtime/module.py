@@ -43,6 +43,7 @@ from ..speculation.guard_messages import decode_guard_message
 from . import devices
 from .compiler import CompiledModule
 from .invoke import LOCAL_DRIVERS, DirectCall
+from .targets import binding_alignment
 
 
 @dataclass(frozen=True)
@@ -288,7 +289,8 @@ class LoadedModule:
                                       self.arg_specs, self.result_specs, sorted(written),
                                       zero_copy=driver in LOCAL_DRIVERS
                                       and config.current().zero_copy,
-                                      import_safe=compiled.facts.import_safe)
+                                      import_safe=compiled.facts.import_safe,
+                                      alignment=binding_alignment(compiled.command))
 
     def __call__(self, *args: Any) -> list[np.ndarray]:
         """Call the entry function; results come back as host NumPy arrays."""

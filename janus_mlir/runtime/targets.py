@@ -33,6 +33,18 @@ class Target:
 
 
 CPU_BINDING_ALIGNMENT = 16  # bytes; what CPU kernels may assume of an argument's address
+IREE_BINDING_ALIGNMENT = 64  # what they assume without the flag below (IREE's default)
+_ALIGNMENT_FLAG = "--iree-stream-resource-min-offset-alignment="
+
+
+def binding_alignment(flags: tuple[str, ...]) -> int:
+    """The address alignment a module compiled with `flags` assumes of its bindings (the last
+    alignment flag wins, as in iree-compile): arguments below it must not be imported."""
+    value = IREE_BINDING_ALIGNMENT
+    for f in flags:
+        if f.startswith(_ALIGNMENT_FLAG):
+            value = int(f.removeprefix(_ALIGNMENT_FLAG))
+    return value
 
 KEEP_WIDE_TYPES = (
     "--iree-input-demote-f64-to-f32=false",
@@ -52,7 +64,7 @@ CPU_FLAGS = (
     # imported without a copy (runtime/invoke.py). Measured on 1000x1000 f32 with the input
     # 16 past a boundary: sum over rows 202 -> 110 us, sum of all 177 -> 122 us, max over
     # rows 191 -> 97 us (NumPy 167, 152, 112).
-    f"--iree-stream-resource-min-offset-alignment={CPU_BINDING_ALIGNMENT}",
+    f"{_ALIGNMENT_FLAG}{CPU_BINDING_ALIGNMENT}",
     *KEEP_WIDE_TYPES,
 )
 DATA_TILING = "--iree-opt-data-tiling"
