@@ -87,6 +87,10 @@ class Lifter:
         # Where each module, class or function returned as itself was read from, so that its
         # attributes are read (and guarded) through that source on every call.
         self.origin: dict[int, Source] = {}
+        # The arrays lifted so far, by id: one array reached again (the same argument passed
+        # twice, tied weights) is the same input, so a write through one path is seen through
+        # the other, as in NumPy.
+        self._arrays: dict[int, tuple[np.ndarray, Source, Tensor]] = {}
 
     def _entry(self, source: Source, kind: str, expected: Any) -> None:
         guard = Guard(source, kind, expected, self.b.where)
@@ -130,10 +134,16 @@ class Lifter:
             if not value.dtype.isnative:
                 raise Unconvertible(f"{source} has non-native byte order ({value.dtype.str}); "
                                     "janus compiles native-endian arrays only", self.b.where)
+            seen = self._arrays.get(id(value))
+            if seen is not None and seen[0] is value:
+                self._entry(source, "same", (seen[1], True))
+                return seen[2]
             c_order = bool(value.flags.c_contiguous)
             shape = self._symbolic_shape(source, value.shape)
             self._entry(source, "array", (shape, value.dtype, c_order))
-            return self.b.input(source, shape, value.dtype, ARRAY, c_order)
+            t = self.b.input(source, shape, value.dtype, ARRAY, c_order)
+            self._arrays[id(value)] = (value, source, t)
+            return t
         if type(value) in (bool, int, float):
             return self._python_scalar(source, value)
         if isinstance(value, np.generic):

@@ -36,11 +36,17 @@ class SignatureState:
 
 
 def signature_key(params: dict[str, Any]) -> tuple:
-    """Types, ranks and dtypes of the top-level arguments (what the profile is grouped by)."""
+    """Types, ranks and dtypes of the top-level arguments (what the profile is grouped by),
+    and which array arguments are one object or overlap in memory: a call whose aliasing stops
+    the conversion (`f(z[1:], z[:-1])` writing one of them) does not stop the calls without it."""
     out = []
+    arrays: list[np.ndarray] = []
     for name, v in params.items():
         if isinstance(v, np.ndarray):  # not the shape: it may become symbolic
-            out.append((name, "ndarray", v.ndim, v.dtype.str, v.flags.c_contiguous))
+            alias = next((("is" if v is a else "overlaps", k) for k, a in enumerate(arrays)
+                          if v is a or np.may_share_memory(v, a)), None)
+            arrays.append(v)
+            out.append((name, "ndarray", v.ndim, v.dtype.str, v.flags.c_contiguous, alias))
         else:
             out.append((name, type(v)))
     return tuple(out)

@@ -128,9 +128,9 @@ class Guard:
             text = f"{self.source}.shape[{axis}] == {other}.shape[{other_axis}]"
         elif self.kind == Kind.DISJOINT:
             written = ", ".join(str(o) for o in self.expected[0])
-            others = ", ".join(str(o) for o in self.expected[1]) or "no other array"
-            text = (f"{written} (written in place) are writeable and share no memory with "
-                    f"each other or with {others}")
+            others = ", ".join(str(o) for o in self.expected[1])
+            shared = (f"each other or with {others}" if others else "each other")
+            text = f"{written} (written in place) are writeable and share no memory with {shared}"
         elif self.kind == Kind.SCHEDULE:
             text = (f"every node under {self.source} fits one of the {len(self.expected.cases)} "
                     f"cases {self.expected.name} was converted for")
