@@ -199,21 +199,26 @@ def calls(seed: int) -> list[tuple]:
 def run_program(seed: int, tmp_path: Path, program=control_program,
                 extra: tuple = ()) -> jm.JanusFunction:
     """One generated program compiled and compared with plain Python on each of its calls
-    (`extra`: more arguments after the generated ones)."""
+    (`extra`: more arguments after the generated ones, or a function of them that makes
+    them)."""
     fn, source = program(seed, tmp_path)
     f = jm.compile(fn)
     for args in calls(seed):
+        more = extra(args) if callable(extra) else extra
         try:
-            check(f, *args, *extra)
+            check(f, *args, *more)
         except AssertionError as e:
             raise AssertionError(f"seed {seed}:\n{source}\n{f.explanation()}\n{e}") from None
     return f
 
 
-def run_many(tmp_path: Path, count: int, **kwargs) -> None:
-    """`count` programs after the sample seeds; prints how many calls a graph answered."""
+def run_many(tmp_path: Path, count: int, extra_for=None, **kwargs) -> None:
+    """`count` programs after the sample seeds; prints how many calls a graph answered.
+    `extra_for(seed)`: the program's `extra` (see run_program)."""
     graph_calls = total = 0
     for seed in range(SAMPLE_PROGRAMS, SAMPLE_PROGRAMS + count):
+        if extra_for is not None:
+            kwargs["extra"] = extra_for(seed)
         f = run_program(seed, tmp_path, **kwargs)
         graph_calls += f.stats.graph_calls
         total += f.stats.calls

@@ -1,6 +1,8 @@
 """Generated programs with effects among data-dependent control flow: prints, in-place writes to
 the caller's array, attribute writes and appends on a state object the caller passes, inside
-branches on array data, loops over run-time lengths and early returns.
+branches on array data, loops over run-time lengths and early returns. In every other program
+the state object holds the caller's array itself (`st.ref is x`), so writes through one name must
+be seen through the other.
 
 The programs are the control-flow programs of test_compile_generated_control.py with effect
 statements mixed in; every call is compared with the plain function (values, the inputs and the
@@ -16,6 +18,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from .test_compile_generated_control import (SAMPLE_PROGRAMS, TESTS, Writer, control_program,
@@ -25,11 +28,18 @@ SLOW_PROGRAMS = int(os.environ.get("JANUS_MLIR_GENERATED_PROGRAMS", "2000"))
 
 
 class State:
-    def __init__(self):
+    def __init__(self, ref):
         self.total = 0.0
         self.best = 1e9
         self.steps = 0
         self.log: list = []
+        self.ref = ref
+
+
+def state_for(seed: int):
+    """The state argument of a program's calls: holding the call's own array x (odd seeds)
+    or an array of its own."""
+    return lambda args: (State(args[0] if seed % 2 else np.linspace(0.0, 1.0, 4)),)
 
 
 class EffectWriter(Writer):
@@ -51,6 +61,8 @@ class EffectWriter(Writer):
                 "st.steps += 1",
                 "st.log.append(cnt)",
                 "st.log.append(float({a}.max()))",
+                "st.total = st.total + float(st.ref.sum()) * 0.1",
+                "st.ref[-1] = float({a}.min())",
             ]).format(a=self.pick()))
         elif r < 0.34 and depth < 2:
             test = self.rng.choice(TESTS).format(a=self.pick(), b=self.pick(), s="s")
@@ -67,9 +79,9 @@ def effect_program(seed: int, tmp_path: Path):
 
 @pytest.mark.parametrize("seed", range(SAMPLE_PROGRAMS))
 def test_effect_program(seed, tmp_path):
-    run_program(seed, tmp_path, program=effect_program, extra=(State(),))
+    run_program(seed, tmp_path, program=effect_program, extra=state_for(seed))
 
 
 @pytest.mark.slow
 def test_many_effect_programs(tmp_path):
-    run_many(tmp_path, SLOW_PROGRAMS, program=effect_program, extra=(State(),))
+    run_many(tmp_path, SLOW_PROGRAMS, program=effect_program, extra_for=state_for)
