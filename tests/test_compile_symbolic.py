@@ -1,8 +1,9 @@
 """Symbolic dims: after an array's shape guard misses, the axes that varied become the graph's
 one symbolic dim (`tensor<?x784xf32>`), so a batch size that changes costs one more compilation,
 not one per size. Ops that take symbolic dims: elementwise ufuncs, where, astype, matmul of a
-(?, ..., k) operand, reductions over static axes (float sums of at most 128 elements per output);
-anything else gives the symbolic dim up (one graph per shape, as before)."""
+(?, ..., k) operand, reductions over static axes (float sums of at most 128 elements per output),
+basic indexing that takes a symbolic dim whole or within its first two elements, expand_dims and
+squeeze; anything else gives the symbolic dim up (one graph per shape, as before)."""
 
 from __future__ import annotations
 
@@ -79,6 +80,57 @@ def test_an_op_without_symbolic_dims_gives_them_up():
     assert any("symbolic dims given up" in r for r in f.reasons)
 
 
+def columns(x, w):
+    h = x @ w
+    return (h[:, 0] * 2.0 + h[:, 1:].sum(axis=1), h[:2].sum(), h[1], h[:, None, 1:],
+            np.expand_dims(h, 0).sum(axis=(0, 2)), np.squeeze(h[:, :1], axis=1), x[..., -1])
+
+
+def test_basic_indexing_of_a_symbolic_batch_keeps_one_graph():
+    f = jm.compile(columns)
+    w = RNG.standard_normal((4, 3))
+    for n in (5, 8, 2, 13, 5):
+        check(f, RNG.standard_normal((n, 4)), w)
+    assert f.stats.compilations == 2 and f.stats.graph_calls == 3, f.reasons
+
+
+def views_of_the_input(x):
+    v = x[:, None]
+    return v, x[:, 1], np.squeeze(v, axis=1)
+
+
+def test_views_of_a_symbolic_input_are_views_of_the_callers_array():
+    f = jm.compile(views_of_the_input)
+    for n in (3, 6, 4, 9):
+        check(f, np.arange(n * 2.0).reshape(n, 2))
+    assert f.stats.compilations == 2 and f.stats.graph_calls == 2, f.reasons
+
+
+def beyond_the_first_two(x):
+    return x[3], x[-1] * 2, x[:5].sum()
+
+
+def test_indexing_a_symbolic_dim_past_its_first_two_elements_gives_it_up():
+    f = jm.compile(beyond_the_first_two)
+    for n in (6, 7, 9, 6):
+        check(f, RNG.standard_normal((n, 2)))
+    assert any("symbolic dims given up" in r for r in f.reasons), f.reasons
+    assert f.stats.graph_calls == 1, f.reasons  # the repeat of 6
+
+
+def written_through_a_view(x):
+    v = x[:, 0]
+    v += 1.0
+    return x.sum()
+
+
+def test_a_write_through_a_view_of_a_symbolic_array_gives_the_dim_up():
+    f = jm.compile(written_through_a_view)
+    for n in (3, 4, 5, 3):
+        check(f, RNG.standard_normal((n, 2)))
+    assert f.stats.graph_calls == 1, f.reasons
+
+
 def softmax_head(x, w):
     z = x @ w
     z = z - z.max(axis=-1, keepdims=True)
@@ -140,7 +192,7 @@ def test_a_run_time_row_index_out_of_range_raises_as_numpy_does():
 
 
 def returns_a_row(xs):
-    return xs[1]
+    return xs[2]  # (rows 0 and 1 are in range for any length: static views, tested above)
 
 
 def test_returning_a_view_at_a_run_time_offset_runs_as_plain_python():

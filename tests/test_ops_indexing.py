@@ -174,7 +174,7 @@ def test_slice_shape_rule_rejects_out_of_bounds_triples() -> None:
 
     infer = lookup("slice").signature.infer
     for starts, sizes, steps in [((3,), (1,), (1,)), ((0,), (4,), (1,)), ((2,), (2,), (-3,)),
-                                 ((0,), (-1,), (1,)), ((0, 0), (1, 1), (1, 1))]:
+                                 ((0,), (-2,), (1,)), ((1,), (-1,), (1,)), ((0, 0), (1, 1), (1, 1))]:
         with pytest.raises(ShapeError):
             infer([TensorSpec((3,), F32)], {"starts": starts, "sizes": sizes, "steps": steps})
 

@@ -205,7 +205,8 @@ def _array_node(b: GraphBuilder, t: Tensor, outputs: list[Tensor]) -> Template:
         raise Unconvertible("returning the result of a recursion over a tree that may be an "
                             "array of the tree itself (its identity is not modelled)", b.where)
     if t.view is not None and (not t.view.replayable or (
-            root.fresh and (t.view.ambiguous or root.ambiguous_views))):
+            root.fresh and ((t.view.ambiguous and not t.view.symbolic)
+                            or root.ambiguous_views))):
         raise Unconvertible("returning an array whose aliasing is not modelled (a reshape of a "
                             "non-C-contiguous array, or a view at a run-time offset)", b.where)
     base = (("source", root.source) if not root.fresh and root.source is not None

@@ -34,6 +34,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ..speculation.sources import AttrOf, ClosureVar, DefaultArg, GlobalVar, ItemOf, Param
+from ..dialects.types import is_static
 from ..speculation.views import ViewStep
 from .errors import Unconvertible
 from .values import ARRAY, Tensor
@@ -56,6 +57,7 @@ class View:
     seen: int = 0  # root version the cached value was computed at
     ambiguous: bool = False  # NumPy may have copied instead (the root's layout is unknown)
     replayable: bool = True  # `steps` rebuild it on a real array (not so at run-time offsets)
+    symbolic: bool = False  # ambiguous only in its layout: a view of a symbolic shape
 
     def current(self, cached: Any) -> Any:
         """The view's SSA value as of the root's current version (ops emitted if stale)."""
@@ -86,8 +88,16 @@ def link_view(b: GraphBuilder, out: Tensor, operand: Tensor, op: str,
         return
     parent = operand.view
     root = parent.root if parent else operand
-    layout = parent.layout if parent else root_layout(operand.shape, operand.dtype)
     step = ViewStep(op, tuple(sorted(attrs.items())), operand.shape)
+    if not is_static(operand.shape) or not is_static(out.shape) or (parent and parent.symbolic):
+        # A view of a symbolic shape: its strides into the root are not known while
+        # converting. It reads as any view; a write to it or to its root stops the conversion.
+        steps = (*parent.steps, step) if parent else (step,)
+        out.view = View(root, steps, root_layout(_stand_in(out.shape), out.dtype), b,
+                        root.version, ambiguous=True, symbolic=True)
+        root.symbolic_views = True
+        return
+    layout = parent.layout if parent else root_layout(operand.shape, operand.dtype)
     ambiguous = parent.ambiguous if parent else False
     try:
         new_layout = step.numpy(layout)
@@ -103,6 +113,11 @@ def link_view(b: GraphBuilder, out: Tensor, operand: Tensor, op: str,
         root.ambiguous_views = True
 
 
+def _stand_in(shape: tuple[Any, ...]) -> tuple[int, ...]:
+    """`shape` with every symbolic dim as 2 (the least such a dim is when the graph runs)."""
+    return tuple(d if type(d) is int else 2 for d in shape)
+
+
 def roots_of(t: Tensor) -> Tensor:
     return t.view.root if t.view else t
 
@@ -112,7 +127,7 @@ def write(b: GraphBuilder, target: Tensor, new: Tensor) -> None:
     root = roots_of(target)
     refuse_unwritable(b, root)
     view = target.view
-    if (view and view.ambiguous) or root.ambiguous_views:
+    if (view and view.ambiguous) or root.ambiguous_views or root.symbolic_views:
         raise Unconvertible("in-place write to an array whose aliasing is not modelled (a "
                             "reshape of a non-C-contiguous array, or a view at a run-time "
                             "offset)", b.where)

@@ -14,7 +14,8 @@ from ..dialects.types import is_int
 from . import heap, rows
 from .builder import GraphBuilder
 from .compaction import is_mask, mask_subscript
-from .errors import Unconvertible
+from ..ops.indexing import WHOLE
+from .errors import NeedsStaticShape, Unconvertible
 from .numpy_api import as_array, static
 from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_tensor, retyped
 
@@ -27,7 +28,8 @@ def subscript(b: GraphBuilder, a: Tensor, key: Any) -> Tensor:
     if any(is_mask(x) for x in items):  # a data-dependent count of elements
         return mask_subscript(b, a, items)
     if (a.ndim and type(a.shape[0]) is not int
-            and (rows.is_row_key(items[0]) or type(items[0]) in (int, np.int64))
+            and (rows.is_row_key(items[0])
+                 or (type(items[0]) in (int, np.int64) and not 0 <= items[0] < 2))
             and all((isinstance(x, slice) and x == slice(None)) or x is Ellipsis
                     for x in items[1:])):
         # `x[t]` on an axis whose length is known at run time only: one slice at t.
@@ -123,7 +125,11 @@ def _check_int(b: GraphBuilder, i: int, n: int, dim: int) -> None:
 
 
 def _basic(b: GraphBuilder, a: Tensor, items: list[Any]) -> Tensor:
-    """Slices, integers and newaxis: one slice op (a view) and a reshape (a view)."""
+    """Slices, integers and newaxis: one slice op (a view) and a reshape (a view). On a
+    symbolic shape: whole slices of its symbolic dims, indices and slices within their first
+    two elements (such a dim is at least 2), then squeeze and expand_dims (views too)."""
+    if not a.spec.static:
+        return _basic_symbolic(b, a, items)
     starts, sizes, steps, final = [], [], [], []
     dim = 0
     for item in items:
@@ -152,6 +158,63 @@ def _basic(b: GraphBuilder, a: Tensor, items: list[Any]) -> Tensor:
     if tuple(final) != out.shape or out is a:
         out = b.emit("reshape", [out], shape=tuple(final))
     return out
+
+
+def _basic_symbolic(b: GraphBuilder, a: Tensor, items: list[Any]) -> Tensor:
+    starts, sizes, steps, dropped, added = [], [], [], [], []
+    dim = 0
+    for pos, item in enumerate(items):
+        if item is None:
+            added.append(pos - len(dropped))
+            continue
+        n = a.shape[dim]
+        if type(n) is int:
+            if isinstance(item, slice):
+                triple = _slice_triple(b, item, n)
+            else:
+                _check_int(b, item, n, dim)
+                triple = (item % n, 1, 1)
+        elif isinstance(item, slice) and item == slice(None):
+            triple = (0, WHOLE, 1)
+        else:
+            triple = _within_first_two(b, item, dim)
+        if not isinstance(item, slice):
+            dropped.append(dim)
+        starts.append(triple[0])
+        sizes.append(triple[1])
+        steps.append(triple[2])
+        dim += 1
+    for rest in range(dim, a.ndim):
+        starts.append(0)
+        sizes.append(a.shape[rest] if type(a.shape[rest]) is int else WHOLE)
+        steps.append(1)
+    out = a
+    if any(n != WHOLE and n != a.shape[d] for d, n in enumerate(sizes)) or any(starts) or any(
+            s != 1 for s in steps):
+        out = b.emit("slice", [a], starts=tuple(starts), sizes=tuple(sizes), steps=tuple(steps))
+    if dropped:
+        out = b.emit("squeeze", [out], axes=tuple(dropped))
+    if added:
+        out = b.emit("expand_dims", [out], axes=tuple(added))
+    if out is a:
+        out = b.emit("expand_dims", [a], axes=())  # `a[:]`, `a[...]`: a view all the same
+    return out
+
+
+def _within_first_two(b: GraphBuilder, item: Any, dim: int) -> tuple[int, int, int]:
+    """An index or a slice of a symbolic dim: in range for any length only within its first
+    two elements (the dim is at least 2 when the graph runs); else the shape must be static."""
+    if isinstance(item, slice):
+        bounds = [static(b, x, "a slice bound") for x in (item.start, item.stop, item.step)]
+        start, stop, step = (0 if bounds[0] is None else bounds[0], bounds[1],
+                             1 if bounds[2] is None else bounds[2])
+        if step > 0 and 0 <= start and stop is not None and 0 <= stop <= 2:
+            count = len(range(start, stop, step))
+            return (start if count else 0), count, (step if count else 1)
+    elif 0 <= item < 2:
+        return item, 1, 1
+    raise NeedsStaticShape(f"indexing axis {dim}, whose length is known only when the graph "
+                           "runs, beyond its first two elements", b.where)
 
 
 def advanced_plan(b: GraphBuilder, a: Tensor, items: list[Any]) -> dict[str, Any]:

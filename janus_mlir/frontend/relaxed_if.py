@@ -422,7 +422,7 @@ def _replaceable(cv: FunctionConverter, t: Tensor, name: str | None, before: dic
                  side: Side) -> bool:
     """Whether array `t` can become a new array at the merge without anyone seeing: a root of
     this conversion's own that no other name (and no list or dict) holds."""
-    if t.view is not None or not t.fresh or t.ambiguous_views:
+    if t.view is not None or not t.fresh or t.ambiguous_views or t.symbolic_views:
         return False
     if side.returned:  # the function ends on this side: its names are dead
         return True

@@ -366,6 +366,7 @@ def _check_array(cv: FunctionConverter, name: str, new: Tensor, old: Any, trial:
     others = [v for k, v in trial.env.items() if k != name]
     if (new.view is not None or not (new.fresh or (
             name in carried.unread_after and _either_of(new, old))) or new.ambiguous_views
+            or new.symbolic_views
             or new.serial < start
             or any(o is new or (o.view is not None and o.view.root is new)
                    for o in tensors_reachable(others))):
@@ -394,7 +395,8 @@ def _either_of(new: Tensor, old: Any) -> bool:
 
 
 def _replaceable_before(cv: FunctionConverter, old: Any, name: str) -> bool:
-    if not is_tensor(old) or old.view is not None or not old.fresh or old.ambiguous_views:
+    if (not is_tensor(old) or old.view is not None or not old.fresh or old.ambiguous_views
+            or old.symbolic_views):
         return False
     others = [v for k, v in cv.env.items() if k != name]
     return all(o is not old and not (o.view is not None and o.view.root is old)

@@ -50,6 +50,7 @@ class Tensor:
         self.view: Any = None  # heap.View when this array is a view of another
         self.version = 0  # bumped by every in-place write to this root
         self.ambiguous_views = False  # a reshape of it may or may not share its memory
+        self.symbolic_views = False  # it has views whose strides are known at run time only
 
     @property
     def value(self) -> ir.Value:

@@ -19,13 +19,14 @@ from iree.compiler import ir
 from iree.compiler.dialects import tensor
 
 from ..dialects.opdef import I64, I64_ARRAY, Attr, ShapeError
-from ..dialects.types import TensorSpec, is_bool, is_int
+from ..dialects.types import SymbolicShape, TensorSpec, is_bool, is_int
 from .emit import PARALLEL, REDUCTION, Emitter, Scalar, barrier, dims_map, identity_map
 from .registry import defop
 from ..lang import op, unbroadcast as ub
 
 I64_DT = np.dtype(np.int64)
 BOOL_DT = np.dtype(bool)
+WHOLE = -1  # a slice size: all of the dim
 
 
 # ---------------------------------------------------------------------------------------------
@@ -39,23 +40,46 @@ def _infer_slice(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[
     if not len(starts) == len(sizes) == len(steps) == x.rank:
         raise ShapeError(f"slice needs one start, size and step per dim of {x}, got "
                          f"starts={starts} sizes={sizes} steps={steps}")
+    out = []
     for d, (n, start, size, step) in enumerate(zip(x.shape, starts, sizes, steps)):
         if step == 0:
             raise ShapeError("slice step cannot be zero")
+        if size == WHOLE:
+            if start != 0 or step != 1:
+                raise ShapeError(f"slice of all of dim {d} must start at 0 with step 1")
+            out.append(n)
+            continue
         if size < 0:
             raise ShapeError(f"slice size {size} of dim {d} is negative")
         last = start + (size - 1) * step
-        if size and not (0 <= start < n and 0 <= last < n):
+        if type(n) is not int:  # a symbolic dim is at least 2 when the graph runs
+            if size and not (0 <= start < 2 and 0 <= last < 2):
+                raise SymbolicShape(f"a slice of dim {d} beyond its first two elements needs "
+                                    "its length")
+        elif size and not (0 <= start < n and 0 <= last < n):
             raise ShapeError(f"slice of dim {d} (length {n}) from {start}, {size} elements "
                              f"with step {step} runs out of bounds")
-    return [TensorSpec(sizes, x.dtype)]
+        out.append(size)
+    return [TensorSpec(tuple(out), x.dtype)]
 
 
 def _lower_slice(e: Emitter, operands, in_specs, attrs, out_specs):
     (x,), (out,) = operands, out_specs
-    if out.size == 0:
+    if out.static and out.size == 0:
         return [e.empty(out)]
     starts, sizes, steps = (tuple(attrs[k]) for k in ("starts", "sizes", "steps"))
+    if WHOLE in sizes:  # whole symbolic dims: their sizes read from x
+        dyn = ir.ShapedType.get_dynamic_size()
+        whole = [d for d, n in enumerate(sizes) if n == WHOLE]
+        static = [n if n != WHOLE else (in_specs[0].shape[d] if type(in_specs[0].shape[d]) is int
+                                        else dyn) for d, n in enumerate(sizes)]
+        if len(whole) == len(sizes):
+            return [x]
+        dims = [tensor.DimOp(x, e.index_const(d)).result for d in whole if static[d] == dyn]
+        return [tensor.ExtractSliceOp(
+            ir.RankedTensorType.get(static, ir.RankedTensorType(x.type).element_type),
+            x, [], dims, [], ir.DenseI64ArrayAttr.get(starts), ir.DenseI64ArrayAttr.get(static),
+            ir.DenseI64ArrayAttr.get(steps)).result]
     if all(sp > 0 for sp in steps):
         if list(sizes) == list(in_specs[0].shape):
             return [x]
@@ -80,7 +104,10 @@ def _lower_slice(e: Emitter, operands, in_specs, attrs, out_specs):
 
 
 def python_slice(start: int, size: int, step: int) -> slice:
-    """The Python slice taking `size` elements from `start` by `step` (steps may be negative)."""
+    """The Python slice taking `size` elements from `start` by `step` (steps may be negative;
+    WHOLE: every element)."""
+    if size == WHOLE:
+        return slice(None)
     if size == 0:
         return slice(0, 0)
     stop = start + size * step
@@ -107,7 +134,9 @@ def _slice_update_vjp(g, ans, dest, source, starts, steps):
 defop("slice", ("operand",),
       attrs={"starts": Attr(I64_ARRAY), "sizes": Attr(I64_ARRAY), "steps": Attr(I64_ARRAY)},
       infer=_infer_slice, numpy=_numpy_slice, lower=_lower_slice, vjp=_slice_vjp,
-      doc="x[start:stop:step, ...] with each dim's slice resolved to (start, size, step).")
+      symbolic=True,
+      doc="x[start:stop:step, ...] with each dim's slice resolved to (start, size, step); "
+          "size -1 takes all of a dim (start 0, step 1), the form for a symbolic one.")
 
 
 # ---------------------------------------------------------------------------------------------

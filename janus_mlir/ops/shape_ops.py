@@ -63,7 +63,7 @@ def _infer_reshape(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> lis
 
 def _lower_reshape(e: Emitter, operands, in_specs, attrs, out_specs):
     (out,) = out_specs
-    if out.size == 0:  # nothing to move; collapse/expand of zero-size dims is awkward
+    if out.static and out.size == 0:  # nothing to move; collapse/expand of zero-size dims
         return [e.empty(out)]
     return [e.reshape(operands[0], in_specs[0], out.shape)]
 
@@ -87,7 +87,8 @@ def _infer_expand_dims(operands: Sequence[TensorSpec], attrs: dict[str, Any]) ->
 
 defop("expand_dims", ("operand",), attrs={"axes": Attr(I64_ARRAY)}, infer=_infer_expand_dims,
       numpy=lambda x, axes: np.expand_dims(x, tuple(axes)), lower=_lower_reshape,
-      doc="numpy.expand_dims; axes are normalised against the result rank.", vjp=_reshape_vjp)
+      doc="numpy.expand_dims; axes are normalised against the result rank.", vjp=_reshape_vjp,
+      symbolic=True)
 
 
 def _infer_squeeze(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[TensorSpec]:
@@ -101,7 +102,7 @@ def _infer_squeeze(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> lis
 
 defop("squeeze", ("operand",), attrs={"axes": Attr(I64_ARRAY)}, infer=_infer_squeeze,
       numpy=lambda x, axes: np.squeeze(x, tuple(axes)), lower=_lower_reshape,
-      doc="numpy.squeeze of the named size-1 axes.", vjp=_reshape_vjp)
+      doc="numpy.squeeze of the named size-1 axes.", vjp=_reshape_vjp, symbolic=True)
 
 
 # ---------------------------------------------------------------------------------------------
