@@ -135,6 +135,32 @@ def test_compiled_gradients_equal_eager(fn, args):
     assert f.stats.compilations == 1
 
 
+def test_a_batch_size_that_changes_keeps_one_gradient_graph():
+    """The MSE step over batches of 5 sizes: the batch becomes the graph's symbolic dim, and
+    the backward pass (weight gradients contracting over it, the mean's count read when the
+    graph runs) keeps it: two compilations in all."""
+    f = jm.compile(step)
+    for n in (8, 16, 12, 9, 30, 8):
+        check(f, W, B, _f32(n, 5), _f32(n, 3))
+    assert f.stats.compilations == 2 and f.stats.graph_calls == 4, f.reasons
+    assert "tensor<?x5xf32>" in f.graphs[-1].ir("janus")
+
+
+def first_column_loss(W, x):
+    h = np.tanh(x @ W)
+    return np.sum(h[:, 0] ** 2) + np.mean(h)
+
+
+def test_a_rule_that_needs_static_shapes_gives_the_symbolic_batch_up():
+    """slice's rule builds zeros of x's shape: on a symbolic batch the conversion gives the
+    dim up (one graph per batch size) rather than fail to compile."""
+    f = jm.compile(lambda W, x: jm.grad(first_column_loss)(W, x))
+    for n in (4, 6, 4, 6):
+        check(f, W, _f32(n, 5))
+    assert f.stats.graph_calls == 2, f.reasons
+    assert any("symbolic dims given up" in r for r in f.reasons), f.reasons
+
+
 def test_training_loop_reaches_the_same_losses():
     f = jm.compile(step)
     Wc, bc, We, be = W.copy(), B.copy(), W.copy(), B.copy()

@@ -1,4 +1,4 @@
-"""Shape ops (reshape, transpose, broadcast_to, expand_dims, squeeze, concatenate, stack)
+"""Shape ops (reshape, transpose, broadcast_to, expand_dims, squeeze, concatenate, stack, dim)
 against NumPy. The reference is the user-level NumPy call (negative axes, -1 in shapes,
 axis=None); the attributes are what the frontend resolves it to."""
 
@@ -27,7 +27,7 @@ from .op_harness import (
 )
 
 COVERED = covered(["reshape", "transpose", "broadcast_to", "expand_dims", "squeeze",
-                   "concatenate", "stack"])
+                   "concatenate", "stack", "dim"])
 
 
 def _prime_factors(n: int) -> list[int]:
@@ -139,9 +139,18 @@ def stack_case(draw: st.DrawFn) -> Case:
                 reference=lambda *xs, a=user: np.stack(xs, axis=a), label=f"axis={user}")
 
 
+@st.composite
+def dim_case(draw: st.DrawFn) -> Case:
+    x = draw(_array(draw(shapes(1, 3))))
+    user = draw(st.integers(-x.ndim, x.ndim - 1))
+    return Case("dim", (x,), {"axis": user % x.ndim},
+                reference=lambda x, a=user: np.int64(x.shape[a]), label=f"axis={user}")
+
+
 STRATEGIES = {"reshape": reshape_case, "transpose": transpose_case,
               "broadcast_to": broadcast_to_case, "expand_dims": expand_dims_case,
-              "squeeze": squeeze_case, "concatenate": concatenate_case, "stack": stack_case}
+              "squeeze": squeeze_case, "concatenate": concatenate_case, "stack": stack_case,
+              "dim": dim_case}
 assert set(STRATEGIES) == COVERED
 
 

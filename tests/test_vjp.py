@@ -291,7 +291,7 @@ def _float_outputs(name: str) -> bool:
     return name not in _INTEGER_OR_BOOL and bool(src or fn)
 
 
-_INTEGER_OR_BOOL = {"all", "any", "argmax", "argmin", "argsort", "argwhere", "nonzero",
+_INTEGER_OR_BOOL = {"all", "any", "argmax", "argmin", "argsort", "argwhere", "dim", "nonzero",
                     "in_bounds", "is_sorted", "searchsorted", "arange", "constant", "eye",
                     "full"}
 

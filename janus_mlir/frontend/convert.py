@@ -16,7 +16,7 @@ import numpy as np
 
 from ..dialects.verifier import verify_module
 from ..speculation.profile import Profile
-from . import effects, heap, printing, write_backs
+from . import effects, gradients, heap, printing, write_backs
 from .builder import GraphBuilder
 from .calls import TensorMethod
 from .converter import Conversion, FunctionConverter, parse_function
@@ -56,6 +56,7 @@ def convert(fn: types.FunctionType, params: dict[str, Any], policy: Policy,
     if problems:  # a converter bug: never hand IREE invalid IR
         raise Unconvertible(f"internal: generated IR does not verify: {problems[0]}",
                             builder.where)
+    gradients.check_symbolic(module, builder.where)
     return GraphSpec(
         module=module,
         inputs=builder.inputs,

@@ -8,7 +8,9 @@ value (and aux), and gradients with the structure and types of the arguments.
 
 Not converted (the call then runs as plain Python): a differentiated function that writes
 arrays in place or changes lists, an op without a derivative rule on a float value, integer
-inputs (eager raises JAX's TypeError).
+inputs (eager raises JAX's TypeError), rules over sizes the graph computes (a mask's count).
+In a graph of a symbolic batch the lowering is tried at conversion (`check_symbolic`): a rule
+that needs static shapes gives the symbolic dim up there.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ..autodiff.reverse import GradFunction
 from ..dialects import janus
 from ..dialects.types import spec_of_type
 from ..ops.registry import lookup
+from .errors import NeedsStaticShape
 from .regions import Staged, changed_container, containers
 from .values import ARRAY, NP_SCALAR, PY_SCALAR, Tensor, is_tensor
 
@@ -169,6 +172,24 @@ def _split(cv: FunctionConverter, out: Any, has_aux: bool) -> tuple[Tensor, Any]
     return out, aux
 
 
+def check_symbolic(module: ir.Module, where: str) -> None:
+    """A gradient in a graph of a symbolic batch: the lowering (janus-autodiff, then the janus
+    ops to linalg) run now, on a copy, so that a derivative rule that needs static shapes gives
+    the symbolic dim up at conversion (one graph per shape) instead of failing the
+    compilation."""
+    from ..passes.pipeline import lower_to_iree_input
+    from ..passes.registry import PassError
+
+    text = str(module)
+    if janus.VALUE_AND_GRAD.op_name not in text or "?" not in text:
+        return
+    trial = ir.Module.parse(text, module.context)
+    try:
+        lower_to_iree_input(trial)
+    except PassError as e:
+        raise NeedsStaticShape(f"gradients with a symbolic dim: {e}", where) from None
+
+
 def _check_differentiable(cv: FunctionConverter, block: ir.Block) -> None:
     """janus ops (each with a derivative rule where floats flow) and the control flow the
     janus-autodiff pass differentiates (scf.if, scf.for, scf.while)."""
@@ -183,10 +204,6 @@ def _check_differentiable(cv: FunctionConverter, block: ir.Block) -> None:
                 _is_float(r) for r in o.results)
             if floats and lookup(name).vjp is None:
                 raise cv.fail(f"janus.{name} has no derivative rule yet")
-            if floats and not all(spec_of_type(r.type).static for r in o.results):
-                raise cv.fail(f"gradients through janus.{name} with a dim known only when "
-                              "the graph runs (a batch that changes, a count) are not "
-                              "converted yet")
         elif o.name not in _CONTROL and any(_is_float(r) for r in o.results):
             raise cv.fail(f"gradients through '{o.name}' are not converted yet")
 

@@ -16,7 +16,6 @@ iterators over an init made by linalg.fill.
 from __future__ import annotations
 
 from collections.abc import Sequence
-import math
 from typing import Any
 
 import numpy as np
@@ -28,6 +27,7 @@ from ..dialects.types import (SymbolicShape, TensorSpec, element_type, is_bool,
 from .blocked import BLOCK, blocked_reduce, element_count
 from .emit import Emitter, Scalar
 from .registry import defop
+from ..lang.shapes import broadcast_like, count
 
 F32 = np.dtype(np.float32)
 F64 = np.dtype(np.float64)
@@ -228,7 +228,7 @@ def _spread(g, x, axes, keepdims):
     """g with the reduced axes back (size 1), broadcast to x's shape."""
     if not keepdims:
         g = np.expand_dims(g, tuple(axes))
-    return np.broadcast_to(g, x.shape)
+    return broadcast_like(g, x)
 
 
 def _sum_vjp(g, ans, x, axes, keepdims=False):
@@ -236,8 +236,7 @@ def _sum_vjp(g, ans, x, axes, keepdims=False):
 
 
 def _mean_vjp(g, ans, x, axes, keepdims=False):
-    count = math.prod(x.shape[a] for a in axes)
-    return (_spread(g / count, x, axes, keepdims),)
+    return (_spread(g / count(x, axes, g.dtype), x, axes, keepdims),)
 
 
 def _prod_vjp(g, ans, x, axes, keepdims=False):

@@ -49,6 +49,7 @@ UNSIGNED_OK = frozenset({
     "broadcast_to", "concatenate", "stack", "compress", "nonzero", "argwhere", "cumsum",
     "cumprod", "argmax", "argmin", "scatter", "sort", "argsort", "searchsorted", "is_sorted",
     "einsum", "matmul",  # products and sums wrap the same in two's complement, signed or not
+    "dim",  # reads the shape only
     "bincount",
 })
 

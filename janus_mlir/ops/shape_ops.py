@@ -106,6 +106,32 @@ defop("squeeze", ("operand",), attrs={"axes": Attr(I64_ARRAY)}, infer=_infer_squ
 
 
 # ---------------------------------------------------------------------------------------------
+# dim: the length of one axis, as data (a symbolic dim's length when the graph runs)
+# ---------------------------------------------------------------------------------------------
+
+
+def _infer_dim(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[TensorSpec]:
+    (x,) = operands
+    (axis,) = _check_axes([attrs["axis"]], x.rank, "dim axis")
+    return [TensorSpec((), np.dtype(np.int64))]
+
+
+def _lower_dim(e: Emitter, operands, in_specs, attrs, out_specs):
+    from iree.compiler.dialects import arith
+
+    (x,), (xs,) = operands, in_specs
+    axis = attrs["axis"] % xs.rank
+    i64 = ir.IntegerType.get_signless(64)
+    n = arith.IndexCastOp(i64, tensor.DimOp(x, e.index_const(axis)).result).result
+    return [tensor.FromElementsOp(tensor_type((), np.dtype(np.int64)), [n]).result]
+
+
+defop("dim", ("operand",), attrs={"axis": Attr(I64)}, infer=_infer_dim,
+      numpy=lambda x, axis: np.int64(np.shape(x)[axis]), lower=_lower_dim, symbolic=True,
+      doc="x.shape[axis] as a 0-d int64 array (the length of a symbolic dim at run time).")
+
+
+# ---------------------------------------------------------------------------------------------
 # transpose, broadcast_to: one parallel generic each
 # ---------------------------------------------------------------------------------------------
 
@@ -120,7 +146,7 @@ def _infer_transpose(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> l
 
 def _lower_transpose(e: Emitter, operands, in_specs, attrs, out_specs):
     (out,), perm = out_specs, tuple(attrs["perm"])
-    if out.size == 0:
+    if out.static and out.size == 0:
         return [e.empty(out)]
     if perm == tuple(range(len(perm))):
         return [operands[0]]
@@ -132,7 +158,7 @@ def _lower_transpose(e: Emitter, operands, in_specs, attrs, out_specs):
 
 defop("transpose", ("operand",), attrs={"perm": Attr(I64_ARRAY)}, infer=_infer_transpose,
       numpy=lambda x, perm: np.transpose(x, tuple(perm)), lower=_lower_transpose,
-      doc="numpy.transpose with an explicit permutation.",
+      doc="numpy.transpose with an explicit permutation.", symbolic=True,
       vjp=lambda g, ans, x, perm: (np.transpose(g, tuple(int(i) for i in np.argsort(perm))),))
 
 

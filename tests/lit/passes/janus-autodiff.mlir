@@ -192,3 +192,24 @@ func.func @slices(%m: tensor<4x3xf32>, %r: tensor<3xf32>, %i: index) -> (tensor<
   }) {aux = 0} : (tensor<4x3xf32>, tensor<3xf32>) -> (tensor<f32>, tensor<4x3xf32>, tensor<3xf32>)
   return %v, %gm, %gr : tensor<f32>, tensor<4x3xf32>, tensor<3xf32>
 }
+
+// -----
+
+// A symbolic batch: mean(x @ w) over a batch of any size. The mean's count is read when the
+// graph runs (janus.dim), the seed spreads over the batch by a where on the forward value,
+// and w's cotangent contracts over the batch: x^T (3x?) @ g (?x4).
+// CHECK-LABEL: func.func @symbolic_batch
+// CHECK: %[[H:.*]] = "janus.matmul"(%arg1, %arg0) : (tensor<?x3xf32>, tensor<3x4xf32>) -> tensor<?x4xf32>
+// CHECK: "janus.dim"(%[[H]]) {axis = 0 : i64} : (tensor<?x4xf32>) -> tensor<i64>
+// CHECK: "janus.where"({{.*}}) : (tensor<i1>, tensor<1x1xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
+// CHECK: %[[XT:.*]] = "janus.transpose"(%arg1) {perm = array<i64: 1, 0>} : (tensor<?x3xf32>) -> tensor<3x?xf32>
+// CHECK: "janus.matmul"(%[[XT]], %{{.*}}) : (tensor<3x?xf32>, tensor<?x4xf32>) -> tensor<3x4xf32>
+func.func @symbolic_batch(%w: tensor<3x4xf32>, %x: tensor<?x3xf32>) -> (tensor<f32>, tensor<3x4xf32>) {
+  %v, %g = "janus.value_and_grad"(%w) ({
+  ^bb0(%a: tensor<3x4xf32>):
+    %h = "janus.matmul"(%x, %a) : (tensor<?x3xf32>, tensor<3x4xf32>) -> tensor<?x4xf32>
+    %m = "janus.mean"(%h) {axes = array<i64: 0, 1>} : (tensor<?x4xf32>) -> tensor<f32>
+    "janus.yield"(%m) : (tensor<f32>) -> ()
+  }) {aux = 0} : (tensor<3x4xf32>) -> (tensor<f32>, tensor<3x4xf32>)
+  return %v, %g : tensor<f32>, tensor<3x4xf32>
+}

@@ -109,11 +109,11 @@ func.func @where_condition(%c: tensor<2xf32>, %x: tensor<2xf32>) -> tensor<2xf32
 // -----
 
 // janus values have static shapes, except for ops whose signature is symbolic (elementwise,
-// where, astype, matmul, reductions).
-func.func @dynamic_shape(%x: tensor<?x3xf32>) -> tensor<3x?xf32> {
-  // expected-error @+1 {{'janus.transpose' op expected a static shape, got tensor<?x3xf32>}}
-  %0 = "janus.transpose"(%x) {perm = array<i64: 1, 0>} : (tensor<?x3xf32>) -> tensor<3x?xf32>
-  return %0 : tensor<3x?xf32>
+// where, astype, matmul, reductions, slice, transpose, expand_dims, squeeze, dim).
+func.func @dynamic_shape(%x: tensor<?x3xf32>) -> tensor<?xf32> {
+  // expected-error @+1 {{'janus.reshape' op expected a static shape, got tensor<?x3xf32>}}
+  %0 = "janus.reshape"(%x) {shape = array<i64: 6>} : (tensor<?x3xf32>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
 }
 
 // -----

@@ -303,6 +303,19 @@ func.func @shape_ops(%x: tensor<2x3xf32>, %u: tensor<1x3x1xf32>) -> tensor<4x2x3
 
 // -----
 
+// dim reads an axis's length (a symbolic one's when the graph runs); a slice of size -1 takes
+// all of a symbolic dim.
+// CHECK-LABEL: func.func @symbolic_shape_ops
+// CHECK: "janus.dim"(%{{.*}}) {axis = 0 : i64} : (tensor<?x3xf32>) -> tensor<i64>
+// CHECK: "janus.slice"(%{{.*}}) {sizes = array<i64: -1, 2>, starts = array<i64: 0, 1>, steps = array<i64: 1, 1>} : (tensor<?x3xf32>) -> tensor<?x2xf32>
+func.func @symbolic_shape_ops(%x: tensor<?x3xf32>) -> (tensor<i64>, tensor<?x2xf32>) {
+  %n = "janus.dim"(%x) {axis = 0 : i64} : (tensor<?x3xf32>) -> tensor<i64>
+  %s = "janus.slice"(%x) {starts = array<i64: 0, 1>, sizes = array<i64: -1, 2>, steps = array<i64: 1, 1>} : (tensor<?x3xf32>) -> tensor<?x2xf32>
+  return %n, %s : tensor<i64>, tensor<?x2xf32>
+}
+
+// -----
+
 // concatenate and stack take any number of operands and promote dtypes.
 // CHECK-LABEL: func.func @joining
 // CHECK-SAME: %[[A:[^:]+]]: tensor<2x3xf32>
