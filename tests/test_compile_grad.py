@@ -146,6 +146,38 @@ def test_a_batch_size_that_changes_keeps_one_gradient_graph():
     assert "tensor<?x5xf32>" in f.graphs[-1].ir("janus")
 
 
+def relu_sums(W, b, x):
+    h = np.maximum(x @ W + b, 0.0)
+    return np.sum(h * h) / 3.0 + np.mean(h, axis=0).sum()
+
+
+def softmax_nll(W, b, x):
+    z = x @ W + b
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return -np.mean(np.log(e / e.sum(axis=1, keepdims=True) + 1e-3))
+
+
+def leaky_and_abs(W, b, x):
+    z = x @ W + b
+    return np.mean(np.where(z > 0, z, 0.1 * z)) + np.mean(np.abs(z)) + np.min(z)
+
+
+def transposed(W, b, x):
+    z = nn.sigmoid(x @ W).T  # (3, ?) @ (?, 5) forward, (3, 5) @ (5, ?) backward
+    return np.sum(z @ x) * 0.01 + np.prod(b + 2.0)
+
+
+@pytest.mark.parametrize("loss", [relu_sums, softmax_nll, leaky_and_abs, transposed])
+def test_gradients_over_a_symbolic_batch_equal_eager(loss):
+    def grads(W, b, x):
+        return jm.value_and_grad(loss, argnums=(0, 1))(W, b, x)
+
+    f = jm.compile(grads)
+    for n in (5, 8, 3, 11, 2, 7):
+        check(f, W, B + F32(0.1), _f32(n, 5))
+    assert f.stats.compilations == 2 and f.stats.graph_calls == 4, f.reasons
+
+
 def first_column_loss(W, x):
     h = np.tanh(x @ W)
     return np.sum(h[:, 0] ** 2) + np.mean(h)

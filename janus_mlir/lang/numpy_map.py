@@ -191,6 +191,10 @@ def where(condition: Any, x: Any = None, y: Any = None) -> Any:
 
 def full_like(a: Any, fill_value: Any, dtype: Any = None, shape: Any = None, **kw: Any) -> Any:
     dt = np.dtype(dtype) if dtype is not None else dtype_of(a)
+    if shape is None and _graph(a) and not all(type(d) is int for d in shape_of(a)):
+        # a symbolic shape: the lengths come from `a` itself (a where that never picks it)
+        v = op("where", np.True_, np.asarray(fill_value, dt), a)
+        return v if dtype_of(v) == dt else op("astype", v, dtype=dt)
     return op("full", shape=tuple(shape) if shape is not None else shape_of(a), dtype=dt,
               value=fill_value) if _graph(a) else np.full(
         shape if shape is not None else shape_of(a), fill_value, dtype=dt)

@@ -44,7 +44,14 @@ def unbroadcast(g: Any, like: Any) -> Any:
     lead = len(gshape) - len(shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1)
-    if axes:
+    if axes and not all(type(d) is int for d in gshape):
+        # a symbolic shape takes no reshape: the size-1 dims are kept by the sum itself
+        ones = tuple(a for a in axes if a >= lead)
+        if ones:
+            g = op("sum", g, axes=ones, keepdims=True)
+        if lead:
+            g = op("sum", g, axes=tuple(range(lead)), keepdims=False)
+    elif axes:
         g = op("sum", g, axes=axes, keepdims=False)
         kept = tuple(n for i, n in enumerate(gshape) if i not in axes)
         if kept != shape:

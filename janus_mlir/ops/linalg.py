@@ -36,10 +36,11 @@ def _infer_matmul(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list
     a, b = operands
     contracted = (a.rank == 2 and b.rank == 2 and is_static(a.shape[:1])
                   and is_static(b.shape[1:]))  # (m, ?) @ (?, n): a weight's gradient
-    if not (a.static and b.static) and not contracted and (
+    columns = a.static and a.rank == 2 and b.rank == 2 and is_static(b.shape[:1])  # (m, k) @ (k, ?)
+    if not (a.static and b.static) and not contracted and not columns and (
             a.rank < 2 or not b.static or b.rank > 2 or not is_static(a.shape[1:])):
         raise SymbolicShape("matmul with symbolic dims: only (?, ..., k) @ (k, n), "
-                            "(?, ..., k) @ (k,) and (m, ?) @ (?, n)")
+                            "(?, ..., k) @ (k,), (m, ?) @ (?, n) and (m, k) @ (k, ?)")
     dtype = resolve(np.matmul, [a.dtype, b.dtype])[-1]
     return [TensorSpec(_matmul_shapes(a.shape, b.shape)[3], dtype)]
 
