@@ -178,6 +178,32 @@ def test_gradients_over_a_symbolic_batch_equal_eager(loss):
     assert f.stats.compilations == 2 and f.stats.graph_calls == 4, f.reasons
 
 
+def masked_loss(w, x, t):
+    h = x @ w
+    sel = h[h > t]
+    return np.sum(sel ** 2) / (1.0 + sel.shape[0]) + np.mean(h[:, 1:][x[:, :2] > 0.0])
+
+
+def masked_rows_loss(w, x, t):
+    h = np.tanh(x @ w)
+    keep = x[:, 0] > t
+    return np.sum(h[keep] ** 2) + np.sum(h[:, keep[:3]])
+
+
+@pytest.mark.parametrize("loss", [masked_loss, masked_rows_loss])
+def test_gradients_through_mask_selections_equal_eager(loss):
+    """A count the graph computes: the selection's cotangent is scattered back at the mask's
+    nonzero positions, so nothing is read when nothing was selected (t = 100)."""
+    def grads(w, x, t):
+        return jm.value_and_grad(loss)(w, x, t)
+
+    f = jm.compile(grads)
+    w = _f32(4, 3)
+    for t in (0.0, 0.5, 100.0, -100.0, 0.2, 100.0):
+        check(f, w, _f32(8, 4), t)
+    assert f.stats.graph_calls >= 4, f.reasons
+
+
 def first_column_loss(W, x):
     h = np.tanh(x @ W)
     return np.sum(h[:, 0] ** 2) + np.mean(h)

@@ -8,7 +8,7 @@ value (and aux), and gradients with the structure and types of the arguments.
 
 Not converted (the call then runs as plain Python): a differentiated function that writes
 arrays in place or changes lists, an op without a derivative rule on a float value, integer
-inputs (eager raises JAX's TypeError), rules over sizes the graph computes (a mask's count).
+inputs (eager raises JAX's TypeError).
 In a graph of a symbolic batch the lowering is tried at conversion (`check_symbolic`): a rule
 that needs static shapes gives the symbolic dim up there.
 """

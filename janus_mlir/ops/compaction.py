@@ -39,6 +39,7 @@ from ..dialects.types import ANY, SymbolicShape, TensorSpec, element_type, is_bo
 from .emit import PARALLEL, REDUCTION, Emitter, Scalar, barrier, dims_map, identity_map
 from .registry import defop
 from .sorting import sort_with_indices
+from ..lang import op
 
 I64_DT = np.dtype(np.int64)
 I8_DT = np.dtype(np.int8)
@@ -288,6 +289,8 @@ def _compress_vjp(g, ans, x, mask, axis=0):
     shape = tuple(x.shape)
     lead, n = shape[:axis], int(np.prod(np.shape(mask), dtype=np.int64))
     flat = np.reshape(mask, (n,))
+    if type(g.shape[axis]) is not int:  # in a graph: the count is known when it runs
+        return _compress_vjp_counted(g, x, flat, axis), None
     if g.shape[axis] == 0:
         return np.zeros_like(x), None
     pos = np.maximum(np.cumsum(flat.astype(np.int64)) - 1, 0)
@@ -296,6 +299,20 @@ def _compress_vjp(g, ans, x, mask, axis=0):
     keep = np.reshape(mask, (1,) * len(lead) + np.shape(mask) + (1,) * (
         len(shape) - len(lead) - np.ndim(mask)))
     return np.where(keep, taken, np.zeros_like(taken)).astype(x.dtype), None
+
+
+def _compress_vjp_counted(g, x, flat, axis):
+    """g (its count of entries along `axis` known only when the graph runs) added into zeros at
+    the selected positions: one scatter over the mask's nonzero positions, which reads no
+    entry of g when nothing was selected."""
+    shape = tuple(x.shape)
+    m = len(shape) - g.ndim + 1  # the mask's rank
+    if not all(type(d) is int for d in shape):
+        raise TypeError("the cotangent of a mask selection from an array of a symbolic shape")
+    spread = (*shape[:axis], flat.shape[0], *shape[axis + m:])
+    zeros = op("full", shape=spread, dtype=np.dtype(g.dtype), value=0)
+    out = op("scatter", zeros, g, op("nonzero", flat), axes=(axis,), position=axis, mode="add")
+    return np.reshape(out, shape).astype(x.dtype)
 
 
 defop("compress", ("operand", "mask"), infer=_infer_compress, symbolic=True,

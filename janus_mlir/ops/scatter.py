@@ -23,8 +23,8 @@ import numpy as np
 from iree.compiler import ir
 
 from ..dialects.opdef import I64, I64_ARRAY, STR, Attr, ShapeError
-from ..dialects.types import (TensorSpec, element_type, is_bool, is_float, is_int, is_unsigned,
-                              tensor_type)
+from ..dialects.types import (SymbolicShape, TensorSpec, element_type, is_bool, is_float, is_int,
+                              is_static, is_unsigned, tensor_type)
 from .emit import Emitter, PARALLEL, Scalar, barrier, dims_map, identity_map
 from .indexing import _index_value
 from .registry import defop
@@ -50,16 +50,22 @@ def _geometry(a: TensorSpec, indices: Sequence[TensorSpec], axes: Sequence[int],
     for spec in indices:
         if not is_int(spec.dtype):
             raise ShapeError(f"{op} indices must be integers, got {spec}")
-    try:
-        bshape = tuple(np.broadcast_shapes(*[s.shape for s in indices]))
-    except ValueError:
-        raise ShapeError(f"{op} index shapes {[s.shape for s in indices]} cannot be broadcast "
-                         "together") from None
+    if not all(s.static for s in indices):
+        if len(indices) != 1 or indices[0].rank != 1 or not a.static:
+            raise SymbolicShape(f"{op} with a symbolic dim: only one 1-D index tensor into a "
+                                "static array")
+        bshape = indices[0].shape
+    else:
+        try:
+            bshape = tuple(np.broadcast_shapes(*[s.shape for s in indices]))
+        except ValueError:
+            raise ShapeError(f"{op} index shapes {[s.shape for s in indices]} cannot be "
+                             "broadcast together") from None
     rest = [d for d in range(a.rank) if d not in axes]
     if not 0 <= position <= len(rest):
         raise ShapeError(f"{op} position {position} is outside 0..{len(rest)}")
     for d in axes:
-        if a.shape[d] == 0 and int(np.prod(bshape)):
+        if a.shape[d] == 0 and (not is_static(bshape) or int(np.prod(bshape))):
             raise ShapeError(f"{op}: index out of bounds for axis {d} with size 0")
     rest_shape = [a.shape[d] for d in rest]
     out = (*rest_shape[:position], *bshape, *rest_shape[position:])
@@ -250,14 +256,16 @@ def _index_rows(e: Emitter, idx: Sequence[ir.Value], specs: Sequence[TensorSpec]
 
     rows = e.generic(list(idx), maps, [e.empty(grid)], [identity_map(nb + 1)],
                      [PARALLEL] * (nb + 1), body)[0]
-    return e.reshape(rows, grid, (int(np.prod(bshape)), k))
+    n = int(np.prod(bshape)) if is_static(bshape) else bshape[0]
+    return e.reshape(rows, grid, (n, k))
 
 
 def _lower_scatter(e: Emitter, operands, in_specs, attrs, out_specs):
     (dest, updates, *idx), (d_spec, u_spec, *idx_specs) = operands, in_specs
     axes, position, mode = tuple(attrs["axes"]), attrs["position"], attrs["mode"]
     bshape, rest, _ = _geometry(d_spec, idx_specs, axes, position, "scatter")
-    n, nb = int(np.prod(bshape)), len(bshape)
+    nb = len(bshape)
+    n = int(np.prod(bshape)) if is_static(bshape) else bshape[0]  # a count: one 1-D index
     if n == 0 or d_spec.size == 0:
         return [dest]
     rows = _index_rows(e, idx, idx_specs, bshape, [d_spec.shape[d] for d in axes])
@@ -309,7 +317,7 @@ def _numpy_scatter(dest, updates, *indices, axes, position, mode):
 defop("scatter", ("operands",),
       attrs={"axes": Attr(I64_ARRAY), "position": Attr(I64), "mode": Attr(STR)},
       variadic=True, infer=_infer_scatter, numpy=_numpy_scatter, lower=_lower_scatter,
-      vjp=_scatter_vjp,
+      vjp=_scatter_vjp, symbolic=True,
       doc="A copy of dest with dest[advanced index] set to (mode set) or combined with "
           "(add/max/min) the updates, in order: duplicates accumulate, the last set wins. "
           "Operands (dest, updates, one index tensor per axis); geometry as gather.")
