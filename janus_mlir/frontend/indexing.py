@@ -130,28 +130,19 @@ def _basic(b: GraphBuilder, a: Tensor, items: list[Any]) -> Tensor:
     two elements (such a dim is at least 2), then squeeze and expand_dims (views too)."""
     if not a.spec.static:
         return _basic_symbolic(b, a, items)
-    starts, sizes, steps, final = [], [], [], []
+    triples, final = [], []
     dim = 0
     for item in items:
         if item is None:
             final.append(1)
             continue
-        n = a.shape[dim]
+        triples.append(_static_triple(b, item, a.shape[dim], dim))
         if isinstance(item, slice):
-            triple = _slice_triple(b, item, n)
-            final.append(triple[1])
-        else:
-            _check_int(b, item, n, dim)
-            triple = (item % n, 1, 1)
-        starts.append(triple[0])
-        sizes.append(triple[1])
-        steps.append(triple[2])
+            final.append(triples[-1][1])
         dim += 1
-    for rest in range(dim, a.ndim):
-        starts.append(0)
-        sizes.append(a.shape[rest])
-        steps.append(1)
-        final.append(a.shape[rest])
+    triples += [(0, n, 1) for n in a.shape[dim:]]
+    final += a.shape[dim:]
+    starts, sizes, steps = (list(t) for t in zip(*triples)) if triples else ([], [], [])
     out = a
     if tuple(sizes) != a.shape or any(s != 0 for s in starts) or any(s != 1 for s in steps):
         out = b.emit("slice", [a], starts=tuple(starts), sizes=tuple(sizes), steps=tuple(steps))
@@ -160,8 +151,16 @@ def _basic(b: GraphBuilder, a: Tensor, items: list[Any]) -> Tensor:
     return out
 
 
+def _static_triple(b: GraphBuilder, item: Any, n: int, dim: int) -> tuple[int, int, int]:
+    """(start, size, step) of a slice or an int index into a dim of length n."""
+    if isinstance(item, slice):
+        return _slice_triple(b, item, n)
+    _check_int(b, item, n, dim)
+    return item % n, 1, 1
+
+
 def _basic_symbolic(b: GraphBuilder, a: Tensor, items: list[Any]) -> Tensor:
-    starts, sizes, steps, dropped, added = [], [], [], [], []
+    triples, dropped, added = [], [], []
     dim = 0
     for pos, item in enumerate(items):
         if item is None:
@@ -169,25 +168,17 @@ def _basic_symbolic(b: GraphBuilder, a: Tensor, items: list[Any]) -> Tensor:
             continue
         n = a.shape[dim]
         if type(n) is int:
-            if isinstance(item, slice):
-                triple = _slice_triple(b, item, n)
-            else:
-                _check_int(b, item, n, dim)
-                triple = (item % n, 1, 1)
+            triple = _static_triple(b, item, n, dim)
         elif isinstance(item, slice) and item == slice(None):
             triple = (0, WHOLE, 1)
         else:
             triple = _within_first_two(b, item, dim)
         if not isinstance(item, slice):
             dropped.append(dim)
-        starts.append(triple[0])
-        sizes.append(triple[1])
-        steps.append(triple[2])
+        triples.append(triple)
         dim += 1
-    for rest in range(dim, a.ndim):
-        starts.append(0)
-        sizes.append(a.shape[rest] if type(a.shape[rest]) is int else WHOLE)
-        steps.append(1)
+    triples += [(0, n if type(n) is int else WHOLE, 1) for n in a.shape[dim:]]
+    starts, sizes, steps = (list(t) for t in zip(*triples))
     out = a
     if any(n != WHOLE and n != a.shape[d] for d, n in enumerate(sizes)) or any(starts) or any(
             s != 1 for s in steps):

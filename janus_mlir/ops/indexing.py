@@ -40,6 +40,8 @@ def _infer_slice(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> list[
     if not len(starts) == len(sizes) == len(steps) == x.rank:
         raise ShapeError(f"slice needs one start, size and step per dim of {x}, got "
                          f"starts={starts} sizes={sizes} steps={steps}")
+    if not x.static and any(step < 0 for step in steps):
+        raise SymbolicShape("a reversing slice of an array with a symbolic dim")
     out = []
     for d, (n, start, size, step) in enumerate(zip(x.shape, starts, sizes, steps)):
         if step == 0:
@@ -68,7 +70,7 @@ def _lower_slice(e: Emitter, operands, in_specs, attrs, out_specs):
     if out.static and out.size == 0:
         return [e.empty(out)]
     starts, sizes, steps = (tuple(attrs[k]) for k in ("starts", "sizes", "steps"))
-    if WHOLE in sizes:  # whole symbolic dims: their sizes read from x
+    if WHOLE in sizes and all(sp > 0 for sp in steps):  # whole dims: sizes read from x
         dyn = ir.ShapedType.get_dynamic_size()
         whole = [d for d, n in enumerate(sizes) if n == WHOLE]
         static = [n if n != WHOLE else (in_specs[0].shape[d] if type(in_specs[0].shape[d]) is int
