@@ -72,6 +72,17 @@ def _reshape_vjp(g, ans, x, **attrs):
     return (np.reshape(g, x.shape),)
 
 
+def _unit_dims_vjp(inverse: str):
+    """expand_dims and squeeze backwards: the other one on the same axes (a reshape to a
+    symbolic shape is not expressible)."""
+    def vjp(g, ans, x, axes):
+        if all(type(d) is int for d in x.shape):
+            return (np.reshape(g, x.shape),)
+        return (op(inverse, g, axes=tuple(axes)),)
+
+    return vjp
+
+
 defop("reshape", ("operand",), attrs={"shape": Attr(I64_ARRAY)}, infer=_infer_reshape,
       numpy=lambda x, shape: np.reshape(x, shape), lower=_lower_reshape,
       doc="numpy.reshape with the shape fully resolved (no -1).", vjp=_reshape_vjp)
@@ -87,7 +98,8 @@ def _infer_expand_dims(operands: Sequence[TensorSpec], attrs: dict[str, Any]) ->
 
 defop("expand_dims", ("operand",), attrs={"axes": Attr(I64_ARRAY)}, infer=_infer_expand_dims,
       numpy=lambda x, axes: np.expand_dims(x, tuple(axes)), lower=_lower_reshape,
-      doc="numpy.expand_dims; axes are normalised against the result rank.", vjp=_reshape_vjp,
+      doc="numpy.expand_dims; axes are normalised against the result rank.",
+      vjp=_unit_dims_vjp("squeeze"),
       symbolic=True)
 
 
@@ -102,7 +114,8 @@ def _infer_squeeze(operands: Sequence[TensorSpec], attrs: dict[str, Any]) -> lis
 
 defop("squeeze", ("operand",), attrs={"axes": Attr(I64_ARRAY)}, infer=_infer_squeeze,
       numpy=lambda x, axes: np.squeeze(x, tuple(axes)), lower=_lower_reshape,
-      doc="numpy.squeeze of the named size-1 axes.", vjp=_reshape_vjp, symbolic=True)
+      doc="numpy.squeeze of the named size-1 axes.", vjp=_unit_dims_vjp("expand_dims"),
+      symbolic=True)
 
 
 # ---------------------------------------------------------------------------------------------
