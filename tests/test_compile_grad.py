@@ -167,7 +167,12 @@ def transposed(W, b, x):
     return np.sum(z @ x) * 0.01 + np.prod(b + 2.0)
 
 
-@pytest.mark.parametrize("loss", [relu_sums, softmax_nll, leaky_and_abs, transposed])
+def unit_dims(W, b, x):
+    z = np.expand_dims(x @ W + b, 1)  # (?, 1, 3): expand_dims and squeeze undo each other
+    return np.mean(np.squeeze(z * z, 1)) + np.sum(np.squeeze(z, axis=1).max(axis=1))
+
+
+@pytest.mark.parametrize("loss", [relu_sums, softmax_nll, leaky_and_abs, transposed, unit_dims])
 def test_gradients_over_a_symbolic_batch_equal_eager(loss):
     def grads(W, b, x):
         return jm.value_and_grad(loss, argnums=(0, 1))(W, b, x)

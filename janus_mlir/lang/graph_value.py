@@ -57,11 +57,11 @@ class GraphValue(Operators):
     @classmethod
     def __janus_op__(cls, name: str, operands: tuple[Any, ...], attrs: dict[str, Any]) -> Any:
         values = _operand_values(name, operands)
-        cls = janus.op_class(name)
-        if not cls.SIGNATURE.symbolic and not all(
+        op_class = janus.op_class(name)
+        if not op_class.SIGNATURE.symbolic and not all(
                 ir.RankedTensorType(v.type).has_static_shape for v in values):
             raise TypeError(f"janus.{name} does not take symbolic dims")
-        built = cls.build(*values, loc=ir.Location.current, **attrs)
+        built = op_class.build(*values, loc=ir.Location.current, **attrs)
         return GraphValue(built.result)
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .apply import dtype_of, op, shape_of
+from .shapes import is_static
 
 
 class NotTranslated(TypeError):
@@ -191,7 +192,7 @@ def where(condition: Any, x: Any = None, y: Any = None) -> Any:
 
 def full_like(a: Any, fill_value: Any, dtype: Any = None, shape: Any = None, **kw: Any) -> Any:
     dt = np.dtype(dtype) if dtype is not None else dtype_of(a)
-    if shape is None and _graph(a) and not all(type(d) is int for d in shape_of(a)):
+    if shape is None and _graph(a) and not is_static(a):
         # a symbolic shape: the lengths come from `a` itself (a where that never picks it)
         v = op("where", np.True_, np.asarray(fill_value, dt), a)
         return v if dtype_of(v) == dt else op("astype", v, dtype=dt)

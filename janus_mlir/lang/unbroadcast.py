@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .apply import dtype_of, op, shape_of
+from .shapes import is_static
 
 
 # ids of the operands whose cotangents the caller of a rule does not need (constants next to
@@ -44,7 +45,7 @@ def unbroadcast(g: Any, like: Any) -> Any:
     lead = len(gshape) - len(shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1)
-    if axes and not all(type(d) is int for d in gshape):
+    if axes and not is_static(g):
         # a symbolic shape takes no reshape: the size-1 dims are kept by the sum itself
         ones = tuple(a for a in axes if a >= lead)
         if ones:

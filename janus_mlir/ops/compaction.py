@@ -40,6 +40,7 @@ from .emit import PARALLEL, REDUCTION, Emitter, Scalar, barrier, dims_map, ident
 from .registry import defop
 from .sorting import sort_with_indices
 from ..lang import op
+from ..lang.shapes import is_static
 
 I64_DT = np.dtype(np.int64)
 I8_DT = np.dtype(np.int8)
@@ -307,7 +308,7 @@ def _compress_vjp_counted(g, x, flat, axis):
     entry of g when nothing was selected."""
     shape = tuple(x.shape)
     m = len(shape) - g.ndim + 1  # the mask's rank
-    if not all(type(d) is int for d in shape):
+    if not is_static(x):
         raise TypeError("the cotangent of a mask selection from an array of a symbolic shape")
     spread = (*shape[:axis], flat.shape[0], *shape[axis + m:])
     zeros = op("full", shape=spread, dtype=np.dtype(g.dtype), value=0)

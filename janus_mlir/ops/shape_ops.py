@@ -24,6 +24,7 @@ from ..dialects.types import TensorSpec, is_supported_dtype, tensor_type
 from .emit import PARALLEL, Emitter, broadcast_map, dims_map, identity_map
 from .registry import defop
 from ..lang import op, unbroadcast as ub
+from ..lang.shapes import is_static
 
 
 def _check_shape(shape: Sequence[int]) -> tuple[int, ...]:
@@ -76,7 +77,7 @@ def _unit_dims_vjp(inverse: str):
     """expand_dims and squeeze backwards: the other one on the same axes (a reshape to a
     symbolic shape is not expressible)."""
     def vjp(g, ans, x, axes):
-        if all(type(d) is int for d in x.shape):
+        if is_static(x):
             return (np.reshape(g, x.shape),)
         return (op(inverse, g, axes=tuple(axes)),)
 
