@@ -6,10 +6,11 @@ interleaved repetitions).
     PYTHONPATH=. .venv/bin/python bench/state.py [--reps N]
 
 Rows:
-- update: `self.w -= lr * g` for every parameter of the 784-512-512-10 MLP, g given. The graph
-  takes every parameter and gradient as an input and its results are copied back into the
-  parameter arrays after each call (the write plan): parameters are not kept on the device
-  between calls yet, so this is the "copying every call" column of the issue.
+- update: `self.w -= lr * g` for every parameter of the 784-512-512-10 MLP, g given, three ways:
+  plain NumPy; "resident": the graph writes each parameter array's own memory (runtime/state.py:
+  on the CPU drivers the array is the device buffer, nothing is copied in or out); "copying":
+  the same graph compiled with JANUS_MLIR_IN_PLACE=0, whose results are copied back into the
+  parameter arrays after each call (the write plan).
 - forward: the W1 forward pass, batch 128, its parameters read from the model's attributes.
 """
 
@@ -75,16 +76,29 @@ def run(reps: int) -> list[tuple[str, dict[str, list[float]], int]]:
     grads = [rng.standard_normal(p.shape).astype(np.float32) * 1e-3 for p in params]
     x = rng.random((128, 784), dtype=np.float32)
     rows = []
-    plain_m, jit_m = Model(params), Model(params)
+    plain_m, jit_m, copy_m = Model(params), Model(params), Model(params)
     jit_update = jm.compile(update)
+    copy_update = jm.compile(update)
     for _ in range(3):
         jit_update(jit_m, *grads, 0.01)
+        os.environ["JANUS_MLIR_IN_PLACE"] = "0"  # read when the graph is built
+        try:
+            copy_update(copy_m, *grads, 0.01)
+        finally:
+            del os.environ["JANUS_MLIR_IN_PLACE"]
         update(plain_m, *grads, 0.01)
-    for name in NAMES:  # the compiled update leaves the same parameters
+    assert jit_update.graphs[0].tied and not copy_update.graphs[0].tied
+    for name in NAMES:  # the compiled updates leave the same parameters
         np.testing.assert_allclose(getattr(jit_m, name), getattr(plain_m, name), rtol=1e-5)
+        np.testing.assert_allclose(getattr(copy_m, name), getattr(plain_m, name), rtol=1e-5)
     times = _timed({"numpy": lambda: update(plain_m, *grads, 0.01),
-                    "janus": lambda: jit_update(jit_m, *grads, 0.01)}, 20, reps)
-    rows.append(("update: self.w -= lr * g (W1 params)", times, jit_update.stats.graph_calls))
+                    "janus": lambda: jit_update(jit_m, *grads, 0.01),
+                    "copying": lambda: copy_update(copy_m, *grads, 0.01)}, 20, reps)
+    rows.append(("update, resident (W1 params)", {k: times[k] for k in ("numpy", "janus")},
+                 jit_update.stats.graph_calls))
+    rows.append(("update, copying every call", {"numpy": times["numpy"],
+                                                 "janus": times["copying"]},
+                 copy_update.stats.graph_calls))
     jit_forward = jm.compile(forward)
     for _ in range(3):
         np.testing.assert_allclose(jit_forward(jit_m, x), forward(jit_m, x), rtol=1e-4,

@@ -13,6 +13,9 @@ JANUS_MLIR_CPU_DRIVER       IREE driver for llvm-cpu modules: auto (default; cho
 JANUS_MLIR_ZERO_COPY        set to 0 to copy every NumPy argument into a fresh device buffer on
                             every call (IREE's own behaviour) instead of importing aligned arrays
                             and reusing aligned staging buffers (runtime/invoke.py)
+JANUS_MLIR_IN_PLACE         set to 0 to have graphs return the new contents of the caller's arrays
+                            they write, copied into the arrays after every call, instead of
+                            writing the arrays' own memory (runtime/state.py)
 JANUS_MLIR_SPEED_CHECK      set to 0 to let graphs answer every call they match, even where
                             plain Python measured faster (runtime/speed.py)
 JANUS_MLIR_TASK_THREADS     worker threads of the local-task driver (default: the CPUs this
@@ -41,6 +44,7 @@ class Config:
     zero_copy: bool = True
     max_graphs: int = 16
     speed_check: bool = True
+    in_place: bool = True
 
 
 def load() -> Config:
@@ -61,6 +65,7 @@ def load() -> Config:
         zero_copy=env.get("JANUS_MLIR_ZERO_COPY", "1").lower() not in ("0", "false", "no"),
         max_graphs=max(1, int(env.get("JANUS_MLIR_MAX_GRAPHS", "16"))),
         speed_check=env.get("JANUS_MLIR_SPEED_CHECK", "1").lower() not in ("0", "false", "no"),
+        in_place=env.get("JANUS_MLIR_IN_PLACE", "1").lower() not in ("0", "false", "no"),
     )
 
 

@@ -844,3 +844,76 @@ def test_janus_bincount_of_run_time_lengths_compiles():
         x = rng.integers(0, 5, n)
         check(f, x, x > 1, rng.random(n))
     assert f.stats.graph_calls == 2, f.reasons
+
+
+# ------------------------------- a tied argument's old contents returned next to its new ones
+
+def _tied(escape: str, result_type: str) -> str:
+    return f"""
+#id = affine_map<(d0) -> (d0)>
+func.func @main(%w: tensor<4096xf32> {{iree.abi.output = 0 : index}}, %g: tensor<4096xf32>)
+    -> (tensor<4096xf32>, {result_type}) {{
+  %e = tensor.empty() : tensor<4096xf32>
+  %new = linalg.generic {{indexing_maps = [#id, #id, #id], iterator_types = ["parallel"]}}
+      ins(%w, %g : tensor<4096xf32>, tensor<4096xf32>) outs(%e : tensor<4096xf32>) {{
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %d = arith.subf %a, %b : f32
+    linalg.yield %d : f32
+  }} -> tensor<4096xf32>
+  {escape}
+  return %new, %old : tensor<4096xf32>, {result_type}
+}}"""
+
+
+TIED_ESCAPES = {
+    "the argument": ("%old = tensor.cast %w : tensor<4096xf32> to tensor<4096xf32>",
+                     "tensor<4096xf32>"),
+    "a slice": ("%old = tensor.extract_slice %w[5] [100] [1] : tensor<4096xf32> to "
+                "tensor<100xf32>", "tensor<100xf32>"),
+    "an identity copy": ("""%old = linalg.generic {indexing_maps = [#id, #id],
+      iterator_types = ["parallel"]} ins(%w : tensor<4096xf32>) outs(%e : tensor<4096xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  } -> tensor<4096xf32>""", "tensor<4096xf32>"),
+}
+
+
+@pytest.mark.parametrize("escape", sorted(TIED_ESCAPES))
+def test_iree_returns_new_contents_for_the_old_ones_of_a_tied_argument(escape):
+    """IREE-NOTES: `iree.abi.output` on an argument whose old contents are also returned
+    (directly, sliced, or through a copy IREE elides) gives the new contents for the old."""
+    text, result_type = TIED_ESCAPES[escape]
+    compiled = compile_ir(_tied(text, result_type), CPU)
+    device, fn, _ = raw_call(compiled, "main")
+    w, g = np.arange(4096, dtype=np.float32), np.ones(4096, np.float32)
+    old = w.copy()
+    alloc = device.allocator
+    views = [rt.HalBufferView(alloc.import_host_allocation(a, int(rt.MemoryType.DEVICE_LOCAL),
+                                                           int(rt.BufferUsage.DEFAULT)),
+                              a.shape, int(rt.HalElementType.FLOAT_32)) for a in (w, g)]
+    _, returned = fn(*views)
+    got = returned.to_host()
+    np.testing.assert_array_equal(w, old - 1)  # written in place
+    assert not np.array_equal(got, old[:got.size].reshape(got.shape))  # the trap
+
+
+def test_janus_ties_no_argument_whose_old_contents_are_returned():
+    from iree.compiler import ir
+
+    from janus_mlir.runtime.state import _old_contents_escape
+
+    total = ("""%z = arith.constant 0.0 : f32
+  %init = tensor.empty() : tensor<f32>
+  %acc = linalg.fill ins(%z : f32) outs(%init : tensor<f32>) -> tensor<f32>
+  %old = linalg.generic {indexing_maps = [#id, affine_map<(d0) -> ()>],
+      iterator_types = ["reduction"]} ins(%w : tensor<4096xf32>) outs(%acc : tensor<f32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.addf %a, %o : f32
+    linalg.yield %s : f32
+  } -> tensor<f32>""", "tensor<f32>")  # a sum of the old contents: a buffer of its own
+    cases = [(*TIED_ESCAPES[e], True) for e in sorted(TIED_ESCAPES)] + [(*total, False)]
+    with ir.Context():
+        for text, result_type, escapes in cases:
+            module = ir.Module.parse(_tied(text, result_type))
+            fn = next(op.operation for op in module.body.operations)
+            assert _old_contents_escape(fn, 0, 0) == escapes, text

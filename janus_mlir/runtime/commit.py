@@ -11,6 +11,8 @@ commit then works in two steps:
    objects keep their identities across them (`self.out = y; return y`).
 2. **Apply**: the new contents of written arrays are copied into the caller's array objects
    (every alias and view the caller holds sees them), then the effects run in program order.
+   An array the graph itself wrote in place (runtime/state.py: its result is the array object)
+   needs no copy; once one was, any failure of the commit is a CommitFailed.
 """
 
 from __future__ import annotations
@@ -56,17 +58,28 @@ def finisher(template: Template, kinds: Sequence[str],
     where = [plan[i] for i in range(len(effects))]
     templates = [t for t, _ in effects]
 
+    # Arrays the graph may have written in place (runtime/state.py): (source, result).
+    writes = [(t[1], rs[0]) for t, rs in zip(templates, where) if t[0] == "write"]
+
     def finish(results: list[np.ndarray], frame: Frame) -> Any:
-        values = [w(r) for w, r in zip(wraps, results)]
-        memo: dict[int, Any] = {}
-        value = rebuild(template, values, frame, memo)
-        steps = [_resolve(t, [results[r] for r in rs], [values[r] for r in rs], frame, memo)
-                 for t, rs in zip(templates, where)]
+        # A result that is its target array itself was written there by the graph.
+        written = any(results[r] is source.get(frame) for source, r in writes)
+        try:
+            values = [w(r) for w, r in zip(wraps, results)]
+            memo: dict[int, Any] = {}
+            value = rebuild(template, values, frame, memo)
+            steps = [_resolve(t, [results[r] for r in rs], [values[r] for r in rs], frame,
+                              memo) for t, rs in zip(templates, where)]
+        except Exception as e:
+            if not written:
+                raise
+            raise CommitFailed(f"resolving the write plan failed after the graph wrote arrays "
+                               f"in place: {type(e).__name__}: {e}") from e
         for i, step in enumerate(steps):
             try:
                 step()
             except Exception as e:
-                if i == 0:
+                if i == 0 and not written:
                     raise  # nothing was applied: the call may still run as plain Python
                 raise CommitFailed(f"applying effect {i + 1} of {len(steps)} "
                                    f"({templates[i][0]}) failed after the ones before it were "
@@ -84,6 +97,8 @@ def _resolve(effect: Template, results: list[np.ndarray], values: list[Any], fra
         return step if taken else _nothing
     if tag == "write":
         target, new = effect[1].get(frame), results[effect[2]]
+        if new is target:  # the graph wrote the array in place (runtime/state.py)
+            return _nothing
         return lambda: np.copyto(target, new, casting="no")
     if tag == "setattr":
         obj, name = effect[1].get(frame), effect[2]

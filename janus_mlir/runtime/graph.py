@@ -41,7 +41,7 @@ from ..passes import lower_to_iree_input
 from ..passes.lower_state import read_plan
 from .compiler import NARROW_DISPATCH_FLAGS, CompiledModule, CompileError, compile_ir
 from .module import ArgumentMismatch, DispatchLimitExceeded, LoadedModule
-from . import commit, generators, plan
+from . import commit, generators, plan, state
 from .targets import Target, device_available, module_flags
 
 
@@ -122,6 +122,8 @@ class CompiledGraph:
             lowered = ir.Module.parse(self._janus_ir)
             lower_to_iree_input(lowered)
             self._write_plan = read_plan(lowered)  # effect id -> its results
+            # arrays written in place keep living in the caller's memory (runtime/state.py)
+            self.tied = state.tie_written_inputs(lowered, spec, self._write_plan, target)
             self._lowered_ir = str(lowered)
         self.executable = Executable(self._lowered_ir, target, name)
         self.guard_failures = 0
@@ -237,15 +239,17 @@ class CompiledGraph:
         if self._skip:
             return self._build([], frame)
         if self._checked:
-            results = self.executable(self._arguments(frame), checked=True)
+            args = self._arguments(frame)
         else:
-            results = self.executable([
-                _argument(value, dtype, inp.source) for value, dtype, inp
-                in zip(self._arguments(frame), self._dtypes, self.spec.inputs)])
+            args = [_argument(value, dtype, inp.source) for value, dtype, inp
+                    in zip(self._arguments(frame), self._dtypes, self.spec.inputs)]
+        results = self.executable(args, checked=self._checked)
         # Results never alias an argument's host array here: IREE copies NumPy arguments, and
-        # runtime.invoke copies results that alias an array it passed without a copy.
+        # runtime.invoke copies results that alias an array it passed without a copy, except
+        # an array written in place, which comes back as itself (runtime/state.py).
         if self._arrays_may_share:
-            results = _unshared(results, self.result_kinds, [])
+            in_place = {r for k, r in self.tied.items() if results[r] is args[k]}
+            results = _unshared(results, self.result_kinds, [], in_place)
         return self._build(results, frame)
 
 
@@ -279,13 +283,19 @@ def _argument(value: Any, dtype: np.dtype, source: Any) -> np.ndarray:
         raise ArgumentMismatch(f"{source}: {value!r} cannot be passed as {dtype}: {e}") from None
 
 
-def _unshared(results: list[np.ndarray], kinds: list[str], args: list[Any]) -> list[np.ndarray]:
+def _unshared(results: list[np.ndarray], kinds: list[str], args: list[Any],
+              in_place: set[int] | frozenset[int] = frozenset()) -> list[np.ndarray]:
     """`results` with every array result that may share memory with an earlier array result or
-    with an argument replaced by a copy: the template makes each result its own object."""
+    with an argument replaced by a copy: the template makes each result its own object. The
+    results `in_place` (caller's arrays written in place, which share memory with no other
+    array the graph read) are kept as they are; runtime.invoke copied any result aliasing them."""
     inputs = [a for a in args if type(a) is np.ndarray and a.nbytes]
     kept: list[np.ndarray] = []
     out = []
-    for r, kind in zip(results, kinds):
+    for i, (r, kind) in enumerate(zip(results, kinds)):
+        if i in in_place:
+            out.append(r)
+            continue
         if kind == ARRAY and r.nbytes:
             if any(np.may_share_memory(r, other) for other in chain(kept, inputs)):
                 r = r.copy()

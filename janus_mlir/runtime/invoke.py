@@ -25,6 +25,12 @@ How a NumPy array argument reaches the device (CPU drivers; other drivers always
   always copied into a fresh buffer. A staging array may be written by the module: it is this
   slot's own memory, filled afresh on every call, so the caller's array is never written.
 
+A **tied** argument (runtime/state.py: the module stores result r's new contents in the
+argument's buffer) is imported when it may be (a local driver, an import-safe module, its
+address aligned, writeable): the module then writes the caller's array itself, and result r is
+returned as that very array object (runtime/commit.py skips the copy). Otherwise it is copied
+into a fresh buffer, which result r then comes back in, as any other result.
+
 A result that shares memory with an imported array (an identity result is the argument's own
 buffer) or with a staging array (the next call overwrites it) is copied before it is returned.
 Everything here is exact: no argument is cached across calls; only buffers are reused.
@@ -32,6 +38,7 @@ Everything here is exact: no argument is cached across calls; only buffers are r
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -48,6 +55,14 @@ IMPORT_MIN_BYTES = 1 << 14
 COPY_OUT_MAX_BYTES = 1 << 12
 LOCAL_DRIVERS = ("local-sync", "local-task")
 
+try:  # NumPy's name for the allocator behind an array that owns its data (NEP 49)
+    from numpy._core.multiarray import get_handler_name as _handler_name
+except ImportError:  # pragma: no cover -- NumPy < 2
+    from numpy.core.multiarray import get_handler_name as _handler_name
+# NumPy's default allocator takes memory from malloc, whose blocks are 16-byte aligned on 64-bit
+# platforms: an array that owns such memory needs no address check (`ctypes.data`, ~1.3 us).
+MALLOC_ALIGNMENT = 16 if sys.maxsize > 2**32 else 8
+
 _DEVICE_LOCAL = int(rt.MemoryType.DEVICE_LOCAL)
 _USAGE = int(rt.BufferUsage.DEFAULT)
 _ELEMENT_TYPES: dict[np.dtype, int] = {}
@@ -63,6 +78,13 @@ def element_type(dtype: np.dtype) -> int:
             raise TypeError(f"no IREE element type for {dtype}")
         et = _ELEMENT_TYPES[dtype] = int(mapped)
     return et
+
+
+def aligned(value: np.ndarray, alignment: int) -> bool:
+    """Whether `value`'s data address is a multiple of `alignment`."""
+    if alignment <= MALLOC_ALIGNMENT and _handler_name(value) == "default_allocator":
+        return True
+    return value.ctypes.data % alignment == 0
 
 
 def _raw_dtype(et: int) -> np.dtype:
@@ -101,8 +123,10 @@ class DirectCall:
 
     def __init__(self, vm_context: rt.VmContext, function: rt.VmFunction, device: rt.HalDevice,
                  args: Sequence[ValueSpec], results: Sequence[ValueSpec],
-                 written: Sequence[int], zero_copy: bool, import_safe: bool, alignment: int):
+                 written: Sequence[int], zero_copy: bool, import_safe: bool, alignment: int,
+                 tied: dict[int, int] | None = None):
         n_args = len(args)
+        self._tied = dict(tied or {})  # argument -> the result stored in its buffer
         self._import_safe = import_safe
         self._alignment = alignment  # what the kernels assume of a binding's address
         self._context, self._function, self._device = vm_context, function, device
@@ -121,7 +145,7 @@ class DirectCall:
         # Arguments declared with a static shape below IMPORT_MIN_BYTES are always copied.
         self._small_args = [s.shape is not None and None not in s.shape and s.dtype is not None
                             and int(np.prod(s.shape)) * s.dtype.itemsize < IMPORT_MIN_BYTES
-                            for s in args]
+                            and i not in self._tied for i, s in enumerate(args)]
 
     @staticmethod
     def supports(args: Sequence[ValueSpec] | None, results: Sequence[ValueSpec] | None) -> bool:
@@ -135,20 +159,33 @@ class DirectCall:
         arg_list = rt.VmVariantList(len(args))
         shared: list[np.ndarray] = []  # host memory that results must not alias
         held: list[_Staging] = []
-        small, alloc, device = self._small_args, self._alloc, self._device
+        # result -> (the argument array imported for it, its buffer)
+        tied_imports: dict[int, tuple[np.ndarray, Any]] = {}
+        small, alloc, device, tied = self._small_args, self._alloc, self._device, self._tied
         try:
             for i, value in enumerate(args):
                 if small[i] and type(value) is np.ndarray:  # always a fresh copy: no routing
                     arg_list.push_ref(alloc.allocate_buffer_copy(
                         _DEVICE_LOCAL, _USAGE, device, value, element_type(value.dtype)))
+                elif i in tied and self.route(i, value) == "import":
+                    buffer = alloc.import_host_allocation(value, _DEVICE_LOCAL, _USAGE)
+                    shared.append(value)
+                    tied_imports[tied[i]] = (value, buffer)
+                    arg_list.push_ref(rt.HalBufferView(buffer, value.shape,
+                                                       element_type(value.dtype)))
                 else:
                     arg_list.push_ref(self._pack(i, value, shared, held))
             ret_list = rt.VmVariantList(self._n_results)
             self._context.invoke(self._function, arg_list, ret_list)
-            out = [self._unpack(ret_list, i) for i in range(self._n_results)]
+            # A tied result is its argument's array when IREE wrote it into that buffer (it
+            # may also have placed it elsewhere: then it is read back like any other result).
+            in_place = {r for r, (_, buffer) in tied_imports.items()
+                        if ret_list.get_as_object(r, rt.HalBufferView).get_buffer() == buffer}
+            out = [tied_imports[i][0] if i in in_place else self._unpack(ret_list, i)
+                   for i in range(self._n_results)]
             if shared:
-                out = [r.copy() if any(np.may_share_memory(r, s) for s in shared) else r
-                       for r in out]
+                out = [r if i in in_place or not any(np.may_share_memory(r, s) for s in shared)
+                       else r.copy() for i, r in enumerate(out)]
             return out
         finally:
             for slot in held:
@@ -160,9 +197,15 @@ class DirectCall:
         "copy" (a fresh device buffer)."""
         if type(value) is not np.ndarray:
             return "device"
+        if i in self._tied:  # written by the module: the caller's own memory, or a fresh copy
+            if (self._zero_copy and self._import_safe and value.nbytes
+                    and value.flags.writeable and value.flags.c_contiguous
+                    and aligned(value, self._alignment)):
+                return "import"
+            return "copy"
         if self._zero_copy and value.nbytes >= IMPORT_MIN_BYTES and i not in self._written:
-            if (self._import_safe and value.ctypes.data % self._alignment == 0
-                    and value.flags.writeable):
+            if (self._import_safe and value.flags.writeable
+                    and aligned(value, self._alignment)):
                 return "import"
             return "staging"
         return "copy"

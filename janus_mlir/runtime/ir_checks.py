@@ -330,6 +330,20 @@ def _iteration_domain(op: ir.Operation) -> int | None:
     return math.prod(sizes.get(d, 1) for d in range(maps[0].n_dims))
 
 
+def computes_afresh(op: ir.Operation) -> bool:
+    """Whether IREE always computes `op`'s result into a buffer of its own, never folding it
+    into an alias of an operand: a contraction, or a reduction over more elements than it
+    produces (a "sum" over a dim of size 1 is a reshape once folded)."""
+    if op.name in _CONTRACTIONS:
+        return True
+    if op.name != "linalg.generic" or not _has_reduction(op):
+        return False
+    domain = _iteration_domain(op)
+    outs = [_shape(r.type) for r in op.results]
+    return (domain is not None and all(s is not None for s in outs)
+            and all(domain > math.prod(s) for s in outs))
+
+
 def _has_reduction(op: ir.Operation) -> bool:
     return "iterator_types" in op.attributes and "reduction" in str(op.attributes["iterator_types"])
 

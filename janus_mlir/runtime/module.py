@@ -115,6 +115,9 @@ class ValueSpec:
     tensor: bool
     dtype: np.dtype | None  # None: no NumPy equivalent (bf16, opaque types): not checked
     shape: tuple[int | None, ...] | None  # tensors only; None marks a dynamic dimension
+    # Arguments only: the result whose new contents IREE writes into this argument's buffer
+    # (`iree.abi.output`, runtime/state.py), or None.
+    output: int | None = None
 
     def describe(self) -> str:
         if not self.tensor:
@@ -149,7 +152,14 @@ def _split(text: str) -> list[str]:
     return [i.split(":", 1)[1].strip() if ":" in i else i.strip() for i in items if i.strip()]
 
 
+_OUTPUT = re.compile(r"\s*\{[^}]*iree\.abi\.output\s*=\s*(\d+)[^}]*\}\s*$")
+
+
 def _value_spec(text: str) -> ValueSpec:
+    output = _OUTPUT.search(text)
+    if output is not None:
+        spec = _value_spec(text[:output.start()])
+        return ValueSpec(spec.text, spec.tensor, spec.dtype, spec.shape, int(output.group(1)))
     m = re.fullmatch(r"tensor<((?:[0-9?]+x)*)([^,>]+(?:<[^>]*>)?)>", text)
     if m:
         dims = tuple(None if d == "?" else int(d) for d in m.group(1).split("x") if d)
@@ -279,6 +289,9 @@ class LoadedModule:
         self.arg_specs, self.result_specs = (parse_declaration(declaration) if declaration
                                              else (None, None))
         written = set(compiled.facts.written_args.get(entry, ()))
+        # Arguments whose buffer receives a result (runtime/state.py): IREE writes into them.
+        tied = {i: s.output for i, s in enumerate(self.arg_specs or ()) if s.output is not None}
+        written |= set(tied)
         self._convert: list[Callable[[Any], Any]] | None = None
         if self.arg_specs is not None:
             self._convert = [_Converter(i, entry, s, i in written, self.device)
@@ -287,6 +300,7 @@ class LoadedModule:
         if DirectCall.supports(self.arg_specs, self.result_specs):
             self._direct = DirectCall(self._ctx.vm_context, self._fn.vm_function, self.device,
                                       self.arg_specs, self.result_specs, sorted(written),
+                                      tied=tied,
                                       zero_copy=driver in LOCAL_DRIVERS
                                       and config.current().zero_copy,
                                       import_safe=compiled.facts.import_safe,
