@@ -90,6 +90,9 @@ class GraphBuilder:
         with self.context, self.location():
             arg = self.entry.add_argument(tensor_type(spec.shape, spec.dtype), self.location())
         t = Tensor(arg, spec, kind, fresh=False, source=source, c_order=c_order)
+        # An argument of the function exists before every region, even when first read inside
+        # one (an attribute a loop body reads and writes): its changes there are journaled.
+        t.serial = -1
         self.inputs.append(GraphInput(source, spec, kind))
         self._input_values[source] = t
         return t

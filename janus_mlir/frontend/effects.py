@@ -133,6 +133,9 @@ class Effects:
         self.writes = writes  # the lifter's: later reads of what was assigned see it
         self.names: dict[tuple[Any, ...], Any] = {}  # a global's or cell's storage -> value
         self.written_objects: dict[int, HostObject] = {}
+        # Attributes a loop over a run-time length holds in a name of its own while it is
+        # converted (frontend/loop_attributes.py): no other path may read or assign them.
+        self.held: set[tuple[Any, ...]] = set()
 
     def record(self, b: GraphBuilder, effect: Any, what: str, slot: Any = None) -> None:
         if JOURNALS:
@@ -187,6 +190,10 @@ class Effects:
     # --- attributes and globals -------------------------------------------------------------
     def set_attr(self, b: GraphBuilder, obj: HostObject, name: str, value: Any) -> None:
         slot = (AttrOf, id(obj.value), name)
+        if slot in self.held:
+            raise Unconvertible(f"{obj.source}.{name} is assigned through another name inside "
+                                "a loop over a run-time length that assigns it (not "
+                                "converted)", b.where)
         self.record(b, SetAttr(obj, name, value), f"assigning {obj.source}.{name}", slot)
         self.writes[slot] = value
         self.written_objects[id(obj.value)] = obj
@@ -194,6 +201,10 @@ class Effects:
     def attribute(self, obj: HostObject, name: str) -> Any:
         """The value this call wrote to `obj.name` so far, or MISSING."""
         return self.writes.get((AttrOf, id(real(obj.raw)), name), MISSING)
+
+    def is_held(self, obj: HostObject, name: str) -> bool:
+        """Whether a loop being converted holds `obj.name` in a name of its own."""
+        return bool(self.held) and (AttrOf, id(real(obj.raw)), name) in self.held
 
     def set_item(self, b: GraphBuilder, obj: HostObject, key: Any, value: Any) -> None:
         """`d[key] = value` / `lst[i] = value` on a container the caller passed. Only existing

@@ -44,6 +44,9 @@ class HostMethod:
 
 def attribute(cv: FunctionConverter, obj: HostObject, name: str) -> Any:
     """`obj.name`, read the way Python would but without running user code."""
+    if cv.conv.effects.is_held(obj, name):
+        raise cv.fail(f"{obj.source}.{name} is read through another name inside a loop over a "
+                      "run-time length that assigns it (not converted)")
     written = cv.conv.effects.attribute(obj, name)
     if written is not MISSING:  # assigned earlier in this call
         return written

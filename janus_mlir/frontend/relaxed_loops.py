@@ -32,7 +32,7 @@ from iree.compiler.dialects import arith, scf, tensor
 
 from ..dialects.types import TensorSpec, tensor_type
 from ..speculation.profile import Site
-from . import heap, loop_prints, loops, row_lists
+from . import heap, loop_attributes, loop_prints, loops, row_lists
 from .canonicalize import jumps
 from .analysis.names import bound
 from .branches import predicate
@@ -146,11 +146,24 @@ def for_loop(cv: FunctionConverter, node: ast.For, trips: Tensor, item: Any) -> 
     if node.orelse:
         raise cv.fail("`for ... else` in a loop whose trip count is computed at run time is "
                       "not converted yet")
+    held = loop_attributes.find(cv, node)  # attributes it assigns, held in names
+    loop_attributes.bind(cv, held)
+    try:
+        _for_loop(cv, node, trips, item, held)
+    except BaseException:
+        loop_attributes.release(cv, held)
+        raise
+    loop_attributes.finish(cv, held)
+
+
+def _for_loop(cv: FunctionConverter, node: ast.For, trips: Tensor, item: Any,
+              held: list[loop_attributes.HeldAttribute]) -> None:
     b = cv.b
-    names = bound([node.target]) | bound(node.body)
+    names = bound([node.target]) | bound(node.body) | {h.local for h in held}
     sites = row_lists.find(cv, node)  # lists the body appends to (frontend/row_lists.py)
     prints = loop_prints.find(cv, node)  # its prints (frontend/loop_prints.py)
-    body = loop_prints.rewritten(row_lists.rewritten(node.body, sites), prints)
+    body = loop_attributes.rewritten(
+        loop_prints.rewritten(row_lists.rewritten(node.body, sites), prints), held)
 
     def bind_target(index: ir.Value) -> None:
         cv.assign(node.target, item(index))
@@ -194,8 +207,21 @@ def convert_while(cv: FunctionConverter, node: ast.While, first_test: Tensor) ->
     _jumps(cv, node)
     if node.orelse:
         raise cv.fail("`while ... else` on array data is not converted yet")
+    held = loop_attributes.find(cv, node)  # attributes it assigns, held in names
+    loop_attributes.bind(cv, held)
+    try:
+        _while_loop(cv, loop_attributes.rewritten(node, held), first_test,
+                    {h.local for h in held})
+    except BaseException:
+        loop_attributes.release(cv, held)
+        raise
+    loop_attributes.finish(cv, held)
+
+
+def _while_loop(cv: FunctionConverter, node: ast.While, first_test: Tensor,
+                locals_: set[str]) -> None:
     b = cv.b
-    names = bound(node.body)
+    names = bound(node.body) | locals_
 
     def loop_pass(carried: Carried) -> Pass:
         test = _test(cv, node, carried)
