@@ -99,3 +99,15 @@ def test_the_same_object_under_two_names_runs_as_plain():
     c = Counter()
     f = lockstep(lambda m, n: two_names(m, m, n), (c,), calls=5, args=lambda i: (_trips(i),))
     assert f.stats.graph_calls == 0, f.reasons
+
+
+def descend(m, g, n):
+    for _ in range(n):
+        m.w -= 0.1 * g  # an in-place write of an attribute first read inside the loop
+    return m.w.sum()
+
+
+def test_an_attribute_array_first_read_and_written_in_place_inside_the_loop():
+    g = np.full((4, 4), 0.5, np.float32)
+    f = lockstep(descend, (Counter(),), calls=6, args=lambda i: (g, _trips(i)))
+    assert f.stats.graph_calls >= 3, f.reasons
