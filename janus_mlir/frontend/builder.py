@@ -37,6 +37,9 @@ class GraphBuilder:
         self.inputs: list[GraphInput] = []
         self._input_values: dict[Source, Tensor] = {}
         self.guards: list[InGraphGuard] = []
+        # The draw sites of the run-time loops being converted, innermost last; None for a
+        # loop whose draws are refused (frontend/loop_draws.py).
+        self.loop_draws: list[Any] = []
         with self.context, ir.Location.unknown():
             self.module = ir.Module.create()
             with ir.InsertionPoint(self.module.body):

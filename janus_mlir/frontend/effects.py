@@ -31,8 +31,10 @@ On one side of a branch on array data (an `scf.if`, frontend/relaxed_if.py):
   like a name: the value at the end of each side (the value of before the branch on a side
   that does not assign it) becomes one result, assigned after the branch whichever side ran.
 In a loop over a run-time length (an `scf.for`), a `print(...)` statement at the top level of the
-body prints its rows after the graph (frontend/loop_prints.py), and numbers appended to the
-caller's list extend it (frontend/row_lists.py). Other effects inside a region (such a loop, a
+body prints its rows after the graph (frontend/loop_prints.py), numbers appended to the
+caller's list extend it (frontend/row_lists.py), an attribute the body assigns is carried by the
+loop and assigned once after it (frontend/loop_attributes.py), and draws are taken on the host
+for every iteration (frontend/loop_draws.py). Other effects inside a region (such a loop, a
 differentiated function) are refused for now: they would need ordering inside the graph.
 """
 

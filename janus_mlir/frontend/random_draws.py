@@ -11,10 +11,11 @@ numbers again (runtime/graph.py).
 
 The generators: `numpy.random.Generator` and `RandomState` objects the program holds (an
 argument, `self.rng`, a global), NumPy's global generator (`np.random.normal`, ...) and Python's
-(`random.random`, ...). Draws inside a loop over a run-time length or a branch on array data
-would need their count known before the graph runs: refused for now, as are draws whose
-arguments are graph values, and methods that change a generator in other ways (`seed`,
-`shuffle`, `set_state`).
+(`random.random`, ...). Draws in a `for` loop over a range whose bounds are inputs are drawn
+for every iteration on the host (frontend/loop_draws.py). Draws in other loops over a run-time
+length or on one side of a branch on array data would need their count known before the graph
+runs: refused for now, as are draws whose arguments are graph values, and methods that change a
+generator in other ways (`seed`, `shuffle`, `set_state`).
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ def is_draw_method(generator: Any, name: str) -> bool:
 def draw(b: GraphBuilder, drawer: Drawer, args: list[Any], kwargs: dict[str, Any]) -> Any:
     """The value of `drawer(*args, **kwargs)`: a graph input drawn on the host on every call."""
     what = f"{type(drawer.value).__name__}.{drawer.name}()"
-    if JOURNALS:
+    sites = b.loop_draws[-1] if b.loop_draws else None
+    if JOURNALS and (sites is None or not sites.takes()):
         raise Unconvertible(f"drawing random numbers ({what}) inside a loop over a run-time "
                             "length, a branch on array data or a differentiated function is "
                             "not converted yet", b.where)
@@ -92,6 +94,8 @@ def draw(b: GraphBuilder, drawer: Drawer, args: list[Any], kwargs: dict[str, Any
     source = Draw(drawer.generator.source if drawer.generator is not None else None,
                   drawer.fixed, drawer.name, tuple(args), tuple(kwargs.items()))
     kind, shape, dtype = _kind_of(b, sample, what)
+    if JOURNALS:  # in a loop over a run-time range (frontend/loop_draws.py)
+        return sites.draw(b, source, sample, kind, shape, dtype)
     t: Tensor = b.input(source, shape, dtype, kind)
     t._fresh = True  # nobody else holds the drawn array: not the caller's memory
     return t

@@ -32,7 +32,7 @@ from iree.compiler.dialects import arith, scf, tensor
 
 from ..dialects.types import TensorSpec, tensor_type
 from ..speculation.profile import Site
-from . import heap, loop_attributes, loop_prints, loops, row_lists
+from . import heap, loop_attributes, loop_draws, loop_prints, loops, row_lists
 from .canonicalize import jumps
 from .analysis.names import bound
 from .branches import predicate
@@ -41,7 +41,7 @@ from .operators import apply
 from .symbolic import index_value
 from .regions import (Staged, Unbound, changed_container, containers, exact_in,
                       tensors_reachable, widen, widenable)
-from .values import ARRAY, PY_SCALAR, Tensor, is_tensor
+from .values import ARRAY, JOURNALS, PY_SCALAR, Tensor, is_tensor
 
 if TYPE_CHECKING:
     from .converter import FunctionConverter
@@ -107,7 +107,10 @@ def convert_for(cv: FunctionConverter, node: ast.For, rng: DynamicRange) -> None
         value = k if step == 1 else apply(b, "multiply", [k, step], static_fn=lambda x, y: x * y)
         return apply(b, "add", [rng.start, value], static_fn=lambda x, y: x + y)
 
-    for_loop(cv, node, trips, item)
+    # Draws in the body are taken on the host when it can count the trips (loop_draws.py);
+    # not in a loop inside another region, whose trips would repeat per outer iteration.
+    draws = None if JOURNALS else loop_draws.sites_for(cv, rng.start, rng.stop, step, b.where)
+    for_loop(cv, node, trips, item, draws)
 
 
 def _jumps(cv: FunctionConverter, node: ast.For | ast.While) -> None:
@@ -139,25 +142,31 @@ def _rewritten(cv: FunctionConverter, rewrite: Any) -> list[ast.stmt]:
         raise cv.fail(f"`break`/`continue` here is not converted yet: {e}") from None
 
 
-def for_loop(cv: FunctionConverter, node: ast.For, trips: Tensor, item: Any) -> None:
+def for_loop(cv: FunctionConverter, node: ast.For, trips: Tensor, item: Any,
+             draws: loop_draws.LoopDrawSites | None = None) -> None:
     """`for` as `scf.for` over `trips` (a rank-0 int graph value) iterations; `item(index)`
-    gives the value bound to the loop's target for an iteration's index."""
+    gives the value bound to the loop's target for an iteration's index; `draws`: where the
+    body's random draws go, when the host can count the trips (else they are refused)."""
     _jumps(cv, node)
     if node.orelse:
         raise cv.fail("`for ... else` in a loop whose trip count is computed at run time is "
                       "not converted yet")
     held = loop_attributes.find(cv, node)  # attributes it assigns, held in names
     loop_attributes.bind(cv, held)
+    cv.b.loop_draws.append(draws)
     try:
-        _for_loop(cv, node, trips, item, held)
+        _for_loop(cv, node, trips, item, held, draws)
     except BaseException:
         loop_attributes.release(cv, held)
         raise
+    finally:
+        cv.b.loop_draws.pop()
     loop_attributes.finish(cv, held)
 
 
 def _for_loop(cv: FunctionConverter, node: ast.For, trips: Tensor, item: Any,
-              held: list[loop_attributes.HeldAttribute]) -> None:
+              held: list[loop_attributes.HeldAttribute],
+              draws: loop_draws.LoopDrawSites | None) -> None:
     b = cv.b
     names = bound([node.target]) | bound(node.body) | {h.local for h in held}
     sites = row_lists.find(cv, node)  # lists the body appends to (frontend/row_lists.py)
@@ -166,6 +175,8 @@ def _for_loop(cv: FunctionConverter, node: ast.For, trips: Tensor, item: Any,
         loop_prints.rewritten(row_lists.rewritten(node.body, sites), prints), held)
 
     def bind_target(index: ir.Value) -> None:
+        if draws is not None:
+            draws.begin(index)
         cv.assign(node.target, item(index))
 
     if sites or prints:
@@ -182,6 +193,9 @@ def _for_loop(cv: FunctionConverter, node: ast.For, trips: Tensor, item: Any,
                      after=(lambda index: row_lists.store(cv, sites, index)) if sites else None)
 
     carried, final = _settle(cv, names, body_pass, node)
+    if draws is not None and draws.next != len(draws.group.draws):
+        raise cv.fail("the draws of a loop over a run-time length differ from one conversion "
+                      "of its body to the next (not converted)")
     row_lists.check_carried(cv, sites, final.written, final.carried_written)
     inits = _inits(cv, carried, trips_positive=lambda: apply(b, "greater", [trips, 0]),
                    node=node)

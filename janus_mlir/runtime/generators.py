@@ -10,14 +10,15 @@ from typing import Any
 
 import numpy as np
 
-from ..speculation.sources import Draw, Frame
+from ..speculation.sources import Draw, Frame, LoopDraws
 
 Restore = Callable[[], None]
 
 
-def generators_of(sources: Sequence[Any]) -> list[Callable[[Frame], Any]]:
-    """For each Draw among `sources`, how to find its generator in a call."""
-    return [s.generator_in for s in sources if isinstance(s, Draw)]
+def generators_of(sources: Sequence[Any]) -> list[Callable[[Frame], list[Any]]]:
+    """For each Draw or LoopDraws among `sources`, how to find its generators in a call."""
+    return [(lambda f, s=s: [s.generator_in(f)]) if isinstance(s, Draw) else s.generators_in
+            for s in sources if isinstance(s, (Draw, LoopDraws))]
 
 
 def save(generators: list[Any]) -> list[Restore]:

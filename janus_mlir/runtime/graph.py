@@ -227,7 +227,7 @@ class CompiledGraph:
         """
         if not self._generators:
             return self._run(frame)
-        restores = generators.save([find(frame) for find in self._generators])
+        restores = generators.save([g for find in self._generators for g in find(frame)])
         try:
             return self._run(frame)
         except BaseException:

@@ -198,6 +198,68 @@ class Draw(Source):
         return f"{where}.{self.method}(...)"
 
 
+@dataclass(frozen=True)
+class TripCount(Source):
+    """`len(range(start, stop, step))` of a loop whose bounds are inputs of the graph (each
+    bound a Source, or an int known at conversion)."""
+
+    start: Source | int
+    stop: Source | int
+    step: int
+
+    def get(self, frame: Frame) -> Any:
+        bounds = [b.get(frame) if isinstance(b, Source) else b for b in (self.start, self.stop)]
+        return len(range(int(bounds[0]), int(bounds[1]), self.step))
+
+    def __str__(self) -> str:
+        return f"len(range({self.start}, {self.stop}, {self.step}))"
+
+
+class LoopDrawGroup:
+    """The draws one iteration of a loop over a run-time range takes, in body order
+    (frontend/loop_draws.py), and the loop's trip count. Drawn on the host for every iteration
+    of a call, interleaved as the plain loop draws them, once per call (the frame's cache)."""
+
+    def __init__(self, trips: TripCount, where: str):
+        self.trips, self.where = trips, where
+        self.draws: list[Draw] = []
+        self.rows: list[tuple[tuple[int, ...], str]] = []  # each draw's shape and dtype
+
+    def drawn(self, frame: Frame) -> list[np.ndarray]:
+        key = ("loop draws", id(self))
+        stacked = frame.cache.get(key)
+        if stacked is None:
+            taken: list[list[Any]] = [[] for _ in self.draws]
+            for _ in range(self.trips.get(frame)):
+                for column, d in zip(taken, self.draws):
+                    column.append(d.get(frame))
+            stacked = frame.cache[key] = [
+                _stacked([np.asarray(v, dtype) for v in column], shape, dtype)
+                for column, (shape, dtype) in zip(taken, self.rows)]
+        return stacked
+
+
+@dataclass(frozen=True, eq=False)
+class LoopDraws(Source):
+    """Draw `index` of a loop's group for every iteration of this call, stacked."""
+
+    group: LoopDrawGroup
+    index: int
+
+    __eq__ = object.__eq__  # one site is one input
+    __hash__ = object.__hash__
+
+    def generators_in(self, frame: Frame) -> list[Any]:
+        return [d.generator_in(frame) for d in self.group.draws]
+
+    def get(self, frame: Frame) -> Any:
+        return self.group.drawn(frame)[self.index]
+
+    def __str__(self) -> str:
+        return (f"{self.group.draws[self.index]} in every iteration of the loop at "
+                f"{self.group.where}")
+
+
 def _stacked(items: list[Any], shape: tuple[int, ...], dtype: str) -> np.ndarray:
     """`items` stacked along a new first axis; none gives an empty (0, *shape) array."""
     return np.stack(items) if items else np.empty((0, *shape), dtype)
