@@ -1,6 +1,6 @@
 """Generated programs with effects among data-dependent control flow: prints, in-place writes to
-the caller's array, attribute writes and appends on a state object the caller passes, inside
-branches on array data, loops over run-time lengths and early returns. In every other program
+the caller's array, attribute writes, appends and random draws on a state object the caller
+passes, inside branches on array data, loops over run-time lengths and early returns. In every other program
 the state object holds the caller's array itself (`st.ref is x`), so writes through one name must
 be seen through the other.
 
@@ -34,6 +34,7 @@ class State:
         self.steps = 0
         self.log: list = []
         self.ref = ref
+        self.rng = np.random.default_rng(5)
 
 
 def state_for(seed: int):
@@ -64,7 +65,12 @@ class EffectWriter(Writer):
                 "st.total = st.total + float(st.ref.sum()) * 0.1",
                 "st.ref[-1] = float({a}.min())",
             ]).format(a=self.pick()))
-        elif r < 0.34 and depth < 2:
+        elif r < 0.34:
+            self.emit(depth, self.rng.choice([
+                "acc = acc + float(st.rng.random()) * 0.1",
+                "{a} = {a} + st.rng.standard_normal({a}.shape) * 0.1",
+            ]).format(a=self.pick()))
+        elif r < 0.38 and depth < 2:
             test = self.rng.choice(TESTS).format(a=self.pick(), b=self.pick(), s="s")
             self.emit(depth, f"if {test}:")
             self.emit(depth + 1, f"st.best = float({self.pick()}.min())")

@@ -111,3 +111,22 @@ def test_an_attribute_array_first_read_and_written_in_place_inside_the_loop():
     g = np.full((4, 4), 0.5, np.float32)
     f = lockstep(descend, (Counter(),), calls=6, args=lambda i: (g, _trips(i)))
     assert f.stats.graph_calls >= 3, f.reasons
+
+
+class History:
+    def __init__(self):
+        self.losses = [0.5]
+        self.w = np.linspace(0, 1, 4)
+
+
+def record_losses(m, x, n):
+    for _ in range(n):
+        m.w = m.w * 0.9 + x
+        m.losses.append(float((m.w ** 2).sum()))  # the caller's list, held by an attribute
+    return len(x)
+
+
+def test_numbers_appended_to_a_list_an_attribute_holds():
+    x = np.full(4, 0.1)
+    f = lockstep(record_losses, (History(),), calls=6, args=lambda i: (x, _trips(i)))
+    assert f.stats.graph_calls >= 3, f.reasons

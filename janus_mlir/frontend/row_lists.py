@@ -145,9 +145,11 @@ def find(cv: FunctionConverter, node: ast.For) -> list[Site]:
     for k, stmt in enumerate(node.body):
         call = stmt.value if isinstance(stmt, ast.Expr) else None
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-                and call.func.attr == "append" and isinstance(call.func.value, ast.Name)):
+                and call.func.attr == "append"):
             continue
-        target = cv.env.get(call.func.value.id)
+        target = _appended_to(cv, call.func.value)
+        if target is None:
+            continue
         host = target if isinstance(target, HostObject) and type(real(target.raw)) is list \
             else None
         if type(target) is not list and host is None:
@@ -167,6 +169,24 @@ def find(cv: FunctionConverter, node: ast.For) -> list[Site]:
         if s.host is not None:  # read through no other path during or after the loop
             cv.conv.lifter.mutated(s.host, Mutated(real(s.host.raw), s.host.source))
     return sites
+
+
+def _appended_to(cv: FunctionConverter, target: ast.expr) -> Any:
+    """What `target.append` appends to: a name's value, or the attribute of a host object a
+    name holds (`self.losses.append(...)`, the caller's list); None for anything else."""
+    if isinstance(target, ast.Name):
+        return cv.env.get(target.id)
+    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+        from .host import attribute
+
+        obj = cv.env.get(target.value.id)
+        if isinstance(obj, HostObject) and type(obj.value) not in (list, tuple, dict):
+            try:
+                value = attribute(cv, obj, target.attr)
+            except Unconvertible:
+                return None
+            return value if isinstance(value, HostObject) else None
+    return None
 
 
 def _mentioned(node: ast.For, names: list[str], stmt: ast.stmt) -> bool:
