@@ -1,6 +1,8 @@
 """The W1 training step (workloads.md): 784-512-512-10 MLP, batch 128, forward + backward +
-SGD, in steps/s — eager jm.grad, compiled janus_mlir, and, when they are installed (they are
-no dependencies), HIPS autograd and jax.jit on the same plain NumPy loss. Plus the compile
+SGD, in steps/s — eager jm.grad, compiled janus_mlir (the step returning new parameters, and
+"in place": the parameters held by a model object and updated with `m.W1 -= lr * g`, which the
+graph writes into the arrays' own memory, runtime/state.py), and, when they are installed (they
+are no dependencies), HIPS autograd and jax.jit on the same plain NumPy loss. Plus the compile
 time of the step and the GFLOP/s it reaches.
 
     PYTHONPATH=. .venv/bin/python bench/training.py [--reps N]
@@ -47,6 +49,25 @@ def loss(params, x, labels):
 def sgd_step(params, x, labels):
     value, grads = jm.value_and_grad(loss)(params, x, labels)
     return value, tuple(p - LR * g for p, g in zip(params, grads))
+
+
+class Model:
+    """The same parameters held in a model object's attributes, updated in place."""
+
+    def __init__(self, params):
+        self.W1, self.b1, self.W2, self.b2, self.W3, self.b3 = (p.copy() for p in params)
+
+
+def model_step(m, x, labels):
+    params = (m.W1, m.b1, m.W2, m.b2, m.W3, m.b3)
+    value, g = jm.value_and_grad(loss)(params, x, labels)
+    m.W1 -= LR * g[0]
+    m.b1 -= LR * g[1]
+    m.W2 -= LR * g[2]
+    m.b2 -= LR * g[3]
+    m.W3 -= LR * g[4]
+    m.b3 -= LR * g[5]
+    return value
 
 
 def make_data(seed: int = 0):
@@ -129,8 +150,13 @@ def measure(reps: int = 7, steps: int = 10) -> dict[str, Any]:
     compiled(params, x, labels)
     first = time.perf_counter() - t0
     assert compiled.stats.graph_calls == 1, compiled.reasons
-    variants: dict[str, Callable[..., Any]] = {"eager jm.grad": sgd_step,
-                                               "janus_mlir compiled": compiled}
+    model, in_place = Model(params), jm.compile(model_step)
+    for _ in range(2):
+        in_place(model, x, labels)
+    assert in_place.stats.graph_calls == 1 and in_place.graphs[0].tied, in_place.reasons
+    variants: dict[str, Callable[..., Any]] = {
+        "eager jm.grad": sgd_step, "janus_mlir compiled": compiled,
+        "compiled, in place": lambda p, x, labels: (in_place(model, x, labels), p)}
     for name, make in (("HIPS autograd", _autograd_step), ("jax.jit", _jax_step)):
         step = make()
         if step is not None:

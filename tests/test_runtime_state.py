@@ -135,18 +135,47 @@ def test_old_contents_read_after_the_write(fn, args, tied):
     assert len(graph.tied) == tied, graph.ir("lowered")
 
 
-def test_no_ties_where_a_guard_can_fail_after_the_write():
-    def step(m, gw, gb, lr):
+def test_a_guard_failing_after_the_write_leaves_the_arrays_as_they_were():
+    def step(m, gw, gb, lr, idx):
         sgd(m, gw, gb, lr)
-        if m.w.sum() > -1e6:  # speculated: a guard inside the graph
-            m.b += 1.0
-        return m.b
+        return m.b[idx]  # a bounds guard, checked in the graph
 
     f = jm.compile(step)
-    for i in range(4):
-        check(f, Params(), *_grads(i))
+    m, plain = Params(), Params()
+    for i, idx in enumerate([np.array([1, 2]), np.array([3, 0]), np.array([5, 7]),
+                             np.array([2, 200]), np.array([4, 4])]):
+        args = (*_grads(i), idx)
+        want = got = None
+        try:
+            want = step(plain, *args)
+        except IndexError:
+            with pytest.raises(IndexError):
+                f(m, *args)
+        else:
+            got = f(m, *args)
+            np.testing.assert_allclose(got, want, rtol=1e-6)
+        np.testing.assert_allclose(m.w, plain.w, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(m.b, plain.b, rtol=1e-6, atol=1e-7)
     graph = _graph(f)
-    assert graph.spec.in_graph_guards and graph.tied == {}
+    assert graph.spec.in_graph_guards and len(graph.tied) == 2
+    # the call that raises is a fallback: the graph failed its guard, the plain call raised
+    assert f.stats.graph_calls == 3 and f.stats.fallbacks == 1, f.reasons
+
+
+def test_no_ties_where_a_guard_inside_a_loop_can_fail_after_the_write():
+    def step(m, gw, gb, lr, idx, n):
+        sgd(m, gw, gb, lr)
+        total = 0.0
+        for k in range(n):  # a run-time loop: its bounds guard is inside it
+            total = total + m.b[idx[k]]
+        return total
+
+    f = jm.compile(step)
+    idx = np.array([1, 2, 3, 4])
+    for i in range(4):
+        check(f, Params(), *_grads(i), idx, 2 + i % 3)
+    graph = _graph(f)
+    assert graph.spec.in_graph_guards and graph.tied == {}, graph.ir("lowered")
 
 
 def test_training_step_with_gradients_updates_in_place():

@@ -16,9 +16,13 @@ buffer as the result's storage and orders every dispatch that reads the old cont
 one that writes the new ones (the stream IR of a tied update shows the readers in one concurrent
 block and the write after it), cloning the old contents where they are needed after the write.
 
-A tied write is visible the moment its dispatch runs, before the graph has finished. That is
-only all-or-nothing when nothing can fail after it, so a graph is tied only when it has no
-in-graph guard (`cf.assert`) and calls nothing back in Python. The write plan stays as it was:
+A tied write is visible the moment its dispatch runs, before the graph has finished, so it must
+not happen when a guard of the graph fails. Each tied result is therefore computed as
+`select(every guard holds, new, old)` from the guards' predicates: the writing dispatch reads
+them (so it runs after them) and writes the array's own contents back, bit for bit, when one
+failed; the failed `cf.assert` then fails the call as before. That needs every guard at the
+function's top level: a graph with a guard inside a loop or branch, or one that calls back into
+Python (which may raise at any point), is not tied. The write plan stays as it was:
 when the argument was not the caller's array itself (a misaligned or read-only array is copied,
 other drivers copy every argument), the result is copied into the array by the commit as before.
 """
@@ -26,6 +30,7 @@ other drivers copy every argument), the result is copied into the array by the c
 from __future__ import annotations
 
 from iree.compiler import ir
+from iree.compiler.dialects import arith, func, linalg, tensor
 
 from .. import config
 from ..speculation.graph_spec import GraphSpec
@@ -39,10 +44,13 @@ def tie_written_inputs(module: ir.Module, spec: GraphSpec, write_plan: dict[int,
                        target: Target, entry: str = "main") -> dict[int, int]:
     """Tie each whole-array write of the caller's arrays to the input that read the array
     (see above); returns {argument: result} of the ties made on `entry`."""
-    if target.name != "llvm-cpu" or spec.in_graph_guards or not config.current().in_place:
+    if target.name != "llvm-cpu" or not config.current().in_place:
         return {}
     fn = _entry_function(module, entry)
-    if fn is None or not _cannot_fail_midway(module):
+    if fn is None or _calls_back(module):
+        return {}
+    guards = _top_level_guards(fn)
+    if guards is None:  # a guard inside a loop or branch: it may fail after a write
         return {}
     ftype = ir.FunctionType(ir.TypeAttr(fn.attributes["function_type"]).value)
     by_source: dict[object, list[int]] = {}
@@ -64,9 +72,75 @@ def tie_written_inputs(module: ir.Module, spec: GraphSpec, write_plan: dict[int,
                 or not arg_type.has_static_shape or _old_contents_escape(fn, arg, result)):
             continue
         ties[arg] = result
+    if ties and guards:
+        _unless_a_guard_fails(fn, ties, guards)
     if ties:
         _set_outputs(fn, len(ftype.inputs), ties)
     return ties
+
+
+def _top_level_guards(fn: ir.Operation) -> list[ir.Value] | None:
+    """The predicates (rank-0 i1 tensors) of the function's guards, every `cf.assert` being a
+    statement of its entry block on `tensor.extract` of one; None when one is not."""
+    entry = fn.regions[0].blocks[0]
+    top = set()
+    predicates = []
+    for op in entry.operations:
+        op = op.operation
+        top.add(op)
+        if op.name != "cf.assert":
+            continue
+        owner = op.operands[0].owner
+        owner = getattr(owner, "operation", owner)
+        if (not isinstance(owner, ir.Operation) or owner.name != "tensor.extract"
+                or len(owner.operands) != 1 or owner not in top):
+            return None
+        predicates.append(owner.operands[0])
+    failing = []
+
+    def nested(op: ir.Operation) -> ir.WalkResult:
+        if op.name == "cf.assert" and op not in top:
+            failing.append(op)
+            return ir.WalkResult.INTERRUPT
+        return ir.WalkResult.ADVANCE
+
+    fn.walk(nested)
+    return None if failing else predicates
+
+
+def _unless_a_guard_fails(fn: ir.Operation, ties: dict[int, int],
+                          predicates: list[ir.Value]) -> None:
+    """Each tied result becomes `select(every guard holds, new, old)`: the dispatch writing it
+    reads the guards' predicates, so it runs after them, and writes the old contents back
+    unchanged when one failed (its `cf.assert` then fails the call)."""
+    entry = fn.regions[0].blocks[0]
+    ret = list(entry.operations)[-1].operation
+    returned = list(ret.operands)
+    with fn.context, ret.location, ir.InsertionPoint(ret):
+        for arg, result in ties.items():
+            new, old = returned[result], entry.arguments[arg]
+            ttype = ir.RankedTensorType(new.type)
+            rank = ttype.rank
+            ident = ir.AffineMap.get_identity(rank)
+            every = ir.AffineMap.get(rank, 0, [])
+            init = tensor.EmptyOp(ttype.shape, ttype.element_type).result
+            maps = ir.ArrayAttr.get([ir.AffineMapAttr.get(m) for m in
+                                     [ident, ident, *[every] * len(predicates), ident]])
+            iters = ir.ArrayAttr.get([ir.Attribute.parse("#linalg.iterator_type<parallel>")]
+                                     * rank)
+            op = linalg.GenericOp([ttype], [new, old, *predicates], [init], maps, iters)
+            i1 = ir.IntegerType.get_signless(1)
+            block = op.regions[0].blocks.append(ttype.element_type, ttype.element_type,
+                                                *[i1] * len(predicates), ttype.element_type)
+            with ir.InsertionPoint(block):
+                a, b, *held, _ = block.arguments
+                ok = held[0]
+                for h in held[1:]:
+                    ok = arith.AndIOp(ok, h).result
+                linalg.YieldOp([arith.SelectOp(ok, a, b).result])
+            returned[result] = op.results[0]
+        func.ReturnOp(returned)
+    ret.erase()
 
 
 def _old_contents_escape(fn: ir.Operation, arg: int, result: int) -> bool:
@@ -120,24 +194,11 @@ def _entry_function(module: ir.Module, entry: str) -> ir.Operation | None:
     return None
 
 
-def _cannot_fail_midway(module: ir.Module) -> bool:
-    """No `cf.assert` anywhere and no function declared without a body (an import: a call back
-    into Python, which may raise)."""
-    for op in module.body.operations:
-        op = op.operation
-        if op.name == "func.func" and not op.regions[0].blocks:
-            return False
-    failing = False
-
-    def visit(op: ir.Operation) -> ir.WalkResult:
-        nonlocal failing
-        if op.name == "cf.assert":
-            failing = True
-            return ir.WalkResult.INTERRUPT
-        return ir.WalkResult.ADVANCE
-
-    module.operation.walk(visit)
-    return not failing
+def _calls_back(module: ir.Module) -> bool:
+    """Whether a function is declared without a body (an import: a call back into Python,
+    which may raise while the graph runs)."""
+    return any(op.operation.name == "func.func" and not op.operation.regions[0].blocks
+               for op in module.body.operations)
 
 
 def _set_outputs(fn: ir.Operation, n_args: int, ties: dict[int, int]) -> None:
