@@ -87,6 +87,29 @@ def aligned(value: np.ndarray, alignment: int) -> bool:
     return value.ctypes.data % alignment == 0
 
 
+class _Kept:
+    """An array's memory, exported again through `__array_interface__` by an object that holds
+    the array (see `kept`)."""
+
+    __slots__ = ("__array_interface__", "owner")
+
+    def __init__(self, owner: np.ndarray):
+        self.__array_interface__ = owner.__array_interface__
+        self.owner = owner
+
+
+def kept(mapped: np.ndarray) -> np.ndarray:
+    """`mapped` (IREE's `MappedMemory.asarray` or `DeviceArray.to_host`: an array over a
+    device buffer's host mapping) as an array whose every view keeps the mapping alive.
+
+    IREE keeps the mapping alive for the array it returns, not for the array's base, and NumPy
+    gives a view of it that base (views collapse to the last array of a chain): once the
+    returned array was gone, a slice of it pointed at freed memory, which the next allocation
+    reused (a returned `x[2:4]` of a result, rebound in the caller, read back another call's
+    data). Here the base of every view is an object holding the returned array (~2 us)."""
+    return np.asarray(_Kept(mapped))
+
+
 def _raw_dtype(et: int) -> np.dtype:
     dt = _RAW_DTYPES.get(et)
     if dt is None:
@@ -239,7 +262,7 @@ class DirectCall:
             return (flat.copy() if want == raw else flat.astype(want)).reshape(small)
         shape = view.shape
         try:
-            arr = view.map().asarray(shape, raw)
+            arr = kept(view.map().asarray(shape, raw))
         except RuntimeError:
             if 0 not in shape:
                 raise

@@ -14,6 +14,9 @@ The calling rules IREE 3.13 imposes (IREE-NOTES.md, "Calling the runtime"), hand
   into them, and bool into 0/1.
 - A DeviceArray argument that the function writes in place (IRFacts.written_args: an insert into
   the argument survives IREE's copy elision) is copied first, so the caller's array stays intact.
+  So is one the ABI declaration ties a result to (`{iree.abi.output = r}`, runtime/state.py:
+  IREE stores result r in that argument's buffer); a NumPy array there is written only when
+  runtime.invoke imported it, which is what such a tie is for.
 - Results are NumPy arrays of the declared dtype and shape, rank-0 included (scalar results become
   0-d arrays); `call_device` returns tensor results as DeviceArrays to keep state on the device.
 - A failed `cf.assert` carrying a janus guard message becomes GuardFailure with the decoded
@@ -42,7 +45,7 @@ from .. import config
 from ..speculation.guard_messages import decode_guard_message
 from . import devices
 from .compiler import CompiledModule
-from .invoke import LOCAL_DRIVERS, DirectCall
+from .invoke import LOCAL_DRIVERS, DirectCall, kept
 from .targets import binding_alignment
 
 
@@ -362,7 +365,7 @@ class LoadedModule:
 
     def _to_numpy(self, index: int, value: Any) -> np.ndarray:
         if isinstance(value, rt.DeviceArray):
-            return value.to_host()
+            return kept(value.to_host())
         spec = self.result_specs[index] if self.result_specs else None
         dtype = spec.dtype if spec is not None else None
         return np.asarray(value, dtype=dtype)
