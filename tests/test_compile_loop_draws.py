@@ -120,3 +120,14 @@ def test_draws_in_a_loop_whose_bound_the_graph_computes_run_as_plain():
 
     f = _lockstep_rng(data_sized, lambda i: (np.ones(3), TRIPS[i]))
     assert not any(isinstance(i.source, LoopDraws) for g in f.graphs for i in g.spec.inputs)
+
+
+def test_draws_whose_values_are_unused_still_advance_the_generator():
+    def unused(rng, x, n):
+        noise = rng.standard_normal(x.shape)  # dead: the graph computes nothing
+        for _ in range(n):
+            noise = noise + rng.random()
+        return x
+
+    f = _lockstep_rng(unused, lambda i: (np.ones(3), 2))
+    assert f.stats.graph_calls >= 4, f.reasons

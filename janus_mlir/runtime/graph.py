@@ -167,9 +167,11 @@ class CompiledGraph:
 
     def _nothing_to_run(self) -> bool:
         """A module without results, guards, imports or globals computes nothing observable
-        (`return x` of an argument): the call needs no invocation once the entry guards held."""
+        (`return x` of an argument): the call needs no invocation once the entry guards held.
+        Unless it draws random numbers: reading its inputs is what draws them, even when the
+        values drawn are not used (the generators' state afterwards is observable)."""
         ir_text = self._lowered_ir
-        return (not self.result_kinds and not self.spec.in_graph_guards
+        return (not self.result_kinds and not self.spec.in_graph_guards and not self._generators
                 and self.executable.module.result_specs == []
                 and "private" not in ir_text and "util.global" not in ir_text
                 and "cf.assert" not in ir_text)
