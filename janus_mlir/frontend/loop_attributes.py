@@ -39,7 +39,7 @@ PREFIX = "__janus_attr"
 
 @dataclass(frozen=True)
 class HeldAttribute:
-    """`obj.attr` of the loop at `site`, held in the loop's name `local`."""
+    """`obj_name.attr`, held in the loop's name `local` while the loop is converted."""
 
     obj_name: str
     attr: str

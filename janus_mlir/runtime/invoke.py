@@ -191,11 +191,9 @@ class DirectCall:
                     arg_list.push_ref(alloc.allocate_buffer_copy(
                         _DEVICE_LOCAL, _USAGE, device, value, element_type(value.dtype)))
                 elif i in tied and self.route(i, value) == "import":
-                    buffer = alloc.import_host_allocation(value, _DEVICE_LOCAL, _USAGE)
-                    shared.append(value)
+                    view, buffer = self._import(value, shared)
                     tied_imports[tied[i]] = (value, buffer)
-                    arg_list.push_ref(rt.HalBufferView(buffer, value.shape,
-                                                       element_type(value.dtype)))
+                    arg_list.push_ref(view)
                 else:
                     arg_list.push_ref(self._pack(i, value, shared, held))
             ret_list = rt.VmVariantList(self._n_results)
@@ -239,9 +237,7 @@ class DirectCall:
         if route == "device":  # a DeviceArray (the converter allows nothing else)
             return value._buffer_view
         if route == "import":
-            buffer = self._alloc.import_host_allocation(value, _DEVICE_LOCAL, _USAGE)
-            shared.append(value)
-            return rt.HalBufferView(buffer, value.shape, element_type(value.dtype))
+            return self._import(value, shared)[0]
         if route == "staging":
             slot = self._staging[i]
             if slot.lock.acquire(blocking=False):
@@ -251,6 +247,14 @@ class DirectCall:
                 return view
         return self._alloc.allocate_buffer_copy(_DEVICE_LOCAL, _USAGE, self._device, value,
                                                 element_type(value.dtype))
+
+    def _import(self, value: np.ndarray, shared: list[np.ndarray]
+                ) -> tuple[rt.HalBufferView, Any]:
+        """A buffer view over the caller's own memory, and its buffer; results must not alias
+        that memory (`shared`)."""
+        buffer = self._alloc.import_host_allocation(value, _DEVICE_LOCAL, _USAGE)
+        shared.append(value)
+        return rt.HalBufferView(buffer, value.shape, element_type(value.dtype)), buffer
 
     def _unpack(self, ret_list: rt.VmVariantList, i: int) -> np.ndarray:
         view = ret_list.get_as_object(i, rt.HalBufferView)
