@@ -161,6 +161,40 @@ def test_reductions_on_every_dtype_and_edge_values() -> None:
     check_cases(_fixed_cases())
 
 
+def _nan_of_sign(negative: bool, dtype) -> float:
+    """A quiet NaN with the sign bit set or clear (x86 makes the negative one: inf - inf)."""
+    bits = {4: (0x7FC00000, np.uint32), 8: (0x7FF8000000000000, np.uint64)}[np.dtype(dtype).itemsize]
+    raw = bits[0] | (1 << (8 * np.dtype(dtype).itemsize - 1) if negative else 0)
+    return np.array(raw, bits[1]).view(dtype)[()]
+
+
+def _extremum_cases() -> list[Case]:
+    """Float max/min over arrays large enough for several blocked levels, with one NaN of
+    either sign (found through the largest and smallest order key) or none, among +-inf and
+    -0.0, over every axis, the last and the first."""
+    rng = np.random.default_rng(13)
+    cases = []
+    for dtype in (np.float32, np.float64):
+        for nan in ("negative NaN", "positive NaN", "no NaN"):
+            x = rng.standard_normal((250, 300)).astype(dtype)
+            x[3, 7], x[200, 1], x[17, 299] = np.inf, -np.inf, -0.0
+            if nan != "no NaN":
+                x[121, 150] = _nan_of_sign(nan == "negative NaN", dtype)
+            for name in ("max", "min"):
+                for axis in ((None, 1, 0) if dtype == np.float32 else (None,)):
+                    cases.append(Case(name, (x,), {"axes": normalize_axes(axis, 2),
+                                                   "keepdims": False},
+                                      label=f"{nan} axis={axis}",
+                                      reference=lambda x, fn=REDUCTIONS[name], a=axis:
+                                      fn(x, axis=a)))
+    return cases
+
+
+def test_float_max_min_find_a_nan_of_either_sign() -> None:
+    assert np.signbit(_nan_of_sign(True, np.float32)) and np.isnan(_nan_of_sign(True, np.float64))
+    check_cases(_extremum_cases())
+
+
 def _unsigned_cases() -> list[Case]:
     """Reductions of unsigned arrays over the whole range (MAX, MAX - 1, 0, 1 sprinkled in):
     sums of uint8/16/32 accumulate in uint64 and, like uint64 sums and products, wrap; values

@@ -24,7 +24,7 @@ from iree.compiler import ir
 from ..dialects.opdef import BOOL, I64_ARRAY, Attr, ShapeError
 from ..dialects.types import (SymbolicShape, TensorSpec, element_type, is_bool,
                               is_float, is_supported_dtype, is_unsigned)
-from .blocked import BLOCK, blocked_reduce, element_count
+from .blocked import BLOCK, Fold, blocked_folds, blocked_reduce, element_count
 from .emit import Emitter, Scalar
 from .registry import defop
 from ..lang.shapes import broadcast_like, count
@@ -181,41 +181,53 @@ def _make_lower(name: str):
     return lower
 
 
-def _ordered_key(name: str, s: Scalar, x: ir.Value, dt: np.dtype) -> ir.Value:
+def _ordered_key(s: Scalar, x: ir.Value, dt: np.dtype) -> ir.Value:
     """The float's bits as a signed integer whose order is the float order (-0.0 below +0.0,
-    as arith.maximumf orders them), every NaN the key that wins (max: the largest, min: the
-    smallest), so max/min of keys propagate NaN like numpy.max."""
+    as arith.maximumf orders them). A NaN's key lies outside the keys of -inf..+inf: above
+    +inf's for a positive NaN, below -inf's for a negative one."""
     kt = np.dtype(f"i{dt.itemsize}")
-    info = np.iinfo(kt)
     raw = s.op("arith.bitcast", [x], element_type(kt))
     sign = s.op("arith.shrsi", [raw, s.const(kt.itemsize * 8 - 1, kt)])
-    key = s.op("arith.xori", [raw, s.op("arith.andi", [sign, s.const(info.max, kt)])])
-    return s.select(s.is_nan(x), s.const(info.max if name == "max" else info.min, kt), key)
+    return s.op("arith.xori", [raw, s.op("arith.andi", [sign, s.const(np.iinfo(kt).max, kt)])])
+
+
+def _key_of(value: float, dt: np.dtype) -> int:
+    """_ordered_key of a float constant, computed here."""
+    kt = np.dtype(f"i{dt.itemsize}")
+    raw = int(np.array(value, dt).view(kt))
+    return raw ^ (np.iinfo(kt).max if raw < 0 else 0)
 
 
 def _float_extremum(name: str, e: Emitter, x: ir.Value, xs: TensorSpec,
                     axes: tuple[int, ...]) -> ir.Value:
     """Float max/min reduced over order-preserving integer keys and mapped back: IREE lowers
     the NaN-propagating arith.maximumf to a chain of compares and fix-ups, while an integer
-    max vectorises plainly (max over the rows of 1000x1000 f32: 175 -> 86 us). The key map is
-    its own inverse on the non-NaN keys; the NaN key maps back to NaN."""
+    max vectorises plainly. One pass folds the largest and the smallest key: a NaN anywhere
+    shows as a key above +inf's or below -inf's, so no element needs a NaN test of its own
+    (max of 1000x1000 f32, first level: 175 us with maximumf, 97-113 with a NaN select per
+    element, 78-80 with the two folds, at NumPy's own memory speed). The key map is its own
+    inverse."""
     dt = xs.dtype
     kt = np.dtype(f"i{dt.itemsize}")
     info = np.iinfo(kt)
-    red = blocked_reduce(
-        e, x, xs, axes, kt, info.min if name == "max" else info.max,
-        lambda s, acc, v: s.op("arith.maxsi" if name == "max" else "arith.minsi", [acc, v]),
-        element=lambda s, v: _ordered_key(name, s, v, dt))
+    hi, lo = blocked_folds(
+        e, x, xs, axes,
+        [Fold(kt, info.min, lambda s, acc, v: s.op("arith.maxsi", [acc, v])),
+         Fold(kt, info.max, lambda s, acc, v: s.op("arith.minsi", [acc, v]))],
+        lambda s, v: [_ordered_key(s, v, dt)] * 2)
     spec = TensorSpec(reduced_shape(xs.shape, axes, False), kt)
-    nan_key = info.max if name == "max" else info.min
+    top, bottom = _key_of(np.inf, dt), _key_of(-np.inf, dt)
 
-    def back(s: Scalar, k: ir.Value) -> ir.Value:
+    def back(s: Scalar, high: ir.Value, low: ir.Value) -> ir.Value:
+        k = high if name == "max" else low
         sign = s.op("arith.shrsi", [k, s.const(kt.itemsize * 8 - 1, kt)])
         raw = s.op("arith.xori", [k, s.op("arith.andi", [sign, s.const(info.max, kt)])])
         value = s.op("arith.bitcast", [raw], element_type(dt))
-        return s.select(s.cmp("eq", k, s.const(nan_key, kt), kt), s.const(np.nan, dt), value)
+        nan = s.op("arith.ori", [s.cmp("gt", high, s.const(top, kt), kt),
+                                 s.cmp("lt", low, s.const(bottom, kt), kt)])
+        return s.select(nan, s.const(np.nan, dt), value)
 
-    return e.elementwise([red], [spec], TensorSpec(spec.shape, dt), back)
+    return e.elementwise([hi, lo], [spec, spec], TensorSpec(spec.shape, dt), back)
 
 
 def _numpy(fn: Any):

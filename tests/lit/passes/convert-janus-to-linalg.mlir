@@ -222,13 +222,18 @@ func.func @mean_keepdims(%x: tensor<2x3xf32>) -> tensor<2x1xf32> {
 
 // -----
 
-// f32 max reduces order-preserving integer keys (NaN as the largest key, so it propagates)
-// and maps the result back to f32.
+// f32 max reduces order-preserving integer keys in one pass with two folds, the largest and
+// the smallest key (a NaN of either sign lies beyond +-inf's keys, so no element is tested for
+// NaN), and maps the result back to f32, NaN when either fold is beyond the infinities.
 // CHECK-LABEL: func.func @max_all
+// CHECK: linalg.generic {{.*}} outs(%{{.*}}, %{{.*}} : tensor<i32>, tensor<i32>)
 // CHECK: arith.bitcast %{{.*}} : f32 to i32
-// CHECK: arith.cmpf uno
+// CHECK-NOT: arith.cmpf
 // CHECK: arith.maxsi
+// CHECK: arith.minsi
 // CHECK: arith.bitcast %{{.*}} : i32 to f32
+// CHECK: arith.cmpi sgt
+// CHECK: arith.cmpi slt
 // CHECK-NOT: arith.maximumf
 func.func @max_all(%x: tensor<2x3xf32>) -> tensor<f32> {
   %0 = "janus.max"(%x) {axes = array<i64: 0, 1>, keepdims = false} : (tensor<2x3xf32>) -> tensor<f32>
