@@ -709,17 +709,44 @@ def test_appends_to_the_callers_list_in_a_loop_over_a_run_time_length():
     assert f.stats.compilations == 2 and f.stats.graph_calls == 4, f.reasons
 
 
-def test_arrays_appended_to_the_callers_list_in_such_a_loop_run_as_plain():
+def test_arrays_appended_to_the_callers_list_in_such_a_loop():
+    """Each item is its own new array; the carried `h` is the caller's list's last item."""
     def keep_rows(out, xs):
         for x in xs:
             out.append(x * 2)
         return len(xs)
 
+    def keep_states(m, xs, h):
+        for x in xs:
+            h = np.tanh(x + h)
+            m.hs.append(h)
+        return h
+
     rng = np.random.default_rng(1)
-    f = lockstep(keep_rows, ([],), calls=5,
+    f = lockstep(keep_rows, ([],), calls=6,
                  args=lambda i: ([rng.standard_normal(2) for _ in range(i + 2)],))
-    assert f.stats.graph_calls == 0
-    assert any("the caller's list" in r for r in f.reasons), f.reasons
+    assert f.stats.compilations == 2 and f.stats.graph_calls == 4, f.reasons
+    m = Model()
+    m.hs = []
+    f = lockstep(keep_states, (m,), calls=6,
+                 args=lambda i: ([rng.standard_normal(3) for _ in range(i + 2)],
+                                 np.zeros(3)))
+    assert f.stats.compilations == 2 and f.stats.graph_calls == 4, f.reasons
+
+
+def test_an_attribute_the_loop_assigns_is_the_last_item_it_appends():
+    def step(m, xs):
+        for x in xs:
+            m.h = np.tanh(x + m.h)
+            m.hs.append(m.h)  # m.h is m.hs[-1] afterwards
+        return m.h
+
+    rng = np.random.default_rng(2)
+    m = Model()
+    m.hs, m.h = [], np.zeros(3)
+    f = lockstep(step, (m,), calls=6,
+                 args=lambda i: ([rng.standard_normal(3) for _ in range(i + 2)],))
+    assert f.stats.compilations == 2 and f.stats.graph_calls == 4, f.reasons
 
 
 def loop_prints(x, n, log):

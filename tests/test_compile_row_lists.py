@@ -126,11 +126,20 @@ def writes_last_item_after(xs, h):
     return np.stack(outs)
 
 
-def returns_the_arrays(xs):
+def returns_outs_and_reads_an_item(xs):
     outs = []
     for x in xs:
         outs.append(x + 1.0)
-    return outs
+    return outs, outs[-1]  # the item is the list's own object
+
+
+def appends_to_two_lists(xs):
+    outs, kept = [], []
+    for x in xs:
+        y = x * 2.0
+        outs.append(y)
+        kept.append(y)  # outs[i] is kept[i]
+    return outs, kept
 
 
 def appends_in_a_branch(xs):
@@ -152,7 +161,8 @@ def reads_it_in_the_loop(xs):
     (appends_one_array, lambda n: (items(n), items(1)[0]), "alias"),
     (writes_carried_in_place, lambda n: (items(n), np.zeros(4, np.float32)), "alias"),
     (writes_last_item_after, lambda n: (items(n), np.zeros(4, np.float32)), "in-place write"),
-    (returns_the_arrays, lambda n: (items(n),), "identity of its items"),
+    (returns_outs_and_reads_an_item, lambda n: (items(n),), "also read in the function"),
+    (appends_to_two_lists, lambda n: (items(n),), "appended to two lists"),
     (appends_in_a_branch, lambda n: (items(n),), "list or dict changed"),
     (reads_it_in_the_loop, lambda n: (items(n),), "list or dict changed"),
 ], ids=lambda v: getattr(v, "__name__", ""))
@@ -221,3 +231,74 @@ def test_two_lists_of_numbers_built_by_one_loop_keep_their_own_rows():
     # IREE gave both buffers the same rows when the scalars went in by a rank-0 insert_slice
     # (frontend/rows.py: with_row).
     one_graph_for_lengths(two_number_lists, lambda n: (np.ones(3), n), [2, 3, 5, 1, 4, 6])
+
+
+# Lists of arrays that escape: each item is rebuilt as its own array, and a name the loop
+# carries that holds the last item appended is rebuilt as that very item (`check` compares
+# which results and inputs are one object).
+
+def returns_the_arrays(xs):
+    outs = []
+    for x in xs:
+        outs.append(x + 1.0)
+    return outs
+
+
+def returns_the_states_and_the_last(xs, h, w):
+    outs = []
+    for x in xs:
+        h = np.tanh(x + h @ w)
+        outs.append(h)
+    return outs, h, h[1:3]  # h is outs[-1]; h[1:3] a view of it
+
+
+def the_last_is_not_the_carried(xs, h, w):
+    outs = []
+    for x in xs:
+        h = np.tanh(x + h @ w)
+        outs.append(h)
+        h = h * 0.5  # a new array after the append: h is no item
+    return outs, h
+
+
+class Holder:
+    pass
+
+
+def stores_the_states(m, xs, h, w):
+    outs = []
+    for x in xs:
+        h = np.tanh(x + h @ w)
+        outs.append(h)
+    m.states, m.last = outs, h
+    return len(outs)
+
+
+@pytest.mark.parametrize("fn,args", [
+    (returns_the_arrays, lambda n: (items(n),)),
+    (returns_the_states_and_the_last, lambda n: (items(n), np.zeros(4, np.float32), W)),
+    (the_last_is_not_the_carried, lambda n: (items(n), np.ones(4, np.float32), W)),
+    (stores_the_states, lambda n: (Holder(), items(n), np.zeros(4, np.float32), W)),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_lists_of_arrays_escape_with_their_identities(fn, args):
+    f = one_graph_for_lengths(fn, args, LENGTHS)
+    got = f(*args(3))
+    states = got[0] if isinstance(got, tuple) else getattr(got, "states", None)
+    if isinstance(states, list):  # each item its own array, as each append made one
+        assert all(a.base is None and a.flags.writeable for a in states)
+
+
+def states_over_a_range(x, h, n):
+    outs = []
+    for i in range(n):
+        h = np.tanh(x * float(i) + h)
+        outs.append(h)
+    return outs, h  # no trip: h is the caller's array, outs empty
+
+
+def test_the_carried_last_item_is_the_callers_array_after_no_trip():
+    x, h = RNG.standard_normal(4).astype(np.float32), np.zeros(4, np.float32)
+    f = jm.compile(states_over_a_range)
+    for n in (2, 3, 0, 4, 0, 5, 1):
+        check(f, x, h, n)
+    assert f.stats.compilations <= 2 and f.stats.graph_calls >= 4, f.reasons

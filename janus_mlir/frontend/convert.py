@@ -44,8 +44,9 @@ def convert(fn: types.FunctionType, params: dict[str, Any], policy: Policy,
     outputs: list[Tensor] = []
     seen: dict[int, int] = {}
     keep: list[Any] = []
-    template = _template(builder, result, outputs, seen, keep)
-    effect_templates = _effects(builder, conv.effects, seen, keep)
+    rows = _escaping_rows(builder, result, conv.effects)
+    template = _template(builder, result, outputs, seen, keep, rows)
+    effect_templates = _effects(builder, conv.effects, seen, keep, rows)
     for source in write_backs.changed_constants(conv.effects, lifter):
         if source not in policy.keyed:
             raise NeedsDynamic(source, builder.where)
@@ -73,7 +74,7 @@ def convert(fn: types.FunctionType, params: dict[str, Any], policy: Policy,
 
 
 def _effects(b: GraphBuilder, log: effects.Effects, seen: dict[int, int],
-             keep: list[Any]) -> list[tuple[Template, list[str]]]:
+             keep: list[Any], rows: frozenset[int]) -> list[tuple[Template, list[str]]]:
     """The write plan, in the order it is committed: the new contents of the caller's arrays
     written in place, then the effects in program order. Each becomes a `janus.effect` op whose
     operands are the graph values its template refers to (("out", i) numbers them per effect;
@@ -83,7 +84,7 @@ def _effects(b: GraphBuilder, log: effects.Effects, seen: dict[int, int],
 
     def emit(kind: str, target: str, where: str, make: Any) -> None:
         operands: list[Tensor] = []
-        template = make(lambda v: _template(b, v, operands, seen, keep), operands)
+        template = make(lambda v: _template(b, v, operands, seen, keep, rows), operands)
         b.effect(len(plan), kind, target, where, operands)
         plan.append((template, [t.kind for t in operands]))
         notes.append(f"{where}: {kind} {target}")
@@ -136,7 +137,7 @@ def _effect(e: Any, tmpl: Any) -> tuple[str, str, Template]:
 
 
 def _template(b: GraphBuilder, value: Any, outputs: list[Tensor], seen: dict[int, int],
-              keep: list[Any] | None = None) -> Template:
+              keep: list[Any] | None = None, rows: frozenset[int] | None = None) -> Template:
     """How to rebuild `value` from the graph's results. Objects met twice are rebuilt once
     (`("same", key)`), so `return a, a` and containers that share an element keep their
     identities."""
@@ -147,14 +148,17 @@ def _template(b: GraphBuilder, value: Any, outputs: list[Tensor], seen: dict[int
         return ("static", value)
     key = seen[id(value)] = len(seen)
     keep.append(value)  # ids stay unique while the template is built
-    return ("obj", key, _node(b, value, outputs, seen, keep))
+    return ("obj", key, _node(b, value, outputs, seen, keep, rows))
 
 
 def _node(b: GraphBuilder, value: Any, outputs: list[Tensor], seen: dict[int, int],
-          keep: list[Any]) -> Template:
+          keep: list[Any], rows: frozenset[int] | None) -> Template:
     if is_tensor(value):
         if value.kind != ARRAY:
             return ("out", _output(outputs, value), value.kind)
+        last = heap.roots_of(value).meta.get("last_item")
+        if last is not None and rows is not None and id(last.rows()) in rows:
+            return _last_item(b, value, last, outputs, seen, keep, rows)
         return _array_node(b, value, outputs)
     if isinstance(value, HostObject):
         return ("source", value.source)
@@ -162,26 +166,55 @@ def _node(b: GraphBuilder, value: Any, outputs: list[Tensor], seen: dict[int, in
         if value.origin is None:  # ("tolist", base): NumPy's tolist of the base array
             return ("tolist", _array_node(b, value.array, outputs))
         parent, key = value.origin  # ("item", list, key): an item or a slice of a list
-        return ("item", _template(b, parent, outputs, seen, keep),
-                _template(b, key, outputs, seen, keep))
+        return ("item", _template(b, parent, outputs, seen, keep, rows),
+                _template(b, key, outputs, seen, keep, rows))
     if isinstance(value, RowList):  # ("rows", base, kind): a list of the base's rows
         kind = row_lists.template_kind(b, value)
         return ("rows", ("out", _output(outputs, value.rows), ARRAY), kind)
     if type(value) in (tuple, list):
-        return (type(value).__name__, [_template(b, v, outputs, seen, keep) for v in value])
+        return (type(value).__name__, [_template(b, v, outputs, seen, keep, rows) for v in value])
     if isinstance(value, tuple) and hasattr(type(value), "_fields"):
-        return ("namedtuple", type(value), [_template(b, v, outputs, seen, keep)
+        return ("namedtuple", type(value), [_template(b, v, outputs, seen, keep, rows)
                                             for v in value])
     if type(value) is dict:
-        return ("dict", [(k, _template(b, v, outputs, seen, keep)) for k, v in value.items()])
+        return ("dict", [(k, _template(b, v, outputs, seen, keep, rows)) for k, v in value.items()])
     if isinstance(value, printing.Formatted):  # ("format", parts): text made from results
         return ("format", [p if type(p) is str else
-                           (_template(b, p[0], outputs, seen, keep), p[1], p[2])
+                           (_template(b, p[0], outputs, seen, keep, rows), p[1], p[2])
                            for p in value.parts])
     if isinstance(value, TensorMethod):
         raise Unconvertible("returning a bound ndarray method is not converted", b.where)
     raise Unconvertible(f"returning a {type(value).__name__} made while converting is not "
                         "converted (it would be one object shared by every call)", b.where)
+
+
+def _escaping_rows(b: GraphBuilder, result: Any, log: effects.Effects) -> frozenset[int]:
+    """The lists of arrays built by run-time loops that the return value or an effect holds:
+    the templates of a probe pass (each array a plain result) visit exactly those."""
+    keep: list[Any] = []
+    seen: dict[int, int] = {}
+    _template(b, result, [], seen, keep)
+    for e in log.log:
+        if isinstance(e, effects.Conditional):
+            _template(b, e.flag, [], seen, keep)
+            e = e.effect
+        _effect(e, lambda v: _template(b, v, [], seen, keep))
+    return frozenset(id(v) for v in keep if isinstance(v, RowList) and v.kind == ARRAY)
+
+
+def _last_item(b: GraphBuilder, t: Tensor, last: row_lists.LastItem, outputs: list[Tensor],
+               seen: dict[int, int], keep: list[Any], rows: frozenset[int]) -> Template:
+    """A name a run-time loop carries that holds the last array it appended to a list that
+    the result or an effect holds: that list's last item after a trip, its value from before
+    the loop after none (`("either", ran, ("item", list, -1), before)`)."""
+    items = _template(b, last.rows(), outputs, seen, keep, rows)
+    after = ("item", items, ("static", -1))
+    if last.before is None:  # the loop runs at least once (guarded)
+        base = after
+    else:
+        base = ("either", _output(outputs, last.ran), after,
+                _template(b, last.before, outputs, seen, keep, rows))
+    return base if t.view is None else ("view", base, t.view.steps)
 
 
 def _output(outputs: list[Tensor], t: Tensor) -> int:

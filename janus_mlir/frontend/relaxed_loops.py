@@ -197,8 +197,14 @@ def _for_loop(cv: FunctionConverter, node: ast.For, trips: Tensor, item: Any,
         raise cv.fail("the draws of a loop over a run-time length differ from one conversion "
                       "of its body to the next (not converted)")
     row_lists.check_carried(cv, sites, final.written, final.carried_written)
+    last = row_lists.last_items(sites, carried.names)
     inits = _inits(cv, carried, trips_positive=lambda: apply(b, "greater", [trips, 0]),
                    node=node)
+    if last and carried.ran is None:
+        carried.ran = apply(b, "greater", [trips, 0])
+    items = {n: row_lists.LastItem(carried.ran, site, None if carried.first_trip
+                                   or isinstance(cv.env.get(n), Unbound) else cv.env.get(n))
+             for n, site in last.items()}
     with b.context, b.location(), ir.InsertionPoint(b.block):
         zero = arith.ConstantOp(ir.IndexType.get(), 0).result
         one = arith.ConstantOp(ir.IndexType.get(), 1).result
@@ -210,7 +216,7 @@ def _for_loop(cv: FunctionConverter, node: ast.For, trips: Tensor, item: Any,
         final.staged[0].move_into(op.body, terminator.operation)
         final.staged[0].discard()
     _results(cv, carried, list(op.results), names, final.env, node,
-             read_only=row_lists.read_only_results(sites))
+             read_only=row_lists.read_only_results(sites), last_items=items)
     row_lists.finish(cv, sites)
     loop_prints.finish(cv, prints, trips)
     for p in prints:
@@ -585,14 +591,20 @@ def _barrier(b: Any, values: list[ir.Value]) -> list[ir.Value]:
 
 def _results(cv: FunctionConverter, carried: Carried, results: list[ir.Value],
              names: set[str], end: dict[str, Any], node: ast.stmt,
-             read_only: bool = False) -> None:
+             read_only: bool = False,
+             last_items: dict[str, row_lists.LastItem] | None = None) -> None:
     for name in names:
         if name not in carried.names and end.get(name, MISSING) is not cv.env.get(name, MISSING):
             cv.env[name] = Unbound(name, "it is bound inside a loop whose trip count is "
                                    "computed at run time and not carried",
                                    carry=_site(cv, node))
     for (name, (spec, kind)), v in zip(carried.names.items(), results):
-        if name in carried.either:
+        if last_items and name in last_items:
+            # the last array appended to a list (a new one each iteration): that list's item;
+            # after no trip, the value from before the loop (the caller's array, say)
+            cv.env[name] = Tensor(v, spec, kind, fresh=False,
+                                  meta={"last_item": last_items[name]})
+        elif name in carried.either:
             # No trip leaves the caller's own array: which one it is is decided at return
             # (convert.py); never written in place.
             cv.env[name] = Tensor(v, spec, kind, fresh=False, meta={

@@ -22,15 +22,20 @@ must be numbers.
 Array items alias in Python: the list holds the very arrays appended. So array items must be
 arrays the iteration made, the list must be empty before the loop, and no array the loop
 carries may be written in place; the loop's carried arrays come out read-only (one of them
-may be the last item). Returning a list of arrays, changing the list after the loop, and
-anything else on it stop the conversion with a reason.
+may be the last item). A list of arrays may be returned, stored, or extend the caller's list
+(`self.states.append(h)`): each item is rebuilt as its own array, and a name the loop carries
+that holds the last item appended (`h`) is rebuilt as that very item when the list escapes
+(`LastItem`; its value from before the loop after no trip). It may not escape when its items
+were also read in the function (`L[k]`, `for x in L`) or one array went into two lists: those
+identities are not modelled. Changing the list after the loop and anything else on it stop the
+conversion with a reason.
 """
 
 from __future__ import annotations
 
 import ast
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -58,11 +63,14 @@ _BUFFERS = itertools.count()
 class RowList:
     """A list of run-time length whose items are the rows of `rows` (each of `kind`)."""
 
-    def __init__(self, rows: Tensor, length: Tensor, kind: str, what: str):
+    def __init__(self, rows: Tensor, length: Tensor, kind: str, what: str,
+                 unmodelled: str | None = None):
         self.rows = rows
         self._length = length  # never tensor.dim of a loop's result: IREE cannot resolve it
         self.kind = kind
         self.what = what
+        # why its array items cannot be rebuilt as the objects the program holds
+        self.unmodelled = unmodelled
 
     def length(self, b: GraphBuilder) -> Tensor:
         return self._length
@@ -79,7 +87,10 @@ class RowList:
         return self._as_item(row_ops.row(b, self.rows, index, fresh=False))
 
     def _as_item(self, t: Tensor) -> Tensor:
-        return t if self.kind == ARRAY else retyped(t, self.kind)
+        if self.kind == ARRAY:  # a new graph value, not the list's own item object
+            self.unmodelled = self.unmodelled or "its items are also read in the function"
+            return t
+        return retyped(t, self.kind)
 
     def iterated(self) -> tuple[Tensor, Any]:
         """(length, row of an index): what a loop over the list needs."""
@@ -101,6 +112,7 @@ class GeneratedRows(RowList):
 
     @classmethod
     def of(cls, rows: RowList) -> GeneratedRows:
+        rows.unmodelled = rows.unmodelled or "its items are also read in the function"
         return cls(rows.rows, rows._length, rows.kind, "a generator expression")
 
     def length(self, b: GraphBuilder) -> Tensor:
@@ -131,6 +143,8 @@ class Site:
     host: HostObject | None = None  # the caller's list: its rows are appended after the graph
     snapshot: bool = False  # rows printed by frontend/loop_prints.py: copies, never aliases
     result: RowList | None = None  # after the loop
+    holders: set[str] = field(default_factory=set)  # names holding the item as an iteration ends
+    unmodelled: str | None = None  # why the list's items cannot escape (RowList.unmodelled)
 
     def __call__(self, cv: FunctionConverter, args: list[Any], kwargs: dict[str, Any]) -> None:
         if len(args) != 1 or kwargs:
@@ -235,9 +249,6 @@ def learn(cv: FunctionConverter, sites: list[Site]) -> None:
     a row)."""
     for s in sites:
         spec, kind = _row_spec(cv, s)
-        if kind == ARRAY and s.host is not None:
-            raise cv.fail(f"appending arrays to {s.host.source} (the caller's list) in a loop "
-                          "whose trip count is computed at run time is not converted")
         if kind == ARRAY and s.prefix:
             raise cv.fail(f"appending arrays to '{s.names[0]}', which holds items before a loop "
                           "whose trip count is computed at run time, is not converted")
@@ -308,6 +319,11 @@ def store(cv: FunctionConverter, sites: list[Site], index: ir.Value) -> None:
                 raise cv.fail(f"an array appended to '{s.names[0]}' is a view, an array from "
                               "before the iteration, or written after the append; the list "
                               "would alias it (not converted)")
+            if v.kind == ARRAY and not s.snapshot:
+                s.holders = {n for n, x in cv.env.items() if x is v}
+                for other in sites:
+                    if other is not s and other.row is v and not other.snapshot:
+                        s.unmodelled = other.unmodelled = "one array is appended to two lists"
         elif not (widenable(v) and s.kind != ARRAY and widen(b, v).spec == s.spec):
             raise cv.fail(f"the items appended to '{s.names[0]}' change type from one "
                           "iteration to the next (not converted)")
@@ -316,6 +332,7 @@ def store(cv: FunctionConverter, sites: list[Site], index: ir.Value) -> None:
             at = arith.AddIOp(index, arith.ConstantOp(ir.IndexType.get(),
                                                       len(s.prefix)).result).result
         s.buffer.assign(row_ops.with_row(b, s.buffer.value, at, value, s.spec.shape))
+    for s in sites:
         s.row = None
 
 
@@ -349,12 +366,33 @@ def finish(cv: FunctionConverter, sites: list[Site]) -> None:
                                         [0] * (rank + 1), [dyn, *s.spec.shape],
                                         [1] * (rank + 1)).result
         rows = s.result = RowList(Tensor(cut, s.buffer.spec, ARRAY), index_value(b, s.total),
-                                  s.kind, f"'{s.names[0]}'" if s.names else "printed values")
+                                  s.kind, f"'{s.names[0]}'" if s.names else "printed values",
+                                  s.unmodelled)
         if s.host is not None:  # the caller's list: extended by the rows after the graph
             cv.conv.effects.call_method(b, s.host, "extend", [rows])
             continue
         for name in s.names:
             cv.env[name] = rows
+
+
+@dataclass
+class LastItem:
+    """The meta of a name a run-time loop carries that holds, as every iteration ends, the
+    array it appended to a list (convert.py rebuilds it as that list's last item)."""
+
+    ran: Tensor  # whether the loop ran at least once
+    site: Site
+    before: Any  # the name's value before the loop (None: the loop is guarded to run)
+
+    def rows(self) -> RowList:
+        return self.site.result
+
+
+def last_items(sites: list[Site], carried: Any) -> dict[str, Site]:
+    """The carried names that hold the item appended as the final conversion's iteration
+    ends (every iteration's: each converts the same way), by the list they hold it in."""
+    return {n: s for s in sites if s.kind == ARRAY and not s.snapshot
+            for n in s.holders if n in carried}
 
 
 def read_only_results(sites: list[Site]) -> bool:
@@ -389,10 +427,12 @@ def refuse_attribute(cv: FunctionConverter, rows: RowList, name: str) -> Unconve
 
 
 def template_kind(b: GraphBuilder, rows: RowList) -> str:
-    """The kind of the items of a returned RowList (arrays are refused: their identity)."""
-    if rows.kind == ARRAY:
-        raise Unconvertible(f"returning {rows.what}, a list of arrays built by a loop whose trip "
-                            "count is computed at run time, is not converted (the identity of "
-                            "its items)", b.where)
+    """The kind of the items of a RowList the result or an effect holds (arrays only where
+    their identities are modelled)."""
+    if rows.kind == ARRAY and rows.unmodelled:
+        raise Unconvertible(f"{rows.what}, a list of arrays built by a loop whose trip count is "
+                            f"computed at run time, escapes the function while {rows.unmodelled}"
+                            " (the identity of its items is not modelled; not converted)",
+                            b.where)
     return rows.kind
 

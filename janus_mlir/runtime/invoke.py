@@ -263,7 +263,9 @@ class DirectCall:
         small = self._small[i]
         if small is not None:
             flat = np.frombuffer(view.map(), raw)  # read-only: the mapping's own memory
-            return (flat.copy() if want == raw else flat.astype(want)).reshape(small)
+            # reshaped first: the copy is then an array of its own (no base), as NumPy's are
+            shaped = flat.reshape(small)
+            return shaped.copy() if want == raw else shaped.astype(want)
         shape = view.shape
         try:
             arr = kept(view.map().asarray(shape, raw))

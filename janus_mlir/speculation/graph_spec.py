@@ -108,9 +108,13 @@ def rebuild(template: Template, results: list[Any], frame: Frame,
         return src.get(frame)
     if tag == "static":
         return template[1]
-    if tag == "rows":  # Python numbers, or NumPy scalars of the base's dtype
+    if tag == "rows":  # Python numbers, NumPy scalars of the base's dtype, or arrays
         base = rebuild(template[1], results, frame, memo)
-        return base.tolist() if template[2] == PY_SCALAR else list(base)
+        if template[2] == PY_SCALAR:
+            return base.tolist()
+        if template[2] == ARRAY:  # each item its own array, as each append was
+            return [row.copy() for row in base]
+        return list(base)
     if tag == "tolist":
         return rebuild(template[1], results, frame, memo).tolist()
     if tag == "item":
