@@ -60,10 +60,21 @@ def finisher(template: Template, kinds: Sequence[str],
 
     # Arrays the graph may have written in place (runtime/state.py): (source, result).
     writes = [(t[1], rs[0]) for t, rs in zip(templates, where) if t[0] == "write"]
+    # A plan of array writes only: when the graph wrote every one in place there is nothing
+    # left to apply (a parameter update's call), only the return value to build.
+    build = plan_module.builder(template, result_kinds(kinds, effects, plan)) \
+        if len(writes) == len(templates) else None
 
     def finish(results: list[np.ndarray], frame: Frame) -> Any:
         # A result that is its target array itself was written there by the graph.
-        written = any(results[r] is source.get(frame) for source, r in writes)
+        done = [results[r] is source.get(frame) for source, r in writes]
+        if build is not None and all(done):
+            try:
+                return build(results, frame)
+            except Exception as e:
+                raise CommitFailed(f"building the return value failed after the graph wrote "
+                                   f"arrays in place: {type(e).__name__}: {e}") from e
+        written = any(done)
         try:
             values = [w(r) for w, r in zip(wraps, results)]
             memo: dict[int, Any] = {}

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 IMPORT_MIN_BYTES = 1 << 14
 COPY_OUT_MAX_BYTES = 1 << 12
 LOCAL_DRIVERS = ("local-sync", "local-task")
+_COPY, _TIED, _ROUTED = "copy", "tied", "routed"  # how an argument slot is passed
 
 try:  # NumPy's name for the allocator behind an array that owns its data (NEP 49)
     from numpy._core.multiarray import get_handler_name as _handler_name
@@ -166,9 +167,15 @@ class DirectCall:
         self._zero_copy = zero_copy
         self._staging = [_Staging() for _ in range(n_args)]
         # Arguments declared with a static shape below IMPORT_MIN_BYTES are always copied.
-        self._small_args = [s.shape is not None and None not in s.shape and s.dtype is not None
-                            and int(np.prod(s.shape)) * s.dtype.itemsize < IMPORT_MIN_BYTES
-                            and i not in self._tied for i, s in enumerate(args)]
+        small_args = [s.shape is not None and None not in s.shape and s.dtype is not None
+                      and int(np.prod(s.shape)) * s.dtype.itemsize < IMPORT_MIN_BYTES
+                      and i not in self._tied for i, s in enumerate(args)]
+        # How each argument slot is passed, decided here once: _COPY (small: a fresh copy, no
+        # routing), _TIED (the caller's memory when it may be imported) or _ROUTED (route()).
+        self._slots = [_COPY if small_args[i] else _TIED if i in self._tied else _ROUTED
+                       for i in range(n_args)]
+        # tied arguments may be imported at all (the rest of route()'s test is per array)
+        self._tie_imports = zero_copy and import_safe
 
     @staticmethod
     def supports(args: Sequence[ValueSpec] | None, results: Sequence[ValueSpec] | None) -> bool:
@@ -184,18 +191,20 @@ class DirectCall:
         held: list[_Staging] = []
         # result -> (the argument array imported for it, its buffer)
         tied_imports: dict[int, tuple[np.ndarray, Any]] = {}
-        small, alloc, device, tied = self._small_args, self._alloc, self._device, self._tied
+        alloc, device, tied = self._alloc, self._device, self._tied
+        push = arg_list.push_ref
         try:
-            for i, value in enumerate(args):
-                if small[i] and type(value) is np.ndarray:  # always a fresh copy: no routing
-                    arg_list.push_ref(alloc.allocate_buffer_copy(
-                        _DEVICE_LOCAL, _USAGE, device, value, element_type(value.dtype)))
-                elif i in tied and self.route(i, value) == "import":
+            for i, (slot, value) in enumerate(zip(self._slots, args)):
+                is_array = type(value) is np.ndarray
+                if slot is _COPY and is_array:
+                    push(alloc.allocate_buffer_copy(_DEVICE_LOCAL, _USAGE, device, value,
+                                                    element_type(value.dtype)))
+                elif slot is _TIED and is_array and self._importable_tied(value):
                     view, buffer = self._import(value, shared)
                     tied_imports[tied[i]] = (value, buffer)
-                    arg_list.push_ref(view)
+                    push(view)
                 else:
-                    arg_list.push_ref(self._pack(i, value, shared, held))
+                    push(self._pack(i, value, shared, held))
             ret_list = rt.VmVariantList(self._n_results)
             self._context.invoke(self._function, arg_list, ret_list)
             # A tied result is its argument's array when IREE wrote it into that buffer (it
@@ -219,17 +228,18 @@ class DirectCall:
         if type(value) is not np.ndarray:
             return "device"
         if i in self._tied:  # written by the module: the caller's own memory, or a fresh copy
-            if (self._zero_copy and self._import_safe and value.nbytes
-                    and value.flags.writeable and value.flags.c_contiguous
-                    and aligned(value, self._alignment)):
-                return "import"
-            return "copy"
+            return "import" if self._importable_tied(value) else "copy"
         if self._zero_copy and value.nbytes >= IMPORT_MIN_BYTES and i not in self._written:
             if (self._import_safe and value.flags.writeable
                     and aligned(value, self._alignment)):
                 return "import"
             return "staging"
         return "copy"
+
+    def _importable_tied(self, value: np.ndarray) -> bool:
+        """Whether a tied argument's array may be imported (the module writes it in place)."""
+        return bool(self._tie_imports and value.nbytes and value.flags.writeable
+                    and value.flags.c_contiguous and aligned(value, self._alignment))
 
     def _pack(self, i: int, value: Any, shared: list[np.ndarray],
               held: list[_Staging]) -> rt.HalBufferView:
