@@ -10,7 +10,8 @@ and whose loop bounds change, so that speculation, its fallbacks and the relaxed
 The statements include `break`/`continue`/`return` on array data inside loops, early returns
 at the function's level, a loop's variable read after the loop (unbound after no trip),
 `and`/`or`/`not` in tests, and lists appended to in a loop over range(n) (sometimes two lists
-by one loop) then stacked, summed, indexed, iterated, zipped and enumerated. `test_control_program` runs a sample in the
+by one loop) then stacked, summed, indexed, iterated, zipped and enumerated, their items
+sometimes a name the loop carries, the lists sometimes returned (`kept`). `test_control_program` runs a sample in the
 default run; `test_many_control_programs` (slow,
 `-m slow`) runs JANUS_MLIR_GENERATED_PROGRAMS of them and reports how many calls a graph
 answered.
@@ -58,7 +59,7 @@ class Writer:
         """The arrays a return gives: as many at every return (one structure on every path)."""
         picks = self.rng.sample(self.arrays, min(len(self.arrays), self.results))
         picks += [self.pick() for _ in range(self.results - len(picks))]
-        return ", ".join(picks)
+        return ", ".join([*picks, "kept"])  # kept: the lists that escape (list_loop)
 
     def expr(self, loop_var: str | None) -> str:
         template = self.rng.choice(ARRAY_EXPRS)
@@ -93,13 +94,21 @@ class Writer:
         if self.rng.random() < 0.4:
             self.statement(1, "k", in_loop=False)
         item = f"float({self.expr('k')}.sum())" if floats else self.expr("k")
+        carried = None
+        if not floats and self.rng.random() < 0.5:  # the item is a name the loop carries
+            carried = self.rng.choice(targets)
+            self.emit(1, f"{carried} = {item}")
+            item = carried
         self.emit(1, f"{name}.append({item})")
         if self.rng.random() < 0.3:  # a second list of numbers built by the same loop
             self.lines.insert(self.lines.index(f"    {name} = []") + 1, f"    {name}b = []")
             self.emit(1, f"{name}b.append(k + cnt)")
             self.emit(0, f"cnt += sum({name}b)")
         target = self.rng.choice(targets)
-        use = self.rng.randrange(5)
+        escapes = not floats and self.rng.random() < 0.5
+        # an escaping list's items are not read; -1: the list is not used after its loop
+        # (and a carried item's name is left as the loop leaves it, its last item)
+        use = (-1 if carried else self.rng.choice([0, -1])) if escapes else self.rng.randrange(5)
         if floats:
             self.emit(0, f"acc = acc + sum({name}) * 0.5")
             if use < 2:
@@ -117,10 +126,12 @@ class Writer:
         elif use == 3:
             self.emit(0, f"if len({name}) > 2:")
             self.emit(1, f"{target} = {name}[1] - {name}[-1]")
-        else:
+        elif use == 4:
             self.emit(0, f"for row in reversed({name}):")
             self.emit(1, f"{target} = np.tanh({target} + row)")
         self.emit(0, f"cnt += len({name})")
+        if escapes:  # returned: its items, and `carried` (its last), keep their identities
+            self.emit(0, f"kept.append({name})")
 
     def statement(self, depth: int, loop_var: str | None, in_loop: bool = False) -> None:
         r = self.rng.random()
@@ -180,6 +191,7 @@ def control_program(seed: int, tmp_path: Path, writer: type[Writer] = Writer,
     w.emit(0, "v0 = x * 1.0")
     w.emit(0, "acc = 0.0")
     w.emit(0, "cnt = 0")
+    w.emit(0, "kept = []")
     w.block(0, size=rng.randint(2, 5))
     w.emit(0, f"return {w.returned()}, acc, cnt")
     source = f"def generated({params}):\n" + "\n".join(w.lines) + "\n"
