@@ -58,6 +58,7 @@ if TYPE_CHECKING:
 
 APPEND = "__janus_append"
 _BUFFERS = itertools.count()
+ITEMS_READ = "its items are also read in the function"
 
 
 class RowList:
@@ -88,7 +89,7 @@ class RowList:
 
     def _as_item(self, t: Tensor) -> Tensor:
         if self.kind == ARRAY:  # a new graph value, not the list's own item object
-            self.unmodelled = self.unmodelled or "its items are also read in the function"
+            self.unmodelled = self.unmodelled or ITEMS_READ
             return t
         return retyped(t, self.kind)
 
@@ -112,7 +113,7 @@ class GeneratedRows(RowList):
 
     @classmethod
     def of(cls, rows: RowList) -> GeneratedRows:
-        rows.unmodelled = rows.unmodelled or "its items are also read in the function"
+        rows.unmodelled = rows.unmodelled or ITEMS_READ
         return cls(rows.rows, rows._length, rows.kind, "a generator expression")
 
     def length(self, b: GraphBuilder) -> Tensor:

@@ -186,9 +186,14 @@ def _ordered_key(s: Scalar, x: ir.Value, dt: np.dtype) -> ir.Value:
     as arith.maximumf orders them). A NaN's key lies outside the keys of -inf..+inf: above
     +inf's for a positive NaN, below -inf's for a negative one."""
     kt = np.dtype(f"i{dt.itemsize}")
-    raw = s.op("arith.bitcast", [x], element_type(kt))
-    sign = s.op("arith.shrsi", [raw, s.const(kt.itemsize * 8 - 1, kt)])
-    return s.op("arith.xori", [raw, s.op("arith.andi", [sign, s.const(np.iinfo(kt).max, kt)])])
+    return _flipped(s, s.op("arith.bitcast", [x], element_type(kt)), kt)
+
+
+def _flipped(s: Scalar, bits: ir.Value, kt: np.dtype) -> ir.Value:
+    """`bits` with every bit but the sign flipped when the sign is set: a float's bits to its
+    order key and back (the map is its own inverse)."""
+    sign = s.op("arith.shrsi", [bits, s.const(kt.itemsize * 8 - 1, kt)])
+    return s.op("arith.xori", [bits, s.op("arith.andi", [sign, s.const(np.iinfo(kt).max, kt)])])
 
 
 def _key_of(value: float, dt: np.dtype) -> int:
@@ -219,10 +224,8 @@ def _float_extremum(name: str, e: Emitter, x: ir.Value, xs: TensorSpec,
     top, bottom = _key_of(np.inf, dt), _key_of(-np.inf, dt)
 
     def back(s: Scalar, high: ir.Value, low: ir.Value) -> ir.Value:
-        k = high if name == "max" else low
-        sign = s.op("arith.shrsi", [k, s.const(kt.itemsize * 8 - 1, kt)])
-        raw = s.op("arith.xori", [k, s.op("arith.andi", [sign, s.const(info.max, kt)])])
-        value = s.op("arith.bitcast", [raw], element_type(dt))
+        value = s.op("arith.bitcast", [_flipped(s, high if name == "max" else low, kt)],
+                     element_type(dt))
         nan = s.op("arith.ori", [s.cmp("gt", high, s.const(top, kt), kt),
                                  s.cmp("lt", low, s.const(bottom, kt), kt)])
         return s.select(nan, s.const(np.nan, dt), value)
