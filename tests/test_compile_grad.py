@@ -269,6 +269,31 @@ def test_the_graph_holds_forward_and_backward_in_one_function():
     assert "janus." not in lowered and lowered.count("func.func") == 1
 
 
+def picked(x, labels, axis):
+    return np.sum(np.take_along_axis(np.tanh(x), labels, axis=axis) ** 2)
+
+
+def grad_of_picked(x, labels, axis):
+    return jm.grad(picked)(x, labels, axis)
+
+
+@pytest.mark.parametrize("shape, axis, lanes", [((8, 5), 1, 1), ((8, 5), 0, 1),
+                                                ((3, 4, 5), 1, 1), ((8, 5), 1, 2)],
+                         ids=["rows", "columns", "3d", "two-per-row"])
+def test_take_along_axis_gradients_need_no_scatter_for_one_index_per_lane(shape, axis, lanes):
+    """Cross-entropy's `take_along_axis(logp, labels[:, None], 1)`: its cotangent is a select
+    that fuses into the softmax backward, not a scatter dispatch (which a graph with two
+    indices per lane still gets, as they may repeat)."""
+    x = _f32(*shape)
+    lane_shape = tuple(lanes if d == axis else n for d, n in enumerate(shape))
+    labels = RNG.integers(-shape[axis], shape[axis], size=lane_shape)
+    f = jm.compile(grad_of_picked)
+    check(f, x, labels, axis)
+    check(f, x, labels, axis)
+    assert f.stats.graph_calls == 1, f.reasons
+    assert ("iree_linalg_ext.scatter" in f.graphs[0].ir("lowered")) == (lanes > 1)
+
+
 def branchy(x):
     if np.sum(x) > 0:
         return np.sum(x ** 2)

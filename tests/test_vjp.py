@@ -159,10 +159,23 @@ def _bincount(data, rng):
 
 
 def _gather(data, rng):
+    if data.draw(st.booleans()):
+        return _take_along_axis(data, rng)
     shape = data.draw(st.lists(st.integers(1, 4), min_size=2, max_size=3).map(tuple))
     b = data.draw(st.lists(st.integers(1, 3), max_size=2).map(tuple))
     idx = [rng.integers(0, shape[d], size=b) for d in (0, 1)]
     return [_arr(rng, shape), *idx], {"axes": (0, 1), "position": 0}
+
+
+def _take_along_axis(data, rng):
+    """take_along_axis's gather, one index per lane (its cotangent needs no scatter)."""
+    shape = data.draw(st.lists(st.integers(1, 4), min_size=1, max_size=3).map(tuple))
+    axis = data.draw(st.integers(0, len(shape) - 1))
+    lanes = tuple(1 if d == axis else n for d, n in enumerate(shape))
+    idx = [rng.integers(-shape[d], shape[d], size=lanes) if d == axis else
+           np.arange(n).reshape([-1 if e == d else 1 for e in range(len(shape))])
+           for d, n in enumerate(shape)]
+    return [_arr(rng, shape), *idx], {"axes": tuple(range(len(shape))), "position": 0}
 
 
 def _scatter(data, rng):
@@ -341,6 +354,29 @@ def test_vjp_matches_central_differences(name, data, seed):
             analytic += float(np.sum(c * v))
     numeric = _directional(name, operands, attrs, g, directions)
     assert np.isclose(analytic, numeric, rtol=1e-5, atol=1e-5), (analytic, numeric)
+
+
+def test_take_along_axis_cotangent_is_the_scatter_it_replaces():
+    """The one-hot cotangent of a gather with one index per lane equals, bit for bit, the
+    scatter-add into zeros that any other gather gets (a -0.0 cotangent included)."""
+    rng = np.random.default_rng(5)
+    a = _arr(rng, (6, 4)).astype(np.float32)
+    labels = np.array([[0], [-1], [3], [2], [-4], [1]])
+    rows = np.arange(6).reshape(6, 1)
+    g = np.array([[1.5], [-0.0], [0.0], [-2.0], [np.inf], [np.nan]], np.float32)
+    rule = lookup("gather")
+    attrs = {"axes": (0, 1), "position": 0}
+    one_hot = rule.vjp(g, None, a, rows, labels, **attrs)[0]
+    scattered = np.zeros_like(a)
+    np.add.at(scattered, (rows, labels % 4), g)
+    assert one_hot.dtype == a.dtype
+    np.testing.assert_array_equal(one_hot, scattered)
+    np.testing.assert_array_equal(np.signbit(one_hot), np.signbit(scattered))
+    # Rows that are not NumPy's aranges (row 0 twice, same column): the scatter adds both.
+    g2 = np.array([[1.5], [2.0], [1.0]], np.float32)
+    twice = rule.vjp(g2, None, a, np.array([[0], [0], [1]]), np.array([[1], [1], [2]]),
+                     **attrs)[0]
+    assert twice[0, 1] == 3.5 and twice[1, 2] == 1.0 and np.count_nonzero(twice) == 2
 
 
 # --- gradients of gradients (the rules themselves recorded and differentiated) ---------------

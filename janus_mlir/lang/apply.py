@@ -20,6 +20,18 @@ def op(name: str, *operands: Any, **attrs: Any) -> Any:
     return lookup(name).numpy(*operands, **attrs)
 
 
+def known_value(v: Any) -> Any:
+    """The NumPy array a lang value is known to hold when the graph is built (a NumPy value,
+    or a graph value computed by a constant), else None. Derivative rules read it to pick a
+    cheaper form; they stay right without it."""
+    import numpy as np
+
+    if isinstance(v, (np.ndarray, np.generic)):
+        return np.asarray(v)
+    known = getattr(type(v), "__janus_known__", None)
+    return known(v) if known is not None else None
+
+
 def shape_of(v: Any) -> tuple[Any, ...]:
     """The shape of a lang value (Python scalars are rank 0)."""
     return tuple(getattr(v, "shape", ()))

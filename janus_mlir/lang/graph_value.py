@@ -64,6 +64,15 @@ class GraphValue(Operators):
         built = op_class.build(*values, loc=ir.Location.current, **attrs)
         return GraphValue(built.result)
 
+    def __janus_known__(self) -> np.ndarray | None:
+        """The array of a `janus.constant` result (lang.apply.known_value), else None."""
+        owner = self.value.owner
+        if getattr(owner, "name", None) == "janus.constant":  # a block argument has none
+            from ..dialects.opdef import DENSE
+
+            return DENSE.from_ir(owner.attributes["value"])
+        return None
+
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         return numpy_map.call_ufunc(ufunc, method, inputs, kwargs)
 

@@ -147,8 +147,50 @@ def _gather_vjp(g, ans, a, *indices, axes, position):
     from .indexing import wrapped
 
     idx = [wrapped(i, a.shape[d]) for i, d in zip(indices, axes)]
+    free = _along_axis(a, indices, axes)
+    if free is not None:
+        return (_one_hot_cotangent(g.astype(a.dtype), a, idx[free], axes[free]),
+                *([None] * len(indices)))
     return (op("scatter", np.zeros_like(a), g.astype(a.dtype), *idx, axes=axes,
                position=position, mode="add"), *([None] * len(indices)))
+
+
+def _along_axis(a, indices, axes) -> int | None:
+    """The one index operand that is free when a gather is `take_along_axis` with one index
+    per lane (indices of extent 1 along the axis, NumPy's own aranges for every other dim, known
+    when the graph is built); None for any other gather. Such a gather reads each element at
+    most once, so its cotangent needs no scatter."""
+    from ..lang.apply import known_value, shape_of
+
+    rank = len(a.shape)
+    if rank == 0 or sorted(axes) != list(range(rank)):
+        return None
+    try:
+        bshape = np.broadcast_shapes(*[shape_of(i) for i in indices])
+    except ValueError:
+        return None
+    free = None
+    for j, (i, d) in enumerate(zip(indices, axes)):
+        lane = np.arange(a.shape[d]).reshape([-1 if e == d else 1 for e in range(rank)])
+        k = known_value(i)
+        if k is not None and k.shape == lane.shape and np.array_equal(k, lane):
+            continue
+        if free is not None:
+            return None
+        free = j
+    if free is None or bshape != tuple(1 if d == axes[free] else n
+                                       for d, n in enumerate(a.shape)):
+        return None
+    return free
+
+
+def _one_hot_cotangent(g, a, idx, axis: int):
+    """take_along_axis's cotangent without a scatter: g where the lane's index picks the
+    element, else zero (elementwise, so it fuses into its consumers). `+ 0.0` keeps the sums of
+    the scatter into zeros it replaces (0.0 + -0.0 is 0.0)."""
+    lane = np.arange(a.shape[axis]).reshape([-1 if e == axis else 1 for e in range(len(a.shape))])
+    picked = op("equal", lane, idx)
+    return op("where", picked, op("add", g, 0.0), np.zeros((), a.dtype))
 
 
 def _scatter_vjp(g, ans, dest, updates, *indices, axes, position, mode):
