@@ -47,15 +47,15 @@ from bench import workloads as w  # noqa: E402
 
 
 def interleaved(cases: dict[str, Callable[[], Any]], number: int, reps: int,
-                pause_s: float = 0.0) -> dict[str, tuple[float, float]]:
+                settle: bool = False) -> dict[str, tuple[float, float]]:
     """(median, best) seconds per call of each case; one repetition of every case in turn,
-    each after `pause_s` (so the worker threads of the case before, OpenBLAS's or IREE's
-    local-task pool, have stopped spinning on the two cores)."""
+    with `settle` each once the worker threads of the case before (OpenBLAS's or IREE's
+    local-task pool) have stopped spinning on the two cores (workloads.quiet)."""
     times: dict[str, list[float]] = {k: [] for k in cases}
     for _ in range(reps):
         for name, fn in cases.items():
-            if pause_s:
-                time.sleep(pause_s)
+            if settle:
+                w.quiet()
             start = time.perf_counter()
             for _ in range(number):
                 fn()
@@ -91,7 +91,7 @@ def measure(group: str, name: str, fn: Callable, args: list[Any], reps: int) -> 
     }
     number = calls_per_rep(lambda: fn(*args))
     number = min(number, calls_per_rep(lambda: compiled(*args)))
-    t = interleaved(cases, number, reps, pause_s=0.05 if module.driver == "local-task" else 0.0)
+    t = interleaved(cases, number, reps, settle=module.driver == "local-task")
     return {"group": group, "name": name, "t": t, "first_s": first_s,
             "iree_s": graph.compile_seconds, "driver": module.driver,
             "skip": graph._skip}

@@ -62,7 +62,7 @@ def _timed(fns: dict[str, object], number: int, reps: int) -> dict[str, list[flo
     times: dict[str, list[float]] = {k: [] for k in fns}
     for _ in range(reps):
         for name, fn in fns.items():
-            time.sleep(0.05)  # let the thread pools of the variant before stop spinning
+            w.quiet()  # the thread pools of the variant before stop spinning
             start = time.perf_counter()
             for _ in range(number):
                 fn()

@@ -8,9 +8,9 @@ time of the step and the GFLOP/s it reaches.
     PYTHONPATH=. .venv/bin/python bench/training.py [--reps N]
 
 The step is written once, in plain NumPy; each variant differentiates the same `loss`. Steps
-are timed interleaved between variants (medians and best of `--reps` repetitions), with a
-short pause before each block: thread pools (XLA's, OpenBLAS's, IREE's) keep spinning after
-their work and would otherwise slow the variant timed next.
+are timed interleaved between variants (medians and best of `--reps` repetitions), each block
+once the other threads have gone quiet (workloads.quiet): thread pools (XLA's, OpenBLAS's,
+IREE's) keep spinning after their work and would otherwise slow the variant timed next.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import janus_mlir as jm  # noqa: E402
+from bench.workloads import quiet  # noqa: E402
 
 SIZES = (784, 512, 512, 10)
 BATCH = 128
@@ -167,7 +168,7 @@ def measure(reps: int = 7, steps: int = 10) -> dict[str, Any]:
     for _ in range(reps):
         for name, step in variants.items():
             p = state[name]
-            time.sleep(0.05)  # the previous variant's worker threads stop spinning
+            quiet()  # the previous variant's worker threads stop spinning
             start = time.perf_counter()
             for _ in range(steps):
                 _, p = step(p, x, labels)

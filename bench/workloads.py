@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import threading
+import time
+
 import numpy as np
 
 
@@ -159,6 +163,43 @@ def misaligned_copy(a: np.ndarray, offset: int = 16, alignment: int = 64) -> np.
     out = raw[start:start + a.nbytes].view(a.dtype).reshape(a.shape)
     out[...] = a
     return out
+
+
+def quiet(max_s: float = 0.5, window_s: float = 0.03) -> float:
+    """Wait until no other thread of this process uses CPU for `window_s` (at most `max_s`);
+    the seconds waited.
+
+    Thread pools keep spinning after their work and take the two cores from the variant timed
+    next: OpenBLAS 0.3.31's workers spin ~100 ms after the last BLAS call (their CPU ticks in
+    /proc/self/task grow for 100 ms, then stop), longer than a fixed 50 ms pause. XLA's and
+    IREE's pools differ again, so the wait watches the threads instead of guessing a time.
+    Where /proc is not there it sleeps `max_s`.
+    """
+    def busy() -> int:
+        total = 0
+        for task in os.listdir("/proc/self/task"):
+            if int(task) == threading.get_native_id():
+                continue
+            try:
+                with open(f"/proc/self/task/{task}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:  # the thread ended
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+        return total
+
+    start = time.perf_counter()
+    if not os.path.isdir("/proc/self/task"):
+        time.sleep(max_s)
+        return max_s
+    before = busy()
+    while time.perf_counter() - start < max_s:
+        time.sleep(window_s)
+        now = busy()
+        if now == before:
+            break
+        before = now
+    return time.perf_counter() - start
 
 
 def timings(fn, *args, reps: int = 15, number: int = 20) -> tuple[float, float]:
