@@ -9,6 +9,7 @@ buffer); everything a user sees goes through `jm.compile` and the equivalence or
 from __future__ import annotations
 
 import itertools
+import os
 import threading
 
 import numpy as np
@@ -17,7 +18,7 @@ import pytest
 import janus_mlir as jm
 from janus_mlir.speculation.assumptions import Guard
 from janus_mlir.speculation.sources import AttrOf, Frame, ItemOf, Param
-from janus_mlir.runtime import plan
+from janus_mlir.runtime import plan, waiting
 from janus_mlir.runtime.compiler import compile_ir
 from janus_mlir.runtime.invoke import IMPORT_MIN_BYTES
 from janus_mlir.runtime.module import LoadedModule
@@ -332,6 +333,104 @@ def test_returning_an_argument_runs_nothing_and_returns_it(tmp_path):
     check(f, x)
     assert f(x) is x
     assert f.stats.graph_calls == 2 and f.graphs[0]._skip
+
+
+# ---------------------------------------------------------------- how the caller waits
+
+SCALED = """
+func.func @main(%x: tensor<4xf32>, %k: f32) -> tensor<4xf32> {
+  %e = tensor.empty() : tensor<4xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>],
+                       iterator_types = ["parallel"]}
+      ins(%x : tensor<4xf32>) outs(%e : tensor<4xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %s = arith.mulf %a, %k : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}"""
+
+needs_batch = pytest.mark.skipif(not hasattr(os, "SCHED_BATCH"), reason="Linux scheduling policies")
+
+
+class _PolicySpy:
+    """Stands in for what a module calls into IREE through (a VM context's `invoke` or a bound
+    function) and records the calling thread's scheduling policy while IREE runs."""
+
+    def __init__(self, target, method=None):
+        self.target, self.method, self.seen = target, method, []
+
+    def _record(self):
+        self.seen.append(os.sched_getscheduler(0))
+
+    def invoke(self, *args):
+        self._record()
+        return self.target.invoke(*args)
+
+    def __call__(self, *args):
+        self._record()
+        return self.target(*args)
+
+
+def _spied(m: LoadedModule) -> _PolicySpy:
+    if m._direct is not None:
+        spy = m._direct._context = _PolicySpy(m._direct._context)
+    else:
+        spy = m._fn = _PolicySpy(m._fn)
+    return spy
+
+
+@needs_batch
+@pytest.mark.parametrize("text,args", [(DOUBLE, lambda: [aligned(N)]),
+                                       (SCALED, lambda: [np.ones(4, np.float32), 3.0])])
+@pytest.mark.parametrize("driver", ["local-sync", "local-task"])
+def test_local_task_calls_wait_under_sched_batch_and_give_the_policy_back(text, args, driver):
+    """A local-task call's caller waits under SCHED_BATCH, which does not preempt the worker
+    that wakes it (runtime/waiting.py), on the fast path and through IREE's FunctionInvoker;
+    local-sync runs the kernels on the caller, whose policy stays as it is."""
+    m = LoadedModule(compile_ir(text, CPU, name=f"invoke_{next(_counter)}"), driver=driver)
+    assert (m._direct is not None) == (text is DOUBLE)
+    spy = _spied(m)
+    assert os.sched_getscheduler(0) == os.SCHED_OTHER
+    first = m(*args())[0]
+    m(*args())
+    assert spy.seen == [os.SCHED_BATCH if driver == "local-task" else os.SCHED_OTHER] * 2
+    assert os.sched_getscheduler(0) == os.SCHED_OTHER
+    np.testing.assert_array_equal(first, 2 * aligned(N) if text is DOUBLE
+                                  else np.full(4, 3.0, np.float32))
+
+
+@needs_batch
+def test_a_thread_under_another_policy_keeps_it():
+    m = LoadedModule(compile_ir(DOUBLE, CPU, name=f"invoke_{next(_counter)}"),
+                     driver="local-task")
+    spy = _spied(m)
+    policies = []
+
+    def run():
+        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+        np.testing.assert_array_equal(m(aligned(N))[0], 2 * aligned(N))
+        policies.append(os.sched_getscheduler(0))
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    assert policies == [os.SCHED_BATCH] and spy.seen == [os.SCHED_BATCH]
+
+
+@needs_batch
+def test_a_refused_policy_switch_leaves_calls_waiting_as_iree_waits(monkeypatch):
+    def refuse(*args):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(waiting, "_usable", True)
+    monkeypatch.setattr(waiting.os, "sched_setscheduler", refuse)
+    m = LoadedModule(compile_ir(DOUBLE, CPU, name=f"invoke_{next(_counter)}"),
+                     driver="local-task")
+    spy = _spied(m)
+    for _ in range(2):
+        np.testing.assert_array_equal(m(aligned(N))[0], 2 * aligned(N))
+    assert spy.seen == [os.SCHED_OTHER] * 2 and waiting._usable is False
 
 
 # ---------------------------------------------------------------- guard closures

@@ -47,6 +47,7 @@ import iree.runtime as rt
 import numpy as np
 from iree.runtime.array_interop import map_dtype_to_element_type
 
+from . import waiting
 
 if TYPE_CHECKING:
     from .module import ValueSpec
@@ -148,8 +149,9 @@ class DirectCall:
     def __init__(self, vm_context: rt.VmContext, function: rt.VmFunction, device: rt.HalDevice,
                  args: Sequence[ValueSpec], results: Sequence[ValueSpec],
                  written: Sequence[int], zero_copy: bool, import_safe: bool, alignment: int,
-                 tied: dict[int, int] | None = None):
+                 tied: dict[int, int] | None = None, batch_wait: bool = False):
         n_args = len(args)
+        self._batch_wait = batch_wait  # wait under SCHED_BATCH (runtime/waiting.py): local-task
         self._tied = dict(tied or {})  # argument -> the result stored in its buffer
         self._import_safe = import_safe
         self._alignment = alignment  # what the kernels assume of a binding's address
@@ -206,7 +208,14 @@ class DirectCall:
                 else:
                     push(self._pack(i, value, shared, held))
             ret_list = rt.VmVariantList(self._n_results)
-            self._context.invoke(self._function, arg_list, ret_list)
+            if self._batch_wait:
+                switched = waiting.begin()
+                try:
+                    self._context.invoke(self._function, arg_list, ret_list)
+                finally:
+                    waiting.end(switched)
+            else:
+                self._context.invoke(self._function, arg_list, ret_list)
             # A tied result is its argument's array when IREE wrote it into that buffer (it
             # may also have placed it elsewhere: then it is read back like any other result).
             in_place = {r for r, (_, buffer) in tied_imports.items()

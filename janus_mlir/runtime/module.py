@@ -43,7 +43,7 @@ import numpy as np
 
 from .. import config
 from ..speculation.guard_messages import decode_guard_message
-from . import devices
+from . import devices, waiting
 from .compiler import CompiledModule
 from .invoke import LOCAL_DRIVERS, DirectCall, kept
 from .targets import binding_alignment
@@ -303,7 +303,7 @@ class LoadedModule:
         if DirectCall.supports(self.arg_specs, self.result_specs):
             self._direct = DirectCall(self._ctx.vm_context, self._fn.vm_function, self.device,
                                       self.arg_specs, self.result_specs, sorted(written),
-                                      tied=tied,
+                                      tied=tied, batch_wait=driver == "local-task",
                                       zero_copy=driver in LOCAL_DRIVERS
                                       and config.current().zero_copy,
                                       import_safe=compiled.facts.import_safe,
@@ -353,12 +353,15 @@ class LoadedModule:
         return self._call(self.prepare(args))
 
     def _call(self, args: Sequence[Any]) -> tuple:
+        switched = self.driver == "local-task" and waiting.begin()
         try:
             out = self._fn(*args)
         except RuntimeError as e:
             raise _call_error(e) from None
         except IndexError as e:
             raise _call_error(e) from None
+        finally:
+            waiting.end(switched)
         if out is None:
             return ()
         return out if isinstance(out, tuple) else (out,)
