@@ -20,14 +20,14 @@ from janus_mlir.speculation.assumptions import Guard
 from janus_mlir.speculation.sources import AttrOf, Frame, ItemOf, Param
 from janus_mlir.runtime import plan, waiting
 from janus_mlir.runtime.compiler import compile_ir
-from janus_mlir.runtime.invoke import IMPORT_MIN_BYTES
+from janus_mlir.runtime.invoke import COPY_OUT_MAX_BYTES, IMPORT_MIN_BYTES
 from janus_mlir.runtime.module import LoadedModule
 from janus_mlir.runtime.targets import CPU_BINDING_ALIGNMENT, Target, binding_alignment, get_target
 
 from .equivalence import check, load_source
 
 CPU = get_target("llvm-cpu")
-N = 8192  # float32 elements: 32 KiB, above IMPORT_MIN_BYTES
+N = 1 << 15  # float32 elements: 128 KiB, above IMPORT_MIN_BYTES and COPY_OUT_MAX_BYTES
 _counter = itertools.count()
 
 
@@ -232,6 +232,7 @@ def test_a_slice_of_a_result_outlives_the_result(text, extra):
     m = module(text)
     x = aligned(N)
     result = m(x, *extra)[0]
+    assert not result.flags.owndata  # the device buffer's mapping, not a copy of it
     part, want = result[100:200], 2 * x[100:200]
     del result
     for k in range(8):  # later calls reuse freed device memory
@@ -244,7 +245,8 @@ def test_a_slice_of_a_compiled_result_outlives_the_result():
         return x * 2.0
 
     f = jm.compile(scale)
-    x = np.arange(64 * 96, dtype=np.float32).reshape(64, 96)
+    x = np.arange(128 * 192, dtype=np.float32).reshape(128, 192)
+    assert x.nbytes > COPY_OUT_MAX_BYTES
     for _ in range(3):
         part = f(x)[2:4]
     assert f.stats.graph_calls >= 2, f.reasons
@@ -337,19 +339,6 @@ def test_returning_an_argument_runs_nothing_and_returns_it(tmp_path):
 
 # ---------------------------------------------------------------- how the caller waits
 
-SCALED = """
-func.func @main(%x: tensor<4xf32>, %k: f32) -> tensor<4xf32> {
-  %e = tensor.empty() : tensor<4xf32>
-  %r = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>],
-                       iterator_types = ["parallel"]}
-      ins(%x : tensor<4xf32>) outs(%e : tensor<4xf32>) {
-  ^bb0(%a: f32, %b: f32):
-    %s = arith.mulf %a, %k : f32
-    linalg.yield %s : f32
-  } -> tensor<4xf32>
-  return %r : tensor<4xf32>
-}"""
-
 needs_batch = pytest.mark.skipif(not hasattr(os, "SCHED_BATCH"), reason="Linux scheduling policies")
 
 
@@ -382,7 +371,7 @@ def _spied(m: LoadedModule) -> _PolicySpy:
 
 @needs_batch
 @pytest.mark.parametrize("text,args", [(DOUBLE, lambda: [aligned(N)]),
-                                       (SCALED, lambda: [np.ones(4, np.float32), 3.0])])
+                                       (SCALED, lambda: [aligned(N), 3.0])])
 @pytest.mark.parametrize("driver", ["local-sync", "local-task"])
 def test_local_task_calls_wait_under_sched_batch_and_give_the_policy_back(text, args, driver):
     """A local-task call's caller waits under SCHED_BATCH, which does not preempt the worker
@@ -396,8 +385,7 @@ def test_local_task_calls_wait_under_sched_batch_and_give_the_policy_back(text, 
     m(*args())
     assert spy.seen == [os.SCHED_BATCH if driver == "local-task" else os.SCHED_OTHER] * 2
     assert os.sched_getscheduler(0) == os.SCHED_OTHER
-    np.testing.assert_array_equal(first, 2 * aligned(N) if text is DOUBLE
-                                  else np.full(4, 3.0, np.float32))
+    np.testing.assert_array_equal(first, (2 if text is DOUBLE else 3) * aligned(N))
 
 
 @needs_batch
