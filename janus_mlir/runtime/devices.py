@@ -19,7 +19,8 @@ to the host, 200-600 calls alternating between the drivers; median [best] micros
     exp*mul, 2^20 elements             774 [548]        501 [310]
     MLP 128x784-512-512-10 (171 MFLOP)  ~2.5 ms          ~1.7 ms (median), 1.2 ms (best)
 
-`local-task` costs ~20-35 us more per call (waking workers, a cross-thread wait) and wins once a
+`local-task` costs ~20-35 us more per call (waking workers, a cross-thread wait, which the
+caller does under SCHED_BATCH: runtime/waiting.py) and wins once a
 call computes for more than ~100-200 us on one thread on a quiet machine; on a loaded one the
 workers wait for a core (bench's 20-op elementwise chain on 64x256: 66 [62] us on local-sync
 against 401 [117] on local-task, median [best]; argmax of 1000x1000 float32: ~190 us on both
