@@ -16,7 +16,9 @@ while it waits: 3-25 such calls per run, none spinning for more than ~0.6 ms; me
 The caller's policy is switched only for the duration of the call and only from SCHED_OTHER (a
 thread the program put under another policy keeps it); Linux lets an unprivileged thread switch
 between SCHED_OTHER and SCHED_BATCH freely, at ~0.3 us per switch. Where the switch is refused
-(another kernel, a seccomp filter), calls wait as IREE waits.
+(another kernel, a seccomp filter), calls wait as IREE waits. No Python code runs on the thread
+while it is switched (graphs do not call back into Python); a call back into Python from inside
+a graph would have to end the switch around the Python code it runs.
 """
 
 from __future__ import annotations
