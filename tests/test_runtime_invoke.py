@@ -255,6 +255,24 @@ def test_a_slice_of_a_compiled_result_outlives_the_result():
     np.testing.assert_array_equal(part, 2 * x[2:4])
 
 
+def test_results_up_to_the_copy_limit_are_arrays_of_their_own_and_larger_ones_mappings():
+    """A result of at most COPY_OUT_MAX_BYTES (64 KB: cheaper copied than mapped, measured) is
+    copied out of the device buffer; a larger one is the mapping itself. A copied identity
+    result of an imported argument skips the aliasing check and still does not alias it."""
+    assert COPY_OUT_MAX_BYTES == 1 << 16
+    for n, copied in ((8192, True), (COPY_OUT_MAX_BYTES // 4, True), (N, False)):
+        assert n * 4 >= IMPORT_MIN_BYTES  # the argument is imported, not copied
+        for text, factor in ((DOUBLE, 2), (IDENTITY, 1)):
+            m = module(text.replace(f"{N}xf32", f"{n}xf32"))
+            x = aligned(n)
+            result = m(x)[0]
+            np.testing.assert_array_equal(result, factor * x)
+            # a mapped identity result aliases the argument: the aliasing check copies it
+            own = copied or text is IDENTITY
+            assert result.flags.owndata is own and (result.base is None) is own
+            assert result.flags.writeable and not np.shares_memory(result, x)
+
+
 def test_small_and_scalar_results_are_writeable_arrays_of_the_declared_dtype():
     text = """
 func.func @main(%x: tensor<4xf32>) -> (tensor<4xi1>, tensor<f32>) {

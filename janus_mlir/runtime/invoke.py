@@ -211,11 +211,7 @@ class DirectCall:
                     push(self._pack(i, value, shared, held))
             ret_list = rt.VmVariantList(self._n_results)
             if self._batch_wait:
-                switched = waiting.begin()
-                try:
-                    self._context.invoke(self._function, arg_list, ret_list)
-                finally:
-                    waiting.end(switched)
+                waiting.batched(self._context.invoke, self._function, arg_list, ret_list)
             else:
                 self._context.invoke(self._function, arg_list, ret_list)
             # A tied result is its argument's array when IREE wrote it into that buffer (it

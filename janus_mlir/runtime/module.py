@@ -272,6 +272,8 @@ class LoadedModule:
             driver = (devices.choose_cpu_driver(compiled.facts.seconds)
                       if compiled.target.name == "llvm-cpu" else compiled.target.driver)
         self.driver = driver
+        # the caller waits for local-task's workers under SCHED_BATCH (runtime/waiting.py)
+        self._batch_wait = driver == "local-task"
         cfg = devices.runtime_config(driver)
         self.device = cfg.device
         self._ctx = rt.SystemContext(config=cfg)
@@ -303,7 +305,7 @@ class LoadedModule:
         if DirectCall.supports(self.arg_specs, self.result_specs):
             self._direct = DirectCall(self._ctx.vm_context, self._fn.vm_function, self.device,
                                       self.arg_specs, self.result_specs, sorted(written),
-                                      tied=tied, batch_wait=driver == "local-task",
+                                      tied=tied, batch_wait=self._batch_wait,
                                       zero_copy=driver in LOCAL_DRIVERS
                                       and config.current().zero_copy,
                                       import_safe=compiled.facts.import_safe,
@@ -353,15 +355,12 @@ class LoadedModule:
         return self._call(self.prepare(args))
 
     def _call(self, args: Sequence[Any]) -> tuple:
-        switched = self.driver == "local-task" and waiting.begin()
         try:
-            out = self._fn(*args)
+            out = waiting.batched(self._fn, *args) if self._batch_wait else self._fn(*args)
         except RuntimeError as e:
             raise _call_error(e) from None
         except IndexError as e:
             raise _call_error(e) from None
-        finally:
-            waiting.end(switched)
         if out is None:
             return ()
         return out if isinstance(out, tuple) else (out,)

@@ -24,6 +24,8 @@ a graph would have to end the switch around the Python code it runs.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import Any
 
 _BATCH = getattr(os, "SCHED_BATCH", None)
 _OTHER = getattr(os, "SCHED_OTHER", None)
@@ -51,3 +53,12 @@ def end(switched: bool) -> None:
     """Give the calling thread back SCHED_OTHER if `begin` took it away."""
     if switched:
         os.sched_setscheduler(0, _OTHER, _PARAM)
+
+
+def batched(call: Callable[..., Any], *args: Any) -> Any:
+    """`call(*args)` with the calling thread under SCHED_BATCH while it runs (see above)."""
+    switched = begin()
+    try:
+        return call(*args)
+    finally:
+        end(switched)
