@@ -18,6 +18,7 @@ import pytest
 import janus_mlir as jm
 from janus_mlir.speculation.assumptions import Guard
 from janus_mlir.speculation.sources import AttrOf, Frame, ItemOf, Param
+from janus_mlir.runtime import graph as graph_module
 from janus_mlir.runtime import plan, waiting
 from janus_mlir.runtime.compiler import compile_ir
 from janus_mlir.runtime.invoke import COPY_OUT_MAX_BYTES, IMPORT_MIN_BYTES
@@ -521,3 +522,96 @@ def test_all_hold_stops_at_the_first_failing_guard_in_order():
     assert seen == []
     assert plan.all_hold(guards)(Frame({"n": 1, "p": Probe()}, {}))
     assert seen == ["a"]
+
+
+POSITIONAL = ("x", "y", "n", "b", "d")
+
+
+def _reads_only_parameters(guard: Guard) -> bool:
+    others = [guard.expected[0]] if guard.kind == "same" else []
+    return all(type(s) is Param for s in (guard.source, *others))
+
+
+@pytest.mark.parametrize("guard", GUARD_CASES, ids=str)
+def test_positional_closures_answer_what_the_guards_answer(guard):
+    """all_hold_positional reads a call's positional arguments where all_hold reads its Frame:
+    the same answer for every guard on parameters, and no closure for any other guard."""
+    holds = plan.all_hold_positional([guard], POSITIONAL)
+    if not _reads_only_parameters(guard):
+        assert holds is None
+        return
+    x = np.zeros(3, np.float32)
+    calls = [
+        (x, x, 3, Box(w=[1, 2]), {"k": 1, "j": 2}),
+        (x.astype(np.float64), x, 3.0, None, {"j": 2, "k": 1}),
+        (np.zeros(6, np.float32)[::2], x.copy(), True, Box(w=[1]), {"k": 2}),
+    ]
+    for args in calls:
+        want = guard.check(Frame(dict(zip(POSITIONAL, args)), {}))
+        assert holds(args) is want, args
+        assert holds(args[:-1]) is False  # a call that does not give every argument
+
+
+def _counted(graph):
+    """Count the calls that reach `graph`'s short path (the dispatcher reads `graph.fast`)."""
+    seen = []
+    fast = graph.fast
+
+    def counting(args):
+        result = fast(args)
+        seen.append(result is not graph_module.MISSED)
+        return result
+    graph.fast = counting
+    return seen
+
+
+def test_cache_hits_with_positional_array_arguments_take_the_short_path(tmp_path):
+    f = jm.compile(load_source(tmp_path, "def f(a, b, c=2.0):\n"
+                                         "    return a * c + b, a - b\n").f)
+    rng = np.random.default_rng(0)
+    a, b = (rng.standard_normal((3, 4)).astype(np.float32) for _ in range(2))
+    check(f, a, b, 2.0)
+    check(f, a, b, 2.0)
+    seen = _counted(f.graphs[0])
+    for _ in range(3):
+        check(f, a, b, 2.0)
+    assert seen == [True] * 3  # each an answer (check calls the compiled function once)
+    check(f, a, b=b, c=2.0)  # by keyword: the general path
+    assert seen == [True] * 3
+    check(f, a, b)  # the default left out: a miss here, the general path answers
+    check(f, a[:2], b[:2], 2.0)  # another shape: a miss, then plain Python (a profile)
+    check(f, a, b, 3.0)  # another value of a speculated constant: a miss, then a fallback
+    assert seen[3:] == [False] * 3
+    assert f.stats.graph_calls == 6 and f.stats.fallbacks == 1, (f.stats, f.reasons)
+
+
+def test_an_in_graph_guard_failing_on_the_short_path_is_handled_by_the_general_path(tmp_path):
+    f = jm.compile(load_source(tmp_path, "def f(a):\n"
+                                         "    if a.sum() > 0:\n"
+                                         "        return a * 2.0\n"
+                                         "    return a - 1.0\n").f)
+    a = np.ones(8, np.float32)
+    for _ in range(3):
+        check(f, a)
+    graph = f.graphs[0]
+    seen = _counted(graph)
+    check(f, a)
+    check(f, -a)  # the speculated branch goes the other way: the plain call answers
+    assert seen == [True, False]
+    assert f.stats.fallbacks == 1 and graph not in f.graphs, f.reasons
+
+
+@pytest.mark.parametrize("source", [
+    "def f(m, x):\n    return m.w * x\n",  # an input read from an attribute
+    "def f(x):\n    print(x.sum())\n    return x + 1.0\n",  # an effect
+    "def f(x):\n    return x + np.random.standard_normal(x.shape)\n",  # a random draw
+    "def f(x, *rest):\n    return x + 1.0\n",  # a signature other than positional-or-keyword
+])
+def test_graphs_with_more_host_work_than_their_arguments_have_no_short_path(tmp_path, source):
+    f = jm.compile(load_source(tmp_path, source).f)
+    x = np.ones(4)
+    args = (Box(w=np.full(4, 3.0)), x) if "m, x" in source else (x,)
+    for _ in range(3):
+        check(f, *args)
+    assert f.stats.graph_calls == 2, f.reasons
+    assert f.graphs[0].fast is None

@@ -37,7 +37,7 @@ from ..speculation.profile import instrument
 from .cache import GraphCache, SignatureState
 from .call import Ending, call
 from .compiler import CompileError
-from .graph import CompiledGraph, DeviceUnavailable
+from .graph import MISSED, CompiledGraph, DeviceUnavailable
 from .reasons import Reason
 from .speed import SpeedCheck
 from .targets import Target, get_target
@@ -93,6 +93,13 @@ class JanusFunction:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         self.stats.calls += 1
         speed = self.speed
+        if not kwargs and not speed.active:
+            graphs = self.cache.graphs  # the first graph's short path (CompiledGraph.fast)
+            if graphs and (fast := graphs[0].fast) is not None:
+                result = fast(args)
+                if result is not MISSED:
+                    self.stats.graph_calls += 1
+                    return result
         if speed.active and speed.run_plain():
             return self._plain_instead(args, kwargs)
         start = time.perf_counter() if speed.active else 0.0
@@ -320,7 +327,8 @@ class JanusFunction:
                               RuntimeWarning, stacklevel=4)
             return
         try:
-            graph = CompiledGraph(converted, self.target, f"{self.fn.__name__}_{len(self.graphs)}")
+            graph = CompiledGraph(converted, self.target, f"{self.fn.__name__}_{len(self.graphs)}",
+                                  positional=self._positional)
         except (CompileError, DeviceUnavailable) as e:
             profile.unconvertible = f"{type(e).__name__}: {e}"
             self._note("not compiled", profile.unconvertible)

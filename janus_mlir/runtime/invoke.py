@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import iree.runtime as rt
@@ -180,6 +180,9 @@ class DirectCall:
                        for i in range(n_args)]
         # tied arguments may be imported at all (the rest of route()'s test is per array)
         self._tie_imports = zero_copy and import_safe
+        self._all_copied = all(slot is _COPY for slot in self._slots)
+        self._unpackers = [self._small_unpacker(i) if small is not None else self._unpack
+                           for i, small in enumerate(self._small)]
 
     @staticmethod
     def supports(args: Sequence[ValueSpec] | None, results: Sequence[ValueSpec] | None) -> bool:
@@ -190,6 +193,8 @@ class DirectCall:
         return all(s.tensor and s.dtype is not None for s in (*args, *results))
 
     def __call__(self, args: Sequence[Any]) -> list[np.ndarray]:
+        if self._all_copied:
+            return self._copied_call(args)
         arg_list = rt.VmVariantList(len(args))
         shared: list[np.ndarray] = []  # host memory that results must not alias
         held: list[_Staging] = []
@@ -209,11 +214,7 @@ class DirectCall:
                     push(view)
                 else:
                     push(self._pack(i, value, shared, held))
-            ret_list = rt.VmVariantList(self._n_results)
-            if self._batch_wait:
-                waiting.batched(self._context.invoke, self._function, arg_list, ret_list)
-            else:
-                self._context.invoke(self._function, arg_list, ret_list)
+            ret_list = self._invoke(arg_list)
             # A tied result is its argument's array when IREE wrote it into that buffer (it
             # may also have placed it elsewhere: then it is read back like any other result).
             if tied_imports:
@@ -234,6 +235,28 @@ class DirectCall:
         finally:
             for slot in held:
                 slot.lock.release()
+
+    def _copied_call(self, args: Sequence[Any]) -> list[np.ndarray]:
+        """`__call__` where every argument slot is small (copied into a fresh device buffer):
+        nothing is imported, staged or tied, so no result can alias the caller's memory."""
+        arg_list = rt.VmVariantList(len(args))
+        push, copy = arg_list.push_ref, self._alloc.allocate_buffer_copy
+        device = self._device
+        for value in args:
+            if type(value) is np.ndarray:
+                push(copy(_DEVICE_LOCAL, _USAGE, device, value, element_type(value.dtype)))
+            else:  # a DeviceArray (the converter allows nothing else)
+                push(value._buffer_view)
+        ret_list = self._invoke(arg_list)
+        return [unpack(ret_list, i) for i, unpack in enumerate(self._unpackers)]
+
+    def _invoke(self, arg_list: rt.VmVariantList) -> rt.VmVariantList:
+        ret_list = rt.VmVariantList(self._n_results)
+        if self._batch_wait:
+            waiting.batched(self._context.invoke, self._function, arg_list, ret_list)
+        else:
+            self._context.invoke(self._function, arg_list, ret_list)
+        return ret_list
 
     def route(self, i: int, value: Any) -> str:
         """How argument `i` holding `value` is passed: "device" (a DeviceArray's own buffer),
@@ -280,16 +303,25 @@ class DirectCall:
         shared.append(value)
         return rt.HalBufferView(buffer, value.shape, element_type(value.dtype)), buffer
 
+    def _small_unpacker(self, i: int) -> Callable[[rt.VmVariantList, int], np.ndarray]:
+        """`_unpack` for small result `i`: copied out of the mapped buffer into an array of its
+        own, of the declared shape (reshaped first: the copy has no base, as NumPy's do)."""
+        shape, want = self._small[i], self._result_dtypes[i]
+        frombuffer, view_type = np.frombuffer, rt.HalBufferView
+
+        def unpack(ret_list: rt.VmVariantList, i: int) -> np.ndarray:
+            view = ret_list.get_as_object(i, view_type)
+            raw = _raw_dtype(view.element_type)
+            shaped = frombuffer(view.map(), raw).reshape(shape)  # read-only: the mapping
+            return shaped.copy() if raw == want else shaped.astype(want)
+        return unpack
+
     def _unpack(self, ret_list: rt.VmVariantList, i: int) -> np.ndarray:
+        if self._small[i] is not None:
+            return self._unpackers[i](ret_list, i)
         view = ret_list.get_as_object(i, rt.HalBufferView)
         raw = _raw_dtype(view.element_type)
         want = self._result_dtypes[i]
-        small = self._small[i]
-        if small is not None:
-            flat = np.frombuffer(view.map(), raw)  # read-only: the mapping's own memory
-            # reshaped first: the copy is then an array of its own (no base), as NumPy's are
-            shaped = flat.reshape(small)
-            return shaped.copy() if want == raw else shaped.astype(want)
         shape = view.shape
         try:
             arr = kept(view.map().asarray(shape, raw))

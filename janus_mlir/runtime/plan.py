@@ -15,12 +15,13 @@ Python rather than fail.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
 
-from ..speculation.assumptions import CHECK_FAILURES, Guard
-from ..speculation.sources import Frame
+from ..speculation.assumptions import CHECK_FAILURES, Guard, Kind, compile_check
+from ..speculation.sources import Frame, Param
 from ..speculation.graph_spec import NP_SCALAR, PY_SCALAR, rebuild
 
 Getter = Callable[[Frame], Any]
@@ -55,6 +56,51 @@ def all_hold(guards: Sequence[Guard]) -> Check:
         try:
             for check in checks:
                 if not check(frame):
+                    return False
+        except _FAILED:
+            return False
+        return True
+    return holds
+
+
+class NotPositional(LookupError):
+    """A guard or input reads something other than the call's positional arguments."""
+
+
+def positional_getter(names: Sequence[str]) -> Callable[[Any], Getter]:
+    """`getter` for a call given as the tuple of its positional arguments, the function's
+    parameters `names` in order: a parameter's value is its item; any other source raises
+    NotPositional."""
+    index = {name: i for i, name in enumerate(names)}
+
+    def getter_of(source: Any) -> Callable[[tuple], Any]:
+        if type(source) is not Param or source.name not in index:
+            raise NotPositional(f"{source} is not a positional argument")
+        return itemgetter(index[source.name])
+    return getter_of
+
+
+def all_hold_positional(guards: Sequence[Guard], names: Sequence[str]
+                        ) -> Callable[[tuple], bool] | None:
+    """`all_hold` for a call given as the tuple of its positional arguments (every one of
+    `names` given, none by keyword): the same checks (`compile_check` with the arguments as
+    the sources), without binding a dict or making a Frame. None where a guard reads anything
+    other than those arguments, or needs the Frame (a schedule)."""
+    if any(g.kind == Kind.SCHEDULE for g in guards):
+        return None
+    getter_of = positional_getter(names)
+    try:
+        checks = [compile_check(g, getter_of) for g in guards]
+    except NotPositional:
+        return None
+    n = len(names)
+
+    def holds(args: tuple) -> bool:
+        if len(args) != n:
+            return False
+        try:
+            for check in checks:
+                if not check(args):
                     return False
         except _FAILED:
             return False

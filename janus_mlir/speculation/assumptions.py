@@ -162,9 +162,12 @@ def _name_of(obj: Any) -> str:
 CHECK_FAILURES = (LookupError, AttributeError, TypeError, ValueError)
 
 
-def compile_check(guard: Guard) -> Callable[[Frame], bool]:
-    """`guard`'s check (see Guard's kinds) specialised to its kind."""
-    get, kind, expected = getter(guard.source), guard.kind, guard.expected
+def compile_check(guard: Guard, getter_of: Callable[[Source], Callable[[Any], Any]] = getter
+                  ) -> Callable[[Any], bool]:
+    """`guard`'s check (see Guard's kinds) specialised to its kind, reading every source it
+    names through `getter_of(source)` (a Frame's by default; runtime/plan.py also reads a call's
+    positional arguments directly). A schedule guard needs the Frame itself."""
+    get, kind, expected = getter_of(guard.source), guard.kind, guard.expected
     if kind == Kind.ARRAY:
         shape, dtype, c_order = expected
         dtype = np.dtype(dtype)
@@ -180,7 +183,7 @@ def compile_check(guard: Guard) -> Callable[[Frame], bool]:
                           and all(v.shape[i] >= 2 for i in symbolic)
                           and v.dtype == dtype and v.flags.c_contiguous == c_order)
     if kind == Kind.SAME_DIM:  # v.shape[axis] == other.shape[other_axis]
-        axis, other, other_axis = expected[0], getter(expected[1]), expected[2]
+        axis, other, other_axis = expected[0], getter_of(expected[1]), expected[2]
         return lambda f: get(f).shape[axis] == other(f).shape[other_axis]
     if kind == Kind.TYPE:
         return lambda f: type(get(f)) is expected
@@ -199,7 +202,7 @@ def compile_check(guard: Guard) -> Callable[[Frame], bool]:
     if kind == Kind.LEN:
         return lambda f: len(get(f)) == expected
     if kind == Kind.SAME:  # `v is other` gave `expected[1]`
-        other, same = getter(expected[0]), expected[1]
+        other, same = getter_of(expected[0]), expected[1]
         return lambda f: (get(f) is other(f)) == same
     if kind == Kind.HAS:  # `key in v` gave `expected[1]`
         key, present = expected
@@ -225,7 +228,8 @@ def compile_check(guard: Guard) -> Callable[[Frame], bool]:
         return lambda f: all(type(a) is ndarray and a.shape == shape and a.dtype == dtype
                              for a in get(f))
     if kind == Kind.DISJOINT:
-        written, others = [getter(s) for s in expected[0]], [getter(s) for s in expected[1]]
+        written = [getter_of(s) for s in expected[0]]
+        others = [getter_of(s) for s in expected[1]]
         return lambda f: disjoint([w(f) for w in written], [o(f) for o in others])
     raise ValueError(f"unknown guard kind {kind}")
 
