@@ -14,7 +14,8 @@ import pytest
 import janus_mlir as jm
 from janus_mlir.runtime import graph as graph_module
 from janus_mlir.runtime.compiler import NARROW_DISPATCH_FLAGS, CompileError, compile_ir
-from janus_mlir.runtime.graph import Executable, _unshared
+from janus_mlir.runtime.graph import Executable
+from janus_mlir.runtime.values import unshared
 from janus_mlir.runtime.module import ArgumentMismatch, DispatchLimitExceeded, LoadedModule
 from janus_mlir.runtime.targets import get_target
 
@@ -167,7 +168,7 @@ def test_unshared_copies_results_that_alias_earlier_results_or_inputs():
     same, view, own, empty = buf, buf[2:5], np.ones(3), np.ones(0)
     scalar = np.array(1.0)
     kinds = ["array", "array", "array", "array", "npscalar", "array"]
-    out = _unshared([same, view, own, empty, scalar, x[1:]], kinds, [x, 3])
+    out = unshared([same, view, own, empty, scalar, x[1:]], kinds, [x, 3])
     assert out[0] is same and out[2] is own and out[3] is empty and out[4] is scalar
     assert not np.shares_memory(out[1], out[0])
     np.testing.assert_array_equal(out[1], view)

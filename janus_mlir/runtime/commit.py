@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..speculation.graph_spec import _CONVERSIONS, PY_SCALAR, Template, rebuild
-from ..speculation.sources import ClosureVar, Frame, GlobalVar
+from ..speculation.sources import ClosureVar, Frame, GlobalVar, getter
 from . import plan as plan_module
 
 Finish = Callable[[list[np.ndarray], Frame], Any]
@@ -58,8 +58,8 @@ def finisher(template: Template, kinds: Sequence[str],
     where = [plan[i] for i in range(len(effects))]
     templates = [t for t, _ in effects]
 
-    # Arrays the graph may have written in place (runtime/state.py): (source, result).
-    writes = [(t[1], rs[0]) for t, rs in zip(templates, where) if t[0] == "write"]
+    # Arrays the graph may have written in place (runtime/state.py): (its getter, result).
+    writes = [(getter(t[1]), rs[0]) for t, rs in zip(templates, where) if t[0] == "write"]
     # A plan of array writes only: when the graph wrote every one in place there is nothing
     # left to apply (a parameter update's call), only the return value to build.
     build = plan_module.builder(template, result_kinds(kinds, effects, plan)) \
@@ -67,7 +67,7 @@ def finisher(template: Template, kinds: Sequence[str],
 
     def finish(results: list[np.ndarray], frame: Frame) -> Any:
         # A result that is its target array itself was written there by the graph.
-        done = [results[r] is source.get(frame) for source, r in writes]
+        done = [results[r] is target(frame) for target, r in writes]
         if build is not None and all(done):
             try:
                 return build(results, frame)

@@ -37,8 +37,9 @@ from ..speculation.profile import instrument
 from .cache import GraphCache, SignatureState
 from .call import Ending, call
 from .compiler import CompileError
-from .graph import MISSED, CompiledGraph, DeviceUnavailable
+from .graph import CompiledGraph, DeviceUnavailable
 from .reasons import Reason
+from .short_path import MISSED
 from .speed import SpeedCheck
 from .targets import Target, get_target
 

@@ -28,21 +28,20 @@ unconverted. A graph whose module computes nothing observable (`return x`) is no
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from itertools import chain
 from typing import Any
 
 import numpy as np
 from iree.compiler import ir
 
 from ..speculation.graph_spec import ARRAY, GraphSpec
-from ..speculation.assumptions import Kind
 from ..speculation.sources import Frame, Param, getter
 from ..passes import lower_to_iree_input
 from ..passes.lower_state import read_plan
 from .compiler import NARROW_DISPATCH_FLAGS, CompiledModule, CompileError, compile_ir
 from .module import ArgumentMismatch, DispatchLimitExceeded, LoadedModule
 from . import commit, generators, plan, state
+from . import short_path
+from .values import argument, unshared
 from .targets import Target, device_available, module_flags
 
 
@@ -113,14 +112,6 @@ class Executable:
                                f"{' '.join(NARROW_DISPATCH_FLAGS)}: {e}") from None
 
 
-class _Missed:
-    def __repr__(self) -> str:
-        return "MISSED"
-
-
-MISSED = _Missed()  # what a graph's fast path returns for a call it does not answer
-
-
 class CompiledGraph:
     """positional: the compiled function's parameter names, where every one is positional or
     keyword and none has a default's special kind (`JanusFunction`): calls that give all of
@@ -160,67 +151,17 @@ class CompiledGraph:
         self._arrays_may_share = sum(k == ARRAY for k in kinds) > 1
         self._checked = self._inputs_checked_on_entry()
         self._skip = self._nothing_to_run()
-        self.fast = self._fast_path()
-
-    def _fast_path(self) -> Callable[[tuple], Any] | None:
-        """A cache hit in one closure, for the graphs whose host work is only checking and
-        passing the call's positional arguments: `fast(args)` is the result of the call, or
-        MISSED (nothing ran, nothing is visible) where this graph does not answer it the short
-        way; the dispatcher then takes the general path (cache.find, call), which runs the
-        same guards and the same module and says what went wrong, if anything did.
-
-        It applies where every entry guard and assumption reads only positional arguments,
-        every input is one, checked on entry (`_checked`), and the call has no effects, no
-        arrays written in place and no random draws: running such a graph twice (here, then
-        on the general path after an in-graph guard failed) is invisible. None elsewhere."""
-        c, names = self.spec, self.positional
-        if names is None or not self._checked or self._generators or c.effects or self.tied:
-            return None
-        holds = plan.all_hold_positional([*c.entry_guards, *c.assumptions], names)
-        if holds is None:
-            return None
-        position = {name: i for i, name in enumerate(names)}
-        order = [position[inp.source.name] for inp in c.inputs]  # Params (_checked)
-        in_order = order == list(range(len(names)))
-        executable, build, skip = self.executable, self._build, self._skip
-        share, kinds = self._arrays_may_share, self.result_kinds
-        functions, reads_frame = c.functions, _reads_frame(c.output_template)
-
-        def fast(args: tuple) -> Any:
-            if not holds(args):
-                return MISSED
-            try:
-                if skip:
-                    results = []
-                else:
-                    results = executable.module.call_prepared(
-                        args if in_order else [args[i] for i in order])
-                    if share:
-                        results = _unshared(results, kinds, [])
-                frame = Frame(dict(zip(names, args)), functions) if reads_frame else None
-                return build(results, frame)
-            except Exception:  # the general path runs it again and handles what went wrong
-                return MISSED
-        return fast
+        self.fast = short_path.build(c, self.positional, self.executable, self._build, kinds,
+                                     self._arrays_may_share, self.tied, self._skip,
+                                     bool(self._generators))
 
     def _inputs_checked_on_entry(self) -> bool:
         """Whether the entry guards alone make every input exactly what the module declares:
-        each input is a parameter with an `array` entry guard of the declared static shape and
-        dtype, C-contiguous, and the module converts nothing (no DeviceArray to copy)."""
-        module = self.executable.module
-        specs = module.arg_specs
-        if specs is None or len(specs) != len(self.spec.inputs):
-            return False
-        arrays = {g.source: g.expected for g in self.spec.entry_guards
-                  if g.kind == Kind.ARRAY and type(g.source) is Param}
-        for inp, spec in zip(self.spec.inputs, specs):
-            expected = arrays.get(inp.source)
-            if expected is None or not spec.tensor or spec.dtype is None:
-                return False
-            shape, dtype, c_order = expected
-            if not c_order or tuple(shape) != spec.shape or np.dtype(dtype) != spec.dtype:
-                return False
-        return True
+        each input is a parameter (read once, whatever reads it) with an `array` entry guard of
+        the declared static shape and dtype, C-contiguous, and the module converts nothing."""
+        params = [g for g in self.spec.entry_guards if type(g.source) is Param]
+        return short_path.pinned(params, [inp.source for inp in self.spec.inputs],
+                                 self.executable.module.arg_specs)
 
     def _nothing_to_run(self) -> bool:
         """A module without results, guards, imports or globals computes nothing observable
@@ -300,7 +241,7 @@ class CompiledGraph:
         if self._checked:
             args = self._arguments(frame)
         else:
-            args = [_argument(value, dtype, inp.source) for value, dtype, inp
+            args = [argument(value, dtype, inp.source) for value, dtype, inp
                     in zip(self._arguments(frame), self._dtypes, self.spec.inputs)]
         results = self.executable(args, checked=self._checked)
         # Results never alias an argument's host array here: IREE copies NumPy arguments, and
@@ -308,7 +249,7 @@ class CompiledGraph:
         # an array written in place, which comes back as itself (runtime/state.py).
         if self._arrays_may_share:
             in_place = {r for k, r in self.tied.items() if results[r] is args[k]}
-            results = _unshared(results, self.result_kinds, [], in_place)
+            results = unshared(results, self.result_kinds, [], in_place)
         return self._build(results, frame)
 
 
@@ -320,58 +261,3 @@ class CompiledGraph:
         except Exception as e:
             raise ArgumentMismatch(f"an input of the graph cannot be read: {type(e).__name__}: "
                                    f"{e}") from None
-
-
-def _reads_frame(template: Any) -> bool:
-    """Whether rebuilding the return value from `template` reads the call (a "source" node:
-    an argument returned as it is)."""
-    if type(template) not in (tuple, list) or not template:
-        return False
-    tag = template[0]
-    if type(tag) is str:
-        if tag == "source":
-            return True
-        if tag == "static":
-            return False
-    return any(_reads_frame(node) for node in template)
-
-
-_PY_KINDS = {bool: "b", int: "i", float: "f", complex: "c"}
-_LOSSY_INTO = {"f": "biu", "c": "biuf"}  # kind of the value -> dtype kinds it cannot become
-
-
-def _argument(value: Any, dtype: np.dtype, source: Any) -> np.ndarray:
-    """`value` as the array the graph's input takes; ArgumentMismatch when it cannot be one
-    without changing its value (a Python int outside the dtype's range, a float into ints)."""
-    if type(value) is np.ndarray:
-        return value
-    dtype_of = getattr(value, "dtype", None)
-    kind = dtype_of.kind if isinstance(dtype_of, np.dtype) else _PY_KINDS.get(type(value))
-    try:
-        if kind is not None and dtype.kind in _LOSSY_INTO.get(kind, ""):
-            raise TypeError(f"a {type(value).__name__} value would lose its fractional or "
-                            f"imaginary part")
-        return np.asarray(value, dtype=dtype)
-    except (OverflowError, TypeError, ValueError) as e:
-        raise ArgumentMismatch(f"{source}: {value!r} cannot be passed as {dtype}: {e}") from None
-
-
-def _unshared(results: list[np.ndarray], kinds: list[str], args: list[Any],
-              in_place: set[int] | frozenset[int] = frozenset()) -> list[np.ndarray]:
-    """`results` with every array result that may share memory with an earlier array result or
-    with an argument replaced by a copy: the template makes each result its own object. The
-    results `in_place` (caller's arrays written in place, which share memory with no other
-    array the graph read) are kept as they are; runtime.invoke copied any result aliasing them."""
-    inputs = [a for a in args if type(a) is np.ndarray and a.nbytes]
-    kept: list[np.ndarray] = []
-    out = []
-    for i, (r, kind) in enumerate(zip(results, kinds)):
-        if i in in_place:
-            out.append(r)
-            continue
-        if kind == ARRAY and r.nbytes:
-            if any(np.may_share_memory(r, other) for other in chain(kept, inputs)):
-                r = r.copy()
-            kept.append(r)
-        out.append(r)
-    return out

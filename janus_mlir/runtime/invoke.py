@@ -181,6 +181,12 @@ class DirectCall:
         # tied arguments may be imported at all (the rest of route()'s test is per array)
         self._tie_imports = zero_copy and import_safe
         self._all_copied = all(slot is _COPY for slot in self._slots)
+        # Whether a slot's array may be the caller's memory (the rest of the test is per
+        # array: writeable, contiguous, aligned), and from how many bytes on.
+        self._imports = [(self._tie_imports if slot is _TIED else
+                          slot is _ROUTED and zero_copy and import_safe and i not in self._written)
+                         for i, slot in enumerate(self._slots)]
+        self._import_bytes = [1 if slot is _TIED else IMPORT_MIN_BYTES for slot in self._slots]
         self._unpackers = [self._small_unpacker(i) if small is not None else self._unpack
                            for i, small in enumerate(self._small)]
 
@@ -200,20 +206,28 @@ class DirectCall:
         held: list[_Staging] = []
         # result -> (the argument array imported for it, its buffer)
         tied_imports: dict[int, tuple[np.ndarray, Any]] = {}
-        alloc, device, tied = self._alloc, self._device, self._tied
-        push = arg_list.push_ref
+        alloc, device, tied, alignment = self._alloc, self._device, self._tied, self._alignment
+        push, import_, view_type = arg_list.push_ref, alloc.import_host_allocation, rt.HalBufferView
         try:
-            for i, (slot, value) in enumerate(zip(self._slots, args)):
-                is_array = type(value) is np.ndarray
-                if slot is _COPY and is_array:
-                    push(alloc.allocate_buffer_copy(_DEVICE_LOCAL, _USAGE, device, value,
-                                                    element_type(value.dtype)))
-                elif slot is _TIED and is_array and self._importable_tied(value):
-                    view, buffer = self._import(value, shared)
-                    tied_imports[tied[i]] = (value, buffer)
-                    push(view)
-                else:
-                    push(self._pack(i, value, shared, held))
+            # route() and _importable_tied() inlined for the common cases: a small array
+            # copied, a large one imported (the caller's memory), everything else by _pack.
+            for i, (slot, value, imports, least) in enumerate(
+                    zip(self._slots, args, self._imports, self._import_bytes)):
+                if type(value) is np.ndarray:
+                    if slot is _COPY:
+                        push(alloc.allocate_buffer_copy(_DEVICE_LOCAL, _USAGE, device, value,
+                                                        element_type(value.dtype)))
+                        continue
+                    if imports and value.nbytes >= least:
+                        flags = value.flags
+                        if flags.writeable and flags.c_contiguous and aligned(value, alignment):
+                            buffer = import_(value, _DEVICE_LOCAL, _USAGE)
+                            shared.append(value)
+                            if slot is _TIED:
+                                tied_imports[tied[i]] = (value, buffer)
+                            push(view_type(buffer, value.shape, element_type(value.dtype)))
+                            continue
+                push(self._pack(i, value, shared, held))
             ret_list = self._invoke(arg_list)
             # A tied result is its argument's array when IREE wrote it into that buffer (it
             # may also have placed it elsewhere: then it is read back like any other result).

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..speculation.assumptions import CHECK_FAILURES, Guard, Kind, compile_check
-from ..speculation.sources import Frame, Param
+from ..speculation.sources import AttrOf, Frame, GlobalVar, ItemOf, Param, Source
 from ..speculation.graph_spec import NP_SCALAR, PY_SCALAR, rebuild
 
 Getter = Callable[[Frame], Any]
@@ -64,48 +64,70 @@ def all_hold(guards: Sequence[Guard]) -> Check:
 
 
 class NotPositional(LookupError):
-    """A guard or input reads something other than the call's positional arguments."""
+    """A guard or input reads something a call's positional arguments do not lead to."""
 
 
-def positional_getter(names: Sequence[str]) -> Callable[[Any], Getter]:
+def positional_getter(names: Sequence[str], functions: dict[str, Any]
+                      ) -> Callable[[Source], Callable[[tuple], Any]]:
     """`getter` for a call given as the tuple of its positional arguments, the function's
-    parameters `names` in order: a parameter's value is its item; any other source raises
-    NotPositional."""
+    parameters `names` in order, with the graph's `functions` (Frame.functions): a parameter is
+    its item, attributes, items and globals are read from there as a Frame's getter reads them;
+    any other source (a computed input) raises NotPositional."""
     index = {name: i for i, name in enumerate(names)}
 
-    def getter_of(source: Any) -> Callable[[tuple], Any]:
-        if type(source) is not Param or source.name not in index:
-            raise NotPositional(f"{source} is not a positional argument")
-        return itemgetter(index[source.name])
+    def getter_of(source: Source) -> Callable[[tuple], Any]:
+        kind = type(source)
+        if kind is Param and source.name in index:
+            return itemgetter(index[source.name])
+        if kind is AttrOf:
+            base, attr = getter_of(source.base), source.attr
+            return lambda args: getattr(base(args), attr)
+        if kind is ItemOf:
+            base, key = getter_of(source.base), source.key
+            return lambda args: base(args)[key]
+        if kind is GlobalVar and source.scope in functions:
+            namespace, name = functions[source.scope].__globals__, source.name
+            return lambda args: namespace[name]
+        raise NotPositional(f"{source} is not read from the positional arguments")
     return getter_of
 
 
-def all_hold_positional(guards: Sequence[Guard], names: Sequence[str]
-                        ) -> Callable[[tuple], bool] | None:
-    """`all_hold` for a call given as the tuple of its positional arguments (every one of
-    `names` given, none by keyword): the same checks (`compile_check` with the arguments as
-    the sources), without binding a dict or making a Frame. None where a guard reads anything
-    other than those arguments, or needs the Frame (a schedule)."""
+def all_hold_over(guards: Sequence[Guard], getter_of: Callable[[Source], Getter],
+                  length: int | None = None) -> Callable[[Any], bool] | None:
+    """`all_hold` for guards whose sources are read through `getter_of` from something other
+    than a Frame (a call's argument tuple, the values of its inputs): the same checks
+    (`compile_check`), in order. `length`: the number of items that must be given. None where
+    `getter_of` cannot read a source (NotPositional) or a guard needs the Frame (a schedule)."""
     if any(g.kind == Kind.SCHEDULE for g in guards):
         return None
-    getter_of = positional_getter(names)
     try:
         checks = [compile_check(g, getter_of) for g in guards]
     except NotPositional:
         return None
-    n = len(names)
 
-    def holds(args: tuple) -> bool:
-        if len(args) != n:
+    def holds(items: Any) -> bool:
+        if length is not None and len(items) != length:
             return False
         try:
             for check in checks:
-                if not check(args):
+                if not check(items):
                     return False
         except _FAILED:
             return False
         return True
     return holds
+
+
+def sources_of(guard: Guard) -> list[Source]:
+    """Every source `guard` reads: its own, and those its expectation names."""
+    expected = guard.expected
+    if guard.kind == Kind.SAME:
+        return [guard.source, expected[0]]
+    if guard.kind == Kind.SAME_DIM:
+        return [guard.source, expected[1]]
+    if guard.kind == Kind.DISJOINT:
+        return [guard.source, *expected[0], *expected[1]]
+    return [guard.source]
 
 
 def first_failing(guards: Sequence[Guard]) -> Callable[[Frame], Guard | None]:
