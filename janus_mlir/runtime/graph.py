@@ -23,6 +23,8 @@ What a cache hit does on the host is decided once per graph (runtime.plan): the 
 and the assumptions are closures, each input has a getter, and when the entry guards already
 pin every input to the module's declared static shape and dtype, arguments go to the module
 unconverted. A graph whose module computes nothing observable (`return x`) is not invoked.
+Where every source leads from the call's positional arguments and nothing is drawn, the whole
+hit is one closure, `fast` (runtime/short_path.py), which the dispatcher tries first.
 """
 
 from __future__ import annotations
