@@ -206,27 +206,24 @@ class DirectCall:
         held: list[_Staging] = []
         # result -> (the argument array imported for it, its buffer)
         tied_imports: dict[int, tuple[np.ndarray, Any]] = {}
-        alloc, device, tied, alignment = self._alloc, self._device, self._tied, self._alignment
+        alloc, device, tied = self._alloc, self._device, self._tied
         push, import_, view_type = arg_list.push_ref, alloc.import_host_allocation, rt.HalBufferView
         try:
-            # route() and _importable_tied() inlined for the common cases: a small array
-            # copied, a large one imported (the caller's memory), everything else by _pack.
-            for i, (slot, value, imports, least) in enumerate(
-                    zip(self._slots, args, self._imports, self._import_bytes)):
+            # The common cases first: a small array copied, an importable one passed as the
+            # caller's memory; everything else as route() says (_pack).
+            for i, (slot, value) in enumerate(zip(self._slots, args)):
                 if type(value) is np.ndarray:
                     if slot is _COPY:
                         push(alloc.allocate_buffer_copy(_DEVICE_LOCAL, _USAGE, device, value,
                                                         element_type(value.dtype)))
                         continue
-                    if imports and value.nbytes >= least:
-                        flags = value.flags
-                        if flags.writeable and flags.c_contiguous and aligned(value, alignment):
-                            buffer = import_(value, _DEVICE_LOCAL, _USAGE)
-                            shared.append(value)
-                            if slot is _TIED:
-                                tied_imports[tied[i]] = (value, buffer)
-                            push(view_type(buffer, value.shape, element_type(value.dtype)))
-                            continue
+                    if self._importable(i, value):
+                        buffer = import_(value, _DEVICE_LOCAL, _USAGE)
+                        shared.append(value)
+                        if slot is _TIED:
+                            tied_imports[tied[i]] = (value, buffer)
+                        push(view_type(buffer, value.shape, element_type(value.dtype)))
+                        continue
                 push(self._pack(i, value, shared, held))
             ret_list = self._invoke(arg_list)
             # A tied result is its argument's array when IREE wrote it into that buffer (it
@@ -275,22 +272,25 @@ class DirectCall:
     def route(self, i: int, value: Any) -> str:
         """How argument `i` holding `value` is passed: "device" (a DeviceArray's own buffer),
         "import" (the caller's memory), "staging" (copied into the slot's aligned array) or
-        "copy" (a fresh device buffer)."""
+        "copy" (a fresh device buffer). A tied argument, written by the module, is the
+        caller's own memory or a fresh copy, never staged."""
         if type(value) is not np.ndarray:
             return "device"
-        if i in self._tied:  # written by the module: the caller's own memory, or a fresh copy
-            return "import" if self._importable_tied(value) else "copy"
-        if self._zero_copy and value.nbytes >= IMPORT_MIN_BYTES and i not in self._written:
-            if (self._import_safe and value.flags.writeable
-                    and aligned(value, self._alignment)):
-                return "import"
+        if self._importable(i, value):
+            return "import"
+        if (self._slots[i] is _ROUTED and self._zero_copy and value.nbytes >= IMPORT_MIN_BYTES
+                and i not in self._written):
             return "staging"
         return "copy"
 
-    def _importable_tied(self, value: np.ndarray) -> bool:
-        """Whether a tied argument's array may be imported (the module writes it in place)."""
-        return bool(self._tie_imports and value.nbytes and value.flags.writeable
-                    and value.flags.c_contiguous and aligned(value, self._alignment))
+    def _importable(self, i: int, value: np.ndarray) -> bool:
+        """Whether argument `i`'s array may be passed as the caller's own memory: its slot may
+        be imported at all (`_imports`), and the array is large enough, writeable, contiguous
+        and aligned to what the kernels assume."""
+        if not self._imports[i] or value.nbytes < self._import_bytes[i]:
+            return False
+        flags = value.flags
+        return bool(flags.writeable and flags.c_contiguous and aligned(value, self._alignment))
 
     def _pack(self, i: int, value: Any, shared: list[np.ndarray],
               held: list[_Staging]) -> rt.HalBufferView:

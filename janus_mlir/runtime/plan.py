@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..speculation.assumptions import CHECK_FAILURES, Guard, Kind, compile_check
-from ..speculation.sources import AttrOf, Frame, GlobalVar, ItemOf, Param, Source
+from ..speculation.sources import Frame, NotReadable, Source, getter
 from ..speculation.graph_spec import NP_SCALAR, PY_SCALAR, rebuild
 
 Getter = Callable[[Frame], Any]
@@ -63,33 +63,18 @@ def all_hold(guards: Sequence[Guard]) -> Check:
     return holds
 
 
-class NotPositional(LookupError):
-    """A guard or input reads something a call's positional arguments do not lead to."""
-
-
 def positional_getter(names: Sequence[str], functions: dict[str, Any]
                       ) -> Callable[[Source], Callable[[tuple], Any]]:
     """`getter` for a call given as the tuple of its positional arguments, the function's
-    parameters `names` in order, with the graph's `functions` (Frame.functions): a parameter is
-    its item, attributes, items and globals are read from there as a Frame's getter reads them;
-    any other source (a computed input) raises NotPositional."""
+    parameters `names` in order, with the graph's `functions` (Frame.functions). A source
+    that does not lead from those arguments raises NotReadable (a LookupError)."""
     index = {name: i for i, name in enumerate(names)}
 
-    def getter_of(source: Source) -> Callable[[tuple], Any]:
-        kind = type(source)
-        if kind is Param and source.name in index:
-            return itemgetter(index[source.name])
-        if kind is AttrOf:
-            base, attr = getter_of(source.base), source.attr
-            return lambda args: getattr(base(args), attr)
-        if kind is ItemOf:
-            base, key = getter_of(source.base), source.key
-            return lambda args: base(args)[key]
-        if kind is GlobalVar and source.scope in functions:
-            namespace, name = functions[source.scope].__globals__, source.name
-            return lambda args: namespace[name]
-        raise NotPositional(f"{source} is not read from the positional arguments")
-    return getter_of
+    def param(name: str) -> Callable[[tuple], Any]:
+        if name not in index:
+            raise NotReadable(f"{name} is not a positional parameter")
+        return itemgetter(index[name])
+    return lambda source: getter(source, param, functions)
 
 
 def all_hold_over(guards: Sequence[Guard], getter_of: Callable[[Source], Getter],
@@ -97,12 +82,12 @@ def all_hold_over(guards: Sequence[Guard], getter_of: Callable[[Source], Getter]
     """`all_hold` for guards whose sources are read through `getter_of` from something other
     than a Frame (a call's argument tuple, the values of its inputs): the same checks
     (`compile_check`), in order. `length`: the number of items that must be given. None where
-    `getter_of` cannot read a source (NotPositional) or a guard needs the Frame (a schedule)."""
+    `getter_of` cannot read a source (NotReadable) or a guard needs the Frame (a schedule)."""
     if any(g.kind == Kind.SCHEDULE for g in guards):
         return None
     try:
         checks = [compile_check(g, getter_of) for g in guards]
-    except NotPositional:
+    except NotReadable:
         return None
 
     def holds(items: Any) -> bool:

@@ -39,7 +39,7 @@ import numpy as np
 
 from ..speculation.assumptions import Guard, Kind
 from ..speculation.graph_spec import GraphSpec
-from ..speculation.sources import Frame, Source
+from ..speculation.sources import Frame, NotReadable, Source
 from . import plan
 from .commit import CommitFailed, Finish
 from .values import argument, unshared
@@ -72,7 +72,7 @@ def build(spec: GraphSpec, names: tuple[str, ...] | None, executable: Executable
     sources = [inp.source for inp in spec.inputs]
     try:
         input_reads = [reads(s) for s in sources]
-    except plan.NotPositional:
+    except NotReadable:
         return None
     first = {}  # source -> the first input reading it
     for k, s in enumerate(sources):

@@ -265,18 +265,38 @@ def _stacked(items: list[Any], shape: tuple[int, ...], dtype: str) -> np.ndarray
     return np.stack(items) if items else np.empty((0, *shape), dtype)
 
 
-def getter(source: Source) -> Callable[[Frame], Any]:
-    """A closure that evaluates `source` against a frame (what `source.get` does)."""
-    if type(source) is Param:
+class NotReadable(LookupError):
+    """A source that a getter over something other than a Frame cannot read (`getter`)."""
+
+
+def getter(source: Source, param: Callable[[str], Callable[[Any], Any]] | None = None,
+           scopes: dict[str, Any] | None = None) -> Callable[[Any], Any]:
+    """A closure that evaluates `source` against a frame (what `source.get` does).
+
+    With `param` (a parameter's name -> its getter) and `scopes` (Frame.functions, fixed), the
+    closure reads from whatever those getters read instead of a Frame (runtime/short_path.py:
+    a call's positional arguments): parameters, their attributes and items, and globals; any
+    other source raises NotReadable."""
+    kind = type(source)
+    if kind is Param:
+        if param is not None:
+            return param(source.name)
         name = source.name
         return lambda frame: frame.params[name]
-    if type(source) is AttrOf:
-        base, attr = getter(source.base), source.attr
+    if kind is AttrOf:
+        base, attr = getter(source.base, param, scopes), source.attr
         return lambda frame: getattr(base(frame), attr)
-    if type(source) is ItemOf:
-        base, key = getter(source.base), source.key
+    if kind is ItemOf:
+        base, key = getter(source.base, param, scopes), source.key
         return lambda frame: base(frame)[key]
-    if type(source) is GlobalVar:
+    if kind is GlobalVar:
         name, scope = source.name, source.scope
-        return lambda frame: frame.functions[scope].__globals__[name]
+        if param is None:
+            return lambda frame: frame.functions[scope].__globals__[name]
+        if scopes is None or scope not in scopes:
+            raise NotReadable(f"{source}: no function of scope {scope!r}")
+        namespace = scopes[scope].__globals__
+        return lambda frame: namespace[name]
+    if param is not None:
+        raise NotReadable(f"{source} is not read from the parameters")
     return source.get
