@@ -46,12 +46,14 @@ def test_float_keys_order_like_numpy_comparisons():
 @pytest.mark.parametrize("dtype", [np.float32, np.float16, np.float64, np.int32, np.int8,
                                    np.int16, np.int64, np.bool_])
 def test_long_axes_with_ties_in_different_blocks(dtype):
-    """(5, 1000) and (1000, 3): the axis is split into blocks, so the first occurrence of the
-    winner and its repeats sit in different partial results."""
+    """(5, 1000), (1000, 3), (16000,), ...: the axis is split into blocks, so the first
+    occurrence of the winner and its repeats sit in different partial results."""
     rng = np.random.default_rng(7)
     cases = []
     for shape, axis in [((5, 1000), 1), ((1000, 3), 0), ((5, 1000), None), ((997,), 0),
-                        ((2, 3, 256), 2), ((2, 300, 2), 1)]:
+                        ((2, 3, 256), 2), ((2, 300, 2), 1),
+                        # blocks of whole cache lines (ops/blocked.line_split)
+                        ((16000,), None), ((3, 2048), 1), ((1000, 2), 0), ((2, 512, 4), 1)]:
         if np.dtype(dtype) == np.bool_:
             x = rng.random(shape) > 0.7
         elif np.dtype(dtype).kind == "i":

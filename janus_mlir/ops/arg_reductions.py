@@ -30,7 +30,7 @@ from iree.compiler import ir
 
 from ..dialects.opdef import BOOL, I64, Attr, ShapeError
 from ..dialects.types import TensorSpec, element_type, is_bool, is_float, is_unsigned
-from .blocked import blocked_reduce, split_factor
+from .blocked import blocked_reduce, line_split, split_factor
 from .emit import PARALLEL, REDUCTION, Emitter, Scalar, dims_map, identity_map
 from .reductions import check_axes, reduced_shape
 from .registry import defop
@@ -135,31 +135,52 @@ def _packed(name: str, e: Emitter, x: ir.Value, xs: TensorSpec, axis: int, kept:
     than 2**32.
 
     The first level is built here rather than by blocked_reduce: x viewed as (P, c, m, Q) (the
-    axis split as c * m, ops/blocked.split_factor) is reduced over c by one generic that packs
-    as it reads, so no packed copy of x is ever stored (a packing generic in front of
+    axis split as c * m, ops/blocked.split_factor), or as (P, a, c, k * Q) when Q fills less
+    than a cache line (ops/blocked.line_split), is reduced over c by one generic that packs as
+    it reads, so no packed copy of x is ever stored (a packing generic in front of
     blocked_reduce's reshapes stayed a separate dispatch that wrote 8 bytes per element for the
-    first axis). The (P, m, Q) partials then go through blocked_reduce."""
+    first axis). The partials then go through blocked_reduce."""
     shape = xs.shape
     p, length, q = prod(shape[:axis]), shape[axis], prod(shape[axis + 1:])
-    c = split_factor(length, q) or length
-    m = length // c
     low = (1 << 32) - 1
-    view = e.reshape(x, xs, (p, c, m, q))
+    lines = line_split(length, q, xs.dtype.itemsize)
+    if lines is not None:
+        # (P, a, c, k * Q), reduced over c: a block of c cache lines read in order; the
+        # element at (a, b, j) is at position (a * c + b) * k + j // Q
+        a, c, k = lines
+        view = e.reshape(x, xs, (p, a, c, k * q))
+        reduced, parts = 2, (p, a, k * q)
+
+        def position(s: Scalar) -> ir.Value:
+            run = s.op("arith.addi", [s.op("arith.muli", [s.linalg_index(1), s.index_const(c)]),
+                                      s.linalg_index(2)])
+            j = s.linalg_index(3)
+            if q > 1:
+                j = s.op("arith.divui", [j, s.index_const(q)])
+            return s.op("arith.addi", [s.op("arith.muli", [run, s.index_const(k)]), j])
+    else:
+        c = split_factor(length, q) or length
+        m = length // c
+        view = e.reshape(x, xs, (p, c, m, q))
+        reduced, parts = 1, (p, m, q)
+
+        def position(s: Scalar) -> ir.Value:
+            return s.op("arith.addi", [s.op("arith.muli", [s.linalg_index(1), s.index_const(m)]),
+                                       s.linalg_index(2)])
 
     def level(s: Scalar, x_el, acc):
         k = s.cast(key(s, x_el), kt, I64_DT)  # bool: 0/1; ints sign-extended
-        pos = s.op("arith.addi", [s.op("arith.muli", [s.linalg_index(1), s.index_const(m)]),
-                                  s.linalg_index(2)])
-        i = s.index_to(pos, I64_DT)
+        i = s.index_to(position(s), I64_DT)
         word = s.sub(s.const(low, I64_DT), i, I64_DT) if name == "argmax" else i
         packed = s.op("arith.ori", [s.op("arith.shli", [k, s.const(32, I64_DT)]), word])
         return _extreme(name, s, I64_DT, acc, packed)
 
     start = int(np.iinfo(np.int64).min if name == "argmax" else np.iinfo(np.int64).max)
-    part_spec = TensorSpec((p, m, q), I64_DT)
-    part = e.generic([view], [identity_map(4)], [e.fill(part_spec, start)],
-                     [dims_map(4, [0, 2, 3])], [PARALLEL, REDUCTION, PARALLEL, PARALLEL],
-                     level)[0]
+    part = e.generic([view], [identity_map(4)], [e.fill(TensorSpec(parts, I64_DT), start)],
+                     [dims_map(4, [d for d in range(4) if d != reduced])],
+                     [REDUCTION if d == reduced else PARALLEL for d in range(4)], level)[0]
+    part_spec = TensorSpec((p, prod(parts) // (p * q), q), I64_DT)
+    part = e.reshape(part, TensorSpec(parts, I64_DT), part_spec.shape)
     best = blocked_reduce(e, part, part_spec, (1,), I64_DT, start,
                           lambda s, acc, v: _extreme(name, s, I64_DT, acc, v))
 
