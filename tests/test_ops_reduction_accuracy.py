@@ -200,7 +200,7 @@ def test_nan_propagates_from_anywhere() -> None:
 
 # Chains of at most 6 and at least 2 lanes: a length of 7 or 13 is sliced, 8 and 12 split;
 # lines of 8 bytes, so float32 runs of 2 lanes (float16 of 4, int8 of 8) take line_split.
-TINY = {"BLOCK": 6, "LANES": 2, "MIN_SPLIT": 2, "MAX_SLICES": 3, "LINE_BYTES": 8}
+TINY = {"BLOCK": 6, "LANES": 2, "MIN_SPLIT": 2, "MAX_SLICES": 3, "LINE_BYTES": 8, "SMALL": 4}
 TINY_DIMS = (0, 1, 2, 3, 5, 7, 8, 12, 13, 14, 19, 24, 37)
 
 

@@ -70,6 +70,8 @@ LANES = 8
 MIN_SPLIT = 4
 # Awkward lengths with wide lanes are cut into at most this many slices of BLOCK.
 MAX_SLICES = 16
+# Inputs of at most this many elements reduce in one level where their chains allow.
+SMALL = 4096
 # A cache line: a reduction with fewer contiguous lanes than fill one reads its input in blocks
 # of whole lines (`line_split`).
 LINE_BYTES = 64
@@ -210,10 +212,14 @@ def _folded(folds: Sequence[Fold], elements: Elements, n_inputs: int):
 
 
 def _one_level(shape: Sequence[int], axes: Sequence[int]) -> bool:
-    """Whether one plain generic does: at most BLOCK elements per output, and every run of
-    `axes` short with wide lanes."""
+    """Whether one plain generic does: at most BLOCK elements per output, and either every run
+    of `axes` short with wide lanes, or at most SMALL elements in all (each level is a dispatch
+    of its own: more compile time than its lanes save; the mean of a 128-element loss was
+    three dispatches)."""
     if prod(shape[a] for a in axes) > BLOCK:
         return False
+    if prod(shape) <= SMALL:
+        return True
     shape = list(shape)
     for start, stop in reversed(runs(axes)):
         n, q = prod(shape[start:stop]), prod(shape[stop:])

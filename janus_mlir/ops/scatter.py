@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 from iree.compiler import ir
+from iree.compiler.dialects import tensor
 
 from ..dialects.opdef import I64, I64_ARRAY, STR, Attr, ShapeError
 from ..dialects.types import (SymbolicShape, TensorSpec, element_type, is_bool, is_float, is_int,
@@ -119,6 +120,8 @@ def _lower_gather(e: Emitter, operands, in_specs, attrs, out_specs):
         return [e.empty(out)]
     axes, position = tuple(attrs["axes"]), attrs["position"]
     bshape, rest, _ = _geometry(a_spec, idx_specs, axes, position, "gather")
+    if not rest and is_static(bshape):
+        return [barrier(_gather_elements(e, a, a_spec, idx, idx_specs, axes, bshape))]
     n, nb = int(np.prod(bshape)), len(bshape)
     rows = _index_rows(e, idx, idx_specs, bshape, [a_spec.shape[d] for d in axes])
     perm = [*axes, *rest]
@@ -134,6 +137,25 @@ def _lower_gather(e: Emitter, operands, in_specs, attrs, out_specs):
     out_perm = [*(nb + r for r in range(position)), *range(nb),
                 *(nb + r for r in range(position, len(rest)))]
     return [barrier(_permute(e, value, gathered, out_perm))]
+
+
+def _gather_elements(e: Emitter, a: ir.Value, a_spec: TensorSpec, idx: Sequence[ir.Value],
+                     specs: Sequence[TensorSpec], axes: Sequence[int],
+                     bshape: tuple[int, ...]) -> ir.Value:
+    """A gather indexing every axis (`take_along_axis`, `x[rows, cols]`): one generic over B
+    that wraps and clamps the indices and reads each element, a single dispatch where the
+    (N, k) coordinate rows and iree_linalg_ext.gather were two (a W1 training step's loss)."""
+    nb = len(bshape)
+    sizes = [a_spec.shape[d] for d in axes]
+    order = sorted(range(len(axes)), key=lambda j: axes[j])  # coordinates in a's dim order
+
+    def body(s: Scalar, *args: ir.Value) -> ir.Value:
+        coords = [_index_value(s, args[j], specs[j].dtype, sizes[j]) for j in order]
+        return tensor.ExtractOp(a, coords).result
+
+    out = TensorSpec(bshape, a_spec.dtype)
+    return e.generic(list(idx), [_index_map(spec, bshape, 0, nb) for spec in specs],
+                     [e.empty(out)], [identity_map(nb)], [PARALLEL] * nb, body)[0]
 
 
 def _numpy_gather(a, *indices, axes, position):
