@@ -68,6 +68,37 @@ def test_long_axes_with_ties_in_different_blocks(dtype):
     check_cases(cases)
 
 
+def test_whole_array_search_by_blocks_finds_the_first_winner():
+    """Over a whole array (ops/arg_reductions._by_blocks): the winner's first occurrence in a
+    later block than block 0, ties in one block and across blocks, the last position, NaN
+    anywhere, every element equal, -0.0 tying with +0.0, and (N, 1) over axis 0."""
+    rng = np.random.default_rng(3)
+    cases = []
+    for dtype in (np.float32, np.float16, np.int32, np.uint32, np.int8, np.bool_):
+        base = (rng.random(16000) > 0.5) if dtype is np.bool_ else (
+            rng.standard_normal(16000) * 20).astype(dtype)
+        top = base.max()
+        arrays = [base]
+        for where in ([7777], [2001, 2002, 9000], [15999], [3999, 4000]):
+            x = base.copy()
+            x[where] = top if dtype is np.bool_ else np.array(top).astype(dtype) + 1
+            arrays.append(x)
+        arrays.append(np.full(16000, base[0]))
+        if np.dtype(dtype).kind == "f":
+            for where in ([12345], [15999, 3]):
+                x = base.copy()
+                x[where] = np.nan
+                arrays.append(x)
+            z = np.zeros(16000, dtype)
+            z[:5000] = -0.0
+            arrays.append(z)
+        for x in arrays:
+            for name in NAMES:
+                cases.append(_case(name, x, None))
+                cases.append(_case(name, x.reshape(16000, 1), 0))
+    check_cases(cases)
+
+
 def test_nans_and_extremes_in_long_rows():
     x = np.zeros((4, 1000), np.float32)
     x[0, 700] = np.nan

@@ -6,7 +6,10 @@ vectorise (ops/blocked.py). Floats are compared through order-preserving integer
 while `arith.maximumf` (NaN-propagating) lowers to a compare-and-fix-up chain that made a float
 max of 1000x1000 ~2x slower than a sum of the same array.
 
-- Keys of at most 32 bits (every dtype but int64/float64), axis shorter than 2**32: one pass
+- Keys of at most 32 bits over a whole array whose length fills cache lines in blocks
+  (ops/blocked.line_split): the winning key of every lane of every block, then the first block
+  holding the winner, then the first position in that block alone (`_by_blocks`).
+- Other keys of at most 32 bits (every dtype but int64/float64), axis shorter than 2**32: one pass
   over int64 words `key << 32 | position word` (`_packed`), whose order is the key, then the
   earlier position -- NumPy's "first occurrence" and "first NaN".
 - 64-bit keys: two passes (`_two_pass`): the winning key of every slice, then the smallest
@@ -27,6 +30,7 @@ from typing import Any
 
 import numpy as np
 from iree.compiler import ir
+from iree.compiler.dialects import tensor
 
 from ..dialects.opdef import BOOL, I64, Attr, ShapeError
 from ..dialects.types import TensorSpec, element_type, is_bool, is_float, is_unsigned
@@ -114,7 +118,11 @@ def _make_arg_lower(name: str):
             def key(s: Scalar, v: ir.Value) -> ir.Value:
                 return v
         length = xs.shape[axis]
-        if kt.itemsize <= 4 and length < 2**32:
+        blocks = line_split(length, 1, dt.itemsize) if xs.size == length else None
+        if kt.itemsize <= 4 and blocks is not None and length < 2**31:
+            idx = e.reshape(_by_blocks(name, e, x, xs, blocks, kt, key),
+                            TensorSpec((), I64_DT), red_shape)
+        elif kt.itemsize <= 4 and length < 2**32:
             idx = _packed(name, e, x, xs, axis, kept, kt, key)
         else:
             idx = _two_pass(name, e, x, xs, axis, kept, kt, key)
@@ -191,6 +199,69 @@ def _packed(name: str, e: Emitter, x: ir.Value, xs: TensorSpec, axis: int, kept:
     out = TensorSpec((p, q), I64_DT)
     idx = e.elementwise([best], [out], out, unpack)
     return e.reshape(idx, out, tuple(shape[d] for d in kept))
+
+
+def _by_blocks(name: str, e: Emitter, x: ir.Value, xs: TensorSpec,
+               blocks: tuple[int, int, int], kt: np.dtype, key) -> ir.Value:
+    """The index of a whole array's winner, searched block by block: x viewed as (a, c, k)
+    (ops/blocked.line_split: block i holds positions [i * c * k, (i + 1) * c * k)); the winning
+    key of every lane of every block, as fast as a max (no position is carried); the winning
+    key M; the first block holding M; and the first position of M in that block alone,
+    sliced out at the offset the graph computed. The first occurrence of M is in the first
+    block that holds M, so this is NumPy's first occurrence, and every step but the first
+    reads at most a block.
+
+    Measured (1000x1000 float32, IREE 3.13, local-sync, device-resident input, median / best):
+    99 / 78 us against 176 / 171 for the packed pass (`_packed`) and 85 / 66 for np.argmax."""
+    a, c, k = blocks
+    i32 = I32_DT
+    start = int(np.iinfo(i32).min if name == "argmax" else np.iinfo(i32).max)
+
+    def winner(s: Scalar, acc: ir.Value, v: ir.Value) -> ir.Value:
+        return _extreme(name, s, i32, acc, v)
+
+    view = e.reshape(x, xs, (a, c, k))
+    lanes = TensorSpec((a, k), i32)
+    part = e.generic([view], [identity_map(3)], [e.fill(lanes, start)], [dims_map(3, [0, 2])],
+                     [PARALLEL, REDUCTION, PARALLEL],
+                     lambda s, v, acc: winner(s, acc, s.cast(key(s, v), kt, i32)))[0]
+    best = blocked_reduce(e, part, lanes, (0, 1), i32, start, winner)
+    scalar = TensorSpec((), i32)
+
+    def first(s: Scalar, found: ir.Value, where: ir.Value, none: int,
+              acc: ir.Value) -> ir.Value:
+        return s.op("arith.minsi", [acc, s.select(found, s.index_to(where, i32),
+                                                  s.const(none, i32))])
+
+    block = e.generic([part, best], [identity_map(2), dims_map(2, [])], [e.fill(scalar, a)],
+                      [dims_map(2, [])], [REDUCTION, REDUCTION],
+                      lambda s, v, m, acc: first(s, s.cmp("eq", v, m, i32), s.linalg_index(0),
+                                                 a, acc))[0]
+    at = ir.Operation.create("arith.index_cast", results=[ir.IndexType.get()],
+                             operands=[tensor.ExtractOp(block, []).result]).result
+    dynamic = ir.ShapedType.get_dynamic_stride_or_offset()
+    chosen = tensor.ExtractSliceOp(
+        ir.RankedTensorType.get([c, k], element_type(xs.dtype)), view, [at], [], [],
+        ir.DenseI64ArrayAttr.get([dynamic, 0, 0]), ir.DenseI64ArrayAttr.get([1, c, k]),
+        ir.DenseI64ArrayAttr.get([1, 1, 1])).result
+
+    def offset(s: Scalar) -> ir.Value:
+        return s.op("arith.addi", [s.op("arith.muli", [s.linalg_index(0), s.index_const(k)]),
+                                   s.linalg_index(1)])
+
+    none = c * k
+    within = e.generic([chosen, best], [identity_map(2), dims_map(2, [])],
+                       [e.fill(scalar, none)], [dims_map(2, [])], [REDUCTION, REDUCTION],
+                       lambda s, v, m, acc: first(
+                           s, s.cmp("eq", s.cast(key(s, v), kt, i32), m, i32), offset(s),
+                           none, acc))[0]
+
+    def position(s: Scalar, b: ir.Value, j: ir.Value) -> ir.Value:
+        wide = [s.cast(v, i32, I64_DT) for v in (b, j)]
+        return s.op("arith.addi", [s.op("arith.muli", [wide[0], s.const(c * k, I64_DT)]),
+                                   wide[1]])
+
+    return e.elementwise([block, within], [scalar, scalar], TensorSpec((), I64_DT), position)
 
 
 def _two_pass(name: str, e: Emitter, x: ir.Value, xs: TensorSpec, axis: int, kept: list[int],
