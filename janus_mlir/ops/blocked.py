@@ -70,7 +70,7 @@ LANES = 8
 MIN_SPLIT = 4
 # Awkward lengths with wide lanes are cut into at most this many slices of BLOCK.
 MAX_SLICES = 16
-# Inputs of at most this many elements reduce in one level where their chains allow.
+# Exact reductions of at most this many elements fold in one level.
 SMALL = 4096
 # A cache line: a reduction with fewer contiguous lanes than fill one reads its input in blocks
 # of whole lines (`line_split`).
@@ -174,7 +174,7 @@ def blocked_folds(e: Emitter, value: ir.Value, spec: TensorSpec, axes: Sequence[
         # a symbolic kept dim (the shape rule allowed one plain level), or an exact
         # reduction over a dim the graph computes
         return _direct(e, value, spec, axes, folds, elements)
-    if _one_level(spec.shape, axes):
+    if _one_level(spec.shape, axes, not any(is_float(f.dtype) for f in folds)):
         return _direct(e, value, spec, axes, folds, elements)
     shape = list(spec.shape)
     cur, cur_dts, mapped = [value], [spec.dtype], elements
@@ -211,14 +211,15 @@ def _folded(folds: Sequence[Fold], elements: Elements, n_inputs: int):
     return body
 
 
-def _one_level(shape: Sequence[int], axes: Sequence[int]) -> bool:
+def _one_level(shape: Sequence[int], axes: Sequence[int], exact: bool) -> bool:
     """Whether one plain generic does: at most BLOCK elements per output, and either every run
-    of `axes` short with wide lanes, or at most SMALL elements in all (each level is a dispatch
-    of its own: more compile time than its lanes save; the mean of a 128-element loss was
-    three dispatches)."""
+    of `axes` short with wide lanes, or, for an `exact` reduction (no float fold), at most SMALL
+    elements in all (each level is a dispatch of its own: more compile time than its lanes
+    save). A float sum keeps its levels: a short one is then summed in LANES lanes as NumPy
+    sums, which a printed sign of a sum near zero can depend on."""
     if prod(shape[a] for a in axes) > BLOCK:
         return False
-    if prod(shape) <= SMALL:
+    if exact and prod(shape) <= SMALL:
         return True
     shape = list(shape)
     for start, stop in reversed(runs(axes)):

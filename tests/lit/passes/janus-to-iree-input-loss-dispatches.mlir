@@ -2,13 +2,13 @@
 // RUN:   --iree-hal-target-device=local --iree-hal-local-target-device-backends=llvm-cpu \
 // RUN:   --iree-llvmcpu-target-cpu=host | FileCheck %s
 // The cross-entropy tail of the W1 loss (bench/training.py) as janus converts it: log-softmax
-// of 128x10 logits, take_along_axis of the labels, mean. Six dispatches: the max, the sum of
-// exp, the labels' bounds guard, the gather (reading each element and the log-softmax of just
-// that element fused into it), the mean in one level, and its negation. Before small
-// reductions folded in one level and element gathers became one generic it was eight.
+// of 128x10 logits, take_along_axis of the labels, mean. Seven dispatches: the max, the sum of
+// exp, the labels' bounds guard, the gather (reading each element, with the log-softmax of just
+// that element fused into it), the mean's two levels (8 lanes, as NumPy sums) and its
+// negation. Before element gathers became one generic it was eight.
 
 // CHECK-LABEL: util.func public @main
-// CHECK-COUNT-6: flow.dispatch @
+// CHECK-COUNT-7: flow.dispatch @
 // CHECK-NOT: flow.dispatch @
 // CHECK: util.return
 func.func @main(%z: tensor<128x10xf32>, %labels: tensor<128xi64>, %rows: tensor<128x1xi64>) -> tensor<f32> {
