@@ -74,13 +74,13 @@ def test_split_factor(length: int, lanes: int, factor: int | None) -> None:
 
 @pytest.mark.parametrize("length,lanes,itemsize,split", [
     (10**6, 1, 4, (500, 125, 16)),  # runs of 16 float32: one line each
-    (8000, 1, 4, (4, 125, 16)),
+    (32000, 1, 4, (16, 125, 16)),
+    (8000, 1, 4, None),   # below LINE_MIN: split_factor's level
     (10**6, 2, 4, (1000, 125, 8)),  # pairs of lanes: 8 positions to a line
     (10**6, 1, 8, (1000, 125, 8)),  # float64 / int64: 8 to a line
     (1000, 1, 4, None),   # 1000 is no multiple of 16: split_factor's level
     (1000, 16, 4, None),  # a line of lanes already
     (1000, 3, 4, None),   # 3 lanes do not tile a line
-    (128, 1, 4, None),    # short: one plain level
     (16 * 1009, 1, 4, None),  # 1009 lines, prime: no chain
 ])
 def test_line_split(length: int, lanes: int, itemsize: int, split) -> None:
@@ -200,7 +200,8 @@ def test_nan_propagates_from_anywhere() -> None:
 
 # Chains of at most 6 and at least 2 lanes: a length of 7 or 13 is sliced, 8 and 12 split;
 # lines of 8 bytes, so float32 runs of 2 lanes (float16 of 4, int8 of 8) take line_split.
-TINY = {"BLOCK": 6, "LANES": 2, "MIN_SPLIT": 2, "MAX_SLICES": 3, "LINE_BYTES": 8, "SMALL": 4}
+TINY = {"BLOCK": 6, "LANES": 2, "MIN_SPLIT": 2, "MAX_SLICES": 3, "LINE_BYTES": 8, "LINE_MIN": 8,
+        "SMALL": 4}
 TINY_DIMS = (0, 1, 2, 3, 5, 7, 8, 12, 13, 14, 19, 24, 37)
 
 

@@ -46,14 +46,14 @@ def test_float_keys_order_like_numpy_comparisons():
 @pytest.mark.parametrize("dtype", [np.float32, np.float16, np.float64, np.int32, np.int8,
                                    np.int16, np.int64, np.bool_])
 def test_long_axes_with_ties_in_different_blocks(dtype):
-    """(5, 1000), (1000, 3), (16000,), ...: the axis is split into blocks, so the first
+    """(5, 1000), (1000, 3), (32000,), ...: the axis is split into blocks, so the first
     occurrence of the winner and its repeats sit in different partial results."""
     rng = np.random.default_rng(7)
     cases = []
     for shape, axis in [((5, 1000), 1), ((1000, 3), 0), ((5, 1000), None), ((997,), 0),
                         ((2, 3, 256), 2), ((2, 300, 2), 1),
                         # blocks of whole cache lines (ops/blocked.line_split)
-                        ((16000,), None), ((3, 2048), 1), ((1000, 2), 0), ((2, 512, 4), 1)]:
+                        ((32000,), None), ((3, 16384), 1), ((10000, 2), 0), ((2, 4096, 4), 1)]:
         if np.dtype(dtype) == np.bool_:
             x = rng.random(shape) > 0.7
         elif np.dtype(dtype).kind == "i":
@@ -75,27 +75,27 @@ def test_whole_array_search_by_blocks_finds_the_first_winner():
     rng = np.random.default_rng(3)
     cases = []
     for dtype in (np.float32, np.float16, np.int32, np.uint32, np.int8, np.bool_):
-        base = (rng.random(16000) > 0.5) if dtype is np.bool_ else (
-            rng.standard_normal(16000) * 20).astype(dtype)
+        base = (rng.random(32000) > 0.5) if dtype is np.bool_ else (
+            rng.standard_normal(32000) * 20).astype(dtype)
         top = base.max()
         arrays = [base]
-        for where in ([7777], [2001, 2002, 9000], [15999], [3999, 4000]):
+        for where in ([7777], [2001, 2002, 29000], [31999], [3999, 4000]):
             x = base.copy()
             x[where] = top if dtype is np.bool_ else np.array(top).astype(dtype) + 1
             arrays.append(x)
-        arrays.append(np.full(16000, base[0]))
+        arrays.append(np.full(32000, base[0]))
         if np.dtype(dtype).kind == "f":
-            for where in ([12345], [15999, 3]):
+            for where in ([12345], [31999, 3]):
                 x = base.copy()
                 x[where] = np.nan
                 arrays.append(x)
-            z = np.zeros(16000, dtype)
+            z = np.zeros(32000, dtype)
             z[:5000] = -0.0
             arrays.append(z)
         for x in arrays:
             for name in NAMES:
                 cases.append(_case(name, x, None))
-                cases.append(_case(name, x.reshape(16000, 1), 0))
+                cases.append(_case(name, x.reshape(32000, 1), 0))
     check_cases(cases)
 
 

@@ -75,6 +75,7 @@ SMALL = 4096
 # A cache line: a reduction with fewer contiguous lanes than fill one reads its input in blocks
 # of whole lines (`line_split`).
 LINE_BYTES = 64
+LINE_MIN = 16384  # elements
 
 Combine = Callable[[Scalar, ir.Value, ir.Value], ir.Value]  # (builder, acc, element) -> acc
 Element = Callable[[Scalar, ir.Value], ir.Value]  # (builder, input element) -> acc element
@@ -121,9 +122,10 @@ def line_split(length: int, lanes: int, itemsize: int) -> tuple[int, int, int] |
     bytes, when the lanes fill less than a cache line: the positions viewed as (a, c, k) and
     reduced over c, so each partial folds c runs of k * lanes contiguous elements (k * lanes *
     itemsize = one line) taken one after the other, a block of c lines read in order, and the
-    (a * k, lanes) partials are reduced again. None for at most BLOCK positions, when the lanes
-    fill a line already, when no whole number of positions fills one, or when the positions
-    fill fewer than MIN_SPLIT lines.
+    (a * k, lanes) partials are reduced again. None below LINE_MIN elements (where the access
+    pattern costs nothing and split_factor's LANES lanes sum as NumPy does), when the lanes fill
+    a line already, when no whole number of positions fills one, or when the positions fill
+    fewer than MIN_SPLIT lines.
 
     The level split_factor chooses instead, (c, m * lanes) lanes accumulated side by side, reads
     c rows far apart for every tile of lanes: measured on 1000x1000 float32 (IREE 3.13,
@@ -132,7 +134,7 @@ def line_split(length: int, lanes: int, itemsize: int) -> tuple[int, int, int] |
     rows are already long runs and split_factor's level is the faster one (the column sum:
     77 us against 113-152 us for blocks of 8 to 125 rows)."""
     line = LINE_BYTES // itemsize
-    if length <= BLOCK or lanes >= line or line % lanes or length % (line // lanes):
+    if length * lanes < LINE_MIN or lanes >= line or line % lanes or length % (line // lanes):
         return None
     k = line // lanes
     c = _chain(length // k)
