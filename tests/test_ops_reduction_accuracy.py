@@ -58,18 +58,27 @@ def test_runs_groups_adjacent_axes() -> None:
     assert blocked.runs([0, 2, 3, 5]) == [(0, 1), (2, 4), (5, 6)]
 
 
-@pytest.mark.parametrize("length,lanes,factor", [
-    (10**6, 1, 125),      # largest divisor <= BLOCK
-    (1000, 1, 125),       # leaves 8 lanes
-    (100, 1, 10),         # short rows still get LANES lanes
-    (100, 1000, None),    # short, lanes wide already: one plain level
-    (16, 1, None),        # too short for a level
-    (1009, 1, None),      # prime: sliced
-    (2 * 1009, 64, None),  # only divisor 2 < MIN_SPLIT: sliced
-    (4096, 1, 128),
+@pytest.mark.parametrize("length,lanes,itemsize,factor", [
+    (10**6, 1, 4, 125),      # largest divisor <= BLOCK
+    (1000, 1, 4, 125),       # leaves 8 lanes
+    (100, 1, 4, 10),         # short rows still get LANES lanes
+    (100, 60, 4, None),      # short, lanes wide already: one plain level
+    (16, 1, 4, None),        # too short for a level
+    (1009, 1, 4, None),      # prime: sliced
+    (2 * 1009, 60, 4, None),  # only divisor 2 < MIN_SPLIT: sliced
+    (4096, 1, 4, 128),
+    # rows of at least FAR_BYTES: at most STREAMS of them side by side
+    (1000, 1000, 4, 25),     # the columns of a 1000x1000 float32 array
+    (1000, 32, 8, 25),
+    (1000, 63, 4, 125),      # 252 bytes: near enough
+    (100, 1000, 4, 25),      # short, but 100 rows far apart
+    (32, 1000, 4, None),     # STREAMS rows: one plain level
+    (4096, 64, 4, 32),
+    (37 * 41, 1000, 4, None),  # no divisor in [MIN_SPLIT, STREAMS]: sliced
+    (37, 1000, 4, None),     # prime, short: one plain level
 ])
-def test_split_factor(length: int, lanes: int, factor: int | None) -> None:
-    assert blocked.split_factor(length, lanes) == factor
+def test_split_factor(length: int, lanes: int, itemsize: int, factor: int | None) -> None:
+    assert blocked.split_factor(length, lanes, itemsize) == factor
 
 
 @pytest.mark.parametrize("length,lanes,itemsize,split", [
@@ -201,7 +210,7 @@ def test_nan_propagates_from_anywhere() -> None:
 # Chains of at most 6 and at least 2 lanes: a length of 7 or 13 is sliced, 8 and 12 split;
 # lines of 8 bytes, so float32 runs of 2 lanes (float16 of 4, int8 of 8) take line_split.
 TINY = {"BLOCK": 6, "LANES": 2, "MIN_SPLIT": 2, "MAX_SLICES": 3, "LINE_BYTES": 8, "LINE_MIN": 8,
-        "SMALL": 4}
+        "SMALL": 4, "FAR_BYTES": 16, "STREAMS": 3}
 TINY_DIMS = (0, 1, 2, 3, 5, 7, 8, 12, 13, 14, 19, 24, 37)
 
 

@@ -167,7 +167,7 @@ def _packed(name: str, e: Emitter, x: ir.Value, xs: TensorSpec, axis: int, kept:
                 j = s.op("arith.divui", [j, s.index_const(q)])
             return s.op("arith.addi", [s.op("arith.muli", [run, s.index_const(k)]), j])
     else:
-        c = split_factor(length, q) or length
+        c = split_factor(length, q, xs.dtype.itemsize) or length
         m = length // c
         view = e.reshape(x, xs, (p, c, m, q))
         reduced, parts = 1, (p, m, q)

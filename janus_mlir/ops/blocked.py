@@ -9,7 +9,8 @@ Q: the kept dims after it), is done in levels:
 - Each level splits L = c * m with c <= BLOCK dividing L and reduces the c axis of the view
   (P, c, m * Q): every output accumulates c inputs taken m * Q apart, and the m * Q contiguous
   outputs (at least LANES of them) are accumulated side by side, the loop IREE vectorises.
-  That leaves (P, m, Q), reduced again, until one plain level of <= BLOCK finishes.
+  That leaves (P, m, Q), reduced again, until one plain level of <= BLOCK finishes. When the
+  rows are far apart (columns of a wide array) a level reads at most STREAMS of them.
 - When Q fills less than a cache line and k * Q fills one exactly (all elements of a float32
   array: Q = 1, k = 16), a level views L * Q as (a, c, k * Q) instead and reduces c: each
   partial folds c lines read one after the other, not c rows a whole (m * Q)-wide row apart
@@ -76,6 +77,9 @@ SMALL = 4096
 # of whole lines (`line_split`).
 LINE_BYTES = 64
 LINE_MIN = 16384  # elements
+# Rows at least this wide are far apart: a level then reads at most STREAMS of them side by side.
+FAR_BYTES = 256
+STREAMS = 32
 
 Combine = Callable[[Scalar, ir.Value, ir.Value], ir.Value]  # (builder, acc, element) -> acc
 Element = Callable[[Scalar, ir.Value], ir.Value]  # (builder, input element) -> acc element
@@ -104,14 +108,22 @@ def runs(axes: Sequence[int]) -> list[tuple[int, int]]:
     return out
 
 
-def split_factor(length: int, lanes: int) -> int | None:
+def split_factor(length: int, lanes: int, itemsize: int = 4) -> int | None:
     """The chain length c of the next level for reducing `length` positions of `lanes`
-    contiguous elements each: the largest divisor of `length` in [MIN_SPLIT, BLOCK] that leaves
-    at least LANES lanes. None when one plain level is as good (`length` <= BLOCK with enough
-    lanes already) or when no divisor fits."""
-    if length <= BLOCK and lanes >= LANES:
+    contiguous elements of `itemsize` bytes each: the largest divisor of `length` in
+    [MIN_SPLIT, BLOCK] that leaves at least LANES lanes. None when one plain level is as good
+    (`length` <= BLOCK with enough lanes already) or when no divisor fits.
+
+    A level reads its c rows side by side, each a separate stream of memory; when the rows are
+    far apart (`lanes` * `itemsize` >= FAR_BYTES: columns of a wide array) c is at most
+    STREAMS, which hardware prefetchers follow. Measured on an Intel Xeon (AVX-512, IREE 3.13,
+    local-sync, median): x.sum(axis=0) of 1000x1000 float32 340 -> 175 us with chains of 20-50
+    rows instead of 125 (NumPy 137), of 100x100000 2340 -> 1690 us with 25 instead of 100
+    (NumPy 1440)."""
+    limit = STREAMS if lanes * itemsize >= FAR_BYTES else BLOCK
+    if length <= limit and lanes >= LANES:
         return None
-    for c in range(min(BLOCK, length // 2), MIN_SPLIT - 1, -1):
+    for c in range(min(limit, length // 2), MIN_SPLIT - 1, -1):
         if length % c == 0 and length // c * lanes >= LANES:
             return c
     return None
@@ -176,7 +188,8 @@ def blocked_folds(e: Emitter, value: ir.Value, spec: TensorSpec, axes: Sequence[
         # a symbolic kept dim (the shape rule allowed one plain level), or an exact
         # reduction over a dim the graph computes
         return _direct(e, value, spec, axes, folds, elements)
-    if _one_level(spec.shape, axes, not any(is_float(f.dtype) for f in folds)):
+    if _one_level(spec.shape, axes, not any(is_float(f.dtype) for f in folds),
+                  spec.dtype.itemsize):
         return _direct(e, value, spec, axes, folds, elements)
     shape = list(spec.shape)
     cur, cur_dts, mapped = [value], [spec.dtype], elements
@@ -213,7 +226,7 @@ def _folded(folds: Sequence[Fold], elements: Elements, n_inputs: int):
     return body
 
 
-def _one_level(shape: Sequence[int], axes: Sequence[int], exact: bool) -> bool:
+def _one_level(shape: Sequence[int], axes: Sequence[int], exact: bool, itemsize: int) -> bool:
     """Whether one plain generic does: at most BLOCK elements per output, and either every run
     of `axes` short with wide lanes, or, for an `exact` reduction (no float fold), at most SMALL
     elements in all (each level is a dispatch of its own: more compile time than its lanes
@@ -226,7 +239,7 @@ def _one_level(shape: Sequence[int], axes: Sequence[int], exact: bool) -> bool:
     shape = list(shape)
     for start, stop in reversed(runs(axes)):
         n, q = prod(shape[start:stop]), prod(shape[stop:])
-        if n > BLOCK or split_factor(n, q) is not None:
+        if n > BLOCK or split_factor(n, q, itemsize) is not None:
             return False
         shape = shape[:start] + shape[stop:]
     return True
@@ -251,7 +264,8 @@ def _reduce_middle(e: Emitter, xs: list[ir.Value], dtypes: list[np.dtype],
     """The inputs `xs` (of `dtypes`), of shape (P, L, Q), reduced over L in levels: one (P, Q)
     result per fold; `elements` maps the input elements (the first level's) to the folds'."""
     p, length, q = shape
-    lines = line_split(length, q, max(dt.itemsize for dt in dtypes))
+    itemsize = max(dt.itemsize for dt in dtypes)
+    lines = line_split(length, q, itemsize)
     if lines is not None:
         a, c, k = lines
         xs = [e.reshape(x, TensorSpec(shape, dt), (p * a, c, k * q)) for x, dt in zip(xs, dtypes)]
@@ -259,7 +273,7 @@ def _reduce_middle(e: Emitter, xs: list[ir.Value], dtypes: list[np.dtype],
         parts = [e.reshape(v, TensorSpec((p * a, k * q), f.dtype), (p, a * k, q))
                  for v, f in zip(parts, folds)]
         return _reduce_middle(e, parts, [f.dtype for f in folds], (p, a * k, q), folds, _same)
-    c = split_factor(length, q)
+    c = split_factor(length, q, itemsize)
     if c is not None:
         m = length // c
         xs = [e.reshape(x, TensorSpec(shape, dt), (p, c, m * q)) for x, dt in zip(xs, dtypes)]
