@@ -204,8 +204,9 @@ def test_huge_python_int_argument_runs_as_plain_python(tmp_path, dtype):
     check(f, x, 4)
 
 
-def test_data_tiling_is_on_only_for_modules_with_a_dynamic_matmul():
-    from janus_mlir.runtime.targets import DATA_TILING, get_target, module_flags
+def test_data_tiling_is_on_for_dynamic_matmuls_and_a_few_large_static_ones():
+    from janus_mlir.runtime.targets import (DATA_TILING, MAX_TILED_STATIC, get_target,
+                                            module_flags)
 
     cpu = get_target("llvm-cpu")
     static = "%2 = linalg.matmul ins(%0, %1 : tensor<8x4xf32>, tensor<4x3xf32>) outs(%e : ...)"
@@ -217,3 +218,13 @@ def test_data_tiling_is_on_only_for_modules_with_a_dynamic_matmul():
     # a contraction over the dynamic dim (a weight's gradient): IREE's data tiling fails on some
     contracted = "%3 = linalg.matmul ins(%t, %g : tensor<3x?xf32>, tensor<?x5xf32>) outs(%e : ...)"
     assert module_flags(cpu, dynamic + "\n" + contracted) == ()
+    # a forward pass: a few large static matmuls; a training step has more
+    large = "%2 = linalg.matmul ins(%0, %1 : tensor<128x784xf32>, tensor<784x512xf32>) outs(%e)"
+    batched = ("%2 = linalg.batch_matmul ins(%0, %1 : tensor<64x128x64xf32>, "
+               "tensor<64x64x128xf32>) outs(%e : tensor<64x128x128xf32>)")
+    assert module_flags(cpu, large) == (DATA_TILING,)
+    assert module_flags(cpu, batched) == ()  # measured no faster
+    assert module_flags(cpu, "\n".join([large] + [static] * (MAX_TILED_STATIC - 1))) == (
+        DATA_TILING,)
+    assert module_flags(cpu, "\n".join([large] * (MAX_TILED_STATIC + 1))) == ()
+    assert module_flags(cpu, "\n".join([static] * MAX_TILED_STATIC)) == ()  # all small
