@@ -67,15 +67,18 @@ def test_runs_groups_adjacent_axes() -> None:
     (1009, 1, 4, None),      # prime: sliced
     (2 * 1009, 60, 4, None),  # only divisor 2 < MIN_SPLIT: sliced
     (4096, 1, 4, 128),
-    # rows of at least FAR_BYTES: at most STREAMS of them side by side
+    # rows of at least FAR_BYTES, at least STREAM_MIN_BYTES in all: at most STREAMS of them
+    # side by side
     (1000, 1000, 4, 25),     # the columns of a 1000x1000 float32 array
-    (1000, 32, 8, 25),
-    (1000, 63, 4, 125),      # 252 bytes: near enough
-    (100, 1000, 4, 25),      # short, but 100 rows far apart
-    (32, 1000, 4, None),     # STREAMS rows: one plain level
+    (10**4, 32, 8, 25),      # float64 rows of 256 bytes
+    (10**4, 63, 4, 125),     # 252 bytes: near enough
+    (100, 100000, 4, 25),    # short, but 100 rows far apart
+    (40, 1000, 4, None),     # 160 KB: stays in cache, one plain level
+    (200, 1000, 4, 100),     # 800 KB
+    (32, 10**5, 4, None),    # STREAMS rows: one plain level
     (4096, 64, 4, 32),
     (37 * 41, 1000, 4, None),  # no divisor in [MIN_SPLIT, STREAMS]: sliced
-    (37, 1000, 4, None),     # prime, short: one plain level
+    (37, 10**5, 4, None),    # prime, short: one plain level
 ])
 def test_split_factor(length: int, lanes: int, itemsize: int, factor: int | None) -> None:
     assert blocked.split_factor(length, lanes, itemsize) == factor
@@ -210,7 +213,7 @@ def test_nan_propagates_from_anywhere() -> None:
 # Chains of at most 6 and at least 2 lanes: a length of 7 or 13 is sliced, 8 and 12 split;
 # lines of 8 bytes, so float32 runs of 2 lanes (float16 of 4, int8 of 8) take line_split.
 TINY = {"BLOCK": 6, "LANES": 2, "MIN_SPLIT": 2, "MAX_SLICES": 3, "LINE_BYTES": 8, "LINE_MIN": 8,
-        "SMALL": 4, "FAR_BYTES": 16, "STREAMS": 3}
+        "SMALL": 4, "FAR_BYTES": 16, "STREAMS": 3, "STREAM_MIN_BYTES": 64}
 TINY_DIMS = (0, 1, 2, 3, 5, 7, 8, 12, 13, 14, 19, 24, 37)
 
 

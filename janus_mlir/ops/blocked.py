@@ -77,9 +77,11 @@ SMALL = 4096
 # of whole lines (`line_split`).
 LINE_BYTES = 64
 LINE_MIN = 16384  # elements
-# Rows at least this wide are far apart: a level then reads at most STREAMS of them side by side.
+# Rows at least FAR_BYTES wide are far apart: a level reading at least STREAM_MIN_BYTES of them
+# reads at most STREAMS side by side.
 FAR_BYTES = 256
 STREAMS = 32
+STREAM_MIN_BYTES = 1 << 20
 
 Combine = Callable[[Scalar, ir.Value, ir.Value], ir.Value]  # (builder, acc, element) -> acc
 Element = Callable[[Scalar, ir.Value], ir.Value]  # (builder, input element) -> acc element
@@ -115,12 +117,14 @@ def split_factor(length: int, lanes: int, itemsize: int = 4) -> int | None:
     (`length` <= BLOCK with enough lanes already) or when no divisor fits.
 
     A level reads its c rows side by side, each a separate stream of memory; when the rows are
-    far apart (`lanes` * `itemsize` >= FAR_BYTES: columns of a wide array) c is at most
-    STREAMS, which hardware prefetchers follow. Measured on an Intel Xeon (AVX-512, IREE 3.13,
+    far apart (`lanes` * `itemsize` >= FAR_BYTES: columns of a wide array) and the input is
+    large (STREAM_MIN_BYTES; a smaller one stays in cache) c is at most STREAMS, which
+    hardware prefetchers follow. Measured on an Intel Xeon (AVX-512, IREE 3.13,
     local-sync, median): x.sum(axis=0) of 1000x1000 float32 340 -> 175 us with chains of 20-50
     rows instead of 125 (NumPy 137), of 100x100000 2340 -> 1690 us with 25 instead of 100
     (NumPy 1440)."""
-    limit = STREAMS if lanes * itemsize >= FAR_BYTES else BLOCK
+    row = lanes * itemsize
+    limit = STREAMS if row >= FAR_BYTES and length * row >= STREAM_MIN_BYTES else BLOCK
     if length <= limit and lanes >= LANES:
         return None
     for c in range(min(limit, length // 2), MIN_SPLIT - 1, -1):
