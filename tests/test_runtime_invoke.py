@@ -323,6 +323,10 @@ def kernels(x, w, v):
 
 def batched(x, w):
     return np.maximum(x @ w, 0.0) + 1.0
+
+
+def forward(x, w1, b1, w2):
+    return np.maximum(x @ w1 + b1, 0.0) @ w2
 """
 
 
@@ -344,6 +348,24 @@ def test_kernels_read_imported_arrays_at_16_byte_offsets(tmp_path, offset):
     assert "iree-opt-data-tiling" in " ".join(g.graphs[-1].executable.compiled.command)
     direct = g.graphs[-1].executable.module._direct  # (f's gather is not import-safe)
     assert direct is not None and direct.route(1, w) == "import"
+
+
+@pytest.mark.parametrize("offset", [16, 32, 48])
+def test_data_tiled_static_matmuls_read_imported_arrays_at_16_byte_offsets(tmp_path, offset):
+    """A forward pass of a few large static matmuls is data-tiled (runtime/targets.py); its
+    weights are imported without a copy at every 16-byte offset NumPy hands out."""
+    rng = np.random.default_rng(offset)
+    f = jm.compile(load_source(tmp_path, KERNELS).forward)
+    x = _at(rng.standard_normal((128, 256)).astype(np.float32), offset)
+    w1 = _at(rng.standard_normal((256, 128)).astype(np.float32), offset)  # 2**22 multiply-adds
+    b1 = _at(rng.standard_normal((128,)).astype(np.float32), offset)
+    w2 = _at(rng.standard_normal((128, 10)).astype(np.float32), offset)
+    for _ in range(3):
+        check(f, x, w1, b1, w2)
+    assert f.stats.graph_calls == 2, f.reasons
+    assert "iree-opt-data-tiling" in " ".join(f.graphs[-1].executable.compiled.command)
+    direct = f.graphs[-1].executable.module._direct
+    assert direct is not None and direct.route(1, w1) == "import"
 
 
 def test_returning_an_argument_runs_nothing_and_returns_it(tmp_path):
