@@ -663,3 +663,19 @@ def test_array_copy_false_of_a_scalar_raises_like_numpy():
     check(f, np.float64(2.0))  # ValueError: Unable to avoid copy while creating an array
     check(f, np.float64(2.0))
     assert f.stats.graph_calls == 0
+
+
+def signed_zeros(x):
+    c = np.array([0.0, -0.0, 0.0])  # equal under ==, but not one splat
+    z = np.array([-0.0, -0.0], dtype=np.float32)  # one splat of -0.0
+    return x / c, np.signbit(z * np.float32(2.0)), 1.0 / (z + x[:2].astype(np.float32) * 0.0)
+
+
+def test_array_constants_keep_the_sign_of_every_zero():
+    """A constant array is stored as a splat only when every element has the first one's
+    bits: [0.0, -0.0, 0.0] as a splat of 0.0 made x / c give +inf where NumPy gives -inf."""
+    f = jm.compile(signed_zeros)
+    for _ in range(2):
+        out = check(f, np.ones(3))
+    assert f.stats.graph_calls == 1, f.reasons
+    assert list(out[0]) == [np.inf, -np.inf, np.inf] and out[1].all()

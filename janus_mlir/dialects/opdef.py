@@ -73,8 +73,10 @@ def _dense_to_ir(v: np.ndarray) -> ir.Attribute:
     arr = np.asarray(v)
     ttype = tensor_type(arr.shape, arr.dtype)
     flat = arr.reshape(-1)
-    splat = np.full_like(flat, flat[0]) if flat.size else flat
-    if flat.size and np.array_equal(flat, splat, equal_nan=arr.dtype.kind == "f"):
+    # A splat only when every element has the first one's bits: -0.0 equals 0.0 and NaNs
+    # differ under ==, and a splat of 0.0 for [0.0, -0.0] would change 1 / x.
+    bits = flat.view(f"u{flat.dtype.itemsize}") if flat.dtype.kind == "f" else flat
+    if flat.size and bool((bits == bits[0]).all()):
         return ir.DenseElementsAttr.get_splat(ttype, _element_attr(flat[0], arr.dtype))
     return ir.DenseElementsAttr.get(np.ascontiguousarray(arr), type=ttype)
 
