@@ -679,3 +679,22 @@ def test_array_constants_keep_the_sign_of_every_zero():
         out = check(f, np.ones(3))
     assert f.stats.graph_calls == 1, f.reasons
     assert list(out[0]) == [np.inf, -np.inf, np.inf] and out[1].all()
+
+
+def divide_by(x, s):
+    return x / s
+
+
+def test_a_speculated_zero_keeps_its_sign():
+    """A Python float speculated to be 0.0 does not answer for -0.0 (== holds, 1 / s differs):
+    the call falls back, and the graph rebuilt with s as an input gives -inf."""
+    f = jm.compile(divide_by)
+    x = np.ones(2, np.float32)
+    for s in (0.0, 0.0):
+        check(f, x, s)
+    assert stats(f) == (2, 1, 1, 0, 1), f.reasons
+    out = check(f, x, -0.0)
+    assert list(out) == [-np.inf, -np.inf] and f.stats.fallbacks == 1, f.reasons
+    for s in (-0.0, 0.0):
+        check(f, x, s)
+    assert f.stats.compilations == 2, f.reasons

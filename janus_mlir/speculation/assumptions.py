@@ -8,6 +8,7 @@ source for a host guard) is what the policy counts failures by.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -191,6 +192,11 @@ def compile_check(guard: Guard, getter_of: Callable[[Source], Callable[[Any], An
         want = type(expected)
         if expected != expected:  # NaN: a NaN speculated equal to itself
             return lambda f: type(v := get(f)) is want and v != v
+        if isinstance(expected, float | np.floating) and expected == 0:
+            # -0.0 == 0.0, but 1 / x tells them apart: the sign must match too
+            sign = math.copysign(1.0, expected)
+            return lambda f: (type(v := get(f)) is want and v == 0
+                              and math.copysign(1.0, v) == sign)
         return lambda f: type(v := get(f)) is want and v == expected
     if kind == Kind.IDENTITY:
         return lambda f: get(f) is expected
