@@ -698,3 +698,20 @@ def test_a_speculated_zero_keeps_its_sign():
     for s in (-0.0, 0.0):
         check(f, x, s)
     assert f.stats.compilations == 2, f.reasons
+
+
+def zero_ties(x):
+    # 1 / v shows the sign of a zero as the sign of an infinity
+    return (1.0 / np.maximum(0.0, x), 1.0 / np.maximum(x, 0.0), 1.0 / np.minimum(0.0, x),
+            1.0 / np.minimum(x, -0.0), 1.0 / np.clip(x, 0.0, 1.0), 1.0 / np.clip(x, -1.0, 0.0),
+            1.0 / x.clip(-0.0, 0.0), 1.0 / np.expm1(x), np.maximum(x, np.nan), np.minimum(np.nan, x))
+
+
+def test_maximum_minimum_and_clip_break_ties_as_numpy():
+    """np.maximum/np.minimum give their second operand when the two are equal (-0.0 and 0.0
+    included), np.clip its input; expm1(-0.0) is -0.0; a NaN in either operand propagates."""
+    f = jm.compile(zero_ties)
+    for x in (np.array([-0.0, 0.0, 0.5, -2.0]), np.array([0.0, -0.0, -0.0, 3.0])):
+        check(f, x)
+        check(f, x)
+    assert f.stats.graph_calls == 3, f.reasons  # all but the profiling call

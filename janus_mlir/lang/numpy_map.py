@@ -223,10 +223,10 @@ def take(a: Any, indices: Any, axis: Any = None, out: Any = None, mode: str = "r
 def clip(a: Any, a_min: Any = None, a_max: Any = None, out: Any = None, **kw: Any) -> Any:
     a_min = kw.pop("min", a_min)
     a_max = kw.pop("max", a_max)
-    if a_min is not None:
-        a = op("maximum", a, a_min)
+    if a_min is not None:  # the bound first: a tie gives `a`, as np.clip does
+        a = op("maximum", a_min, a)
     if a_max is not None:
-        a = op("minimum", a, a_max)
+        a = op("minimum", a_max, a)
     return a
 
 

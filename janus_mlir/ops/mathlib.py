@@ -160,9 +160,11 @@ _EXPM1 = [1.0 / FACT[n] for n in range(2, 20)]  # x**2/2! ... x**19/19!, for |x|
 
 
 def expm1_f64(s: Scalar, x: ir.Value) -> ir.Value:
-    """exp(x) - 1: Taylor for |x| < 1/2 (IREE's f64 expm1 returns 0 for |x| < ~1e-16)."""
+    """exp(x) - 1: Taylor for |x| < 1/2 (IREE's f64 expm1 returns 0 for |x| < ~1e-16); x
+    itself for a zero, whose sign x + x * x * p would lose."""
     dt = F64
     series = s.add(x, s.mul(s.mul(x, x, dt), horner(s, dt, x, _EXPM1), dt), dt)
+    series = s.select(s.cmp("eq", x, s.const(0.0, dt), dt), x, series)
     direct = s.sub(s.op("math.exp", [x]), s.const(1.0, dt), dt)
     return s.select(s.cmp("lt", _abs(s, x), s.const(0.5, dt), dt), series, direct)
 

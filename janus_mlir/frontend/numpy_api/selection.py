@@ -86,8 +86,10 @@ def select(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
 
 
 def clip(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
-    """numpy.clip as maximum then minimum (NumPy's order: a_min > a_max gives a_max); with no
-    bound at all a copy. `min=`/`max=` are NumPy 2's spellings of a_min/a_max."""
+    """numpy.clip as maximum then minimum (NumPy's order: a_min > a_max gives a_max), the bound
+    first: maximum and minimum give their second operand on a tie, and clip gives `a` there
+    (np.clip(-0.0, 0.0, 1.0) is -0.0); with no bound at all a copy. `min=`/`max=` are NumPy 2's
+    spellings of a_min/a_max."""
     for new, old in (("min", "a_min"), ("max", "a_max")):
         if new in kwargs:
             if kwargs.get(old) is not None:
@@ -99,9 +101,9 @@ def clip(b: GraphBuilder, args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     if p["a_min"] is None and p["a_max"] is None:
         out = copy_array(b, out)
     if p["a_min"] is not None:
-        out = apply(b, "maximum", [out, _int_bound(out, p["a_min"])])
+        out = apply(b, "maximum", [_int_bound(out, p["a_min"]), out])
     if p["a_max"] is not None:
-        out = apply(b, "minimum", [out, _int_bound(out, p["a_max"])])
+        out = apply(b, "minimum", [_int_bound(out, p["a_max"]), out])
     target = out_array(b, p["out"], "numpy.clip")
     return scalar_if_0d(out) if target is None else write_into(b, target, out, "numpy.clip")
 
