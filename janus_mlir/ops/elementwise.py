@@ -320,13 +320,16 @@ def _reciprocal(s: Scalar, dt: np.dtype, a: ir.Value) -> ir.Value:
     return s.select(s.cmp("eq", a, s.const(0, dt), dt), s.const(at_zero, dt), q)
 
 
-def _ties_to_second(pred: str, rule: ScalarRule) -> ScalarRule:
-    """maximum/minimum of floats as NumPy computes them: `a` where a > b (a < b) or a is NaN,
+def _ties_to_second(pred: str, int_op: str, bool_op: str) -> ScalarRule:
+    """maximum/minimum as NumPy computes them: for floats `a` where a > b (a < b) or a is NaN,
     else `b`, so equal operands give the second one (np.maximum(0.0, -0.0) is -0.0, while
-    arith.maximumf orders -0.0 below 0.0) and a NaN in either propagates. `rule`: the ints'."""
+    arith.maximumf orders -0.0 below 0.0) and a NaN in either propagates; `int_op`/`bool_op`
+    for the other dtypes."""
+    exact = _by_kind(int_op, int_op, bool_op)  # (never given a float)
+
     def wrapped(s: Scalar, dt: np.dtype, a: ir.Value, b: ir.Value) -> ir.Value:
         if not is_float(dt):
-            return rule(s, dt, a, b)
+            return exact(s, dt, a, b)
         return s.select(s.op("arith.ori", [s.cmp(pred, a, b, dt), s.is_nan(a)]), a, b)
 
     return wrapped
@@ -455,8 +458,8 @@ _BINARY: list[tuple[str, np.ufunc, ScalarRule]] = [
     ("floor_divide", np.floor_divide, _floor_divide),
     ("remainder", np.remainder, _remainder),
     ("power", np.power, _power),
-    ("maximum", np.maximum, _ties_to_second("gt", _by_kind("", "arith.maxsi", "arith.ori"))),
-    ("minimum", np.minimum, _ties_to_second("lt", _by_kind("", "arith.minsi", "arith.andi"))),
+    ("maximum", np.maximum, _ties_to_second("gt", "arith.maxsi", "arith.ori")),
+    ("minimum", np.minimum, _ties_to_second("lt", "arith.minsi", "arith.andi")),
     ("fmax", np.fmax, _nan_ignoring("gt", _by_kind("arith.maxnumf", "arith.maxsi", "arith.ori"))),
     ("fmin", np.fmin, _nan_ignoring("lt", _by_kind("arith.minnumf", "arith.minsi", "arith.andi"))),
     ("arctan2", np.arctan2, _in_f32_for_f16(mathlib.atan2)),
