@@ -16,6 +16,9 @@ JANUS_MLIR_ZERO_COPY        set to 0 to copy every NumPy argument into a fresh d
 JANUS_MLIR_IN_PLACE         set to 0 to have graphs return the new contents of the caller's arrays
                             they write, copied into the arrays after every call, instead of
                             writing the arrays' own memory (runtime/state.py)
+JANUS_MLIR_HOST_BLAS        set to 0 to keep every matmul in IREE's kernels instead of calling
+                            NumPy's BLAS for the large ones of a forward pass
+                            (passes/host_matmuls.py)
 JANUS_MLIR_SPEED_CHECK      set to 0 to let graphs answer every call they match, even where
                             plain Python measured faster (runtime/speed.py)
 JANUS_MLIR_TASK_THREADS     worker threads of the local-task driver (default: the CPUs this
@@ -45,6 +48,7 @@ class Config:
     max_graphs: int = 16
     speed_check: bool = True
     in_place: bool = True
+    host_blas: bool = True
 
 
 def load() -> Config:
@@ -66,6 +70,7 @@ def load() -> Config:
         max_graphs=max(1, int(env.get("JANUS_MLIR_MAX_GRAPHS", "16"))),
         speed_check=env.get("JANUS_MLIR_SPEED_CHECK", "1").lower() not in ("0", "false", "no"),
         in_place=env.get("JANUS_MLIR_IN_PLACE", "1").lower() not in ("0", "false", "no"),
+        host_blas=env.get("JANUS_MLIR_HOST_BLAS", "1").lower() not in ("0", "false", "no"),
     )
 
 

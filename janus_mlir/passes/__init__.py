@@ -3,6 +3,7 @@
 from . import (  # noqa: F401  (registration)
     autodiff,
     convert_janus_to_linalg,
+    host_matmuls,
     lower_guards,
     lower_state,
     lower_while,

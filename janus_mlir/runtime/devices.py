@@ -139,12 +139,13 @@ def _probe(driver: str) -> bool:
         return False
 
 
-def choose_cpu_driver(seconds: float | None) -> str:
-    """local-sync or local-task for a CPU module whose call computes ~`seconds` on one thread."""
+def choose_cpu_driver(seconds: float | None, host_calls: bool = False) -> str:
+    """local-sync or local-task for a CPU module whose call computes ~`seconds` on one thread;
+    local-sync for one that calls back into the host (runtime/host_calls.py)."""
     forced = config.current().cpu_driver
     if forced != "auto":
         return forced
-    if task_threads() < 2:
+    if task_threads() < 2 or host_calls:
         return "local-sync"
     if seconds is None:  # unknown work: the threaded driver never loses much on big graphs
         return "local-task"

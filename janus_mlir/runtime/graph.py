@@ -37,7 +37,9 @@ from iree.compiler import ir
 
 from ..speculation.graph_spec import ARRAY, GraphSpec
 from ..speculation.sources import Frame, Param, getter
+from .. import config
 from ..passes import lower_to_iree_input
+from ..passes.host_matmuls import HostMatmuls
 from ..passes.lower_state import read_plan
 from .compiler import NARROW_DISPATCH_FLAGS, CompiledModule, CompileError, compile_ir
 from .module import ArgumentMismatch, DispatchLimitExceeded, LoadedModule
@@ -129,6 +131,8 @@ class CompiledGraph:
         with spec.module.context:
             lowered = ir.Module.parse(self._janus_ir)
             lower_to_iree_input(lowered)
+            if target.name == "llvm-cpu" and config.current().host_blas:
+                HostMatmuls().run(lowered)  # large matmuls of a forward pass: the host's BLAS
             self._write_plan = read_plan(lowered)  # effect id -> its results
             # arrays written in place keep living in the caller's memory (runtime/state.py)
             self.tied = state.tie_written_inputs(lowered, spec, self._write_plan, target)

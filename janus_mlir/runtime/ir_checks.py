@@ -33,10 +33,11 @@ from dataclasses import dataclass, field
 from iree.compiler import ir
 
 from ..dialects.walk import walk
+from ..passes.host_matmuls import HOST_MODULE
 
 CONTRACTION_FLOPS_PER_S = 80e9
 ELEMENT_OPS_PER_S = 60e9
-FACTS_VERSION = "5"  # bump when the analysis below changes: cached facts are keyed by it
+FACTS_VERSION = "6"  # bump when the analysis below changes: cached facts are keyed by it
 DYNAMIC_DIM_GUESS = 64
 
 # Ops whose result aliases (after IREE folds it away) the first tensor operand.
@@ -70,11 +71,13 @@ class IRFacts:
     written_args: dict[str, tuple[int, ...]] = field(default_factory=dict)
     problems: tuple[str, ...] = ()
     import_safe: bool = False
+    host_calls: bool = False  # calls into runtime/host_calls.py's module
 
     def to_json(self) -> dict:
         return {"parsed": self.parsed, "seconds": self.seconds,
                 "written_args": {k: list(v) for k, v in self.written_args.items()},
-                "problems": list(self.problems), "import_safe": self.import_safe}
+                "problems": list(self.problems), "import_safe": self.import_safe,
+                "host_calls": self.host_calls}
 
     @staticmethod
     def from_json(data: dict) -> IRFacts:
@@ -86,6 +89,7 @@ class IRFacts:
                           for k, v in dict(data["written_args"]).items()},
             problems=tuple(str(p) for p in data["problems"]),
             import_safe=bool(data.get("import_safe", False)),
+            host_calls=bool(data.get("host_calls", False)),
         )
 
 
@@ -118,7 +122,8 @@ def _facts(module: ir.Module) -> IRFacts:
             written[_symbol(f)] = args
     seconds = sum(_region_seconds(f.regions[0], 1) for f in funcs if f.regions[0].blocks)
     safe = not written and all(_never_writes_arguments(f) for f in funcs)
-    return IRFacts(True, seconds, written, tuple(problems), safe)
+    host = any(_symbol(f).startswith(HOST_MODULE + ".") for f in funcs)
+    return IRFacts(True, seconds, written, tuple(problems), safe, host)
 
 
 # ---------------------------------------------------------------- traversal helpers

@@ -43,7 +43,7 @@ import numpy as np
 
 from .. import config
 from ..speculation.guard_messages import decode_guard_message
-from . import devices, waiting
+from . import devices, host_calls, waiting
 from .compiler import CompiledModule
 from .invoke import LOCAL_DRIVERS, DirectCall, kept
 from .targets import binding_alignment
@@ -269,7 +269,8 @@ class LoadedModule:
         self.compiled = compiled
         self.entry = entry
         if driver is None:
-            driver = (devices.choose_cpu_driver(compiled.facts.seconds)
+            driver = (devices.choose_cpu_driver(compiled.facts.seconds,
+                                                compiled.facts.host_calls)
                       if compiled.target.name == "llvm-cpu" else compiled.target.driver)
         self.driver = driver
         # the caller waits for local-task's workers under SCHED_BATCH (runtime/waiting.py)
@@ -277,6 +278,9 @@ class LoadedModule:
         cfg = devices.runtime_config(driver)
         self.device = cfg.device
         self._ctx = rt.SystemContext(config=cfg)
+        self._host = host_calls.vm_module(self.device) if compiled.facts.host_calls else None
+        if self._host is not None:
+            self._ctx.add_vm_module(self._host[0])
         vm_module = rt.VmModule.copy_buffer(cfg.vm_instance, compiled.vmfb)
         try:
             self._ctx.add_vm_module(vm_module)
