@@ -21,6 +21,8 @@
   took 2-6x longer at the median and no less at best). `scf.for` bodies with constant
   bounds count once per trip; `scf.while` bodies once. A dynamic dimension counts as
   DYNAMIC_DIM_GUESS.
+- **host_calls**: the module calls into the host (passes/host_matmuls.py): `LoadedModule` adds
+  runtime/host_calls.py's module to its context and runs it on local-sync.
 """
 
 from __future__ import annotations
