@@ -11,7 +11,9 @@ Rows:
   on the CPU drivers the array is the device buffer, nothing is copied in or out); "copying":
   the same graph compiled with JANUS_MLIR_IN_PLACE=0, whose results are copied back into the
   parameter arrays after each call (the write plan).
-- forward: the W1 forward pass, batch 128, its parameters read from the model's attributes.
+- forward: the W1 forward pass, batch 128, its parameters read from the model's attributes, two
+  ways: as janus compiles it (its three matmuls call NumPy's BLAS from inside the module,
+  passes/host_matmuls.py), and with JANUS_MLIR_HOST_BLAS=0 (IREE's own matmul kernels).
 """
 
 from __future__ import annotations
@@ -99,13 +101,25 @@ def run(reps: int) -> list[tuple[str, dict[str, list[float]], int]]:
     rows.append(("update, copying every call", {"numpy": times["numpy"],
                                                  "janus": times["copying"]},
                  copy_update.stats.graph_calls))
-    jit_forward = jm.compile(forward)
+    jit_forward, iree_forward = jm.compile(forward), jm.compile(forward)
     for _ in range(3):
-        np.testing.assert_allclose(jit_forward(jit_m, x), forward(jit_m, x), rtol=1e-4,
-                                   atol=1e-4)
+        np.testing.assert_array_equal(jit_forward(jit_m, x), forward(jit_m, x))  # NumPy's BLAS
+        os.environ["JANUS_MLIR_HOST_BLAS"] = "0"  # read when the graph is built
+        try:
+            np.testing.assert_allclose(iree_forward(jit_m, x), forward(jit_m, x), rtol=1e-4,
+                                       atol=1e-4)
+        finally:
+            del os.environ["JANUS_MLIR_HOST_BLAS"]
+    assert jit_forward.graphs[0].executable.compiled.facts.host_calls
+    assert not iree_forward.graphs[0].executable.compiled.facts.host_calls
     times = _timed({"numpy": lambda: forward(plain_m, x),
-                    "janus": lambda: jit_forward(jit_m, x)}, 20, reps)
-    rows.append(("forward: model.forward(x), batch 128", times, jit_forward.stats.graph_calls))
+                    "janus": lambda: jit_forward(jit_m, x),
+                    "iree": lambda: iree_forward(jit_m, x)}, 20, reps)
+    rows.append(("forward: model.forward(x), batch 128", {k: times[k] for k in ("numpy", "janus")},
+                 jit_forward.stats.graph_calls))
+    rows.append(("forward, IREE's matmul kernels", {"numpy": times["numpy"],
+                                                   "janus": times["iree"]},
+                 iree_forward.stats.graph_calls))
     return rows
 
 
