@@ -350,6 +350,22 @@ def test_kernels_read_imported_arrays_at_16_byte_offsets(tmp_path, offset):
     assert direct is not None and direct.route(1, w) == "import"
 
 
+def _forward_at(tmp_path, offset: int):
+    """KERNELS.forward compiled and checked on arrays `offset` bytes past a 64-byte boundary
+    (w1: 2**22 multiply-adds); returns it, its executable and the arguments."""
+    rng = np.random.default_rng(offset)
+    f = jm.compile(load_source(tmp_path, KERNELS).forward)
+    args = [_at(rng.standard_normal(shape).astype(np.float32), offset)
+            for shape in ((128, 256), (256, 128), (128,), (128, 10))]
+    for _ in range(3):
+        check(f, *args)
+    assert f.stats.graph_calls == 2, f.reasons
+    executable = f.graphs[-1].executable
+    direct = executable.module._direct
+    assert direct is not None and direct.route(1, args[1]) == "import"
+    return f, executable, args
+
+
 @pytest.mark.parametrize("offset", [16, 32, 48])
 def test_data_tiled_static_matmuls_read_imported_arrays_at_16_byte_offsets(tmp_path, offset,
                                                                           monkeypatch):
@@ -357,19 +373,9 @@ def test_data_tiled_static_matmuls_read_imported_arrays_at_16_byte_offsets(tmp_p
     IREE computes them; its weights are imported without a copy at every 16-byte offset NumPy
     hands out."""
     monkeypatch.setenv("JANUS_MLIR_HOST_BLAS", "0")
-    rng = np.random.default_rng(offset)
-    f = jm.compile(load_source(tmp_path, KERNELS).forward)
-    x = _at(rng.standard_normal((128, 256)).astype(np.float32), offset)
-    w1 = _at(rng.standard_normal((256, 128)).astype(np.float32), offset)  # 2**22 multiply-adds
-    b1 = _at(rng.standard_normal((128,)).astype(np.float32), offset)
-    w2 = _at(rng.standard_normal((128, 10)).astype(np.float32), offset)
-    for _ in range(3):
-        check(f, x, w1, b1, w2)
-    assert f.stats.graph_calls == 2, f.reasons
-    assert "iree-opt-data-tiling" in " ".join(f.graphs[-1].executable.compiled.command)
-    assert not f.graphs[-1].executable.compiled.facts.host_calls
-    direct = f.graphs[-1].executable.module._direct
-    assert direct is not None and direct.route(1, w1) == "import"
+    _, executable, _ = _forward_at(tmp_path, offset)
+    assert "iree-opt-data-tiling" in " ".join(executable.compiled.command)
+    assert not executable.compiled.facts.host_calls
 
 
 @pytest.mark.parametrize("offset", [16, 32, 48])
@@ -377,20 +383,9 @@ def test_host_blas_matmuls_read_imported_arrays_at_16_byte_offsets(tmp_path, off
     """The large matmul of a forward pass calls NumPy's BLAS (passes/host_matmuls.py) on the
     imported weights' own memory, at every 16-byte offset NumPy hands out; the module runs on
     local-sync, and the product is NumPy's to the bit."""
-    rng = np.random.default_rng(offset)
-    f = jm.compile(load_source(tmp_path, KERNELS).forward)
-    x = _at(rng.standard_normal((128, 256)).astype(np.float32), offset)
-    w1 = _at(rng.standard_normal((256, 128)).astype(np.float32), offset)  # 2**22 multiply-adds
-    b1 = _at(rng.standard_normal((128,)).astype(np.float32), offset)
-    w2 = _at(rng.standard_normal((128, 10)).astype(np.float32), offset)
-    for _ in range(3):
-        check(f, x, w1, b1, w2)
-    assert f.stats.graph_calls == 2, f.reasons
-    executable = f.graphs[-1].executable
+    f, executable, (x, w1, b1, w2) = _forward_at(tmp_path, offset)
     assert executable.compiled.facts.host_calls and executable.module.driver == "local-sync"
     assert "@janus_host.matmul_f32" in executable.lowered_ir
-    direct = executable.module._direct
-    assert direct is not None and direct.route(1, w1) == "import"
     np.testing.assert_array_equal(f(x, w1, b1, w2), np.maximum(x @ w1 + b1, 0.0) @ w2)
 
 
