@@ -327,6 +327,10 @@ def batched(x, w):
 
 def forward(x, w1, b1, w2):
     return np.maximum(x @ w1 + b1, 0.0) @ w2
+
+
+def forward3(x, w1, b1, w2):
+    return np.maximum(np.maximum(x @ w1 + b1, 0.0) @ w2, 0.0) @ w2.T
 """
 
 
@@ -350,11 +354,11 @@ def test_kernels_read_imported_arrays_at_16_byte_offsets(tmp_path, offset):
     assert direct is not None and direct.route(1, w) == "import"
 
 
-def _forward_at(tmp_path, offset: int):
-    """KERNELS.forward compiled and checked on arrays `offset` bytes past a 64-byte boundary
-    (w1: 2**22 multiply-adds); returns it, its executable and the arguments."""
+def _forward_at(tmp_path, offset: int, name: str = "forward"):
+    """KERNELS.forward (or `name`) compiled and checked on arrays `offset` bytes past a 64-byte
+    boundary (w1: 2**22 multiply-adds); returns it, its executable and the arguments."""
     rng = np.random.default_rng(offset)
-    f = jm.compile(load_source(tmp_path, KERNELS).forward)
+    f = jm.compile(getattr(load_source(tmp_path, KERNELS), name))
     args = [_at(rng.standard_normal(shape).astype(np.float32), offset)
             for shape in ((128, 256), (256, 128), (128,), (128, 10))]
     for _ in range(3):
@@ -380,13 +384,13 @@ def test_data_tiled_static_matmuls_read_imported_arrays_at_16_byte_offsets(tmp_p
 
 @pytest.mark.parametrize("offset", [16, 32, 48])
 def test_host_blas_matmuls_read_imported_arrays_at_16_byte_offsets(tmp_path, offset):
-    """The large matmul of a forward pass calls NumPy's BLAS (passes/host_matmuls.py) on the
-    imported weights' own memory, at every 16-byte offset NumPy hands out; the module runs on
-    local-sync, and the product is NumPy's to the bit."""
-    f, executable, (x, w1, b1, w2) = _forward_at(tmp_path, offset)
+    """The matmuls of a three-layer forward pass call NumPy's BLAS (passes/host_matmuls.py) on
+    the imported weights' own memory, at every 16-byte offset NumPy hands out; the module runs
+    on local-sync, and the product is NumPy's to the bit."""
+    f, executable, (x, w1, b1, w2) = _forward_at(tmp_path, offset, "forward3")
     assert executable.compiled.facts.host_calls and executable.module.driver == "local-sync"
     assert "@janus_host.matmul_f32" in executable.lowered_ir
-    np.testing.assert_array_equal(f(x, w1, b1, w2), np.maximum(x @ w1 + b1, 0.0) @ w2)
+    np.testing.assert_array_equal(f(x, w1, b1, w2), f.fn(x, w1, b1, w2))
 
 
 def test_returning_an_argument_runs_nothing_and_returns_it(tmp_path):
