@@ -45,7 +45,7 @@ from .walk import ops_named
 
 HOST_MODULE = "janus_host"
 CALLEES = {"f32": "matmul_f32", "f64": "matmul_f64"}
-TRANSPOSED = (1, 2)  # the call's flags: operand a, operand b is passed untransposed
+TRANSPOSED = (1, 2)  # flag bits: operand a, operand b is passed as stored (read it transposed)
 _CONTRACTIONS = ("linalg.matmul", "linalg.batch_matmul")
 DYNAMIC_GUESS = 64  # as runtime/ir_checks.py estimates work
 
@@ -54,7 +54,7 @@ DYNAMIC_GUESS = 64  # as runtime/ir_checks.py estimates work
 @dataclass(frozen=True)
 class HostMatmuls(Pass):
     name = "janus-host-matmuls"
-    summary = "Call the host's BLAS for the large float matmuls of a module of a few of them"
+    summary = "Call the host's BLAS for the large float matmuls of a module of three matmuls"
     min_count: int = 3
     max_count: int = 3
     min_work: int = 1 << 22
