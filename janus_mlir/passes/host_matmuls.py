@@ -79,7 +79,7 @@ def _callable_work(op: ir.Operation) -> int | None:
     """Multiply-adds of a matmul the host may compute, or None when it may not."""
     if op.name != "linalg.matmul" or op.parent.name != "func.func" or len(op.operands) != 3:
         return None
-    types = [ir.RankedTensorType(v.type) for v in op.operands if _ranked(v.type)]
+    types = [v.type for v in op.operands if isinstance(v.type, ir.RankedTensorType)]
     if len(types) != 3 or any(t.rank != 2 for t in types):
         return None
     if len({str(t.element_type) for t in types}) != 1 or str(types[0].element_type) not in CALLEES:
@@ -93,10 +93,6 @@ def _callable_work(op: ir.Operation) -> int | None:
 def _guess(dim: int) -> int:
     """A dim's size; a dynamic one (a symbolic batch) counted as DYNAMIC_GUESS."""
     return DYNAMIC_GUESS if dim == ir.ShapedType.get_dynamic_size() else dim
-
-
-def _ranked(t: ir.Type) -> bool:
-    return isinstance(t, ir.RankedTensorType)
 
 
 def _zero_fill(init: ir.Value) -> bool:

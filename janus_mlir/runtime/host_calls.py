@@ -29,10 +29,6 @@ _ELEMENTS = {
 }
 assert set(_ELEMENTS) == set(CALLEES.values())
 
-def uses_host_calls(ir_text: str) -> bool:
-    """Whether lowered IR calls into `janus_host`."""
-    return f"@{HOST_MODULE}." in ir_text
-
 
 def vm_module(device: rt.HalDevice) -> tuple[rt.VmModule, rt.PyModuleInterface]:
     """A `janus_host` module whose buffers come from `device`'s allocator, and the interface
